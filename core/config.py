@@ -1,0 +1,97 @@
+"""Every configuration key the platform reads, with its default and why it exists.
+
+Values come, in increasing priority, from the defaults below, from
+`instance/config.py` (a Python file, never committed) and from the environment
+(`GOVSITES_<KEY>`, plus the conventional `SECRET_KEY` and `DATABASE_URL`).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: key -> (default, one-line description). Defaults that depend on the
+#: instance folder are filled in by `load_config`.
+SETTINGS: dict[str, tuple[object, str]] = {
+    "SECRET_KEY": (None, "Signs sessions and CSRF tokens; generated into instance/secret_key when unset."),
+    "DATABASE_URL": (None, "SQLAlchemy URL; default: SQLite file instance/govsites.sqlite3. postgresql:// selects psycopg 3."),
+    "BASE_DOMAIN": ("localhost", "The city domain: the portal lives on it, sites on <slug>.<BASE_DOMAIN>."),
+    "PLATFORM_HOST_LABEL": ("admin", "The information bureau's console host is <label>.<BASE_DOMAIN>."),
+    "ALIAS_REDIRECT": (True, "An alias host answers with a 301 to the site's primary domain (one canonical origin)."),
+    "TENANT_CACHE_TTL": (2.0, "Seconds a worker trusts its in-memory host map before re-reading the registry version."),
+    "UPLOAD_FOLDER": (None, "Where attachments live; default instance/uploads (a shared volume when scaled out)."),
+    "MAX_ATTACHMENT_BYTES": (20 * 1024 * 1024, "Largest attachment a site may store."),
+    "ALLOWED_ATTACHMENT_EXTENSIONS": (
+        ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
+        "Attachment types a site may publish.",
+    ),
+    "PAGE_SIZE": (20, "Items per page on section lists."),
+    "HOMEPAGE_BLOCK_SIZE": (7, "Items per homepage block."),
+    "BABEL_DEFAULT_LOCALE": ("zh_CN", "Chinese first; English is complete too."),
+    "LANGUAGES": (("zh_CN", "en"), "Locales a visitor can switch between."),
+    "DEMO_SEED": (20261127, "Seed of the demo city's generated content, so every load looks the same."),
+    "SQLALCHEMY_ECHO": (False, "Log every SQL statement (debugging only)."),
+}
+
+
+def _coerce(raw: str, default: object) -> object:
+    """Read an environment string as the type of the key's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a bare postgres URL use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill `app.config` from defaults, instance/config.py, environment, overrides."""
+    for key, (default, _doc) in SETTINGS.items():
+        app.config.setdefault(key, default)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, (default, _doc) in SETTINGS.items():
+        for env_name in (f"GOVSITES_{key}", key if key in {"SECRET_KEY", "DATABASE_URL"} else None):
+            if env_name and env_name in os.environ:
+                app.config[key] = _coerce(os.environ[env_name], default)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'govsites.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    app.config["BASE_DOMAIN"] = str(app.config["BASE_DOMAIN"]).strip(".").lower()
+
+
+def _instance_secret(instance: Path) -> str:
+    """Keep one generated key per instance so sessions survive restarts and workers agree."""
+    path = instance / "secret_key"
+    if not path.exists():
+        # Write aside, then link into place: atomic, so two workers starting
+        # together agree on one key and nobody reads a half-written file.
+        tmp = instance / f".secret_key.{os.getpid()}"
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,76 @@
+"""Articles (信息) and their attachments: the content model the workflow extends."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.timeutil import now
+from tenants.scoping import TenantScoped
+
+STATUSES = ("draft", "published", "withdrawn")
+POLICY_STATUSES = ("in_force", "repealed")
+
+
+class Article(TenantScoped, db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        # The section must be one of the same site's: enforced by the database.
+        ForeignKeyConstraint(["tenant_id", "section_id"], ["sections.tenant_id", "sections.id"], ondelete="CASCADE"),
+        # The public lists: newest published items of one section.
+        Index("ix_articles_listing", "tenant_id", "section_id", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Policy fields, used in policy sections (政策法规).
+    policy_level: Mapped[str | None] = mapped_column(String(16))
+    document_number: Mapped[str] = mapped_column(String(100), default="")
+    issuing_body: Mapped[str] = mapped_column(String(200), default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    policy_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+
+    attachments: Mapped[list["Attachment"]] = relationship(
+        primaryjoin="and_(Attachment.article_id == Article.id, Attachment.tenant_id == Article.tenant_id)",
+        foreign_keys="[Attachment.article_id]",
+        order_by="Attachment.id",
+        cascade="all, delete-orphan",
+        back_populates="article",
+    )
+
+
+class Attachment(TenantScoped, db.Model):
+    """A file published with an article; stored under the site's upload folder."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "article_id"], ["articles.tenant_id", "articles.id"], ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer, index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100))
+    content_type: Mapped[str] = mapped_column(String(150))
+    size: Mapped[int] = mapped_column(Integer)
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    article: Mapped[Article] = relationship(
+        primaryjoin="and_(Attachment.article_id == Article.id, Attachment.tenant_id == Article.tenant_id)",
+        foreign_keys="[Attachment.article_id]",
+        back_populates="attachments",
+    )

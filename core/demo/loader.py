@@ -1,0 +1,133 @@
+"""Load the demo city: every catalog site, its sections, and months of realistic content.
+
+Idempotent: a site that exists is brought in step (fields, sections) but its
+content is generated only once, when it has none.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+
+from core.content.models import Article
+from core.content.operations import Upload, create_article
+from core.content.sanitize import clean_html
+from core.demo import content
+from core.extensions import db
+from core.sections.operations import SectionError, add_section, ensure_mandatory_set, site_sections, sync_sections
+from tenants.catalog import load_catalog
+from tenants.models import Tenant
+from tenants.provisioning import create_tenant, default_domain, ensure_group, update_tenant
+from tenants.scoping import activate_tenant
+
+#: Specialized sections (专业栏目) the demo gives departments, two each.
+SPECIALIZED = (
+    ("special-topics", "专题专栏", "Special topics"),
+    ("integrity", "行风建设", "Conduct and integrity"),
+    ("statistics", "统计数据", "Statistics"),
+    ("industry", "行业动态", "Industry news"),
+    ("science", "科普宣传", "Public education"),
+    ("projects", "重点项目", "Key projects"),
+)
+SITE_FIELDS = ("is_window_department", "address_zh", "address_en", "phone", "icp_record", "psb_record",
+               "site_code", "accent")
+
+
+def catalog_sites(scale: int = 1) -> list[dict]:
+    """The catalog's sites; with scale > 1, copies with numbered slugs for load tests."""
+    sites = load_catalog()["sites"]
+    if scale <= 1:
+        return list(sites)
+    copies = list(sites)
+    for n in range(2, scale + 1):
+        for site in sites:
+            copies.append({**site, "slug": f"{site['slug']}{n}", "aliases": [],
+                           "name_zh": f"{site['name_zh']}（{n}）", "name_en": f"{site['name_en']} ({n})",
+                           "site_code": f"{site['site_code']}{n}", "icp_record": f"{site['icp_record']}-{n}",
+                           "psb_record": f"{site['psb_record']}-{n}"})
+    return copies
+
+
+def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 120, echo=print) -> dict[str, int]:
+    """Create or refresh every demo site; return counts for the operator."""
+    catalog = load_catalog()
+    for position, group in enumerate(catalog["groups"]):
+        ensure_group(group["key"], group["name_zh"], group["name_en"], position)
+    ensure_mandatory_set()
+    db.session.commit()
+    totals = {"sites_created": 0, "sites_updated": 0, "articles": 0}
+    for site in catalog_sites(scale):
+        tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
+        fields = {k: site[k] for k in SITE_FIELDS}
+        fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"])
+        if tenant is None:
+            tenant = create_tenant(slug=site["slug"], name_zh=site["name_zh"], name_en=site["name_en"],
+                                   kind=site["kind"], group_key=site["group"],
+                                   aliases=[default_domain(a) for a in site.get("aliases", [])], **fields)
+            totals["sites_created"] += 1
+        else:
+            update_tenant(tenant, **fields)
+            sync_sections(tenant.id)
+            totals["sites_updated"] += 1
+        rng = random.Random(f"{seed}:{site['slug']}")
+        with activate_tenant(tenant.id):
+            has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
+            if not has_content:
+                totals["articles"] += _fill_site(site, today=today, rng=rng, news_per_site=news_per_site)
+        db.session.commit()
+        echo(f"  {site['slug']:<12} {site['name_zh']}")
+    return totals
+
+
+def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: int) -> int:
+    """Give one site (the active tenant) its specialized sections and content."""
+    if site["kind"] == "department":
+        for slug, name_zh, name_en in rng.sample(SPECIALIZED, 2):
+            try:
+                add_section(name_zh=name_zh, name_en=name_en, slug=slug, kind="article_list",
+                            homepage_priority=50 + len(slug))
+            except SectionError:
+                pass  # already there from an earlier, interrupted load
+    by_key = {s.mandatory_key or s.slug: s for s in site_sections()}
+    about = content.about_page(site)
+    by_key["about"].page_html = clean_html(about["body_html"])
+    plan = [
+        ("news", content.news_items(site, today=today, rng=rng, count=news_per_site)),
+        ("notices", content.notice_items(site, today=today, rng=rng, count=15)),
+        ("policies", content.policy_items(site, today=today, rng=rng, count=16)),
+        ("disclosure", content.disclosure_items(site, today=today, rng=rng, count=10)),
+        ("services", content.service_guide_items(site, today=today, rng=rng, count=8)),
+    ]
+    for key, section in by_key.items():
+        if not section.is_mandatory and section.kind == "article_list":
+            plan.append((key, content.news_items(site, today=today, rng=rng, count=8)))
+    count = 0
+    for key, items in plan:
+        section = by_key[key]
+        db.session.add_all(_article(section.id, item) for item in items)
+        count += len(items)
+    for item in content.form_items(site, today=today, rng=rng, count=6):
+        uploads = [Upload(a["filename"], a["data"], a["content_type"]) for a in item["attachments"]]
+        create_article(section=by_key["forms"], title=item["title"], body_html=item["body_html"],
+                       summary=item["summary"], source=item["source"], author=item["author"],
+                       published_at=item["published_at"], attachments=uploads)
+        count += 1
+    db.session.flush()
+    return count
+
+
+def _article(section_id: int, item: dict) -> Article:
+    published_at = item["published_at"]
+    if isinstance(published_at, date) and not isinstance(published_at, datetime):
+        published_at = datetime.combine(published_at, time(9, 0))
+    return Article(
+        section_id=section_id, title=item["title"], summary=item.get("summary", ""),
+        body_html=clean_html(item["body_html"]), source=item.get("source", ""), author=item.get("author", ""),
+        status="published", published_at=published_at, policy_level=item.get("policy_level"),
+        document_number=item.get("document_number", ""), issuing_body=item.get("issuing_body", ""),
+        issued_on=item.get("issued_on"), effective_on=item.get("effective_on"),
+        policy_status=item.get("policy_status"),
+    )
+
+

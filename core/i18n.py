@@ -1,0 +1,54 @@
+"""Language: Chinese by default, English complete; the visitor switches with a cookie."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, redirect, request
+from flask_babel import get_locale
+
+from core.extensions import babel
+
+LANG_COOKIE = "lang"
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    wanted = request.cookies.get(LANG_COOKIE) if request else None
+    if wanted in current_app.config["LANGUAGES"]:
+        return wanted
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def is_english() -> bool:
+    return str(get_locale()) == "en"
+
+
+def localized(obj, field: str = "name") -> str:
+    """Pick the `<field>_en` or `<field>_zh` attribute for the current language."""
+    english = getattr(obj, f"{field}_en", "") if is_english() else ""
+    return english or getattr(obj, f"{field}_zh")
+
+
+def safe_next(target: str | None) -> str:
+    """Keep redirects on this host: only a local path is followed."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(localized=localized, is_english=is_english)

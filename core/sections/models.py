@@ -1,0 +1,71 @@
+"""Sections (栏目): the platform's mandatory set and each site's own sections."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from tenants.scoping import TenantScoped
+
+#: What a section holds, which decides how its page is drawn.
+KINDS = (
+    "article_list",
+    "policy_list",
+    "service_items",
+    "forms",
+    "online_services",
+    "interaction",
+    "single_page",
+    "external_link",
+)
+#: Policies and regulations are filed by the level that issued them.
+POLICY_LEVELS = ("national", "provincial", "municipal", "departmental")
+
+
+class MandatorySection(db.Model):
+    """One section of the set the platform requires on every site (统一栏目)."""
+
+    __tablename__ = "mandatory_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    homepage_priority: Mapped[int | None] = mapped_column(Integer)
+    in_nav: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Section(TenantScoped, db.Model):
+    """A section of one site: a copy of a mandatory one, or the site's own (专业栏目)."""
+
+    __tablename__ = "sections"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "slug"),
+        UniqueConstraint("tenant_id", "id"),
+        UniqueConstraint("tenant_id", "mandatory_key"),
+        # A parent must belong to the same site: the database says so, not a view.
+        ForeignKeyConstraint(["tenant_id", "parent_id"], ["sections.tenant_id", "sections.id"], ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    slug: Mapped[str] = mapped_column(String(40))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), default="article_list")
+    #: The platform's key when this section is a mandatory one; NULL for the site's own.
+    mandatory_key: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    homepage_priority: Mapped[int | None] = mapped_column(Integer)
+    in_nav: Mapped[bool] = mapped_column(Boolean, default=True)
+    page_html: Mapped[str] = mapped_column(Text, default="")
+    external_url: Mapped[str] = mapped_column(String(500), default="")
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.mandatory_key is not None
+
+    def __repr__(self) -> str:
+        return f"<Section {self.tenant_id}:{self.slug}>"

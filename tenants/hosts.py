@@ -1,0 +1,106 @@
+"""Resolve each request's Host header to the portal, the platform or one site."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, abort, current_app, g, redirect, request
+
+from tenants.registry import HostRegistry, SiteInfo
+from tenants.scoping import enter_tenant, leave_tenant
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+_PORT = re.compile(r"^[0-9]{1,5}$")
+
+#: Paths a suspended site still answers: its admin area stays reachable to the
+#: platform, and the theme's files are needed by the maintenance page itself.
+SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/")
+
+
+def is_valid_hostname(hostname: str) -> bool:
+    return bool(_HOSTNAME.match(hostname))
+
+
+def split_host(raw: str) -> tuple[str, str] | None:
+    """Split a Host header into (lower-case hostname, port or ''); None if malformed."""
+    raw = raw.strip()
+    if not raw or len(raw) > 260:
+        return None
+    hostname, _, port = raw.rpartition(":") if ":" in raw else (raw, "", "")
+    if port and not _PORT.match(port):
+        return None
+    hostname = hostname.lower().rstrip(".")
+    if not is_valid_hostname(hostname):
+        return None
+    return hostname, port
+
+
+def registry() -> HostRegistry:
+    return current_app.extensions["govsites.hosts"]
+
+
+def current_site() -> SiteInfo:
+    """Return the site this request is for.
+
+    :raises LookupError: on the portal or platform host, so that code meant
+        for a site cannot run there by accident.
+    """
+    site = g.get("site")
+    if site is None:
+        raise LookupError("this request is not for a site")
+    return site
+
+
+def _plain(status: int, text: str) -> Response:
+    """A response that names no tenant: for hosts we do not serve."""
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def resolve_request():
+    # The raw header: werkzeug's request.host drops a default port, which
+    # would let "host:80:80" through as if it were well formed.
+    parts = split_host(request.environ.get("HTTP_HOST") or request.environ.get("SERVER_NAME", ""))
+    if parts is None:
+        return _plain(400, "Bad Request")
+    hostname, port = parts
+    base = current_app.config["BASE_DOMAIN"]
+    g.host_port = port
+    g.site = None
+    if hostname == base:
+        g.host_kind = "portal"
+        return None
+    if hostname == f"www.{base}":
+        return redirect(_same_path_on(base, port), 301)
+    if hostname == f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}":
+        g.host_kind = "platform"
+        return None
+    found = registry().resolve(hostname)
+    if found is None:
+        return _plain(404, "Not Found")
+    site, is_primary = found
+    if not is_primary and current_app.config["ALIAS_REDIRECT"]:
+        return redirect(_same_path_on(site.primary_domain, port), 301)
+    g.host_kind = "site"
+    g.site = site
+    g.tenant_token = enter_tenant(site.id)
+    if site.is_suspended and not request.path.startswith(SUSPENSION_EXEMPT_PREFIXES):
+        from themes import render_page  # late: the theme layer sits above tenancy
+
+        return render_page("maintenance.html", site=site), 503, {"Retry-After": "3600"}
+    return None
+
+
+def _same_path_on(hostname: str, port: str) -> str:
+    netloc = f"{hostname}:{port}" if port else hostname
+    return f"{request.scheme}://{netloc}{request.full_path.rstrip('?')}"
+
+
+def _leave(_exc=None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        leave_tenant(token)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["govsites.hosts"] = HostRegistry(ttl=float(app.config["TENANT_CACHE_TTL"]))
+    app.before_request(resolve_request)
+    app.teardown_request(_leave)

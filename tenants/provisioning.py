@@ -1,0 +1,186 @@
+"""Creating, changing and suspending sites: checked first, written whole or not at all.
+
+Functions flush but never commit; the caller (CLI, console view) commits.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.extensions import db
+from core.sections.operations import ensure_mandatory_set, sync_sections
+from tenants.hosts import is_valid_hostname
+from tenants.models import KINDS, PALETTE, SiteGroup, Tenant, TenantDomain
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
+RESERVED_LABELS = frozenset({"admin", "www", "api", "static", "mail", "portal", "localhost"})
+
+
+class ProvisioningError(ValueError):
+    """A site change refused; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+
+
+def _reserved_hosts() -> set[str]:
+    base = current_app.config["BASE_DOMAIN"]
+    return {base, f"www.{base}", f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}"}
+
+
+def normalise_hostname(value: str) -> str:
+    return value.strip().lower().rstrip(".")
+
+
+def default_domain(slug: str) -> str:
+    return f"{slug}.{current_app.config['BASE_DOMAIN']}"
+
+
+def check_hostname(hostname: str, field: str, problems: dict[str, str], taken_by: int | None = None) -> None:
+    """Record why `hostname` cannot serve a site, if it cannot."""
+    if not is_valid_hostname(hostname) or "." not in hostname:
+        problems[field] = str(_l("'%(host)s' is not a valid domain name.", host=hostname))
+    elif hostname in _reserved_hosts():
+        problems[field] = str(_l("'%(host)s' is reserved for the portal or the platform.", host=hostname))
+    else:
+        owner = db.session.execute(
+            select(Tenant.slug, Tenant.id).join(TenantDomain).where(TenantDomain.hostname == hostname)
+        ).first()
+        if owner is not None and owner.id != taken_by:
+            problems[field] = str(_l("'%(host)s' is already used by the site '%(slug)s'.", host=hostname, slug=owner.slug))
+
+
+def create_tenant(*, slug: str, name_zh: str, name_en: str, kind: str = "department", domain: str | None = None,
+                  aliases: list[str] = (), group_key: str | None = None, **fields) -> Tenant:
+    """Create a site with its domains and the platform's mandatory sections.
+
+    :raises ProvisioningError: naming every field that is wrong; nothing is written.
+    """
+    slug = slug.strip().lower()
+    problems: dict[str, str] = {}
+    if not SLUG.match(slug):
+        problems["slug"] = str(_l("The short name must be 2-32 characters: a-z first, then a-z, 0-9 or '-'."))
+    elif slug in RESERVED_LABELS:
+        problems["slug"] = str(_l("'%(slug)s' is reserved.", slug=slug))
+    elif db.session.execute(select(Tenant.id).where(Tenant.slug == slug)).first():
+        problems["slug"] = str(_l("The short name '%(slug)s' is already used by another site.", slug=slug))
+    if not name_zh.strip():
+        problems["name_zh"] = str(_l("The Chinese name is required."))
+    if not name_en.strip():
+        problems["name_en"] = str(_l("The English name is required."))
+    if kind not in KINDS:
+        problems["kind"] = str(_l("The kind must be one of: %(kinds)s.", kinds=", ".join(KINDS)))
+    if fields.get("accent", "red") not in PALETTE:
+        problems["accent"] = str(_l("The accent colour must be one of: %(colours)s.", colours=", ".join(PALETTE)))
+    unknown = set(fields) - _EDITABLE_FIELDS
+    if unknown:
+        problems["fields"] = str(_l("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))))
+    primary = normalise_hostname(domain) if domain else default_domain(slug)
+    hostnames = [primary] + [normalise_hostname(a) for a in aliases]
+    for index, hostname in enumerate(hostnames):
+        field = "domain" if index == 0 else f"alias {hostname}"
+        if hostname in hostnames[:index]:
+            problems[field] = str(_l("'%(host)s' is listed twice.", host=hostname))
+        else:
+            check_hostname(hostname, field, problems)
+    group = None
+    if group_key:
+        group = db.session.execute(select(SiteGroup).where(SiteGroup.key == group_key)).scalar_one_or_none()
+        if group is None:
+            problems["group"] = str(_l("There is no site group '%(key)s'.", key=group_key))
+    if problems:
+        raise ProvisioningError(problems)
+
+    tenant = Tenant(slug=slug, name_zh=name_zh.strip(), name_en=name_en.strip(), kind=kind, group=group,
+                    status="active", **{"sponsor_zh": name_zh.strip(), "sponsor_en": name_en.strip(), **fields})
+    tenant.domains = [TenantDomain(hostname=h, is_primary=(i == 0)) for i, h in enumerate(hostnames)]
+    db.session.add(tenant)
+    db.session.flush()
+    ensure_mandatory_set()
+    sync_sections(tenant.id)
+    return tenant
+
+
+_EDITABLE_FIELDS = frozenset({
+    "is_window_department", "sponsor_zh", "sponsor_en", "address_zh", "address_en", "phone",
+    "icp_record", "psb_record", "site_code", "accent", "banner", "logo_filename",
+})
+
+
+def get_tenant(slug: str) -> Tenant:
+    tenant = db.session.execute(select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
+    if tenant is None:
+        raise ProvisioningError({"slug": str(_l("There is no site '%(slug)s'.", slug=slug))})
+    return tenant
+
+
+def add_domain(tenant: Tenant, hostname: str, *, primary: bool = False) -> TenantDomain:
+    """Add an alias, or make a new primary domain (the old primary becomes an alias)."""
+    hostname = normalise_hostname(hostname)
+    problems: dict[str, str] = {}
+    check_hostname(hostname, "domain", problems)
+    if problems:
+        raise ProvisioningError(problems)
+    if primary:
+        for d in tenant.domains:
+            d.is_primary = False
+        db.session.flush()
+    domain = TenantDomain(hostname=hostname, is_primary=primary)
+    tenant.domains.append(domain)
+    db.session.flush()
+    return domain
+
+
+def remove_domain(tenant: Tenant, hostname: str) -> None:
+    hostname = normalise_hostname(hostname)
+    domain = next((d for d in tenant.domains if d.hostname == hostname), None)
+    if domain is None:
+        raise ProvisioningError({"domain": str(_l("'%(host)s' is not a domain of this site.", host=hostname))})
+    if domain.is_primary:
+        raise ProvisioningError({"domain": str(_l("The primary domain cannot be removed; make another one primary first."))})
+    tenant.domains.remove(domain)
+    db.session.flush()
+
+
+def suspend_tenant(tenant: Tenant, reason: str = "") -> None:
+    tenant.status = "suspended"
+    tenant.suspended_reason = reason
+    db.session.flush()
+
+
+def resume_tenant(tenant: Tenant) -> None:
+    tenant.status = "active"
+    tenant.suspended_reason = ""
+    db.session.flush()
+
+
+def update_tenant(tenant: Tenant, **fields) -> None:
+    """Change a site's footer, contact and theme options."""
+    problems: dict[str, str] = {}
+    unknown = set(fields) - _EDITABLE_FIELDS - {"name_zh", "name_en"}
+    if unknown:
+        problems["fields"] = str(_l("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))))
+    if "accent" in fields and fields["accent"] not in PALETTE:
+        problems["accent"] = str(_l("The accent colour must be one of: %(colours)s.", colours=", ".join(PALETTE)))
+    for name in ("name_zh", "name_en"):
+        if name in fields and not str(fields[name]).strip():
+            problems[name] = str(_l("The name cannot be empty."))
+    if problems:
+        raise ProvisioningError(problems)
+    for key, value in fields.items():
+        setattr(tenant, key, value)
+    db.session.flush()
+
+
+def ensure_group(key: str, name_zh: str, name_en: str, position: int) -> SiteGroup:
+    group = db.session.execute(select(SiteGroup).where(SiteGroup.key == key)).scalar_one_or_none()
+    if group is None:
+        group = SiteGroup(key=key)
+        db.session.add(group)
+    group.name_zh, group.name_en, group.position = name_zh, name_en, position
+    db.session.flush()
+    return group

@@ -1,0 +1,119 @@
+"""Structural tenant isolation: no view has to remember it.
+
+Every tenant-owned model mixes in `TenantScoped`. While a tenant is active
+(`activate_tenant`, entered for each site request), an ORM event adds
+``tenant_id = <current>`` to every SELECT, UPDATE and DELETE that touches such
+a model, and a flush guard stamps the tenant on new rows and refuses to write a
+row of another tenant. With no tenant active, a query on a tenant-owned model
+raises unless it is marked with the execution option ``all_tenants=True``; that
+mark is how platform code crosses tenants, on purpose and grep-ably (a test
+keeps it inside the platform's own packages).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+_current_tenant_id: ContextVar[int | None] = ContextVar("govsites_tenant_id", default=None)
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant-owned row was read or written without the right tenant active."""
+
+
+class TenantScoped:
+    """Mixin for every row that belongs to one site."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+def current_tenant_id() -> int:
+    """Return the active tenant's id.
+
+    :raises TenantScopeError: when no tenant is active, rather than returning
+        None and letting a caller widen a query by accident.
+    """
+    tenant_id = _current_tenant_id.get()
+    if tenant_id is None:
+        raise TenantScopeError("no tenant is active")
+    return tenant_id
+
+
+def active_tenant_id() -> int | None:
+    """Return the active tenant's id, or None outside any tenant (platform code)."""
+    return _current_tenant_id.get()
+
+
+@contextmanager
+def activate_tenant(tenant_id: int) -> Iterator[None]:
+    """Run a block as the given tenant: reads are filtered, inserts stamped."""
+    token = _current_tenant_id.set(tenant_id)
+    try:
+        yield
+    finally:
+        _current_tenant_id.reset(token)
+
+
+def enter_tenant(tenant_id: int):
+    """Activate a tenant until `leave_tenant(token)`; for request hooks that cannot use `with`."""
+    return _current_tenant_id.set(tenant_id)
+
+
+def leave_tenant(token) -> None:
+    _current_tenant_id.reset(token)
+
+
+def _touches_tenant_rows(state) -> bool:
+    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_statement(state) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("all_tenants", False):
+        return
+    # Lazy and refresh loads start from rows this scope already let through;
+    # the criteria below propagate to them from the original statement.
+    if state.is_column_load or state.is_relationship_load:
+        return
+    tenant_id = _current_tenant_id.get()
+    if tenant_id is None:
+        if _touches_tenant_rows(state):
+            raise TenantScopeError(
+                "query on tenant-owned rows with no tenant active; "
+                "activate a tenant or mark the statement all_tenants=True"
+            )
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_flush(session, _flush_context, _instances) -> None:
+    tenant_id = _current_tenant_id.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if tenant_id is None:
+                raise TenantScopeError(f"new {type(obj).__name__} with no tenant active")
+            obj.tenant_id = tenant_id
+        elif tenant_id is not None and obj.tenant_id != tenant_id:
+            raise TenantScopeError(f"new {type(obj).__name__} stamped for another tenant")
+    if tenant_id is None:
+        return
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TenantScoped) and obj.tenant_id != tenant_id:
+            raise TenantScopeError(f"{type(obj).__name__} of another tenant cannot be changed here")

@@ -1,0 +1,103 @@
+"""Shared fixtures: one migrated database per run, emptied after every test.
+
+The database is SQLite in a temporary folder, or the PostgreSQL database named
+by TEST_DATABASE_URL (whose tables are dropped first: give it a scratch database).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from core import create_app
+from core.extensions import db
+
+pytest_plugins = ["tests.fixtures.sites"]
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_postgres(app) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "TENANT_CACHE_TTL": 3600.0,
+        "WTF_CSRF_ENABLED": True,
+    })
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres(app)
+        upgrade()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections now, not in a finaliser
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(app):
+    """Every test starts from an empty, migrated database and a cold host map."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "registry_versions"]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+            conn.execute(text("UPDATE registry_versions SET version = version + 1"))
+    app.extensions["govsites.hosts"].invalidate()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while it is active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)

@@ -1,0 +1,103 @@
+"""The unified theme and its variants: look only, no domain logic.
+
+Templates live at `themes/<theme>/templates/<name>`; the Jinja loader is rooted
+at `themes/`, so a theme is part of every template's *name* and Jinja's cache
+can never serve one site's variant to another. A variant overrides only the
+templates it needs and falls back to `default` for the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
+
+from tenants.models import BANNERS, PALETTE
+
+THEMES_DIR = Path(__file__).resolve().parent
+THEMES = ("default", "county")
+bp = Blueprint("themes", __name__)
+
+
+def current_theme() -> str:
+    site = g.get("site")
+    return site.theme if site is not None else "default"
+
+
+def chain(name: str) -> list[str]:
+    """Template names for `name`, the current theme's first, then the default's."""
+    theme = current_theme()
+    names = [f"{theme}/templates/{name}"]
+    if theme != "default":
+        names.append(f"default/templates/{name}")
+    return names
+
+
+def site_url(site, path: str = "/") -> str:
+    """An absolute link to another site's primary host, on this request's scheme and port."""
+    port = g.get("host_port")
+    netloc = f"{site.primary_domain}:{port}" if port else site.primary_domain
+    return f"{request.scheme}://{netloc}{path}"
+
+
+def portal_url() -> str:
+    port = g.get("host_port")
+    base = current_app.config["BASE_DOMAIN"]
+    return f"{request.scheme}://{base}:{port}/" if port else f"{request.scheme}://{base}/"
+
+
+def format_date(value) -> str:
+    """Dates as Chinese government sites print them: 2026-11-27."""
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def themed_template(name: str):
+    """The current theme's template object for `name`, for `extends` and `include`."""
+    return current_app.jinja_env.select_template(chain(name))
+
+
+def render_page(name: str, **context) -> str:
+    return render_template(chain(name), **context)
+
+
+@bp.get("/_themes/<theme>/<path:filename>")
+def theme_file(theme: str, filename: str):
+    if theme not in THEMES:
+        abort(404)
+    return send_from_directory(THEMES_DIR / theme / "static", filename, max_age=7 * 24 * 3600)
+
+
+def _asset_versions() -> dict[str, str]:
+    """A short content hash per static file, so a changed file gets a new URL."""
+    versions = {}
+    for theme in THEMES:
+        for path in (THEMES_DIR / theme / "static").rglob("*"):
+            if path.is_file():
+                rel = f"{theme}/{path.relative_to(THEMES_DIR / theme / 'static').as_posix()}"
+                versions[rel] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return versions
+
+
+def init_app(app: Flask) -> None:
+    versions = _asset_versions()
+
+    def asset(theme: str, filename: str) -> str:
+        return f"/_themes/{theme}/{filename}?v={versions.get(f'{theme}/{filename}', '0')}"
+
+    app.register_blueprint(bp)
+    from core.i18n import localized
+    from tenants.catalog import city
+
+    city_footer = SimpleNamespace(**city())
+
+    def localized_city(field: str) -> str:
+        return localized(city_footer, field)
+
+    app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, PALETTE=PALETTE, BANNERS=BANNERS,
+                                 site_url=site_url, city=city, portal_url=portal_url,
+                                 city_footer=lambda: city_footer, localized_city=localized_city)
+    app.context_processor(lambda: {"site": g.get("site")})
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
