@@ -1,6 +1,8 @@
 """`flask tenants …`: what the information bureau's operators do from a shell."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -10,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from tenants.models import BANNERS, KINDS, PALETTE, Tenant
 from tenants.provisioning import (ProvisioningError, add_domain, create_tenant, get_tenant, remove_domain,
-                                  resume_tenant, suspend_tenant, update_tenant)
+                                  resume_tenant, set_logo, suspend_tenant, update_tenant)
 
 tenants_cli = AppGroup("tenants", help="Create, list, suspend and resume sites; manage their domains.")
 
@@ -119,6 +121,21 @@ def set_options(slug: str, window, **options) -> None:
         fields["is_window_department"] = window
     _change(slug, lambda t: update_tenant(t, **fields))
     click.echo(f"updated {slug}")
+
+
+@tenants_cli.command("set-logo")
+@click.argument("slug")
+@click.argument("image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--clear", is_flag=True, help="Go back to the platform's emblem.")
+def set_logo_cmd(slug: str, image: Path | None, clear: bool) -> None:
+    """Give a site its own logo in the masthead (PNG, JPEG or GIF)."""
+    if clear:
+        _change(slug, lambda t: update_tenant(t, logo_filename=None))
+    elif image is None:
+        raise click.UsageError("give an image file or --clear")
+    else:
+        _change(slug, lambda t: set_logo(t, image.name, image.read_bytes()))
+    click.echo(f"logo of {slug} updated")
 
 
 def init_app(app: Flask) -> None:

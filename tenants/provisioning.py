@@ -176,6 +176,31 @@ def update_tenant(tenant: Tenant, **fields) -> None:
     db.session.flush()
 
 
+#: Logo formats a site may upload, by their first bytes: never SVG, which can carry script.
+LOGO_SIGNATURES = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "gif": (b"GIF87a", b"GIF89a")}
+MAX_LOGO_BYTES = 512 * 1024
+
+
+def set_logo(tenant: Tenant, filename: str, data: bytes) -> str:
+    """Store a site's logo (PNG, JPEG or GIF, at most 512 KB) beside its uploads."""
+    import hashlib
+    from pathlib import Path
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = "jpg" if extension == "jpeg" else extension
+    if extension not in LOGO_SIGNATURES or not data.startswith(LOGO_SIGNATURES[extension]):
+        raise ProvisioningError({"logo": str(_l("The logo must be a PNG, JPEG or GIF image."))})
+    if len(data) > MAX_LOGO_BYTES:
+        raise ProvisioningError({"logo": str(_l("The logo may be at most %(kb)s KB.", kb=MAX_LOGO_BYTES // 1024))})
+    name = f"logo-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / f"site-{tenant.id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    tenant.logo_filename = name
+    db.session.flush()
+    return name
+
+
 def ensure_group(key: str, name_zh: str, name_en: str, position: int) -> SiteGroup:
     group = db.session.execute(select(SiteGroup).where(SiteGroup.key == key)).scalar_one_or_none()
     if group is None:

@@ -17,6 +17,7 @@ KNOWN_ENDPOINTS = {
     "public.article": "site host; tenant-scoped query",
     "public.attachment": "site host; tenant-scoped query and published article",
     "public.sitemap": "site host",
+    "public.logo": "site host; only the site's own logo file",
     "i18n.switch_language": "any known host; only sets a cookie",
     "themes.theme_file": "any known host; static theme files",
 }

@@ -1,7 +1,6 @@
 """The city portal reads across every site on purpose: public, published news only."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.content.models import Article
@@ -35,8 +34,7 @@ def home():
     news = [(article, sites[tenant_id]) for article, tenant_id in city_news()]
     groups = [g for g in registry().groups() if g.sites]
     ungrouped = [s for s in registry().sites() if s.group_key is None]
-    return render_page("portal/home.html", groups=groups, ungrouped=ungrouped, news=news,
-                       portal_port=current_app.config.get("PORT"))
+    return render_page("portal/home.html", groups=groups, ungrouped=ungrouped, news=news)
 
 
 def init_app(app) -> None:

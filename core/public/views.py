@@ -93,6 +93,14 @@ def attachment(attachment_id: int, filename: str):
                                download_name=found.filename, mimetype=found.content_type)
 
 
+@bp.get("/site-logo/<filename>")
+def logo(filename: str):
+    site = g.site
+    if not site.logo_filename or filename != site.logo_filename:
+        abort(404)
+    return send_from_directory(upload_dir(site.id), site.logo_filename, max_age=30 * 24 * 3600)
+
+
 @bp.get("/sitemap")
 def sitemap():
     tree: dict[int | None, list[Section]] = {}

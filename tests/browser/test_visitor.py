@@ -67,3 +67,30 @@ def test_site_works_without_javascript(browser, live_city):
     page.get_by_role("link", name="国家").click()
     assert page.locator("tbody tr").count() >= 1
     context.close()
+
+
+OUTLINE = """() => {
+  const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+  return {
+    levels,
+    h1: document.querySelectorAll('h1').length,
+    imagesWithoutAlt: [...document.querySelectorAll('img')].filter(i => !i.hasAttribute('alt')).length,
+    landmarks: ['header', 'nav', 'main', 'footer'].filter(t => document.querySelector(t)),
+    lang: document.documentElement.lang,
+  };
+}"""
+
+
+@pytest.mark.parametrize("host, path", [
+    ("rsj.localhost", "/"), ("rsj.localhost", "/sections/news/"), ("rsj.localhost", "/sections/policies/"),
+    ("rsj.localhost", "/sitemap"), ("sanhe.localhost", "/"), ("localhost", "/"), ("rsj.localhost", "/nope"),
+])
+def test_pages_have_one_h1_ordered_headings_landmarks_and_alt_text(page, live_city, host, path):
+    page.goto(f"http://{host}:{live_city}{path}")
+    outline = page.evaluate(OUTLINE)
+    assert outline["h1"] == 1 and outline["levels"][0] == 1
+    assert all(b - a <= 1 for a, b in zip(outline["levels"], outline["levels"][1:])), outline["levels"]
+    assert outline["imagesWithoutAlt"] == 0
+    assert outline["lang"] == "zh-CN"
+    expected = ["header", "main", "footer"] if host == "localhost" else ["header", "nav", "main", "footer"]
+    assert outline["landmarks"] == expected

@@ -228,3 +228,19 @@ def test_public_pages_take_few_queries_whatever_the_size(app, two_sites, client_
         with count_queries() as counter:
             assert client.get(path).status_code == 200
         assert counter.count <= 5, (path, counter.statements)
+
+
+def test_site_logo_replaces_the_emblem_and_bad_images_are_refused(app, two_sites, client_for, runner, tmp_path):
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    fake = tmp_path / "logo2.png"
+    fake.write_bytes(b"<svg onload=alert(1)>")
+    refused = runner.invoke(args=["tenants", "set-logo", "rsj", str(fake)])
+    assert refused.exit_code == 2 and "PNG、JPEG 或 GIF" in refused.output
+    assert runner.invoke(args=["tenants", "set-logo", "rsj", str(png)]).exit_code == 0
+    html = client_for("rsj.localhost").get("/").get_data(as_text=True)
+    src = re.search(r'class="brand-mark" src="(/site-logo/[^"]+)"', html).group(1)
+    with client_for("rsj.localhost").get(src) as logo:
+        assert logo.status_code == 200 and logo.data.startswith(b"\x89PNG")
+    assert client_for("czj.localhost").get(src).status_code == 404
+    assert "emblem.svg" in client_for("czj.localhost").get("/").get_data(as_text=True)
