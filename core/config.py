@@ -25,6 +25,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",
     ),
+    "PAGE_CACHE_ENTRIES": (1000, "Rendered public pages each worker keeps (0 turns the page cache off)."),
+    "PAGE_CACHE_SECONDS": (60.0, "Longest a cached page is served, so items whose publication time arrives appear."),
     "PAGE_SIZE": (20, "Items per page on section lists."),
     "HOMEPAGE_BLOCK_SIZE": (7, "Items per homepage block."),
     "BABEL_DEFAULT_LOCALE": ("zh_CN", "Chinese first; English is complete too."),

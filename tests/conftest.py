@@ -65,7 +65,7 @@ def _empty_database(app):
             else:
                 for table in tables:
                     conn.execute(table.delete())
-            conn.execute(text("UPDATE registry_versions SET version = version + 1"))
+            conn.execute(text("UPDATE registry_versions SET version = version + 1"))  # every counter
     app.extensions["govsites.hosts"].invalidate()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from core.content.models import Article, Attachment
 from core.content.sanitize import clean_html
@@ -106,8 +106,10 @@ def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, lis
                                   order_by=(Article.published_at.desc(), Article.id.desc())).label("rank")
     inner = (select(Article.id.label("id"), rank)
              .where(Article.section_id.in_(section_ids), published()).subquery())
+    # Lists show titles and dates: never load the bodies.
     rows = db.session.execute(
-        select(Article).join(inner, inner.c.id == Article.id).where(inner.c.rank <= per_section)
+        select(Article).options(defer(Article.body_html)).join(inner, inner.c.id == Article.id)
+        .where(inner.c.rank <= per_section)
         .order_by(Article.published_at.desc(), Article.id.desc())
     ).scalars().all()
     blocks: dict[int, list[Article]] = {sid: [] for sid in section_ids}
@@ -118,7 +120,9 @@ def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, lis
 
 def section_page(section: Section, page: int, per_page: int, policy_level: str | None = None):
     """One page of a section's published items, or None when the page does not exist."""
-    query = select(Article).where(Article.section_id == section.id, published())
+    query = select(Article).options(defer(Article.body_html)).where(Article.section_id == section.id, published())
+    if section.kind == "forms":
+        query = query.options(selectinload(Article.attachments))
     if policy_level:
         query = query.where(Article.policy_level == policy_level)
     return db.paginate(query.order_by(Article.published_at.desc(), Article.id.desc()),

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from core.content.models import Article
 from core.content.operations import published
 from core.extensions import db
+from core.public.cache import cached_page
 from core.sections.models import Section
 from tenants.hosts import registry
 from themes import render_page
@@ -29,6 +30,7 @@ def city_news(limit: int = CITY_NEWS_COUNT) -> list[tuple[Article, int]]:
     return [(row[0], row[1]) for row in rows]
 
 
+@cached_page
 def home():
     sites = {s.id: s for s in registry().sites()}
     news = [(article, sites[tenant_id]) for article, tenant_id in city_news()]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.content.models import Attachment
 from core.content.operations import latest_by_section, public_article, section_page, upload_dir
 from core.extensions import db
+from core.public.cache import cached_page
 from core.sections.models import POLICY_LEVELS, Section
 from core.sections.operations import site_sections
 from themes import render_page
@@ -46,6 +47,7 @@ def page_number() -> int:
 
 
 @bp.get("/")
+@cached_page
 def home():
     blocks = sorted((s for s in sections() if s.homepage_priority is not None and s.kind not in
                      ("single_page", "external_link")), key=lambda s: (s.homepage_priority, s.position))
@@ -55,6 +57,7 @@ def home():
 
 
 @bp.get("/sections/<slug>/")
+@cached_page
 def section(slug: str):
     found = next((s for s in sections() if s.slug == slug), None)
     if found is None:
@@ -76,6 +79,7 @@ def section(slug: str):
 
 
 @bp.get("/articles/<int:article_id>")
+@cached_page
 def article(article_id: int):
     found = public_article(article_id)
     if found is None:
@@ -102,6 +106,7 @@ def logo(filename: str):
 
 
 @bp.get("/sitemap")
+@cached_page
 def sitemap():
     tree: dict[int | None, list[Section]] = {}
     for s in sections():
@@ -110,5 +115,8 @@ def sitemap():
 
 
 def init_app(app) -> None:
+    from core.public import cache
+
+    cache.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(nav_sections=nav_sections)

@@ -1,0 +1,71 @@
+"""Public pages are served from each worker's cache, never stale after a change."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from core.extensions import db
+from tenants.scoping import activate_tenant
+
+
+def test_a_repeated_page_costs_one_query(app, two_sites, client_for, count_queries):
+    client = client_for("rsj.localhost")
+    first = client.get("/").get_data()
+    with count_queries() as counter:
+        again = client.get("/")
+    assert again.get_data() == first and counter.count == 1
+    assert "Cookie" in again.headers["Vary"]
+
+
+def test_new_article_shows_on_the_next_request(app, two_sites, client_for, create_article_in):
+    rsj = two_sites[0]
+    client = client_for("rsj.localhost")
+    assert "刚刚发布的通知" not in client.get("/").get_data(as_text=True)
+    client.get("/sections/notices/")
+    create_article_in(rsj, "notices", "刚刚发布的通知")
+    assert "刚刚发布的通知" in client.get("/").get_data(as_text=True)
+    assert "刚刚发布的通知" in client.get("/sections/notices/").get_data(as_text=True)
+    assert "刚刚发布的通知" not in client_for("czj.localhost").get("/").get_data(as_text=True)
+
+
+def test_change_by_another_worker_is_seen_at_once(app, two_sites, client_for):
+    rsj, _, articles = two_sites
+    client = client_for("rsj.localhost")
+    path = f"/articles/{articles['rsj'][0]}"
+    assert client.get(path).status_code == 200
+    with app.app_context(), db.engine.begin() as conn:
+        # What another process's flush does: change the row, bump the version.
+        conn.execute(text("UPDATE articles SET status = 'withdrawn' WHERE id = :id"), {"id": articles["rsj"][0]})
+        conn.execute(text("UPDATE registry_versions SET version = version + 1 WHERE name = 'content'"))
+    assert client.get(path).status_code == 404
+
+
+def test_footer_change_is_seen_at_once(app, two_sites, client_for, runner):
+    client = client_for("rsj.localhost")
+    client.get("/")
+    runner.invoke(args=["tenants", "set", "rsj", "--phone", "0316-9999999"])
+    assert "0316-9999999" in client.get("/").get_data(as_text=True)
+
+
+def test_languages_and_ports_are_cached_apart(two_sites, client_for):
+    client = client_for("rsj.localhost:8000")
+    assert "工作动态" in client.get("/").get_data(as_text=True)
+    client.set_language("en")
+    assert "Work news" in client.get("/").get_data(as_text=True)
+    client.set_language(None)
+    assert "工作动态" in client.get("/").get_data(as_text=True)
+    portal = client_for("localhost:8000").get("/").get_data(as_text=True)
+    assert "http://rsj.localhost:8000/" in portal
+    assert "http://rsj.localhost:9000/" in client_for("localhost:9000").get("/").get_data(as_text=True)
+
+
+def test_cache_can_be_turned_off(app, two_sites, client_for, count_queries):
+    cache = app.extensions["govsites.page_cache"]
+    cache.max_entries, entries = 0, cache.max_entries
+    try:
+        client = client_for("rsj.localhost")
+        client.get("/")
+        with count_queries() as counter:
+            client.get("/")
+        assert counter.count > 1
+    finally:
+        cache.max_entries = entries
