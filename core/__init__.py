@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from core.config import load_config
-from core.extensions import csrf, db, migrate
+from core.extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,9 @@ MODULES = (
     "core.database",
     "core.i18n",
     "themes",
+    "core.auth",
+    "core.admin",
+    "core.platform",
     "core.sections",
     "core.content",
     "core.public",
@@ -40,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     for name in MODULES:
         importlib.import_module(name).init_app(app)
     return app

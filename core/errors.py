@@ -8,7 +8,7 @@ from core.extensions import db
 
 
 def _themed(status: int):
-    if g.get("host_kind") not in ("site", "portal"):
+    if g.get("host_kind") not in ("site", "portal", "platform"):
         return Response("Not Found" if status == 404 else "Error", status=status, mimetype="text/plain")
     from themes import render_page
 
@@ -19,6 +19,10 @@ def _themed(status: int):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_error: HTTPException):
+        return _themed(403)
+
     @app.errorhandler(404)
     def not_found(_error: HTTPException):
         return _themed(404)

@@ -12,9 +12,10 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from core import create_app
+from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
 from core.extensions import db
 
-pytest_plugins = ["tests.fixtures.sites"]
+pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts"]
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -40,6 +41,7 @@ def app(tmp_path_factory):
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "TENANT_CACHE_TTL": 3600.0,
         "WTF_CSRF_ENABLED": True,
+        "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -61,10 +63,15 @@ def _empty_database(app):
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "registry_versions"]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
+                # TRUNCATE does not fire the audit log's row triggers.
                 conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
             else:
+                for statement in (s for t in APPEND_ONLY for s in drop_sql(t, "sqlite")):
+                    conn.execute(text(statement))
                 for table in tables:
                     conn.execute(table.delete())
+                for statement in (s for t in APPEND_ONLY for s in create_sql(t, "sqlite")):
+                    conn.execute(text(statement))
             conn.execute(text("UPDATE registry_versions SET version = version + 1"))  # every counter
     app.extensions["govsites.hosts"].invalidate()
 

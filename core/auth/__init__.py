@@ -1,0 +1,13 @@
+"""Accounts, roles, sessions, and the one guard every admin route goes through."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.auth import cli, guard, sessions, views
+
+    sessions.init_app(app)
+    guard.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)

@@ -1,0 +1,55 @@
+"""Password hashing (Argon2) and the platform's password policy."""
+from __future__ import annotations
+
+import secrets
+import string
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+
+_hasher = PasswordHasher()
+MIN_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+#: A hash of nothing in particular, verified when the username is unknown so
+#: that a failed login takes the same time whether or not the user exists.
+DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+def policy_problems(password: str, username: str = "") -> list[str]:
+    """Why a new password is not acceptable (an empty list when it is)."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(str(_l("Use at least %(n)s characters.", n=MIN_LENGTH)))
+    classes = sum((
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ))
+    if classes < 3:
+        problems.append(str(_l("Use three of: lower-case letters, upper-case letters, digits and symbols.")))
+    if username and username.lower() in password.lower():
+        problems.append(str(_l("The password must not contain the username.")))
+    return problems
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password that meets the policy, for new accounts and resets."""
+    alphabet = string.ascii_letters + string.digits + "!@#%&*-_=+?"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if not policy_problems(candidate):
+            return candidate

@@ -1,0 +1,1 @@
+"""Post responsibility: who answers for each duty of a site."""

@@ -1,0 +1,63 @@
+"""The site's duty assignments (岗位责任制), with gaps shown."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+
+from core.auth.guard import route
+from core.auth.operations import AccountError, site_members
+from core.duties.models import DUTIES
+from core.duties.operations import DUTY_LABELS, assign_duty, duty_table
+from core.extensions import db
+from themes import render_page
+
+bp = Blueprint("duties", __name__, url_prefix="/admin/duties")
+
+
+def _coerce_person(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class DutiesForm(FlaskForm):
+    submit = SubmitField(_l("Save duties"))
+
+
+def _build_form(people) -> DutiesForm:
+    choices = [("", str(_l("— nobody —")))] + [(str(u.id), f"{u.display_name} ({u.username})") for u, _ in people]
+
+    class Form(DutiesForm):
+        pass
+
+    for duty in DUTIES:
+        setattr(Form, f"{duty}_responsible", SelectField(_l("Responsible"), choices=choices, coerce=_coerce_person))
+        setattr(Form, f"{duty}_deputy", SelectField(_l("Deputy"), choices=choices, coerce=_coerce_person))
+    return Form()
+
+
+@route(bp, "/", permission="site.view", write="site.duties.manage", methods=("GET", "POST"))
+def index():
+    people = site_members()
+    form = _build_form(people)
+    rows = duty_table()
+    if form.validate_on_submit():
+        try:
+            for duty in DUTIES:
+                assign_duty(duty, form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data)
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(str(_l("Duties saved.")), "success")
+            return redirect(url_for("duties.index"))
+    elif request.method == "GET":
+        for row in rows:
+            form[f"{row.duty}_responsible"].data = row.responsible.id if row.responsible else None
+            form[f"{row.duty}_deputy"].data = row.deputy.id if row.deputy else None
+    return render_page("duties/index.html", form=form, rows=rows, labels=DUTY_LABELS)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
