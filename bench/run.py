@@ -149,6 +149,10 @@ def app_env(city: City) -> dict[str, str]:
         GOVSITES_DATABASE_URL=city.url,
         GOVSITES_TENANT_CACHE_TTL=str(TENANT_CACHE_TTL),
         GOVSITES_UPLOAD_FOLDER=str(city.uploads),
+        GOVSITES_DEMO_ACCOUNTS_FILE=str(city.uploads.parent / "demo-accounts.csv"),
+        # The demo's hundreds of accounts need no production-strength hashes here.
+        GOVSITES_ARGON2_TIME_COST="1",
+        GOVSITES_ARGON2_MEMORY_KIB="1024",
         SECRET_KEY="bench-only-secret",
         FLASK_APP="wsgi:app",
     )

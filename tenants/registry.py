@@ -47,6 +47,7 @@ class SiteInfo:
     accent: str
     banner: str
     logo_filename: str | None
+    is_mourning: bool = False
 
     @property
     def theme(self) -> str:
@@ -67,6 +68,7 @@ class SiteInfo:
             address_zh=tenant.address_zh, address_en=tenant.address_en, phone=tenant.phone,
             icp_record=tenant.icp_record, psb_record=tenant.psb_record, site_code=tenant.site_code,
             accent=tenant.accent, banner=tenant.banner, logo_filename=tenant.logo_filename,
+            is_mourning=tenant.is_mourning,
         )
 
 
@@ -84,6 +86,7 @@ class Snapshot:
     by_host: dict[str, tuple[SiteInfo, bool]]
     groups: tuple[GroupInfo, ...]
     sites: tuple[SiteInfo, ...]
+    portal_mourning: bool = False
 
 
 class HostRegistry:
@@ -105,6 +108,9 @@ class HostRegistry:
 
     def groups(self) -> tuple[GroupInfo, ...]:
         return self.snapshot().groups
+
+    def portal_mourning(self) -> bool:
+        return self.snapshot().portal_mourning
 
     def invalidate(self) -> None:
         self._checked_at = 0.0
@@ -143,13 +149,19 @@ def _load(version: int) -> Snapshot:
         GroupInfo(g.key, g.name_zh, g.name_en, tuple(s for s in sites if s.group_key == g.key))
         for g in group_rows
     )
-    return Snapshot(version=version, by_host=by_host, groups=groups, sites=sites)
+    from core.platform.models import PlatformSetting
+
+    mourning = db.session.get(PlatformSetting, "mourning_portal")
+    return Snapshot(version=version, by_host=by_host, groups=groups, sites=sites,
+                    portal_mourning=bool(mourning and mourning.value == "1"))
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_version_on_change(session, _ctx, _instances) -> None:
     touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, (Tenant, TenantDomain, SiteGroup)) for obj in touched):
+    from core.platform.models import PlatformSetting
+
+    if any(isinstance(obj, (Tenant, TenantDomain, SiteGroup, PlatformSetting)) for obj in touched):
         session.execute(
             update(RegistryVersion)
             .where(RegistryVersion.name == REGISTRY_KEY)

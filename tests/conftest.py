@@ -42,6 +42,9 @@ def app(tmp_path_factory):
         "TENANT_CACHE_TTL": 3600.0,
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
+        # Cheap hashes: the suite hashes hundreds of passwords; production keeps the defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 1024,
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -96,7 +96,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, PALETTE=PALETTE, BANNERS=BANNERS,
                                  site_url=site_url, city=city, portal_url=portal_url,
-                                 city_footer=lambda: city_footer, localized_city=localized_city)
+                                 city_footer=lambda: city_footer, localized_city=localized_city,
+                                 portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())
     app.context_processor(lambda: {"site": g.get("site")})
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.trim_blocks = True

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.auth.models import SITE_ROLES
+from core.forms import choices
 from tenants.models import BANNERS, PALETTE
 
 
@@ -40,7 +41,7 @@ class RolesForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r, role_label(r)) for r in SITE_ROLES]
+        self.roles.choices = choices((r, ROLE_LABELS[r]) for r in SITE_ROLES)
 
 
 class NewUserForm(RolesForm):
@@ -59,7 +60,7 @@ class SettingsForm(FlaskForm):
     icp_record = StringField(_l("ICP record"), validators=[Optional(), Length(max=100)])
     psb_record = StringField(_l("Public security record"), validators=[Optional(), Length(max=100)])
     site_code = StringField(_l("Site identifier code"), validators=[Optional(), Length(max=20)])
-    accent = RadioField(_l("Accent colour"), choices=[(k, k) for k in PALETTE])
-    banner = RadioField(_l("Banner"), choices=[(k, k) for k in BANNERS])
+    accent = RadioField(_l("Accent colour"), choices=choices((k, k) for k in PALETTE))
+    banner = RadioField(_l("Banner"), choices=choices((k, k) for k in BANNERS))
     logo = FileField(_l("Logo (PNG, JPEG or GIF, at most 512 KB)"))
     submit = SubmitField(_l("Save settings"))

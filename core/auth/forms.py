@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from core.forms import choices
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
@@ -34,7 +36,7 @@ class PasswordChangeForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    language = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=choices([("zh_CN", "中文"), ("en", "English")]))
     submit = SubmitField(_l("Save"))
 
 

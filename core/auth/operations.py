@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from core.audit.operations import record
 from core.auth.models import SITE_ROLES, Membership, PasswordHistory, User
-from core.auth.passwords import DUMMY_HASH, hash_password, policy_problems, verify_password
+from core.auth.passwords import dummy_verify, hash_password, policy_problems, verify_password
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import active_tenant_id
@@ -45,12 +45,12 @@ def authenticate(username: str, password: str) -> User:
     """
     user = db.session.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        dummy_verify(password)
         record("login.failure", username, username=username, reason="unknown user")
         raise AccountError(LOGIN_FAILED)
     moment = now()
     if user.is_locked or (user.locked_until is not None and user.locked_until > moment):
-        verify_password(DUMMY_HASH, password)
+        dummy_verify(password)
         record("login.refused", user.username, user=user, reason="account locked")
         raise AccountError(LOGIN_FAILED)
     if not verify_password(user.password_hash, password):

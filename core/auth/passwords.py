@@ -8,24 +8,41 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
-_hasher = PasswordHasher()
 MIN_LENGTH = 8
+_hashers: dict[tuple[int, int], PasswordHasher] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (the library's defaults unless lowered for tests)."""
+    from flask import current_app, has_app_context
+
+    cost = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_KIB"]) if has_app_context() \
+        else (3, 65536)
+    if cost not in _hashers:
+        _hashers[cost] = PasswordHasher(time_cost=cost[0], memory_cost=cost[1])
+    return _hashers[cost]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-#: A hash of nothing in particular, verified when the username is unknown so
-#: that a failed login takes the same time whether or not the user exists.
-DUMMY_HASH = hash_password(secrets.token_hex(16))
+def dummy_verify(password: str) -> None:
+    """Spend the time a real check takes, when there is no real hash to check against."""
+    cost = _hasher()
+    if cost not in _dummy_hashes:
+        _dummy_hashes[cost] = cost.hash(secrets.token_hex(16))
+    verify_password(_dummy_hashes[cost], password)
+
+
+_dummy_hashes: dict[PasswordHasher, str] = {}
 
 
 def policy_problems(password: str, username: str = "") -> list[str]:

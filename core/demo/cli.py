@@ -1,6 +1,8 @@
 """`flask demo load`: the demo city, idempotent."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -15,12 +17,23 @@ demo_cli = AppGroup("demo", help="The demo city.")
 @click.option("--news-per-site", type=int, default=120, show_default=True, help="Work news items per site.")
 def load(scale: int, news_per_site: int) -> None:
     """Create every catalog site with months of content; run again to bring sites in step."""
+    from core.demo.accounts import write_csv
     from core.demo.loader import load_city
 
+    accounts: list[tuple[str, str, str, str]] = []
     totals = load_city(today=now().date(), seed=current_app.config["DEMO_SEED"], scale=scale,
-                       news_per_site=news_per_site, echo=lambda line: None)
+                       news_per_site=news_per_site, echo=lambda line: None, accounts=accounts)
     click.echo(f"demo city: {totals['sites_created']} sites created, {totals['sites_updated']} brought in step, "
                f"{totals['articles']} articles written")
+    if accounts:
+        path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
+        write_csv(path, accounts)
+        click.echo(f"\n{len(accounts)} new demo accounts (shown only now; also in {path}):")
+        click.echo(f"{'host':<26} {'username':<24} {'password':<16} role")
+        for host, username, password, role in accounts:
+            click.echo(f"{host:<26} {username:<24} {password:<16} {role}")
+        click.echo("Sign in at /admin/login on each site's host; the platform console is at "
+                   f"http://{current_app.config['PLATFORM_HOST_LABEL']}.{current_app.config['BASE_DOMAIN']}:<port>/admin/login")
 
 
 def init_app(app: Flask) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from core.content.models import Article
 from core.content.operations import Upload, create_article
 from core.content.sanitize import clean_html
 from core.demo import content
+from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.extensions import db
 from core.sections.operations import SectionError, add_section, ensure_mandatory_set, site_sections, sync_sections
 from tenants.catalog import load_catalog
@@ -49,9 +51,16 @@ def catalog_sites(scale: int = 1) -> list[dict]:
     return copies
 
 
-def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 120, echo=print) -> dict[str, int]:
-    """Create or refresh every demo site; return counts for the operator."""
+def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 120, echo=print,
+              accounts: list | None = None) -> dict[str, int]:
+    """Create or refresh every demo site; return counts for the operator.
+
+    New demo accounts' credentials are appended to `accounts` when it is given.
+    """
     catalog = load_catalog()
+    base = current_app.config["BASE_DOMAIN"]
+    if accounts is not None:
+        accounts.extend(ensure_platform_accounts(f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}"))
     for position, group in enumerate(catalog["groups"]):
         ensure_group(group["key"], group["name_zh"], group["name_en"], position)
     ensure_mandatory_set()
@@ -70,6 +79,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             update_tenant(tenant, **fields)
             sync_sections(tenant.id)
             totals["sites_updated"] += 1
+        if accounts is not None:
+            accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"]))
         rng = random.Random(f"{seed}:{site['slug']}")
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()

@@ -52,6 +52,8 @@ def assign_duty(duty: str, responsible_id: int | None, deputy_id: int | None) ->
         raise AccountError(_l("Name the person responsible before a deputy."))
     assignment = db.session.execute(select(DutyAssignment).where(DutyAssignment.duty == duty)).scalar_one_or_none()
     if assignment is None:
+        if responsible_id is None:
+            return  # nothing to record: the duty stays a gap
         assignment = DutyAssignment(duty=duty)
         db.session.add(assignment)
     before = (assignment.responsible_id, assignment.deputy_id)

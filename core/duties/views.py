@@ -11,6 +11,7 @@ from core.auth.operations import AccountError, site_members
 from core.duties.models import DUTIES
 from core.duties.operations import DUTY_LABELS, assign_duty, duty_table
 from core.extensions import db
+from core.forms import choices
 from themes import render_page
 
 bp = Blueprint("duties", __name__, url_prefix="/admin/duties")
@@ -25,14 +26,14 @@ class DutiesForm(FlaskForm):
 
 
 def _build_form(people) -> DutiesForm:
-    choices = [("", str(_l("— nobody —")))] + [(str(u.id), f"{u.display_name} ({u.username})") for u, _ in people]
+    options = choices([("", _l("— nobody —"))] + [(str(u.id), f"{u.display_name} ({u.username})") for u, _ in people])
 
     class Form(DutiesForm):
         pass
 
     for duty in DUTIES:
-        setattr(Form, f"{duty}_responsible", SelectField(_l("Responsible"), choices=choices, coerce=_coerce_person))
-        setattr(Form, f"{duty}_deputy", SelectField(_l("Deputy"), choices=choices, coerce=_coerce_person))
+        setattr(Form, f"{duty}_responsible", SelectField(_l("Responsible"), choices=options, coerce=_coerce_person))
+        setattr(Form, f"{duty}_deputy", SelectField(_l("Deputy"), choices=options, coerce=_coerce_person))
     return Form()
 
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.forms import choices
 from core.sections.models import KINDS
 
 KIND_LABELS = {
@@ -25,7 +26,7 @@ class SectionForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Used in the address: /sections/<name>/. a-z, 0-9 and '-'."))
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in KINDS))
     parent_id = SelectField(_l("Under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
     homepage_priority = IntegerField(_l("Homepage position (empty: not on the homepage)"),
                                      validators=[Optional(), NumberRange(min=1, max=999)])

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from core.audit.operations import record
 from core.auth.guard import route
 from core.extensions import db
+from core.forms import choices
 from core.i18n import localized
 from core.sections.forms import KIND_LABELS, EditSectionForm, SectionForm
 from core.sections.models import Section
@@ -17,8 +18,8 @@ from themes import render_page
 bp = Blueprint("sections", __name__, url_prefix="/admin/sections")
 
 
-def _parent_choices(exclude: int | None = None) -> list[tuple[str, str]]:
-    return [("", str(_l("— top level —")))] + [(str(s.id), localized(s)) for s in site_sections() if s.id != exclude]
+def _parent_choices(exclude: int | None = None):
+    return choices([("", _l("— top level —"))] + [(str(s.id), localized(s)) for s in site_sections() if s.id != exclude])
 
 
 def _own_section(section_id: int) -> Section:

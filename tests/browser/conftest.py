@@ -28,7 +28,10 @@ def live_city(tmp_path_factory):
     """Serve a freshly loaded demo city with gunicorn; yield its port."""
     folder = tmp_path_factory.mktemp("live")
     env = {**os.environ, "GOVSITES_DATABASE_URL": f"sqlite:///{folder / 'city.sqlite3'}",
-           "GOVSITES_UPLOAD_FOLDER": str(folder / "uploads"), "SECRET_KEY": "browser-test"}
+           "GOVSITES_UPLOAD_FOLDER": str(folder / "uploads"), "SECRET_KEY": "browser-test",
+           "GOVSITES_DEMO_ACCOUNTS_FILE": str(folder / "demo-accounts.csv"),
+           # Cheap password hashes: the demo creates hundreds of accounts.
+           "GOVSITES_ARGON2_TIME_COST": "1", "GOVSITES_ARGON2_MEMORY_KIB": "1024"}
     env.pop("TEST_DATABASE_URL", None)
     bin_dir = Path(sys.executable).parent
     for args in (["db", "upgrade"], ["demo", "load", "--news-per-site", "25"]):
@@ -48,7 +51,7 @@ def live_city(tmp_path_factory):
                 server.kill()
                 raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:] if log.exists() else ''}")
             time.sleep(0.2)
-    yield port
+    yield port, folder / "demo-accounts.csv"
     server.terminate()
     server.wait(timeout=10)
 

@@ -1,0 +1,67 @@
+"""Demo accounts: a site administrator and one person per publishing role on every site,
+plus the information bureau's administrator and evaluator.
+
+Passwords are random, printed once by `flask demo load` and written to
+instance/demo-accounts.csv (never committed). Demo accounts need no password
+change at first sign-in so the demo can be walked through at once; the
+platform administrator still sets up two-step login, as every one must.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.auth.models import PUBLISHING_ROLES, User
+from core.auth.operations import create_user
+from core.auth.passwords import generate_password
+from core.extensions import db
+from tenants.scoping import activate_tenant
+
+CSV_COLUMNS = ("site host", "username", "password", "roles")
+ROLE_NAMES_ZH = {"site_admin": "管理员", "collector": "采集员", "editor": "编辑", "reviewer": "审核员",
+                 "publisher": "发布员"}
+PLATFORM_ACCOUNTS = (("platform.admin", "平台管理员", "platform_admin"),
+                     ("platform.evaluator", "网站评估员", "evaluator"))
+
+
+def _exists(username: str) -> bool:
+    return db.session.execute(select(User.id).where(User.username == username)).first() is not None
+
+
+def ensure_platform_accounts(platform_host: str) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for username, name, role in PLATFORM_ACCOUNTS:
+        if not _exists(username):
+            password = generate_password()
+            create_user(username=username, display_name=name, password=password, platform_role=role,
+                        must_change_password=False)
+            rows.append((platform_host, username, password, role))
+    return rows
+
+
+def ensure_site_accounts(tenant_id: int, slug: str, host: str, site_name: str) -> list[tuple[str, str, str, str]]:
+    """Create the site's demo staff that do not exist yet; return their credentials."""
+    rows = []
+    with activate_tenant(tenant_id):
+        for role in ("site_admin", *PUBLISHING_ROLES):
+            username = f"{slug}.{role.replace('_', '')}"
+            if _exists(username):
+                continue
+            password = generate_password()
+            create_user(username=username, display_name=f"{site_name}{ROLE_NAMES_ZH[role]}", password=password,
+                        roles=[role], must_change_password=False)
+            rows.append((host, username, password, role))
+    return rows
+
+
+def write_csv(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """Add the new accounts to the file (created with a header, readable by its owner only)."""
+    new_file = not path.exists()
+    with open(path, "a", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        if new_file:
+            writer.writerow(CSV_COLUMNS)
+        writer.writerows(rows)
+    path.chmod(0o600)
