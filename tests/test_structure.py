@@ -24,7 +24,10 @@ KNOWN_ENDPOINTS = {
 
 
 #: Tables with a tenant_id that are the platform's registry, not a site's data.
-PLATFORM_TABLES_WITH_TENANT_ID = {"tenant_domains"}
+PLATFORM_TABLES_WITH_TENANT_ID = {
+    "tenant_domains",  # the host registry
+    "user_sessions",  # the host a login belongs to (NULL: the platform host)
+}
 
 
 def test_every_tenant_table_uses_the_mixin(app):
@@ -35,8 +38,15 @@ def test_every_tenant_table_uses_the_mixin(app):
 
 
 def test_every_endpoint_is_known_and_guarded(app):
+    """Public endpoints are listed above; every other one is registered with the guard."""
+    from core.auth.guard import RULES
+
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == set(KNOWN_ENDPOINTS), endpoints ^ set(KNOWN_ENDPOINTS)
+    unguarded = endpoints - set(RULES)
+    assert unguarded == set(KNOWN_ENDPOINTS), unguarded ^ set(KNOWN_ENDPOINTS)
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(("/admin", "/platform")):
+            assert rule.endpoint in RULES, rule.rule
 
 
 def test_crossing_tenants_happens_only_in_platform_code():

@@ -38,8 +38,10 @@ def record(action: str, target: str = "", *, user=None, username: str = "", plat
     if user is None and has_request_context() and getattr(current_user, "is_authenticated", False):
         user = current_user
     on_platform = active_tenant_id() is None if platform is None else platform
-    model = PlatformAuditEntry if on_platform else AuditEntry
+    # A site entry is stamped now, not at the next flush, when another site may be active.
+    model, stamp = (PlatformAuditEntry, {}) if on_platform else (AuditEntry, {"tenant_id": active_tenant_id()})
     db.session.add(model(
+        **stamp,
         user_id=user.id if user is not None else None,
         username=user.username if user is not None else username[:64],
         action=action, target=target[:200],

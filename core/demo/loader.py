@@ -17,6 +17,7 @@ from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.extensions import db
+from core.platform.operations import ensure_default_categories
 from core.sections.operations import SectionError, add_section, ensure_mandatory_set, site_sections, sync_sections
 from tenants.catalog import load_catalog
 from tenants.models import Tenant
@@ -64,6 +65,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     for position, group in enumerate(catalog["groups"]):
         ensure_group(group["key"], group["name_zh"], group["name_en"], position)
     ensure_mandatory_set()
+    ensure_default_categories()
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0}
     for site in catalog_sites(scale):

@@ -75,8 +75,22 @@ def ordering():
     return (case((Section.mandatory_key.is_(None), 1), else_=0), Section.position, Section.id)
 
 
-def ensure_mandatory_set() -> int:
-    """Give a new platform the guideline's default set; return how many were added."""
+SEEDED_FLAG = "mandatory_set_seeded"
+
+
+def ensure_mandatory_set(*, restore: bool = False) -> int:
+    """Give a new platform the guideline's default set, once; return how many were added.
+
+    Once seeded, the set is the bureau's: emptying it on purpose must not
+    bring the defaults back with the next new site. `restore` is the bureau
+    asking for the defaults again, into an empty set.
+    """
+    from core.platform.models import PlatformSetting
+
+    if db.session.get(PlatformSetting, SEEDED_FLAG) is None:
+        db.session.add(PlatformSetting(key=SEEDED_FLAG, value="1"))
+    elif not restore:
+        return 0
     if db.session.execute(select(func.count()).select_from(MandatorySection)).scalar_one():
         return 0
     for position, (key, name_zh, name_en, kind, priority, in_nav) in enumerate(DEFAULT_MANDATORY_SECTIONS):

@@ -151,3 +151,12 @@ def test_sync_is_idempotent(app, two_sites):
         sync_all_tenants()
         db.session.commit()
         assert sync_all_tenants() == {"added": 0, "updated": 0, "released": 0}
+
+
+def test_an_emptied_set_stays_empty_for_sites_created_later(app, two_sites, create_site):
+    with app.app_context():
+        for row in db.session.execute(select(MandatorySection)).scalars():
+            db.session.delete(row)
+        db.session.commit()
+    later = create_site("jyj")
+    assert [key for _, _, key in _sections(app, later)] == []

@@ -1,0 +1,153 @@
+"""Who reaches the console: platform administrators change, evaluators read, nobody else gets in."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.accounts import login, post_form
+from tests.platform.conftest import PLATFORM, snapshot
+
+#: Every console page, as paths built from the `city` fixture.
+PAGES = (
+    "/platform/",
+    "/platform/?q=rsj&status=active",
+    "/platform/sites/new",
+    "/platform/sites/catalog",
+    "/platform/sites/{rsj}",
+    "/platform/sections",
+    "/platform/sections/{section}",
+    "/platform/categories",
+    "/platform/categories/{category}",
+    "/platform/users",
+    "/platform/users?q=wang",
+    "/platform/audit",
+    "/platform/audit?site={rsj}",
+    "/platform/mourning",
+    "/platform/notices",
+)
+#: Every change the console makes, with data that would succeed for an administrator.
+ACTIONS = (
+    ("/platform/sites/new", {"slug": "jtj", "name_zh": "廊坊市交通局", "name_en": "Langfang Transport Bureau",
+                             "kind": "department", "group": "general", "accent": "red"}),
+    ("/platform/sites/catalog/ldj", {}),
+    ("/platform/sites/{rsj}/domains", {"hostname": "rsj2.localhost"}),
+    ("/platform/sites/{rsj}/domains/remove", {"hostname": "renshi.localhost"}),
+    ("/platform/sites/{rsj}/suspend", {"reason": "系统升级"}),
+    ("/platform/sites/{rsj}/resume", {}),
+    ("/platform/sites/{rsj}/mourning", {"start": "1"}),
+    ("/platform/sections", {"key": "guide", "name_zh": "办事指引", "name_en": "Guide", "kind": "article_list"}),
+    ("/platform/sections/defaults", {}),
+    ("/platform/sections/{section}", {"name_zh": "部门动态", "name_en": "Department news", "kind": "article_list",
+                                      "in_nav": "y"}),
+    ("/platform/sections/{section}/delete", {}),
+    ("/platform/sections/{section}/move", {"direction": "down"}),
+    ("/platform/categories", {"name_zh": "政策解读", "name_en": "Policy interpretation"}),
+    ("/platform/categories/defaults", {}),
+    ("/platform/categories/{category}", {"name_zh": "机构职能", "name_en": "Functions"}),
+    ("/platform/categories/{category}/delete", {}),
+    ("/platform/categories/{category}/move", {"direction": "down"}),
+    ("/platform/users/{editor}/reset-password", {}),
+    ("/platform/users/{editor}/lock", {}),
+    ("/platform/users/{editor}/unlock", {}),
+    ("/platform/mourning", {"start": "1"}),
+    ("/platform/notices", {"title": "关于国庆节放假的通知", "body": "全市放假七天。"}),
+)
+
+
+def _fill(path: str, city) -> str:
+    return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, editor=city.editor_id)
+
+
+def test_every_console_route_is_covered_here(app):
+    """A new console route fails this test until its access is tested above."""
+    import re
+
+    covered = {re.sub(r"\{\w+\}", "<>", p.split("?")[0]) for p in PAGES} | \
+              {re.sub(r"\{\w+\}|ldj", "<>", p) for p, _ in ACTIONS}
+    routes = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules() if r.endpoint.startswith("platform.")}
+    assert routes - covered == set()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(city, client_for):
+    client = client_for(PLATFORM)
+    for path in PAGES:
+        response = client.get(_fill(path, city))
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login"), path
+
+
+def test_anonymous_posts_are_sent_to_the_login_and_change_nothing(app, city, client_for):
+    client = client_for(PLATFORM)
+    before = snapshot(app)
+    for path, data in ACTIONS:
+        response = post_form(client, _fill(path, city), data, form_path="/admin/login")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login"), path
+    assert snapshot(app) == before
+
+
+def test_site_staff_cannot_sign_in_on_the_platform_host(app, city, create_account, client_for):
+    for username, roles in (("zhou.siteadmin", ["site_admin"]), ("zhou.editor", ["editor", "publisher"])):
+        account = create_account(username, site=city.rsj, roles=roles)
+        client = client_for(PLATFORM)
+        assert login(client, account).status_code == 200  # the form again: refused
+        response = client.get("/platform/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+
+
+def test_a_site_session_means_nothing_on_the_platform_host(city, signed_in, client_for):
+    client, _ = signed_in(city.rsj.host, "zhou.siteadmin", site=city.rsj, roles=["site_admin"])
+    cookie = client.client.get_cookie("session", domain=city.rsj.host)
+    other = client_for(PLATFORM)
+    other.client.set_cookie("session", cookie.value, domain=PLATFORM)
+    assert other.get("/platform/").status_code == 302
+
+
+def test_the_evaluator_reads_every_page(city, evaluator):
+    for path in PAGES:
+        response = evaluator.get(_fill(path, city))
+        assert response.status_code == 200, path
+        assert 'action="/platform/' not in response.get_data(as_text=True), path  # no change buttons shown
+
+
+def test_the_evaluator_cannot_change_anything(app, city, evaluator):
+    before = snapshot(app)
+    for path, data in ACTIONS:
+        response = post_form(evaluator, _fill(path, city), data, form_path="/platform/")
+        assert response.status_code == 403, path
+    assert snapshot(app) == before
+
+
+def test_the_administrator_reads_every_page(city, admin):
+    for path in PAGES:
+        assert admin.get(_fill(path, city)).status_code == 200, path
+
+
+@pytest.mark.parametrize("host", ["rsj.localhost", "localhost"])
+def test_console_routes_do_not_exist_on_a_site_or_the_portal(city, signed_in, client_for, host):
+    if host == "rsj.localhost":
+        client, _ = signed_in(host, "zhou.siteadmin", site=city.rsj, roles=["site_admin"])
+    else:
+        client = client_for(host)
+    for path in PAGES:
+        assert client.get(_fill(path, city)).status_code == 404, (host, path)
+
+
+def test_console_posts_answer_404_on_a_site_host(app, city, signed_in):
+    client, _ = signed_in("rsj.localhost", "zhou.siteadmin", site=city.rsj, roles=["site_admin"])
+    before = snapshot(app)
+    for path, data in ACTIONS:
+        response = post_form(client, _fill(path, city), data, form_path="/admin/")
+        assert response.status_code == 404, path
+    assert snapshot(app) == before
+
+
+def test_a_post_without_its_csrf_token_is_refused(app, city, admin):
+    before = snapshot(app)
+    response = admin.post(f"/platform/sites/{city.rsj.id}/suspend", data={"reason": "x"})
+    assert response.status_code == 400
+    assert snapshot(app) == before
+
+
+def test_the_menu_lists_the_console_pages(city, admin):
+    html = admin.get("/platform/").get_data(as_text=True)
+    for path in ("/platform/sections", "/platform/categories", "/platform/users", "/platform/notices",
+                 "/platform/mourning", "/platform/audit"):
+        assert f'href="{path}"' in html

@@ -1,0 +1,193 @@
+"""Sites from the console: the list, a new site (by form or from the catalog), domains, suspension, mourning."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.sections.models import Section
+from tenants.models import SiteGroup, Tenant
+from tenants.scoping import activate_tenant
+from tests.fixtures.accounts import post_form
+from tests.platform.conftest import field_value, is_invalid, last_platform_entry, platform_actions, snapshot
+
+NEW_SITE = {"slug": "jtj", "name_zh": "廊坊市交通运输局", "name_en": "Langfang Transport Bureau", "kind": "department",
+            "group": "general", "domain": "", "aliases": "jiaotong.localhost\njtj.example.gov.cn",
+            "is_window_department": "y", "accent": "teal"}
+
+
+def _tenant(app, slug: str) -> Tenant | None:
+    with app.app_context():
+        tenant = db.session.execute(select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
+        if tenant is not None:
+            _ = tenant.domains, tenant.group
+            db.session.expunge_all()
+        return tenant
+
+
+def test_the_list_shows_every_site_with_its_links_and_filters(app, city, admin):
+    with app.app_context():
+        tenant = db.session.get(Tenant, city.czj.id)
+        tenant.status, tenant.suspended_reason = "suspended", "检修"
+        db.session.commit()
+    html = admin.get("/platform/").get_data(as_text=True)
+    assert "廊坊市人事局" in html and "廊坊市财政局" in html  # the suspended site too
+    assert "renshi.localhost" in html
+    assert 'href="http://rsj.localhost/admin/"' in html and 'href="http://czj.localhost/"' in html
+    assert f'href="/platform/sites/{city.rsj.id}"' in html
+    only_rsj = admin.get("/platform/?q=RSJ").get_data(as_text=True)
+    assert "廊坊市人事局" in only_rsj and "廊坊市财政局" not in only_rsj
+    by_name = admin.get("/platform/?q=财政").get_data(as_text=True)
+    assert "廊坊市财政局" in by_name and "廊坊市人事局" not in by_name
+    suspended = admin.get("/platform/?status=suspended").get_data(as_text=True)
+    assert "廊坊市财政局" in suspended and "廊坊市人事局" not in suspended
+    assert "廊坊市" not in admin.get("/platform/?q=%25").get_data(as_text=True).split("<tbody>")[1]  # '%' is literal
+
+
+def test_a_new_site_from_the_form(app, city, admin):
+    page = admin.get("/platform/sites/new").get_data(as_text=True)
+    assert '<option selected value="general">' in page or 'value="general" selected' in page
+    response = post_form(admin, "/platform/sites/new", NEW_SITE)
+    assert response.status_code == 302
+    tenant = _tenant(app, "jtj")
+    assert response.headers["Location"] == f"/platform/sites/{tenant.id}"
+    assert tenant.name_zh == "廊坊市交通运输局" and tenant.kind == "department" and tenant.status == "active"
+    assert tenant.primary_domain == "jtj.localhost"  # the default: <slug>.<base domain>
+    assert sorted(tenant.aliases) == ["jiaotong.localhost", "jtj.example.gov.cn"]
+    assert tenant.is_window_department and tenant.accent == "teal" and tenant.group.key == "general"
+    with app.app_context(), activate_tenant(tenant.id):
+        keys = db.session.execute(select(Section.mandatory_key).where(Section.mandatory_key.is_not(None))).scalars()
+        assert "news" in set(keys)
+    entry = last_platform_entry(app)
+    assert entry.action == "site.create" and entry.target == "jtj"
+    assert admin.get(f"/platform/sites/{tenant.id}").status_code == 200
+    assert "jtj.localhost" in admin.get("/platform/").get_data(as_text=True)
+
+
+def test_a_new_site_with_a_domain_of_its_own(app, city, admin):
+    response = post_form(admin, "/platform/sites/new", {**NEW_SITE, "domain": "JTJ.Langfang.gov.cn", "aliases": ""})
+    assert response.status_code == 302
+    assert _tenant(app, "jtj").primary_domain == "jtj.langfang.gov.cn"
+
+
+def test_a_refused_site_shows_every_problem_at_its_field_and_keeps_the_input(app, city, admin):
+    before = snapshot(app)
+    data = {**NEW_SITE, "slug": "rsj", "domain": "bad_domain", "aliases": "renshi.localhost\nok.localhost"}
+    response = post_form(admin, "/platform/sites/new", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert is_invalid(html, "slug") and is_invalid(html, "domain") and is_invalid(html, "aliases")
+    assert not is_invalid(html, "name_zh") and not is_invalid(html, "name_en")
+    assert field_value(html, "slug") == "rsj" and field_value(html, "domain") == "bad_domain"
+    assert field_value(html, "name_zh") == "廊坊市交通运输局"
+    assert "renshi.localhost" in field_value(html, "aliases") and "ok.localhost" in field_value(html, "aliases")
+    assert 'value="teal" selected' in html or '<option selected value="teal">' in html
+    assert snapshot(app) == before
+
+
+def test_missing_names_and_a_taken_domain_are_refused_together(app, city, admin):
+    before = snapshot(app)
+    data = {**NEW_SITE, "slug": "x", "name_zh": "", "name_en": " ", "domain": "czj.localhost", "aliases": ""}
+    html = post_form(admin, "/platform/sites/new", data).get_data(as_text=True)
+    for name in ("slug", "name_zh", "name_en", "domain"):
+        assert is_invalid(html, name), name
+    assert snapshot(app) == before
+
+
+def test_the_catalog_offers_missing_sites_and_creates_one(app, city, admin):
+    html = admin.get("/platform/sites/catalog").get_data(as_text=True)
+    assert "/platform/sites/catalog/ldj" in html
+    assert "/platform/sites/catalog/rsj" not in html and "/platform/sites/catalog/czj" not in html  # they exist
+    with app.app_context():
+        assert db.session.execute(select(SiteGroup).where(SiteGroup.key == "social")).first() is None
+    response = post_form(admin, "/platform/sites/catalog/ldj", {}, form_path="/platform/sites/catalog")
+    assert response.status_code == 302
+    tenant = _tenant(app, "ldj")
+    assert tenant.primary_domain == "ldj.localhost" and tenant.aliases == ["laodong.localhost"]
+    assert tenant.group.key == "social" and tenant.site_code and tenant.phone  # the catalog's fields
+    with app.app_context(), activate_tenant(tenant.id):
+        assert db.session.execute(select(func.count()).select_from(Section)).scalar_one() > 0
+    entry = last_platform_entry(app)
+    assert entry.action == "site.create" and entry.target == "ldj" and json.loads(entry.detail)["source"] == "catalog"
+    assert "/platform/sites/catalog/ldj" not in admin.get("/platform/sites/catalog").get_data(as_text=True)
+
+
+def test_a_catalog_site_whose_domain_is_taken_is_refused(app, city, admin, create_site):
+    create_site("labour", aliases=["laodong.localhost"])
+    before = snapshot(app)
+    response = post_form(admin, "/platform/sites/catalog/ldj", {}, form_path="/platform/sites/catalog")
+    assert response.status_code == 302 and response.headers["Location"] == "/platform/sites/catalog"
+    assert snapshot(app) == before
+    assert "laodong.localhost" in admin.get("/platform/sites/catalog").get_data(as_text=True)  # the flash says why
+
+
+def test_an_unknown_catalog_entry_or_site_is_not_found(city, admin):
+    assert post_form(admin, "/platform/sites/catalog/nosuch", {}, form_path="/platform/").status_code == 404
+    assert admin.get("/platform/sites/99999").status_code == 404
+    assert post_form(admin, "/platform/sites/99999/suspend", {"reason": "x"}, form_path="/platform/").status_code == 404
+
+
+def test_one_site_shows_its_details(city, admin):
+    html = admin.get(f"/platform/sites/{city.rsj.id}").get_data(as_text=True)
+    assert "Langfang Municipal Personnel Bureau" in html and "renshi.localhost" in html
+    assert f'href="/platform/audit?site={city.rsj.id}"' in html
+    assert 'href="http://rsj.localhost/admin/"' in html
+
+
+def test_domains_are_added_and_removed(app, city, admin):
+    page = f"/platform/sites/{city.rsj.id}"
+    assert post_form(admin, f"{page}/domains", {"hostname": "RS.Langfang.gov.cn"}, form_path=page).status_code == 302
+    assert "rs.langfang.gov.cn" in _tenant(app, "rsj").aliases
+    assert post_form(admin, f"{page}/domains", {"hostname": "www.rsj.gov.cn", "primary": "y"},
+                     form_path=page).status_code == 302
+    tenant = _tenant(app, "rsj")
+    assert tenant.primary_domain == "www.rsj.gov.cn" and "rsj.localhost" in tenant.aliases
+    assert post_form(admin, f"{page}/domains/remove", {"hostname": "renshi.localhost"}, form_path=page).status_code == 302
+    assert "renshi.localhost" not in _tenant(app, "rsj").aliases
+    assert platform_actions(app)[-3:] == ["site.domain.add", "site.domain.add", "site.domain.remove"]
+
+
+def test_a_bad_or_taken_domain_is_shown_at_the_field(app, city, admin):
+    page = f"/platform/sites/{city.rsj.id}"
+    before = snapshot(app)
+    for hostname in ("not a domain", "czj.localhost", "admin.localhost"):
+        response = post_form(admin, f"{page}/domains", {"hostname": hostname}, form_path=page)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and is_invalid(html, "hostname"), hostname
+        assert field_value(html, "hostname") == hostname
+    assert snapshot(app) == before
+
+
+def test_the_primary_domain_cannot_be_removed(app, city, admin):
+    page = f"/platform/sites/{city.rsj.id}"
+    before = snapshot(app)
+    assert post_form(admin, f"{page}/domains/remove", {"hostname": "rsj.localhost"}, form_path=page).status_code == 302
+    assert snapshot(app) == before
+
+
+def test_suspend_needs_a_reason_and_restore_reopens(app, city, admin, client_for):
+    page = f"/platform/sites/{city.rsj.id}"
+    before = snapshot(app)
+    refused = post_form(admin, f"{page}/suspend", {"reason": "   "}, form_path=page)
+    assert refused.status_code == 200 and is_invalid(refused.get_data(as_text=True), "reason")
+    assert snapshot(app) == before
+    assert post_form(admin, f"{page}/suspend", {"reason": "网站改版"}, form_path=page).status_code == 302
+    tenant = _tenant(app, "rsj")
+    assert tenant.status == "suspended" and tenant.suspended_reason == "网站改版"
+    assert client_for("rsj.localhost").get("/").status_code == 503
+    entry = last_platform_entry(app)
+    assert entry.action == "site.suspend" and json.loads(entry.detail)["reason"] == "网站改版"
+    assert post_form(admin, f"{page}/resume", {}, form_path=page).status_code == 302
+    assert _tenant(app, "rsj").status == "active"
+    assert client_for("rsj.localhost").get("/").status_code == 200
+    assert platform_actions(app)[-1] == "site.resume"
+
+
+def test_mourning_for_one_site(app, city, admin):
+    page = f"/platform/sites/{city.rsj.id}"
+    assert post_form(admin, f"{page}/mourning", {"start": "1"}, form_path=page).status_code == 302
+    assert _tenant(app, "rsj").is_mourning and not _tenant(app, "czj").is_mourning
+    assert post_form(admin, f"{page}/mourning", {"end": "1"}, form_path=page).status_code == 302
+    assert not _tenant(app, "rsj").is_mourning
+    assert platform_actions(app)[-2:] == ["site.mourning", "site.mourning"]
