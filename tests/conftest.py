@@ -39,6 +39,7 @@ def app(tmp_path_factory):
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "DEMO_ACCOUNTS_FILE": str(tmp_path_factory.mktemp("demo") / "demo-accounts.csv"),
         "TENANT_CACHE_TTL": 3600.0,
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,

@@ -35,6 +35,11 @@ ROLE_LABELS = {
 }
 
 
+ACCENT_LABELS = {"red": _l("Red"), "blue": _l("Blue"), "green": _l("Green"), "teal": _l("Teal"),
+                 "indigo": _l("Indigo"), "brown": _l("Brown")}
+BANNER_LABELS = {"skyline": _l("City skyline"), "river": _l("River"), "plain": _l("Plain")}
+
+
 class RolesForm(FlaskForm):
     roles = MultiCheckboxField(_l("Roles on this site"), choices=[])
     submit = SubmitField(_l("Save roles"))
@@ -60,7 +65,7 @@ class SettingsForm(FlaskForm):
     icp_record = StringField(_l("ICP record"), validators=[Optional(), Length(max=100)])
     psb_record = StringField(_l("Public security record"), validators=[Optional(), Length(max=100)])
     site_code = StringField(_l("Site identifier code"), validators=[Optional(), Length(max=20)])
-    accent = RadioField(_l("Accent colour"), choices=choices((k, k) for k in PALETTE))
-    banner = RadioField(_l("Banner"), choices=choices((k, k) for k in BANNERS))
+    accent = RadioField(_l("Accent colour"), choices=choices((k, ACCENT_LABELS[k]) for k in PALETTE))
+    banner = RadioField(_l("Banner"), choices=choices((k, BANNER_LABELS[k]) for k in BANNERS))
     logo = FileField(_l("Logo (PNG, JPEG or GIF, at most 512 KB)"))
     submit = SubmitField(_l("Save settings"))
