@@ -195,3 +195,43 @@ def test_site_staff_cannot_sign_in_on_the_platform_host(app, two_sites, create_a
     editor = create_account("wang.editor", site=two_sites[0], roles=["site_admin"])
     response = login(client_for("admin.localhost"), editor)
     assert response.status_code == 200 and GENERIC in response.get_data(as_text=True)
+
+
+def test_platform_administrator_opens_any_sites_admin(app, two_sites, signed_in, create_account):
+    rsj, czj, _ = two_sites
+    person = create_account("li.collector", site=czj, roles=["collector"])
+    client, _ = signed_in("czj.localhost", "chen.platform", platform_role="platform_admin", totp=True)
+    assert client.get("/admin/users").status_code == 200
+    assert post_form(client, f"/admin/users/{person.id}", {"roles": ["collector", "reviewer"]}).status_code == 302
+    with app.app_context(), activate_tenant(czj.id):
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "role.grant")
+                                   .order_by(AuditEntry.id.desc())).scalars().first()
+        assert entry.username == "chen.platform" and entry.target == "li.collector"
+
+
+def test_language_is_a_personal_setting(two_sites, signed_in):
+    client, _ = signed_in("rsj.localhost", "wang.editor", site=two_sites[0], roles=["editor"])
+    response = post_form(client, "/admin/account", {"display_name": "Wang", "language": "en"})
+    assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
+    client.set_language("en")
+    assert "Overview" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_login_attempts_are_rate_limited_per_address(app, two_sites, create_account):
+    from core import create_app
+
+    limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
+                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")},
+                          "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
+    editor = create_account("wang.editor", site=two_sites[0], roles=["editor"])
+    client = limited.test_client()
+    responses = []
+    for _ in range(4):
+        page = client.get("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"})
+        responses.append(client.post("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"},
+                                     data={"username": editor.username, "password": "wrong-Password-1",
+                                           "csrf_token": csrf_token(page.get_data(as_text=True))}))
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert "尝试次数过多" in responses[-1].get_data(as_text=True)
+    with limited.app_context():
+        db.engine.dispose()
