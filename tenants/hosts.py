@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, abort, current_app, g, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
 
 from tenants.registry import HostRegistry, SiteInfo
 from tenants.scoping import enter_tenant, leave_tenant

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from core.audit.operations import record
 from core.auth.models import PLATFORM_ROLES, User
-from core.auth.operations import AccountError, create_user, set_password
+from core.auth.operations import AccountError, create_user
+from core.auth.operations import reset_password as reset_password_of
 from core.auth.passwords import generate_password
-from core.auth.sessions import end_other_sessions
 from core.extensions import db
 
 users_cli = AppGroup("users", help="Platform accounts and password resets from a shell.")
@@ -40,10 +40,7 @@ def reset_password(username: str) -> None:
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"no user '{username}'")
-    password = generate_password()
-    set_password(user, password, temporary=True)
-    user.failed_logins, user.locked_until = 0, None
-    end_other_sessions(user)
+    password = reset_password_of(user)
     record("password.reset", username, platform=True, by="cli")
     db.session.commit()
     click.echo(f"temporary password for {username}: {password}")

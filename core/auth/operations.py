@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from core.audit.operations import record
 from core.auth.models import SITE_ROLES, Membership, PasswordHistory, User
-from core.auth.passwords import dummy_verify, hash_password, policy_problems, verify_password
+from core.auth.passwords import dummy_verify, generate_password, hash_password, policy_problems, verify_password
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import active_tenant_id
@@ -169,3 +169,20 @@ def new_totp_secret() -> str:
 
 def totp_uri(user: User, secret: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new temporary password and return it (show it once).
+
+    The password must be changed at the next sign-in, a time lock and the
+    failure count are cleared, and every login of the user ends; the caller
+    records it (`password.reset`).
+    """
+    password = generate_password()
+    set_password(user, password, temporary=True)
+    user.failed_logins, user.locked_until = 0, None
+    from core.auth.sessions import end_all_sessions  # sessions import this module's models
+
+    end_all_sessions(user)
+    db.session.flush()
+    return password

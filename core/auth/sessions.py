@@ -79,3 +79,10 @@ def init_app(app) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+
+
+def end_all_sessions(user: User) -> int:
+    """End every open login of the user, on every host; return how many."""
+    result = db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
+                                                          UserSession.ended_at.is_(None)).values(ended_at=now()))
+    return result.rowcount or 0

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.audit.operations import record
-from core.auth.models import Membership, User, UserSession
-from core.auth.operations import set_password
-from core.auth.passwords import generate_password
+from core.auth.models import Membership, User
+from core.auth.operations import reset_password  # noqa: F401  (the console's reset, shared with the CLI)
+from core.auth.sessions import end_all_sessions
 from core.content.operations import create_article
 from core.extensions import db
 from core.platform.models import DisclosureCategory, PlatformSetting
 from core.sections.models import KINDS as SECTION_KINDS
 from core.sections.models import MandatorySection, Section
 from core.sections.operations import SLUG as SECTION_KEY
-from core.timeutil import now
 from tenants.catalog import city, load_catalog
 from tenants.models import SiteGroup, Tenant
 from tenants.provisioning import create_tenant, default_domain
@@ -343,28 +342,6 @@ def roles_by_user(user_ids: list[int]) -> dict[int, list[tuple[Tenant, str]]]:
     for user_id, role, tenant in rows:
         found[user_id].append((tenant, role))
     return found
-
-
-def end_all_sessions(user: User) -> int:
-    """End every open login of the user, on every host; return how many."""
-    result = db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
-                                                          UserSession.ended_at.is_(None)).values(ended_at=now()))
-    return result.rowcount or 0
-
-
-def reset_password(user: User) -> str:
-    """Give the user a new temporary password and return it (show it once).
-
-    The password must be changed at the next sign-in, a time lock and the
-    failure count are cleared, and every login of the user ends; the caller
-    records it (`password.reset`).
-    """
-    password = generate_password()
-    set_password(user, password, temporary=True)
-    user.failed_logins, user.locked_until = 0, None
-    end_all_sessions(user)
-    db.session.flush()
-    return password
 
 
 def lock_user(user: User, *, actor: User | None = None) -> None:

@@ -14,7 +14,7 @@ from core.auth.permissions import SITE_PERMISSIONS
 from core.extensions import db
 from core.sections.operations import add_section
 from tenants.scoping import activate_tenant
-from tests.fixtures.accounts import csrf_token, login
+from tests.fixtures.accounts import csrf_token
 
 _app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
 SITE_ROUTES = sorted((endpoint, rule) for endpoint, rule in RULES.items()

@@ -219,19 +219,26 @@ def test_language_is_a_personal_setting(two_sites, signed_in):
 
 def test_login_attempts_are_rate_limited_per_address(app, two_sites, create_account):
     from core import create_app
+    from core.extensions import limiter
 
+    # Flask-Limiter keeps its switch on the one extension object, which the
+    # suite's app built with limits off: a second app turns it on for the test.
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")},
                           "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
-    editor = create_account("wang.editor", site=two_sites[0], roles=["editor"])
-    client = limited.test_client()
-    responses = []
-    for _ in range(4):
-        page = client.get("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"})
-        responses.append(client.post("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"},
-                                     data={"username": editor.username, "password": "wrong-Password-1",
-                                           "csrf_token": csrf_token(page.get_data(as_text=True))}))
-    assert [r.status_code for r in responses] == [200, 200, 200, 429]
-    assert "尝试次数过多" in responses[-1].get_data(as_text=True)
-    with limited.app_context():
-        db.engine.dispose()
+    try:
+        editor = create_account("wang.editor", site=two_sites[0], roles=["editor"])
+        client = limited.test_client()
+        responses = []
+        for _ in range(4):
+            page = client.get("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"})
+            responses.append(client.post("/admin/login", environ_overrides={"HTTP_HOST": "rsj.localhost"},
+                                         data={"username": editor.username, "password": "wrong-Password-1",
+                                               "csrf_token": csrf_token(page.get_data(as_text=True))}))
+        assert [r.status_code for r in responses] == [200, 200, 200, 429]
+        assert "尝试次数过多" in responses[-1].get_data(as_text=True)
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+        with limited.app_context():
+            db.engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from core.extensions import db
-from tenants.scoping import activate_tenant
 
 
 def test_a_repeated_page_costs_one_query(app, two_sites, client_for, count_queries):

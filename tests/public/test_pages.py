@@ -43,7 +43,7 @@ def test_homepage_blocks_follow_priority_with_dated_items(app, two_sites, client
     assert block_headings(html) == [row[1] for row in by_priority]
     news_block = html.split('<h2 id="block-')[1]
     assert news_block.index("廊坊市人事局召开全体干部大会") < news_block.index("较早的动态")
-    assert f"<time datetime=" in news_block and (now() - timedelta(days=3)).strftime("%Y-%m-%d") in news_block
+    assert "<time datetime=" in news_block and (now() - timedelta(days=3)).strftime("%Y-%m-%d") in news_block
 
 
 def test_drafts_and_future_items_are_not_public(app, two_sites, client_for, create_article_in):
