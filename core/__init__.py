@@ -20,6 +20,7 @@ MODULES = (
     "themes",
     "core.auth",
     "core.admin",
+    "core.publishing",
     "core.platform",
     "core.sections",
     "core.content",

@@ -63,6 +63,8 @@ class Tenant(db.Model):
     banner: Mapped[str] = mapped_column(String(16), default="skyline")
     logo_filename: Mapped[str | None] = mapped_column(String(200))
     suspended_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Separation of duties: nobody reviews an item they wrote or edited (on by default).
+    review_own_forbidden: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Grey the whole site (全站灰色) on days of national mourning.
     is_mourning: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

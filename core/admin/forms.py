@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -68,4 +68,5 @@ class SettingsForm(FlaskForm):
     accent = RadioField(_l("Accent colour"), choices=choices((k, ACCENT_LABELS[k]) for k in PALETTE))
     banner = RadioField(_l("Banner"), choices=choices((k, BANNER_LABELS[k]) for k in BANNERS))
     logo = FileField(_l("Logo (PNG, JPEG or GIF, at most 512 KB)"))
+    review_own_forbidden = BooleanField(_l("Nobody may review an item they wrote or edited"))
     submit = SubmitField(_l("Save settings"))

@@ -23,6 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: The admin menu: what each entry needs, in the order shown.
 MENU = (
     ("admin.home", _l("Overview"), "admin.enter"),
+    ("publishing.index", _l("Articles"), "admin.enter"),
     ("admin.users", _l("People and roles"), "site.view"),
     ("duties.index", _l("Duties"), "site.view"),
     ("sections.index", _l("Sections"), "site.view"),
@@ -41,9 +42,12 @@ def admin_menu() -> list[tuple[str, str]]:
 
 @route(bp, "/", permission="admin.enter")
 def home():
+    from core.publishing.operations import queue_counts
+
     duties = duty_table()
     return render_page("admin/home.html", my_roles=[role_label(r) for r in sorted(site_roles(current_user))],
-                       duties=duties, gaps=[d for d in duties if d.responsible is None])
+                       duties=duties, gaps=[d for d in duties if d.responsible is None],
+                       queues=queue_counts(current_user))
 
 
 @route(bp, "/users", permission="site.view")
@@ -104,7 +108,8 @@ def settings():
                   ("sponsor_zh", "sponsor_en", "address_zh", "address_en", "phone", "icp_record",
                    "psb_record", "site_code")}
         try:
-            update_tenant(tenant, accent=form.accent.data, banner=form.banner.data, **values)
+            update_tenant(tenant, accent=form.accent.data, banner=form.banner.data,
+                          review_own_forbidden=form.review_own_forbidden.data, **values)
             upload = form.logo.data
             if upload and getattr(upload, "filename", ""):
                 set_logo(tenant, upload.filename, upload.read())

@@ -13,10 +13,12 @@ from core.extensions import db
 from tenants.scoping import active_tenant_id
 
 SITE_PERMISSIONS = {
-    "collector": {"admin.enter", "content.collect"},
-    "editor": {"admin.enter", "content.edit"},
-    "reviewer": {"admin.enter", "content.review"},
-    "publisher": {"admin.enter", "content.publish"},
+    # content.work: may post to the publishing pages at all; the step itself is
+    # checked against the workflow table by core.publishing.operations.
+    "collector": {"admin.enter", "content.work", "content.collect"},
+    "editor": {"admin.enter", "content.work", "content.edit"},
+    "reviewer": {"admin.enter", "content.work", "content.review"},
+    "publisher": {"admin.enter", "content.work", "content.publish"},
     "service_officer": {"admin.enter", "services.handle"},
     "interaction_officer": {"admin.enter", "interaction.handle"},
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",

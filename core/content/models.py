@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import TenantScoped
 
-STATUSES = ("draft", "published", "withdrawn")
+#: The publishing process (采集 → 编辑 → 审核 → 发布) and what follows it.
+STATUSES = ("collecting", "editing", "reviewing", "approved", "scheduled", "published", "withdrawn")
 POLICY_STATUSES = ("in_force", "repealed")
 
 
@@ -31,8 +33,19 @@ class Article(TenantScoped, db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200), default="")
     author: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default="collecting")
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: When a scheduled item goes out, and when a published one comes down by itself.
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: Published past review on a publisher's written reason; flagged until a reviewer approves.
+    needs_post_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    force_reason: Mapped[str] = mapped_column(Text, default="")
+    share_to_portal: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Bumped by every save: a second editor's stale save is caught, not lost.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     # Policy fields, used in policy sections (政策法规).
     policy_level: Mapped[str | None] = mapped_column(String(16))
     document_number: Mapped[str] = mapped_column(String(100), default="")
@@ -42,6 +55,8 @@ class Article(TenantScoped, db.Model):
     policy_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+
+    __mapper_args__ = {"version_id_col": version}
 
     attachments: Mapped[list["Attachment"]] = relationship(
         primaryjoin="and_(Attachment.article_id == Article.id, Attachment.tenant_id == Article.tenant_id)",
@@ -74,3 +89,23 @@ class Attachment(TenantScoped, db.Model):
         foreign_keys="[Attachment.article_id]",
         back_populates="attachments",
     )
+
+
+class ArticleRevision(TenantScoped, db.Model):
+    """What an article said after one save; any revision can be compared or restored."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "article_id"], ["articles.tenant_id", "articles.id"], ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "article_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    saved_by_name: Mapped[str] = mapped_column(String(100), default="")
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    #: The editable fields as JSON, so a revision restores exactly what was saved.
+    data: Mapped[str] = mapped_column(Text)

@@ -80,17 +80,23 @@ def create_article(*, section: Section, title: str, body_html: str = "", summary
                       issued_on=issued_on, effective_on=effective_on, policy_status=policy_status)
     db.session.add(article)
     db.session.flush()
-    folder = upload_dir(current_tenant_id())
-    folder.mkdir(parents=True, exist_ok=True)
     for upload in attachments:
-        stored = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-        (folder / stored).write_bytes(upload.data)
-        content_type = upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
-        article.attachments.append(Attachment(filename=upload.filename.strip(), stored_name=stored,
-                                              content_type=content_type, size=len(upload.data),
-                                              alt_text=upload.alt_text))
+        store_upload(article, upload)
     db.session.flush()
     return article
+
+
+def store_upload(article: Article, upload: Upload) -> Attachment:
+    """Write a checked file under the site's folder and attach it to the article."""
+    folder = upload_dir(current_tenant_id())
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
+    (folder / stored).write_bytes(upload.data)
+    content_type = upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+    attachment = Attachment(filename=upload.filename.strip(), stored_name=stored, content_type=content_type,
+                            size=len(upload.data), alt_text=upload.alt_text.strip())
+    article.attachments.append(attachment)
+    return attachment
 
 
 def published():

@@ -1,7 +1,7 @@
 """The city portal reads across every site on purpose: public, published news only."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.content.models import Article
 from core.content.operations import published
@@ -15,14 +15,15 @@ CITY_NEWS_COUNT = 20
 
 
 def city_news(limit: int = CITY_NEWS_COUNT) -> list[tuple[Article, int]]:
-    """The latest work news of every active site (explicitly across tenants)."""
+    """The latest work news of every active site, and items shared to the portal (explicitly across tenants)."""
     active = [s.id for s in registry().sites() if not s.is_suspended]
     if not active:
         return []
     rows = db.session.execute(
         select(Article, Article.tenant_id)
         .join(Section, (Section.id == Article.section_id) & (Section.tenant_id == Article.tenant_id))
-        .where(Section.mandatory_key == "news", published(), Article.tenant_id.in_(active))
+        .where(or_(Section.mandatory_key == "news", Article.share_to_portal.is_(True)), published(),
+               Article.tenant_id.in_(active))
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(limit)
         .execution_options(all_tenants=True)

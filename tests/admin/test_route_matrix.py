@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core import create_app
 from core.auth.guard import RULES
 from core.auth.permissions import SITE_PERMISSIONS
+from core.content.operations import create_article
 from core.extensions import db
 from core.sections.operations import add_section
 from tenants.scoping import activate_tenant
@@ -40,8 +41,9 @@ def world(app, two_sites, create_account):
         member = create_account(f"member.{site.slug}", site=site, roles=["collector"])
         with app.app_context(), activate_tenant(site.id):
             section = add_section(name_zh="专题", name_en="Topics", slug="topics")
+            article = create_article(section=section, title="草稿", status="collecting")
             db.session.commit()
-            ids[site.slug] = {"user_id": member.id, "section_id": section.id}
+            ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id}
     return rsj, czj, ids
 
 
@@ -79,7 +81,7 @@ def test_another_sites_administrator_is_refused(world, signed_in, client_for, en
 @pytest.mark.parametrize("endpoint, rule", ID_ROUTES, ids=[e for e, _ in ID_ROUTES])
 def test_own_administrator_with_another_sites_ids_gets_404(world, signed_in, endpoint, rule):
     rsj, czj, ids = world
-    client, _ = signed_in("rsj.localhost", "admin.rsj", site=rsj, roles=["site_admin"])
+    client, _ = signed_in("rsj.localhost", "admin.rsj", site=rsj, roles=list(SITE_PERMISSIONS))  # every role
     path = url(endpoint, ids["czj"])
     if "GET" in _methods(endpoint):
         assert client.get(path).status_code == 404

@@ -24,8 +24,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_city(tmp_path_factory):
-    """Serve a freshly loaded demo city with gunicorn; yield its port."""
+def live_env(tmp_path_factory):
+    """The environment of the live city's processes (its own database, uploads and accounts file)."""
     folder = tmp_path_factory.mktemp("live")
     env = {**os.environ, "GOVSITES_DATABASE_URL": f"sqlite:///{folder / 'city.sqlite3'}",
            "GOVSITES_UPLOAD_FOLDER": str(folder / "uploads"), "SECRET_KEY": "browser-test",
@@ -33,6 +33,20 @@ def live_city(tmp_path_factory):
            # Cheap password hashes: the demo creates hundreds of accounts.
            "GOVSITES_ARGON2_TIME_COST": "1", "GOVSITES_ARGON2_MEMORY_KIB": "1024"}
     env.pop("TEST_DATABASE_URL", None)
+    return folder, env
+
+
+def flask_command(env: dict, *args: str) -> str:
+    """Run `flask …` against the live city; return its output."""
+    result = subprocess.run([str(Path(sys.executable).parent / "flask"), *args], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live_city(live_env):
+    """Serve a freshly loaded demo city with gunicorn; yield its port and the demo accounts file."""
+    folder, env = live_env
     bin_dir = Path(sys.executable).parent
     for args in (["db", "upgrade"], ["demo", "load", "--news-per-site", "25"]):
         subprocess.run([str(bin_dir / "flask"), *args], cwd=ROOT, env=env, check=True, capture_output=True)

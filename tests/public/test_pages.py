@@ -48,7 +48,7 @@ def test_homepage_blocks_follow_priority_with_dated_items(app, two_sites, client
 
 def test_drafts_and_future_items_are_not_public(app, two_sites, client_for, create_article_in):
     rsj = two_sites[0]
-    draft = create_article_in(rsj, "news", "尚未发布的稿件", status="draft")
+    draft = create_article_in(rsj, "news", "尚未发布的稿件", status="collecting")
     future = create_article_in(rsj, "news", "明天发布的稿件", published_at=now() + timedelta(days=1))
     client = client_for("rsj.localhost")
     html = client.get("/").get_data(as_text=True) + client.get("/sections/news/").get_data(as_text=True)

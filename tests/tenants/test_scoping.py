@@ -36,7 +36,7 @@ def test_insert_is_stamped_with_the_current_tenant(app, two_sites):
     with app.app_context():
         with activate_tenant(czj.id):
             section = db.session.execute(select(Section).where(Section.slug == "news")).scalar_one()
-            article = Article(section_id=section.id, title="新稿件", status="draft")
+            article = Article(section_id=section.id, title="新稿件", status="collecting")
             db.session.add(article)
             db.session.commit()
             assert article.tenant_id == czj.id
@@ -46,7 +46,7 @@ def test_insert_for_another_tenant_is_refused(app, two_sites):
     rsj, czj, _ = two_sites
     with app.app_context():
         with activate_tenant(rsj.id):
-            db.session.add(Article(tenant_id=czj.id, section_id=1, title="越权", status="draft"))
+            db.session.add(Article(tenant_id=czj.id, section_id=1, title="越权", status="collecting"))
             with pytest.raises(TenantScopeError):
                 db.session.flush()
             db.session.rollback()
@@ -83,7 +83,7 @@ def test_section_of_another_tenant_is_refused_by_the_database(app, two_sites):
         with activate_tenant(czj.id):
             foreign_section = db.session.execute(select(Section.id).where(Section.slug == "news")).scalar_one()
         with activate_tenant(rsj.id):
-            db.session.add(Article(section_id=foreign_section, title="借用栏目", status="draft"))
+            db.session.add(Article(section_id=foreign_section, title="借用栏目", status="collecting"))
             with pytest.raises(Exception) as caught:
                 db.session.flush()
             assert "foreign key" in str(caught.value).lower()
@@ -95,7 +95,7 @@ def test_query_with_no_tenant_active_raises(app, two_sites):
         with pytest.raises(TenantScopeError):
             db.session.execute(select(Article)).all()
         with pytest.raises(TenantScopeError):
-            db.session.add(Article(section_id=1, title="无主", status="draft"))
+            db.session.add(Article(section_id=1, title="无主", status="collecting"))
             db.session.flush()
         db.session.rollback()
 

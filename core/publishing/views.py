@@ -1,0 +1,285 @@
+"""The publishing pages of a site's admin: lists and queues, the article form, steps, revisions."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from core.audit.models import AuditEntry
+from core.auth.guard import route
+from core.auth.models import User
+from core.auth.permissions import can
+from core.content.models import Article, STATUSES
+from core.content.operations import Upload
+from core.extensions import db
+from core.forms import choices
+from core.i18n import localized
+from core.publishing.forms import ArticleForm, BulkForm, StepForm
+from core.publishing.operations import (StaleArticle, WorkflowError, WorkflowForbidden, TEXT_FIELDS,
+                                        apply_transition, create_draft, diff_revisions, restore_revision,
+                                        revision, revisions, save_article)
+from core.publishing.workflow import EDITABLE_IN, STATUS_LABELS, TRANSITIONS, available
+from core.sections.operations import site_sections
+from themes import render_page
+
+bp = Blueprint("publishing", __name__, url_prefix="/admin/articles")
+PER_PAGE = 30
+LIST_KINDS = ("article_list", "policy_list", "service_items", "forms", "online_services", "interaction")
+BULK_ACTIONS = ("submit", "approve", "publish", "withdraw")
+
+
+def _sections():
+    return [s for s in site_sections() if s.kind in LIST_KINDS]
+
+
+def _article(article_id: int) -> Article:
+    """An article of this site (the query is tenant-scoped), or 404."""
+    found = db.session.execute(select(Article).where(Article.id == article_id)
+                               .options(selectinload(Article.attachments))).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def _date_arg(name: str):
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d")
+    except ValueError:
+        abort(404)
+
+
+@route(bp, "/", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+def index():
+    sections = _sections()
+    bulk = BulkForm()
+    bulk.action.choices = choices((t.action, t.label) for t in TRANSITIONS if t.action in BULK_ACTIONS
+                                  and t.source[0] in ("collecting", "reviewing", "approved", "published")
+                                  and (t.action, t.source) != ("submit", ("editing",)))
+    if request.method == "POST":
+        return _bulk(bulk)
+    query = select(Article)
+    status = request.args.get("status", "")
+    queue = request.args.get("queue", "")
+    if status in STATUSES:
+        query = query.where(Article.status == status)
+    if queue == "post_review":
+        query = query.where(Article.needs_post_review.is_(True))
+    section_id = request.args.get("section", type=int)
+    if section_id:
+        query = query.where(Article.section_id == section_id)
+    author_id = request.args.get("author", type=int)
+    if author_id:
+        query = query.where(Article.created_by_id == author_id)
+    start, end = _date_arg("from"), _date_arg("to")
+    if start:
+        query = query.where(Article.created_at >= start)
+    if end:
+        query = query.where(Article.created_at < datetime.combine(end.date(), time.max))
+    text = request.args.get("q", "").strip()
+    if text:
+        query = query.where(or_(Article.title.contains(text), Article.source.contains(text)))
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(404)
+    pagination = db.paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page=int(page),
+                             per_page=PER_PAGE, error_out=False)
+    bulk.ids.choices = [(a.id, a.title) for a in pagination.items]
+    authors = db.session.execute(select(User).where(User.id.in_(select(Article.created_by_id).distinct()))
+                                 .order_by(User.display_name)).scalars().all()
+    by_section = {s.id: s for s in site_sections()}
+    return render_page("publishing/index.html", pagination=pagination, sections=sections, by_section=by_section,
+                       statuses=STATUS_LABELS, authors=authors, bulk=bulk,
+                       filters={k: request.args.get(k, "") for k in ("status", "section", "author", "from", "to", "q",
+                                                                      "queue")})
+
+
+def _bulk(bulk: BulkForm):
+    bulk.ids.choices = [(i, str(i)) for i in request.form.getlist("ids", type=int)]
+    if not bulk.validate_on_submit() or not bulk.ids.data:
+        flash(str(_l("Choose items and a step.")), "error")
+        return redirect(url_for("publishing.index"))
+    done, refused = 0, []
+    for article_id in bulk.ids.data:
+        article = db.session.execute(select(Article).where(Article.id == article_id)).scalar_one_or_none()
+        if article is None:
+            continue
+        try:
+            with db.session.begin_nested():
+                apply_transition(article, bulk.action.data, actor=current_user, comment=bulk.comment.data or "")
+            done += 1
+        except WorkflowError as error:
+            refused.append(f"{article.title}: {error}")
+    db.session.commit()
+    flash(str(_l("%(n)s items moved on.", n=done)), "success" if done else "info")
+    for line in refused:
+        flash(line, "error")
+    return redirect(url_for("publishing.index"))
+
+
+def _uploads(form: ArticleForm) -> list[Upload]:
+    upload = form.attachment.data
+    if upload and getattr(upload, "filename", ""):
+        return [Upload(upload.filename, upload.read(), upload.mimetype, form.attachment_alt.data or "")]
+    return []
+
+
+def _fields(form: ArticleForm) -> dict:
+    values = {field: getattr(form, field).data for field in TEXT_FIELDS}
+    values["policy_level"] = values["policy_level"] or None
+    values["policy_status"] = values["policy_status"] or None
+    return values
+
+
+@route(bp, "/new", permission="content.collect", methods=("GET", "POST"))
+def new():
+    sections = _sections()
+    form = ArticleForm()
+    form.section_id.choices = choices((str(s.id), localized(s)) for s in sections)
+    if request.method == "GET" and request.args.get("section", type=int):
+        form.section_id.data = request.args.get("section", type=int)
+    removed: list[str] = []
+    if form.validate_on_submit():
+        section = next((s for s in sections if s.id == form.section_id.data), None)
+        if section is None:
+            abort(404)
+        try:
+            article, removed = create_draft(section=section, actor=current_user, fields=_fields(form),
+                                            uploads=_uploads(form))
+        except WorkflowError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            _tell_removed(removed)
+            flash(str(_l("Draft saved.")), "success")
+            return redirect(url_for("publishing.edit", article_id=article.id))
+    return render_page("publishing/edit.html", form=form, article=None, step_form=None, steps=[], history=[],
+                       trail=None, section=None, editable=True)
+
+
+def _tell_removed(removed: list[str]) -> None:
+    if removed:
+        flash(str(_l("For safety, the text was cleaned: removed %(what)s.", what=", ".join(removed))), "warning")
+
+
+@route(bp, "/<int:article_id>", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+def edit(article_id: int):
+    article = _article(article_id)
+    permission = EDITABLE_IN.get(article.status)
+    editable = permission is not None and can(current_user, permission)
+    form = ArticleForm(obj=article)
+    del form.section_id
+    form.remove_attachments.choices = [(a.id, a.filename) for a in article.attachments]
+    stale = None
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                removed = save_article(article, actor=current_user, fields=_fields(form),
+                                       expected_version=int(form.version.data or 0), uploads=_uploads(form),
+                                       remove_attachments=form.remove_attachments.data or [])
+            except StaleArticle as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+                stale = _article(article_id)
+            except WorkflowForbidden:
+                db.session.rollback()
+                abort(403)
+            except WorkflowError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                _tell_removed(removed)
+                flash(str(_l("Saved as revision.")), "success")
+                return redirect(url_for("publishing.edit", article_id=article.id))
+    else:
+        form.version.data = article.version
+    return _render_edit(article, form, editable, stale)
+
+
+def _render_edit(article: Article, form: ArticleForm, editable: bool, stale: Article | None = None,
+                 step_form: StepForm | None = None):
+    section = next((s for s in site_sections() if s.id == article.section_id), None)
+    steps = [t for t in available(article.status, article.needs_post_review) if can(current_user, t.permission)]
+    history = db.session.execute(select(AuditEntry).where(AuditEntry.target == f"article:{article.id}")
+                                 .order_by(AuditEntry.id.desc())).scalars().all()
+    trail = SimpleNamespace(items=history, pages=1)  # the audit table's shape, on one page
+    return render_page("publishing/edit.html", form=form, article=article, step_form=step_form or StepForm(),
+                       steps=steps, history=history, trail=trail, section=section, editable=editable, stale=stale,
+                       status_label=STATUS_LABELS.get(article.status, article.status))
+
+
+@route(bp, "/<int:article_id>/step", permission="content.work", methods=("POST",))
+def step(article_id: int):
+    article = _article(article_id)
+    step_form = StepForm()
+    action = request.form.get("action", "")
+    if step_form.validate_on_submit():
+        try:
+            if action == "publish" and can(current_user, "content.publish"):
+                article.share_to_portal = step_form.share_to_portal.data
+            apply_transition(article, action, actor=current_user, comment=step_form.comment.data or "",
+                             publish_at=step_form.publish_at.data, expires_at=step_form.expires_at.data)
+        except WorkflowForbidden:
+            db.session.rollback()
+            abort(403)
+        except WorkflowError as error:
+            db.session.rollback()
+            step_form.comment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(str(_l("Done: the item is now '%(status)s'.", status=STATUS_LABELS[article.status])), "success")
+            return redirect(url_for("publishing.edit", article_id=article.id))
+    form = ArticleForm(obj=article, formdata=None)
+    del form.section_id
+    form.version.data = article.version
+    form.remove_attachments.choices = [(a.id, a.filename) for a in article.attachments]
+    permission = EDITABLE_IN.get(article.status)
+    return _render_edit(article, form, permission is not None and can(current_user, permission),
+                        step_form=step_form), 400 if not step_form.errors else 200
+
+
+@route(bp, "/<int:article_id>/revisions", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+def history(article_id: int):
+    article = _article(article_id)
+    if request.method == "POST":
+        form = StepForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            restore_revision(article, request.form.get("number", type=int) or 0, actor=current_user)
+        except WorkflowForbidden:
+            db.session.rollback()
+            abort(403)
+        except WorkflowError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(str(_l("Revision restored, as a new revision.")), "success")
+        return redirect(url_for("publishing.history", article_id=article.id))
+    rows = revisions(article)
+    changes = None
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if a and b:
+        old, new = revision(article, a), revision(article, b)
+        if old is None or new is None:
+            abort(404)
+        changes = diff_revisions(old, new)
+    return render_page("publishing/revisions.html", article=article, rows=rows, changes=changes, a=a, b=b,
+                       action_form=StepForm(), editable=EDITABLE_IN.get(article.status) is not None
+                       and can(current_user, EDITABLE_IN[article.status]))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
