@@ -18,13 +18,13 @@ def _placeholders(text: str) -> set[str]:
 def test_every_message_in_the_code_is_translated_to_chinese(tmp_path):
     template = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
-    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
                     "-o", str(template), "--no-location", "."], check=True, cwd=ROOT, capture_output=True)
     with open(template, "rb") as fh:
-        wanted = {m.id for m in read_po(fh) if m.id}
+        wanted = {(m.context, m.id) for m in read_po(fh) if m.id}
     with open(ROOT / "core/translations/zh/LC_MESSAGES/messages.po", "rb") as fh:
-        catalog = {m.id: m for m in read_po(fh) if m.id}
+        catalog = {(m.context, m.id): m for m in read_po(fh) if m.id}
     missing = sorted(i for i in wanted if i not in catalog or not catalog[i].string or catalog[i].fuzzy)
     assert missing == []
-    for message_id in wanted:
-        assert _placeholders(catalog[message_id].string) == _placeholders(message_id), message_id
+    for key in wanted:
+        assert _placeholders(catalog[key].string) == _placeholders(key[1]), key

@@ -143,8 +143,9 @@ def new():
     sections = _sections()
     form = ArticleForm()
     form.section_id.choices = choices((str(s.id), localized(s)) for s in sections)
-    if request.method == "GET" and request.args.get("section", type=int):
-        form.section_id.data = request.args.get("section", type=int)
+    if request.method == "GET":
+        news = next((s.id for s in sections if s.mandatory_key == "news"), None)
+        form.section_id.data = request.args.get("section", type=int) or news
     removed: list[str] = []
     if form.validate_on_submit():
         section = next((s for s in sections if s.id == form.section_id.data), None)

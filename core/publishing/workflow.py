@@ -8,15 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
+#: An item's state; "article state" keeps these apart from the same English words elsewhere.
 STATUS_LABELS = {
-    "collecting": _l("Being collected"),
-    "editing": _l("Being edited"),
-    "reviewing": _l("Waiting for review"),
-    "approved": _l("Approved, waiting to be published"),
-    "scheduled": _l("Scheduled"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
+    "collecting": lazy_pgettext("article state", "Being collected"),
+    "editing": lazy_pgettext("article state", "Being edited"),
+    "reviewing": lazy_pgettext("article state", "Waiting for review"),
+    "approved": lazy_pgettext("article state", "Approved, waiting to be published"),
+    "scheduled": lazy_pgettext("article state", "Scheduled"),
+    "published": lazy_pgettext("article state", "Published"),
+    "withdrawn": lazy_pgettext("article state", "Withdrawn"),
 }
 #: Who may change the text in which state (everyone else only reads).
 EDITABLE_IN = {"collecting": "content.collect", "editing": "content.edit"}
