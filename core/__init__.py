@@ -28,6 +28,7 @@ MODULES = (
     "core.portal",
     "core.errors",
     "core.demo",
+    "jobs",  # the job registry and `flask jobs`; the scheduler itself runs only in `flask jobs run`
 )
 
 

@@ -42,6 +42,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "LANGUAGES": (("zh_CN", "en"), "Locales a visitor can switch between."),
     "DEMO_SEED": (20261127, "Seed of the demo city's generated content, so every load looks the same."),
     "SQLALCHEMY_ECHO": (False, "Log every SQL statement (debugging only)."),
+    "JOB_SCHEDULES": ("", "Job schedules that replace the code's: 'job.id=every 30s; other.id=cron 0 2 * * *' (city time)."),
+    "JOBS_DISABLED": ((), "Job ids the scheduler does not run (`flask jobs run-once` still can)."),
+    "SCHEDULER_LEASE_SECONDS": (30.0, "How long a scheduler's lease lasts unrenewed: a standby takes over after it runs out."),
+    "SCHEDULER_RENEW_SECONDS": (10.0, "How often a scheduler renews its lease, or a standby tries to take it."),
 }
 
 

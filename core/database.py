@@ -27,3 +27,4 @@ def init_app(app: Flask) -> None:
     import core.platform.models  # noqa: F401
     import core.sections.models  # noqa: F401
     import tenants.models  # noqa: F401
+    import jobs.models  # noqa: F401

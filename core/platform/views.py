@@ -54,6 +54,7 @@ MENU = (
     ("platform.notices", _l("City-wide notice"), VIEW),
     ("platform.mourning", _l("Mourning mode"), VIEW),
     ("platform.audit", _l("Audit log"), VIEW),
+    ("platform.jobs", _l("Job runs"), VIEW),
 )
 
 
@@ -579,6 +580,40 @@ def notices():
     sent = db.session.execute(select(PlatformAuditEntry).where(PlatformAuditEntry.action == "notice.push")
                               .order_by(PlatformAuditEntry.id.desc()).limit(20)).scalars().all()
     return render_page("platform/notices.html", form=form, sent=sent)
+
+
+# --- scheduled jobs ----------------------------------------------------------------------------
+
+JOB_OUTCOMES = {"running": _l("Running"), "success": _l("Success"), "partial": _l("Partial"),
+                "failure": _l("Failure")}
+
+
+@_page("/jobs")
+def jobs():
+    """Every job run, newest first; the schedule and the scheduler's lease above them."""
+    from jobs.lease import current_lease
+    from jobs.models import JobRun
+    from jobs.registry import ScheduleError, effective_schedules
+
+    page = _page_number()
+    job = request.args.get("job", "").strip()
+    outcome = request.args.get("outcome", "")
+    outcome = outcome if outcome in JOB_OUTCOMES else ""
+    query = select(JobRun)
+    if job:
+        query = query.where(JobRun.job_id == job)
+    if outcome:
+        query = query.where(JobRun.outcome == outcome)
+    pagination = db.paginate(query.order_by(JobRun.id.desc()), page=page, per_page=PER_PAGE, error_out=False)
+    try:
+        schedules, schedule_error = effective_schedules(current_app.config), ""
+    except ScheduleError as error:
+        schedules, schedule_error = [], str(error)
+    known = sorted({s.job.id for s in schedules} | set(db.session.execute(select(JobRun.job_id).distinct()).scalars()))
+    lease = current_lease()
+    return render_page("platform/jobs.html", pagination=pagination, job=job, outcome=outcome, job_ids=known,
+                       outcomes=JOB_OUTCOMES, schedules=schedules, schedule_error=schedule_error,
+                       lease=lease if lease is not None and lease.expires_at > now() else None)
 
 
 def init_app(app) -> None:

@@ -1,6 +1,7 @@
 """What a department's site administrator does in /admin/."""
 from __future__ import annotations
 
+import html as html_module
 import io
 import re
 
@@ -39,7 +40,7 @@ def test_new_account_gets_a_temporary_password_shown_once(app, site_admin, clien
     response = post_form(client, "/admin/users/new", {"username": "Li.Collector", "display_name": "李采集",
                                                       "roles": ["collector", "editor"]}, follow_redirects=True)
     html = response.get_data(as_text=True)
-    password = re.search(r"临时密码（仅此一次显示）：(\S+)</p>", html).group(1)
+    password = html_module.unescape(re.search(r"临时密码（仅此一次显示）：(\S+)</p>", html).group(1))
     with app.app_context():
         user = db.session.execute(select(User).where(User.username == "li.collector")).scalar_one()
         assert user.must_change_password

@@ -20,6 +20,7 @@ PAGES = (
     "/platform/users",
     "/platform/users?q=wang",
     "/platform/audit",
+    "/platform/jobs",
     "/platform/audit?site={rsj}",
     "/platform/mourning",
     "/platform/notices",

@@ -1,0 +1,211 @@
+"""Declaring jobs: `@scheduled`, the triggers `every` and `cron`, and the one registry.
+
+A trigger is spelled the same way in code and in configuration, so that
+`flask jobs list` prints what an operator would write: ``every 30s``,
+``every 5m``, ``every 1h30m``, ``every 1d``, or ``cron 0 2 * * *`` (minute,
+hour, day of month, month, day of week, in the city's time zone).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.timeutil import CITY_TZ
+
+
+class ScheduleError(ValueError):
+    """A schedule, an override or a job id that cannot be used."""
+
+
+_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+_EVERY = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+@dataclass(frozen=True)
+class Every:
+    """Run every so many seconds (counted from the job's last run when a scheduler takes over)."""
+
+    seconds: int
+
+    def __str__(self) -> str:
+        rest, parts = self.seconds, []
+        for unit, size in _UNITS:
+            if rest >= size:
+                parts.append(f"{rest // size}{unit}")
+                rest %= size
+        return "every " + "".join(parts)
+
+    def to_apscheduler(self):
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        return IntervalTrigger(seconds=self.seconds, timezone=CITY_TZ)
+
+
+@dataclass(frozen=True)
+class Cron:
+    """Run at the moments a five-field crontab names, in the city's time zone."""
+
+    expression: str
+
+    def __str__(self) -> str:
+        return f"cron {self.expression}"
+
+    def to_apscheduler(self):
+        from apscheduler.triggers.cron import CronTrigger
+
+        return CronTrigger.from_crontab(self.expression, timezone=CITY_TZ)
+
+
+Trigger = Every | Cron
+
+
+def every(*, days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0) -> Every:
+    """An interval trigger: ``every(minutes=5)``."""
+    total = days * 86400 + hours * 3600 + minutes * 60 + seconds
+    if total < 1:
+        raise ScheduleError("an interval must be at least one second")
+    return Every(total)
+
+
+def cron(expression: str) -> Cron:
+    """A crontab trigger: ``cron("0 2 * * *")`` is every day at 02:00, city time."""
+    expression = " ".join(expression.split())
+    if len(expression.split(" ")) != 5:
+        raise ScheduleError(f"'{expression}' is not a five-field crontab (minute hour day month day-of-week)")
+    try:
+        Cron(expression).to_apscheduler()
+    except ValueError as error:
+        raise ScheduleError(f"'{expression}' is not a valid crontab: {error}") from None
+    return Cron(expression)
+
+
+def parse_trigger(text: str) -> Trigger:
+    """Read ``every 30s`` / ``every 1h30m`` / ``cron 0 2 * * *``."""
+    kind, _, rest = text.strip().partition(" ")
+    rest = rest.strip()
+    if kind == "every":
+        match = _EVERY.match(rest.replace(" ", ""))
+        if not rest or not match:
+            raise ScheduleError(f"'{text.strip()}': write every 30s, every 5m, every 2h, every 1d or every 1h30m")
+        days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        return every(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if kind == "cron":
+        return cron(rest)
+    raise ScheduleError(f"'{text.strip()}': a schedule starts with 'every' or 'cron'")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    fn: Callable[..., Any]
+    trigger: Trigger
+
+
+#: Every declared job by id. Filled by importing the modules of `jobs/` (`load_jobs`).
+JOBS: dict[str, Job] = {}
+_loaded = False
+_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+def scheduled(*, id: str, trigger: Trigger):
+    """Declare a job next to its function: ``@scheduled(id="area.verb", trigger=every(minutes=5))``.
+
+    The function is called as ``fn(now=<the run's start, city time>)`` and
+    returns None, a one-line summary (str), or a `SiteLoopResult`.
+    """
+    if not _ID.match(id):
+        raise ScheduleError(f"job id '{id}': use lower-case dotted words, e.g. sessions.end_idle")
+    if not isinstance(trigger, (Every, Cron)):
+        raise ScheduleError(f"job {id}: the trigger must be every(...) or cron(...)")
+
+    def decorator(fn):
+        if id in JOBS and JOBS[id].fn is not fn:
+            raise ScheduleError(f"job id '{id}' is declared twice")
+        JOBS[id] = Job(id, fn, trigger)
+        return fn
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job's schedule as configuration makes it."""
+
+    job: Job
+    trigger: Trigger
+    is_overridden: bool
+    is_disabled: bool
+
+
+def _overrides(raw: str | Mapping[str, str] | None) -> dict[str, Trigger]:
+    """Read JOB_SCHEDULES: ``"job.id=every 30s; other.id=cron 0 2 * * *"`` or a dict of the same."""
+    if not raw:
+        return {}
+    if isinstance(raw, Mapping):
+        pairs = list(raw.items())
+    else:
+        pairs = []
+        for part in (p.strip() for p in str(raw).split(";")):
+            if not part:
+                continue
+            job_id, sep, spec = part.partition("=")
+            if not sep:
+                raise ScheduleError(f"JOB_SCHEDULES: '{part}' is not job.id=schedule")
+            pairs.append((job_id, spec))
+    return {job_id.strip(): parse_trigger(spec) for job_id, spec in pairs}
+
+
+def effective_schedules(config: Mapping[str, Any]) -> list[Schedule]:
+    """Every job with the trigger it runs on and whether it is disabled, by id.
+
+    :raises ScheduleError: when JOB_SCHEDULES cannot be read or either key names
+        a job that does not exist (a typo must not go unnoticed).
+    """
+    load_jobs()
+    overrides = _overrides(config.get("JOB_SCHEDULES"))
+    disabled = {str(i).strip() for i in config.get("JOBS_DISABLED") or () if str(i).strip()}
+    unknown = sorted((set(overrides) | disabled) - set(JOBS))
+    if unknown:
+        raise ScheduleError(f"JOB_SCHEDULES / JOBS_DISABLED name unknown jobs: {', '.join(unknown)} "
+                            f"(known: {', '.join(sorted(JOBS))})")
+    return [Schedule(job, overrides.get(job.id, job.trigger), job.id in overrides, job.id in disabled)
+            for job in sorted(JOBS.values(), key=lambda j: j.id)]
+
+
+def load_jobs() -> dict[str, Job]:
+    """Import every module in jobs/ (once), so that each `@scheduled` declaration is registered."""
+    global _loaded
+    if not _loaded:
+        import importlib
+        import pkgutil
+
+        import jobs
+
+        for module in pkgutil.iter_modules(jobs.__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"jobs.{module.name}")
+        _loaded = True
+    return JOBS
+
+
+
+def catch_up_time(trigger: Trigger, last_started: datetime | None, now: datetime) -> datetime | None:
+    """When a scheduler taking over should first run a job, given its last recorded run (naive city times).
+
+    A run that fell due while no scheduler was running (a failover, a
+    restart) is made up at once, and only once however many were missed; an
+    interval job keeps its cadence. None: no run recorded yet, so the
+    trigger's own next time applies.
+    """
+    if last_started is None:
+        return None
+    if isinstance(trigger, Every):
+        due = last_started + timedelta(seconds=trigger.seconds)
+    else:
+        after = (last_started + timedelta(microseconds=1)).replace(tzinfo=CITY_TZ)
+        fire = trigger.to_apscheduler().get_next_fire_time(None, after)
+        due = fire.astimezone(CITY_TZ).replace(tzinfo=None)
+    return max(due, now) if isinstance(trigger, Every) or due <= now else None
