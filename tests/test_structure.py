@@ -20,6 +20,7 @@ KNOWN_ENDPOINTS = {
     "public.logo": "site host; only the site's own logo file",
     "i18n.switch_language": "any known host; only sets a cookie",
     "themes.theme_file": "any known host; static theme files",
+    "themes.vendor_file": "any known host; only the allow-listed built editor files (themes/vendor/build)",
 }
 
 

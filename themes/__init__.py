@@ -17,6 +17,10 @@ from tenants.models import BANNERS, PALETTE
 
 THEMES_DIR = Path(__file__).resolve().parent
 THEMES = ("default", "county")
+#: Third-party files built from the npm registry by scripts/bootstrap (themes/vendor/; never committed).
+VENDOR_DIR = THEMES_DIR / "vendor" / "build"
+#: The only files /_vendor/ serves: the article editor's bundle and the licences of what is in it.
+VENDOR_FILES = frozenset({"tiptap.js", "tiptap.LICENSES.txt"})
 bp = Blueprint("themes", __name__)
 
 
@@ -68,6 +72,29 @@ def theme_file(theme: str, filename: str):
     return send_from_directory(THEMES_DIR / theme / "static", filename, max_age=7 * 24 * 3600)
 
 
+@bp.get("/_vendor/<path:filename>")
+def vendor_file(filename: str):
+    """A built third-party file; the URL carries its content hash (`vendor_asset`), so it is cached long."""
+    if filename not in VENDOR_FILES:
+        abort(404)
+    return send_from_directory(VENDOR_DIR, filename, max_age=365 * 24 * 3600)
+
+
+_vendor_versions: dict[tuple, str] = {}
+
+
+def vendor_asset(filename: str) -> str:
+    """The cache-busted URL of a file in VENDOR_FILES (re-hashed when bootstrap rebuilds it)."""
+    try:
+        stat = (VENDOR_DIR / filename).stat()
+    except FileNotFoundError:
+        return f"/_vendor/{filename}?v=0"
+    key = (filename, stat.st_mtime_ns, stat.st_size)
+    if key not in _vendor_versions:
+        _vendor_versions[key] = hashlib.sha256((VENDOR_DIR / filename).read_bytes()).hexdigest()[:10]
+    return f"/_vendor/{filename}?v={_vendor_versions[key]}"
+
+
 def _asset_versions() -> dict[str, str]:
     """A short content hash per static file, so a changed file gets a new URL."""
     versions = {}
@@ -94,7 +121,8 @@ def init_app(app: Flask) -> None:
     def localized_city(field: str) -> str:
         return localized(city_footer, field)
 
-    app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, PALETTE=PALETTE, BANNERS=BANNERS,
+    app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, vendor_asset=vendor_asset,
+                                 PALETTE=PALETTE, BANNERS=BANNERS,
                                  site_url=site_url, city=city, portal_url=portal_url,
                                  city_footer=lambda: city_footer, localized_city=localized_city,
                                  portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())

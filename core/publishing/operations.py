@@ -10,6 +10,7 @@ import difflib
 import json
 import re
 from datetime import date, datetime
+from html import escape
 from html.parser import HTMLParser
 
 from flask_babel import lazy_gettext as _l
@@ -154,8 +155,16 @@ def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
     if fields.get("policy_level") and fields["policy_level"] not in POLICY_LEVELS:
         raise WorkflowError(_l("Unknown policy level."))
     cleaned = {k: (v.strip() if isinstance(v, str) and k != "body_html" else v) for k, v in fields.items()}
-    cleaned["body_html"] = clean_html(fields.get("body_html") or "")
-    return cleaned, removed_markup(fields.get("body_html") or "", cleaned["body_html"])
+    body = fields.get("body_html") or ""
+    if body.strip() and not re.search(r"<[a-zA-Z/!]", body):
+        body = plain_text_to_html(body)  # typed without the editor (no JavaScript): keep its lines
+    cleaned["body_html"] = clean_html(body)
+    return cleaned, removed_markup(body, cleaned["body_html"])
+
+
+def plain_text_to_html(text: str) -> str:
+    """One paragraph per line of plain text, escaped."""
+    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
 
 
 def _check_uploads(uploads: list[Upload]) -> None:

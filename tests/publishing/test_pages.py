@@ -186,3 +186,11 @@ def test_publisher_shares_an_item_to_the_city_portal(app, two_sites, staff, act,
     assert done.status_code == 302
     portal = client_for("localhost").get("/").get_data(as_text=True)
     assert "全市统一的供暖通知" in portal and f'http://rsj.localhost/articles/{article}' in portal
+
+
+def test_plain_text_typed_without_the_editor_keeps_its_lines(app, two_sites, collector, news_section):
+    response = new_article(collector, news_section, title="纯文本", body_html="第一段 <不是标签\n\n第二段")
+    assert response.status_code == 302
+    with app.app_context(), activate_tenant(two_sites[0].id):
+        body = db.session.execute(select(Article.body_html).where(Article.title == "纯文本")).scalar()
+    assert body == "<p>第一段 &lt;不是标签</p><p>第二段</p>"
