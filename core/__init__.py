@@ -44,8 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"), render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
     limiter.init_app(app)
     for name in MODULES:
         importlib.import_module(name).init_app(app)
+    # After the modules: the host is resolved (and a bad one refused) before CSRF reads a form.
+    csrf.init_app(app)
     return app

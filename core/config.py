@@ -92,6 +92,9 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     app.config["BASE_DOMAIN"] = str(app.config["BASE_DOMAIN"]).strip(".").lower()
+    # Room for one file a little over the limit, so the form can say so with the
+    # user's input kept; anything far larger is cut off at once (413).
+    app.config["MAX_CONTENT_LENGTH"] = 2 * int(app.config["MAX_ATTACHMENT_BYTES"]) + 1024 * 1024
 
 
 def _instance_secret(instance: Path) -> str:

@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
     def forbidden(_error: HTTPException):
         return _themed(403)
 
+    @app.errorhandler(413)
+    def too_large(_error: HTTPException):
+        return _themed(413)
+
     @app.errorhandler(429)
     def too_many(_error: HTTPException):
         return _themed(429)

@@ -117,7 +117,8 @@ def test_only_the_lease_holder_runs_jobs_and_a_standby_takes_over_after_kill_9(k
         assert {holder for holder, _, _ in runs} == {winner_id, first[0]}
         # A run the dead scheduler left open (if the kill hit one) was closed by the one that took over.
         assert [r for r in runs if r[0] == winner_id and r[1] == "running"] == []
-        assert all(outcome == "success" for holder, outcome, _ in runs if holder != winner_id)
+        # (the standby's latest run may still be going when this is read)
+        assert all(outcome in ("success", "running") for holder, outcome, _ in runs if holder != winner_id), runs
 
         # A clean stop gives the lease up at once.
         survivor.send_signal(signal.SIGTERM)

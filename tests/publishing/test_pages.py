@@ -194,3 +194,12 @@ def test_plain_text_typed_without_the_editor_keeps_its_lines(app, two_sites, col
     with app.app_context(), activate_tenant(two_sites[0].id):
         body = db.session.execute(select(Article.body_html).where(Article.title == "纯文本")).scalar()
     assert body == "<p>第一段 &lt;不是标签</p><p>第二段</p>"
+
+
+def test_an_absurdly_large_upload_is_cut_off_with_a_clear_page(app, two_sites, collector, news_section):
+    app.config["MAX_CONTENT_LENGTH"], limit = 4096, app.config["MAX_CONTENT_LENGTH"]
+    try:
+        response = new_article(collector, news_section, title="巨大", attachment=(io.BytesIO(b"x" * 10000), "a.pdf"))
+        assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
