@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from core.audit.operations import record
 from core.auth.models import User
 from core.auth.permissions import can
-from core.content.models import Article, ArticleRevision, Attachment
+from core.content.models import Article, ArticleRevision
 from core.content.operations import ContentError, Upload, check_upload, store_upload
 from core.content.sanitize import clean_html
 from core.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -171,14 +171,24 @@ def _tell_removed(removed: list[str]) -> None:
         flash(str(_l("For safety, the text was cleaned: removed %(what)s.", what=", ".join(removed))), "warning")
 
 
+def _editable(article: Article) -> bool:
+    """Whether the current user may change the text now (the state decides whose turn it is)."""
+    permission = EDITABLE_IN.get(article.status)
+    return permission is not None and can(current_user, permission)
+
+
+def _edit_form(article: Article, **kwargs) -> ArticleForm:
+    form = ArticleForm(obj=article, **kwargs)
+    del form.section_id
+    form.remove_attachments.choices = [(a.id, a.filename) for a in article.attachments]
+    return form
+
+
 @route(bp, "/<int:article_id>", permission="admin.enter", write="content.work", methods=("GET", "POST"))
 def edit(article_id: int):
     article = _article(article_id)
-    permission = EDITABLE_IN.get(article.status)
-    editable = permission is not None and can(current_user, permission)
-    form = ArticleForm(obj=article)
-    del form.section_id
-    form.remove_attachments.choices = [(a.id, a.filename) for a in article.attachments]
+    editable = _editable(article)
+    form = _edit_form(article)
     stale = None
     if request.method == "POST":
         if not editable:
@@ -241,13 +251,9 @@ def step(article_id: int):
             db.session.commit()
             flash(str(_l("Done: the item is now '%(status)s'.", status=STATUS_LABELS[article.status])), "success")
             return redirect(url_for("publishing.edit", article_id=article.id))
-    form = ArticleForm(obj=article, formdata=None)
-    del form.section_id
+    form = _edit_form(article, formdata=None)
     form.version.data = article.version
-    form.remove_attachments.choices = [(a.id, a.filename) for a in article.attachments]
-    permission = EDITABLE_IN.get(article.status)
-    return _render_edit(article, form, permission is not None and can(current_user, permission),
-                        step_form=step_form), 400 if not step_form.errors else 200
+    return _render_edit(article, form, _editable(article), step_form=step_form), 400 if not step_form.errors else 200
 
 
 @route(bp, "/<int:article_id>/revisions", permission="admin.enter", write="content.work", methods=("GET", "POST"))
@@ -278,8 +284,7 @@ def history(article_id: int):
             abort(404)
         changes = diff_revisions(old, new)
     return render_page("publishing/revisions.html", article=article, rows=rows, changes=changes, a=a, b=b,
-                       action_form=StepForm(), editable=EDITABLE_IN.get(article.status) is not None
-                       and can(current_user, EDITABLE_IN[article.status]))
+                       action_form=StepForm(), editable=_editable(article))
 
 
 def init_app(app) -> None:
