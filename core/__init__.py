@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 
 from flask import Flask
@@ -11,25 +12,43 @@ from core.extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Every module that takes part, in the order it is wired in. Tenancy comes
-#: first: its request hook must run before any other.
+#: Every module that takes part, in the order it is wired in: the layers from the
+#: bottom up (ARCHITECTURE.md). A module's `init_app(app)` registers its routes,
+#: menu entries, CLI and jobs; its `models` submodule, when it has one, is
+#: imported here, so the ORM and Alembic see every table. Adding a feature is a
+#: package under core/ and one line below.
 MODULES = (
+    # Infrastructure. Tenancy first: its request hook must run before any other.
     "tenants",
     "core.database",
+    "core.web",  # the id converter, the host check, menus, the page cache: before any route
     "core.i18n",
     "themes",
+    "jobs",  # `flask jobs` and the runs page; the scheduler itself runs only in `flask jobs run`
+    # Features, each one package: models, operations, queries, forms, views, CLI, jobs, templates.
+    "core.audit",
     "core.auth",
-    "core.admin",
-    "core.publishing",
-    "core.platform",
+    "core.duties",
+    "core.sites",
     "core.sections",
     "core.content",
+    "core.publishing",
+    "core.disclosure",
+    # Shells: layouts, menu hosts, home pages, error pages, the demo city.
+    "core.admin",
+    "core.platform",
     "core.public",
     "core.portal",
     "core.errors",
     "core.demo",
-    "jobs",  # the job registry and `flask jobs`; the scheduler itself runs only in `flask jobs run`
 )
+
+
+def import_models(name: str) -> None:
+    """Import `<module>.models` when the module has one (model discovery through the modules)."""
+    module = importlib.import_module(name)
+    if hasattr(module, "__path__") and importlib.util.find_spec(f"{name}.models") is not None:
+        importlib.import_module(f"{name}.models")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -45,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
+    for name in MODULES:
+        import_models(name)
     for name in MODULES:
         importlib.import_module(name).init_app(app)
     # After the modules: the host is resolved (and a bad one refused) before CSRF reads a form.

@@ -19,12 +19,4 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    # Import every model so Alembic and the ORM see the whole schema.
-    import core.audit.models  # noqa: F401
-    import core.auth.models  # noqa: F401
-    import core.content.models  # noqa: F401
-    import core.duties.models  # noqa: F401
-    import core.platform.models  # noqa: F401
-    import core.sections.models  # noqa: F401
-    import tenants.models  # noqa: F401
-    import jobs.models  # noqa: F401
+    """Nothing to wire: models are found through the modules (`core.import_models`)."""

@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request
 from flask_babel import get_locale
 
 from core.extensions import babel
+from core.web.routes import route
 
 LANG_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -40,7 +41,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@bp.get("/lang/<code>")
+@route(bp, "/lang/<code>", permission=None, host="all")
 def switch_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)

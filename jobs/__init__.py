@@ -2,9 +2,9 @@
 
 Declaring a job
 ---------------
-Put the function in a module of this package (every module here is imported
-when jobs are loaded; nothing else to register) and declare its id and
-default schedule next to it::
+Put the function in the `jobs.py` of the module whose work it does (e.g.
+`core/publishing/jobs.py`), import that file from the module's `init_app`,
+and declare the job's id and default schedule next to the function::
 
     from jobs import cron, every, for_each_site, scheduled
 
@@ -66,10 +66,8 @@ __all__ = ["Cron", "Every", "ScheduleError", "SiteLoopResult", "cron", "every", 
 
 
 def init_app(app) -> None:
-    """Load the scheduler's models and every job, and add `flask jobs`; never starts the scheduler."""
-    import jobs.models  # noqa: F401
-    from jobs import cli
-    from jobs.registry import load_jobs
+    """Add `flask jobs` and the console's runs page; never starts the scheduler (only `flask jobs run` does)."""
+    from jobs import cli, views
 
-    load_jobs()
+    views.init_app(app)
     cli.init_app(app)

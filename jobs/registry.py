@@ -104,9 +104,8 @@ class Job:
     trigger: Trigger
 
 
-#: Every declared job by id. Filled by importing the modules of `jobs/` (`load_jobs`).
+#: Every declared job by id. Filled as each module's init_app imports its `jobs.py`.
 JOBS: dict[str, Job] = {}
-_loaded = False
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
@@ -176,18 +175,7 @@ def effective_schedules(config: Mapping[str, Any]) -> list[Schedule]:
 
 
 def load_jobs() -> dict[str, Job]:
-    """Import every module in jobs/ (once), so that each `@scheduled` declaration is registered."""
-    global _loaded
-    if not _loaded:
-        import importlib
-        import pkgutil
-
-        import jobs
-
-        for module in pkgutil.iter_modules(jobs.__path__):
-            if not module.name.startswith("_"):
-                importlib.import_module(f"jobs.{module.name}")
-        _loaded = True
+    """Every declared job by id: those of the modules `create_app` wired in (their init_app imports their jobs)."""
     return JOBS
 
 

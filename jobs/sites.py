@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from tenants.models import Tenant
-from tenants.scoping import activate_tenant
+from tenants.scoping import activate_tenant, crosses_tenants
 
 log = logging.getLogger("govsites.jobs")
 #: Longest summary kept for a run; the per-site details beyond it are dropped.
@@ -56,6 +56,7 @@ class SiteLoopResult:
         return "\n".join(f"[{slug}]\n{text}" for slug, text in self.failed.items())
 
 
+@crosses_tenants("a job does its work site by site, each in its own transaction")
 def for_each_site(fn: Callable[[Tenant], Any], *, include_suspended: bool = False) -> SiteLoopResult:
     """Run ``fn(site)`` for every site, by slug, each as that site and in its own transaction.
 

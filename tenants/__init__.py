@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from tenants import cli, hosts
+    from tenants import hosts
 
     hosts.init_app(app)
-    cli.init_app(app)
+

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 from flask import Flask, Response, current_app, g, redirect, request
+from werkzeug.exceptions import HTTPException
 
 from tenants.registry import HostRegistry, SiteInfo
-from tenants.scoping import enter_tenant, leave_tenant
+from tenants.scoping import crosses_tenants, enter_tenant, leave_tenant
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
 _PORT = re.compile(r"^[0-9]{1,5}$")
@@ -14,6 +15,16 @@ _PORT = re.compile(r"^[0-9]{1,5}$")
 #: Paths a suspended site still answers: its admin area stays reachable to the
 #: platform, and the theme's files are needed by the maintenance page itself.
 SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/")
+
+
+class SiteSuspended(HTTPException):
+    """A suspended site's public page: 503; the error pages (`core.errors`) draw the maintenance page."""
+
+    code = 503
+    description = "This site is temporarily closed for maintenance."
+
+    def get_headers(self, environ=None, scope=None):
+        return [*super().get_headers(environ, scope), ("Retry-After", "3600")]
 
 
 def is_valid_hostname(hostname: str) -> bool:
@@ -55,6 +66,7 @@ def _plain(status: int, text: str) -> Response:
     return Response(text, status=status, mimetype="text/plain")
 
 
+@crosses_tenants("enters the site that the request's host names, for the request's duration")
 def resolve_request():
     # The raw header: werkzeug's request.host drops a default port, which
     # would let "host:80:80" through as if it were well formed.
@@ -83,9 +95,7 @@ def resolve_request():
     g.site = site
     g.tenant_token = enter_tenant(site.id)
     if site.is_suspended and not request.path.startswith(SUSPENSION_EXEMPT_PREFIXES):
-        from themes import render_page  # late: the theme layer sits above tenancy
-
-        return render_page("maintenance.html", site=site), 503, {"Retry-After": "3600"}
+        raise SiteSuspended()
     return None
 
 

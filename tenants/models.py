@@ -111,3 +111,12 @@ class RegistryVersion(db.Model):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlatformSetting(db.Model):
+    """A platform-wide switch, e.g. the portal's mourning mode. A change moves the registry version."""
+
+    __tablename__ = "platform_settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), default="")

@@ -10,21 +10,25 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from blinker import Namespace
+
 from core.extensions import db
-from core.sections.operations import ensure_mandatory_set, sync_sections
+from core.operations import OperationError
 from tenants.hosts import is_valid_hostname
-from tenants.models import KINDS, PALETTE, SiteGroup, Tenant, TenantDomain
+from tenants.models import KINDS, PALETTE, PlatformSetting, SiteGroup, Tenant, TenantDomain
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 RESERVED_LABELS = frozenset({"admin", "www", "api", "static", "mail", "portal", "localhost"})
 
 
-class ProvisioningError(ValueError):
-    """A site change refused; `problems` maps each field to what is wrong with it."""
+#: Sent with the new `Tenant` (flushed, in the caller's transaction) by `create_tenant`: modules that
+#: give every site something (the sections module: the mandatory set) connect to it in their init_app.
+signals = Namespace()
+site_created = signals.signal("site-created")
 
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+
+class ProvisioningError(OperationError):
+    """A site change refused; `problems` maps each field to what is wrong with it."""
 
 
 def _reserved_hosts() -> set[str]:
@@ -56,7 +60,9 @@ def check_hostname(hostname: str, field: str, problems: dict[str, str], taken_by
 
 def create_tenant(*, slug: str, name_zh: str, name_en: str, kind: str = "department", domain: str | None = None,
                   aliases: list[str] = (), group_key: str | None = None, **fields) -> Tenant:
-    """Create a site with its domains and the platform's mandatory sections.
+    """Create a site with its domains; `site_created` then gives it the mandatory sections.
+
+    The audited way to create one is `core.sites.operations.create_site`.
 
     :raises ProvisioningError: naming every field that is wrong; nothing is written.
     """
@@ -100,8 +106,7 @@ def create_tenant(*, slug: str, name_zh: str, name_en: str, kind: str = "departm
     tenant.domains = [TenantDomain(hostname=h, is_primary=(i == 0)) for i, h in enumerate(hostnames)]
     db.session.add(tenant)
     db.session.flush()
-    ensure_mandatory_set()
-    sync_sections(tenant.id)
+    site_created.send(tenant)
     return tenant
 
 
@@ -181,6 +186,13 @@ LOGO_SIGNATURES = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "g
 MAX_LOGO_BYTES = 512 * 1024
 
 
+def upload_folder(tenant_id: int):
+    """A site's folder under UPLOAD_FOLDER: its attachments and its logo."""
+    from pathlib import Path
+
+    return Path(current_app.config["UPLOAD_FOLDER"]) / f"site-{tenant_id}"
+
+
 def set_logo(tenant: Tenant, filename: str, data: bytes) -> str:
     """Store a site's logo (PNG, JPEG or GIF, at most 512 KB) beside its uploads."""
     import hashlib
@@ -193,7 +205,7 @@ def set_logo(tenant: Tenant, filename: str, data: bytes) -> str:
     if len(data) > MAX_LOGO_BYTES:
         raise ProvisioningError({"logo": str(_l("The logo may be at most %(kb)s KB.", kb=MAX_LOGO_BYTES // 1024))})
     name = f"logo-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / f"site-{tenant.id}"
+    folder = upload_folder(tenant.id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     tenant.logo_filename = name
@@ -209,3 +221,18 @@ def ensure_group(key: str, name_zh: str, name_en: str, position: int) -> SiteGro
     group.name_zh, group.name_en, group.position = name_zh, name_en, position
     db.session.flush()
     return group
+
+
+def get_setting(key: str, default: str = "") -> str:
+    """A platform-wide switch (`PlatformSetting`), or `default` when unset."""
+    found = db.session.get(PlatformSetting, key)
+    return found.value if found is not None else default
+
+
+def set_setting(key: str, value: str) -> None:
+    found = db.session.get(PlatformSetting, key)
+    if found is None:
+        db.session.add(PlatformSetting(key=key, value=value))
+    else:
+        found.value = value
+    db.session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.extensions import db
-from tenants.models import RegistryVersion, SiteGroup, Tenant, TenantDomain
+from tenants.models import PlatformSetting, RegistryVersion, SiteGroup, Tenant, TenantDomain
 
 REGISTRY_KEY = "sites"
 _local_generation = 0  # bumped after this process commits a registry change
@@ -149,8 +149,6 @@ def _load(version: int) -> Snapshot:
         GroupInfo(g.key, g.name_zh, g.name_en, tuple(s for s in sites if s.group_key == g.key))
         for g in group_rows
     )
-    from core.platform.models import PlatformSetting
-
     mourning = db.session.get(PlatformSetting, "mourning_portal")
     return Snapshot(version=version, by_host=by_host, groups=groups, sites=sites,
                     portal_mourning=bool(mourning and mourning.value == "1"))
@@ -159,8 +157,6 @@ def _load(version: int) -> Snapshot:
 @event.listens_for(Session, "before_flush")
 def _bump_version_on_change(session, _ctx, _instances) -> None:
     touched = (*session.new, *session.dirty, *session.deleted)
-    from core.platform.models import PlatformSetting
-
     if any(isinstance(obj, (Tenant, TenantDomain, SiteGroup, PlatformSetting)) for obj in touched):
         session.execute(
             update(RegistryVersion)

@@ -6,8 +6,13 @@ Every tenant-owned model mixes in `TenantScoped`. While a tenant is active
 a model, and a flush guard stamps the tenant on new rows and refuses to write a
 row of another tenant. With no tenant active, a query on a tenant-owned model
 raises unless it is marked with the execution option ``all_tenants=True``; that
-mark is how platform code crosses tenants, on purpose and grep-ably (a test
-keeps it inside the platform's own packages).
+mark is how platform code crosses tenants, on purpose and grep-ably.
+
+Code that crosses sites on purpose (a city-wide notice, the portal's news, a
+job's loop over every site, a CLI command naming its site) says so with
+`@crosses_tenants("why")` on the function that does it; a structural test
+fails on any `activate_tenant`, `enter_tenant` or ``all_tenants=True`` outside
+such a function, and `CROSSINGS` lists them all, with their reasons.
 """
 from __future__ import annotations
 
@@ -19,6 +24,21 @@ from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
 _current_tenant_id: ContextVar[int | None] = ContextVar("govsites_tenant_id", default=None)
+
+
+#: "module.function" -> why it crosses sites; filled by `crosses_tenants` as modules load.
+CROSSINGS: dict[str, str] = {}
+
+
+def crosses_tenants(why: str):
+    """Declare that the decorated function reads or writes across sites on purpose, and why."""
+
+    def decorator(fn):
+        CROSSINGS[f"{fn.__module__}.{fn.__qualname__}"] = why
+        fn.__crosses_tenants__ = why
+        return fn
+
+    return decorator
 
 
 class TenantScopeError(RuntimeError):

@@ -1,34 +1,36 @@
-"""Structural guarantees a newcomer cannot forget by accident."""
+"""Structural guarantees a newcomer cannot forget by accident (as CKAN's test_coding_standards does)."""
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import re
 from pathlib import Path
 
+from core import MODULES
 from core.extensions import db
-from tenants.scoping import TenantScoped
+from core.web.cache import PublicContent
+from tenants.scoping import CROSSINGS, TenantScoped
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Packages whose code may cross tenants: tenancy itself, the portal, jobs, platform and demo code.
-CROSSING_ALLOWED = ("tenants/", "core/portal/", "core/platform/", "core/demo/", "jobs/")
-#: Every public endpoint, and how it is guarded. A new endpoint fails this test until it is listed.
-KNOWN_ENDPOINTS = {
-    "public.home": "site host (portal host dispatched to the portal home)",
-    "public.section": "site host",
-    "public.article": "site host; tenant-scoped query",
-    "public.attachment": "site host; tenant-scoped query and published article",
-    "public.sitemap": "site host",
-    "public.logo": "site host; only the site's own logo file",
-    "i18n.switch_language": "any known host; only sets a cookie",
-    "themes.theme_file": "any known host; static theme files",
-    "themes.vendor_file": "any known host; only the allow-listed built editor files (themes/vendor/build)",
-}
-
+APP_PACKAGES = ("core", "tenants", "themes", "jobs")
 
 #: Tables with a tenant_id that are the platform's registry, not a site's data.
 PLATFORM_TABLES_WITH_TENANT_ID = {
     "tenant_domains",  # the host registry
     "user_sessions",  # the host a login belongs to (NULL: the platform host)
 }
+#: The only places that enter a tenant for a whole request (not a `with` block): the host resolution.
+ENTER_TENANT_ALLOWED = {"tenants/hosts.py", "tenants/scoping.py"}
+
+
+def app_sources():
+    for package in APP_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in rel or "/node_modules/" in rel:
+                continue
+            yield rel, path.read_text("utf-8")
 
 
 def test_every_tenant_table_uses_the_mixin(app):
@@ -38,37 +40,137 @@ def test_every_tenant_table_uses_the_mixin(app):
             assert issubclass(mapper.class_, TenantScoped), mapper.class_
 
 
-def test_every_endpoint_is_known_and_guarded(app):
-    """Public endpoints are listed above; every other one is registered with the guard."""
-    from core.auth.guard import RULES
+def test_every_endpoint_has_a_rule(app):
+    """Every route was registered with core.web.route: its hosts and its permission are declared."""
+    from core.web.routes import RULES
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    unguarded = endpoints - set(RULES)
-    assert unguarded == set(KNOWN_ENDPOINTS), unguarded ^ set(KNOWN_ENDPOINTS)
+    assert endpoints - set(RULES) == set()
+
+
+def test_open_routes_are_only_public_pages_and_the_sign_in(app):
+    """A route open to anyone (permission None) is a GET page, or one of the sign-in pages."""
+    from core.web.routes import RULES
+
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(("/admin", "/platform")):
-            assert rule.endpoint in RULES, rule.rule
+        declared = RULES[rule.endpoint]
+        if declared.permission is None:
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"} or rule.endpoint in ("auth.login", "auth.verify"), \
+                rule.endpoint
+            assert not rule.rule.startswith("/platform"), rule.endpoint
 
 
-def test_crossing_tenants_happens_only_in_platform_code():
+def _crossing_calls(tree: ast.AST):
+    """(function node or None, line, what) for every tenant crossing in a module."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for node in ast.walk(tree):
+        what = None
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in ("activate_tenant", "enter_tenant"):
+                what = name
+            for keyword in node.keywords:
+                if keyword.arg == "all_tenants" and isinstance(keyword.value, ast.Constant) and keyword.value.value:
+                    what = "all_tenants=True"
+        if what:
+            owner = parents.get(node)
+            while owner is not None and not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                owner = parents.get(owner)
+            # A nested helper counts as its enclosing declared function.
+            outer = owner
+            while outer is not None:
+                if _declares_crossing(outer):
+                    owner = outer
+                    break
+                outer = parents.get(outer)
+            yield owner, node.lineno, what
+
+
+def _declares_crossing(node) -> bool:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if getattr(target, "id", getattr(target, "attr", "")) == "crosses_tenants":
+            return True
+    return False
+
+
+def test_crossing_tenants_is_declared_where_it_happens():
+    """activate_tenant, enter_tenant and all_tenants=True only inside a function marked @crosses_tenants."""
     offenders = []
-    for path in ROOT.glob("**/*.py"):
-        rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith((".venv/", "tests/", "bench/")):
+    for rel, text in app_sources():
+        if rel == "tenants/scoping.py":
             continue
-        if re.search(r"all_tenants\s*=\s*True", path.read_text("utf-8")) and not rel.startswith(CROSSING_ALLOWED):
-            offenders.append(rel)
+        for owner, line, what in _crossing_calls(ast.parse(text)):
+            if owner is None or not _declares_crossing(owner):
+                offenders.append(f"{rel}:{line} {what}")
+            if what == "enter_tenant" and rel not in ENTER_TENANT_ALLOWED:
+                offenders.append(f"{rel}:{line} enter_tenant outside the host resolution")
     assert offenders == []
+
+
+def test_every_declared_crossing_says_why(app):
+    assert CROSSINGS, "the declarations load with the modules"
+    assert all(len(why) > 20 for why in CROSSINGS.values()), CROSSINGS
+
+
+def test_every_operation_is_audited():
+    """Every public function of a module's operations.py is @audited: if it writes, it records."""
+    missing = []
+    for name in MODULES:
+        try:
+            module = importlib.import_module(f"{name}.operations")
+        except ModuleNotFoundError:
+            continue
+        for attr, fn in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+                continue
+            if not getattr(fn, "__audited__", False):
+                missing.append(f"{module.__name__}.{attr}")
+    assert missing == []
+
+
+def test_views_answer_through_operations_not_the_audit_log():
+    """Views and CLIs never write audit entries themselves: the operation they call does."""
+    offenders = [rel for rel, text in app_sources()
+                 if rel.endswith(("views.py", "cli.py")) and re.search(r"\brecord\(", text)]
+    assert offenders == []
+
+
+def test_models_that_public_pages_read_are_marked(app, two_sites, create_article_in, client_for, count_queries):
+    """Render the public pages and the portal; every table they read is PublicContent or the host registry."""
+    rsj = two_sites[0]
+    article_id = create_article_in(rsj, "news", "一条新闻")
+    registry_tables = {"tenants", "tenant_domains", "site_groups", "platform_settings", "registry_versions"}
+    marked = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, PublicContent)}
+    read: set[str] = set()
+    tables = {m.local_table.name for m in db.Model.registry.mappers} | registry_tables
+    for host, path in (("rsj.localhost", "/"), ("rsj.localhost", "/sections/news/"),
+                       ("rsj.localhost", "/sections/policies/"), ("rsj.localhost", "/sections/forms/"),
+                       ("rsj.localhost", f"/articles/{article_id}"), ("rsj.localhost", "/sitemap"),
+                       ("localhost", "/")):
+        with count_queries() as counter:
+            assert client_for(host).get(path).status_code == 200, path
+        for statement in counter.statements:
+            read |= {t for t in tables if re.search(rf'\b(FROM|JOIN)\s+"?{t}"?\b', statement)}
+    assert read - marked - registry_tables == set()
+
+
+def test_every_module_is_one_package_with_an_init_app():
+    for name in MODULES:
+        module = importlib.import_module(name)
+        assert callable(getattr(module, "init_app", None)), name
 
 
 def test_no_raw_sql_on_tenant_tables_in_app_code():
     tenant_tables = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)}
     offenders = []
-    for path in ROOT.glob("**/*.py"):
-        rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith((".venv/", "tests/", "bench/", "core/migrations/")):
-            continue
-        for raw in re.findall(r"text\(\s*[\"'](.*?)[\"']", path.read_text("utf-8"), re.S):
+    for rel, text in app_sources():
+        for raw in re.findall(r"text\(\s*[\"'](.*?)[\"']", text, re.S):
             if any(re.search(rf"\b{t}\b", raw) for t in tenant_tables):
                 offenders.append(rel)
     assert offenders == []

@@ -1,9 +1,12 @@
 """The unified theme and its variants: look only, no domain logic.
 
-Templates live at `themes/<theme>/templates/<name>`; the Jinja loader is rooted
-at `themes/`, so a theme is part of every template's *name* and Jinja's cache
-can never serve one site's variant to another. A variant overrides only the
-templates it needs and falls back to `default` for the rest.
+The layout templates live at `themes/<theme>/templates/<name>`; the Jinja
+loader is rooted at `themes/`, so a theme is part of every template's *name*
+and Jinja's cache can never serve one site's variant to another. A variant
+overrides only the templates it needs and falls back to `default` for the
+rest. A module's own templates live in its package
+(`core/<module>/templates/<module>/...`, found through its blueprint) and are
+asked for last: a theme may override any of them by the same name.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
 
+from core.web.routes import route
 from tenants.models import BANNERS, PALETTE
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -30,11 +34,12 @@ def current_theme() -> str:
 
 
 def chain(name: str) -> list[str]:
-    """Template names for `name`, the current theme's first, then the default's."""
+    """Template names for `name`: the current theme's, then the default's, then the module's own."""
     theme = current_theme()
     names = [f"{theme}/templates/{name}"]
     if theme != "default":
         names.append(f"default/templates/{name}")
+    names.append(name)
     return names
 
 
@@ -65,14 +70,14 @@ def render_page(name: str, **context) -> str:
     return render_template(chain(name), **context)
 
 
-@bp.get("/_themes/<theme>/<path:filename>")
+@route(bp, "/_themes/<theme>/<path:filename>", permission=None, host="all")
 def theme_file(theme: str, filename: str):
     if theme not in THEMES:
         abort(404)
     return send_from_directory(THEMES_DIR / theme / "static", filename, max_age=7 * 24 * 3600)
 
 
-@bp.get("/_vendor/<path:filename>")
+@route(bp, "/_vendor/<path:filename>", permission=None, host="all")
 def vendor_file(filename: str):
     """A built third-party file; the URL carries its content hash (`vendor_asset`), so it is cached long."""
     if filename not in VENDOR_FILES:

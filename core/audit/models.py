@@ -12,6 +12,9 @@ from tenants.scoping import TenantScoped
 
 
 class _Entry:
+    #: Audit rows are not "writes" an operation must account for (core.operations.audited).
+    __audit_log__ = True
+
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
     #: Kept as written, without a foreign key: the record outlives the account.

@@ -1,7 +1,7 @@
 """Database triggers that make the audit tables append-only, on SQLite and PostgreSQL.
 
 The migration that creates the tables installs them. The ORM guard in
-`core.audit.operations` refuses changes earlier, with a clearer error; the
+`core.audit.log` refuses changes earlier, with a clearer error; the
 triggers hold even against raw SQL.
 """
 from __future__ import annotations

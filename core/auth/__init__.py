@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.auth import cli, guard, sessions, views
+    from core.auth import cli, guard, jobs, sessions, views  # noqa: F401  (jobs: its @scheduled declarations)
 
     sessions.init_app(app)
     guard.init_app(app)

@@ -6,7 +6,6 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from core.audit.operations import record
 from core.auth.models import PLATFORM_ROLES, User
 from core.auth.operations import AccountError, create_user
 from core.auth.operations import reset_password as reset_password_of
@@ -27,7 +26,7 @@ def create_platform(username: str, display_name: str, role: str) -> None:
         create_user(username=username, display_name=display_name, password=password, platform_role=role)
     except AccountError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"{username} ({role}) created; temporary password: {password}")
     click.echo("It must be changed at the first sign-in, and two-step login set up.")
@@ -40,8 +39,7 @@ def reset_password(username: str) -> None:
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"no user '{username}'")
-    password = reset_password_of(user)
-    record("password.reset", username, platform=True, by="cli")
+    password = reset_password_of(user, by="cli")
     db.session.commit()
     click.echo(f"temporary password for {username}: {password}")
 

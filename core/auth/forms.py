@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from core.forms import choices
+from core.auth.models import SITE_ROLES
+from core.forms import MultiCheckboxField, choices
 
 
 class LoginForm(FlaskForm):
@@ -44,3 +45,37 @@ class TotpDisableForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
     code = StringField(_l("Six-digit code from your authenticator app"), validators=[DataRequired(), Length(min=6, max=8)])
     submit = SubmitField(_l("Turn off two-step login"))
+
+
+ROLE_LABELS = {
+    "collector": _l("Collector"),
+    "editor": _l("Editor"),
+    "reviewer": _l("Reviewer"),
+    "publisher": _l("Publisher"),
+    "service_officer": _l("Service officer"),
+    "interaction_officer": _l("Interaction officer"),
+    "site_admin": _l("Site administrator"),
+    "platform_admin": _l("Platform administrator"),
+    "evaluator": _l("Evaluator"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role's name as people say it, in the current language."""
+    return str(ROLE_LABELS[role])
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles on this site"), choices=[])
+    submit = SubmitField(_l("Save roles"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = choices((r, ROLE_LABELS[r]) for r in SITE_ROLES)
+
+
+class NewUserForm(RolesForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+                           render_kw={"autocapitalize": "none"})
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Create account"))

@@ -1,45 +1,21 @@
 """The one place where admin and console requests are authorised.
 
-Routes are registered with `route(...)`, which records the permission they
-need; a request hook checks it before any view runs: the host must be the
-right kind, the user logged in, their password current, their second factor
-enrolled where required, and the permission held on this site. A route under
-/admin or /platform that was not registered this way answers 404.
+Every route is registered with `core.web.route`, which records the host kinds
+it answers on and the permission it needs; `core.web` answers 404 on a wrong
+host. This hook then checks the rest before any view runs: the user logged
+in, their password current, their second factor enrolled where required, and
+the permission held on this site (or on the platform).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from core.auth.permissions import can
+from core.web.routes import current_rule
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-@dataclass(frozen=True)
-class Rule:
-    permission: str | None  # None: open to anyone (the login pages)
-    write: str | None
-    host: str  # "site", "platform" or "any"
-
-
-RULES: dict[str, Rule] = {}
 #: Endpoints a user with a pending obligation may still reach.
 OBLIGATION_FREE = {"auth.change_password", "auth.logout", "auth.enrol_totp", "auth.login", "auth.verify"}
-
-
-def route(bp: Blueprint, rule: str, *, permission: str | None, write: str | None = None, host: str = "site",
-          methods=("GET",)):
-    """Register a view on `bp` together with what it requires."""
-
-    def decorator(view):
-        bp.add_url_rule(rule, view.__name__, view, methods=list(methods))
-        RULES[f"{bp.name}.{view.__name__}"] = Rule(permission, write or permission, host)
-        return view
-
-    return decorator
 
 
 def needs_totp_enrolment(user) -> bool:
@@ -47,15 +23,8 @@ def needs_totp_enrolment(user) -> bool:
 
 
 def authorise():
-    rule = RULES.get(request.endpoint or "")
-    if rule is None:
-        if request.path.startswith(("/admin", "/platform")):
-            abort(404)
-        return None
-    kind = g.get("host_kind")
-    if (rule.host == "any" and kind not in ("site", "platform")) or (rule.host != "any" and kind != rule.host):
-        abort(404)
-    if rule.permission is None:
+    rule = current_rule()
+    if rule is None or rule.permission is None:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -64,8 +33,7 @@ def authorise():
             return redirect(url_for("auth.change_password"))
         if needs_totp_enrolment(current_user):
             return redirect(url_for("auth.enrol_totp"))
-    needed = rule.permission if request.method in SAFE_METHODS else rule.write
-    if not can(current_user, needed):
+    if not can(current_user, rule.needed(request.method)):
         abort(403)
     return None
 

@@ -19,6 +19,8 @@ from tenants.scoping import TenantScoped
 SITE_ROLES = ("collector", "editor", "reviewer", "publisher", "service_officer", "interaction_officer", "site_admin")
 PUBLISHING_ROLES = ("collector", "editor", "reviewer", "publisher")
 PLATFORM_ROLES = ("platform_admin", "evaluator")
+#: The languages a person can choose for the admin pages.
+LANGUAGES = ("zh_CN", "en")
 
 
 class User(db.Model):

@@ -1,17 +1,24 @@
-"""Accounts: logging in, passwords, second factor, roles. Flush, never commit."""
+"""Accounts: signing in, passwords, second factor, roles, locks. Flush, never commit; each one audited.
+
+The rules live here, so the console, a site's admin pages and `flask users`
+obey the same ones: nobody removes their own administrator role or resets
+their own password here, nobody locks themselves out.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pyotp
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from core.audit.operations import record
-from core.auth.models import SITE_ROLES, Membership, PasswordHistory, User
+from core.audit.log import record
+from core.auth.models import LANGUAGES, SITE_ROLES, Membership, PasswordHistory, User
 from core.auth.passwords import dummy_verify, generate_password, hash_password, policy_problems, verify_password
+from core.auth.queries import check_totp
+from core.auth.sessions import close_session, end_all_sessions, end_other_sessions
 from core.extensions import db
+from core.operations import OperationError, audited
 from core.timeutil import now
 from tenants.scoping import active_tenant_id
 
@@ -19,11 +26,8 @@ PASSWORD_HISTORY_KEPT = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
-class AccountError(ValueError):
-    """An account change refused, with a message for the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
+class AccountError(OperationError):
+    """An account change refused, with a message for the user (per field where it has one)."""
 
 
 LOGIN_FAILED = _l("The username or password is not right, or the account cannot sign in here.")
@@ -37,6 +41,7 @@ def _may_enter_this_host(user: User) -> bool:
     return db.session.execute(select(Membership.id).where(Membership.user_id == user.id)).first() is not None
 
 
+@audited
 def authenticate(username: str, password: str) -> User:
     """Check a login on this host, counting failures toward the lockout.
 
@@ -62,6 +67,7 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
+@audited
 def register_failure(user: User, reason: str) -> None:
     """Count a failed attempt; the fifth in a row locks the account for a while."""
     user.failed_logins += 1
@@ -72,6 +78,7 @@ def register_failure(user: User, reason: str) -> None:
         record("login.lockout", user.username, user=user, until=user.locked_until)
 
 
+@audited
 def register_success(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
@@ -79,21 +86,23 @@ def register_success(user: User) -> None:
     record("login.success", user.username, user=user)
 
 
-def check_totp(user: User, code: str) -> bool:
-    secret = user.totp_secret
-    return bool(secret) and pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1)
+@audited
+def sign_out(user: User) -> None:
+    """End the user's current login (this host's session) and forget the cookie's contents."""
+    record("logout", user.username, user=user)
+    close_session(user)
 
 
-def set_password(user: User, new_password: str, *, actor: User | None = None, temporary: bool = False) -> None:
+def _set_password(user: User, new_password: str, *, temporary: bool = False) -> None:
     """Give the user a new password; refused when it breaks the policy or was used before."""
     problems = policy_problems(new_password, user.username)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError({"new": " ".join(problems)})
     previous = [user.password_hash, *db.session.execute(
         select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
         .order_by(PasswordHistory.id.desc()).limit(PASSWORD_HISTORY_KEPT)).scalars()]
     if any(h and verify_password(h, new_password) for h in previous):
-        raise AccountError(_l("This password was used before on this account; choose a new one."))
+        raise AccountError({"new": _l("This password was used before on this account; choose a new one.")})
     if user.password_hash:
         db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))
     user.password_hash = hash_password(new_password)
@@ -102,38 +111,65 @@ def set_password(user: User, new_password: str, *, actor: User | None = None, te
     db.session.flush()
 
 
+@audited
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The user changes their own password; their other logins end.
+
+    :raises AccountError: under "current" when the current password is wrong, under "new"
+        when the new one breaks the policy or was used before.
+    """
+    if not verify_password(user.password_hash, current):
+        raise AccountError({"current": _l("The current password is not right.")})
+    _set_password(user, new)
+    end_other_sessions(user)
+    record("password.change", user.username, user=user)
+
+
+@audited
 def create_user(*, username: str, display_name: str, password: str, roles: list[str] = (),
                 platform_role: str | None = None, must_change_password: bool = True) -> User:
-    """Create an account, with roles on the active site when one is active."""
+    """Create an account, with roles on the active site when one is active.
+
+    :raises AccountError: under "username", "display_name" or "new" (the password).
+    """
     username = username.strip().lower()
     if not (3 <= len(username) <= 64) or not set(username) <= USERNAME_CHARS or not username[0].isalpha():
-        raise AccountError(_l("A username is 3-64 characters: a-z first, then a-z, 0-9, '.', '_' or '-'."))
+        raise AccountError({"username": _l("A username is 3-64 characters: a-z first, then a-z, 0-9, '.', '_' "
+                                           "or '-'.")})
     if not display_name.strip():
-        raise AccountError(_l("Give the person's name."))
+        raise AccountError({"display_name": _l("Give the person's name.")})
     if db.session.execute(select(User.id).where(User.username == username)).first():
-        raise AccountError(_l("The username '%(name)s' is taken.", name=username))
+        raise AccountError({"username": _l("The username '%(name)s' is taken.", name=username)})
     user = User(username=username, display_name=display_name.strip(), password_hash="", platform_role=platform_role)
     db.session.add(user)
     db.session.flush()
-    set_password(user, password, temporary=must_change_password)
-    record("user.create", username, **({"roles": list(roles)} if roles else {}))
+    _set_password(user, password, temporary=must_change_password)
+    record("user.create", username, **({"roles": list(roles)} if roles else {}),
+           **({"platform_role": platform_role} if platform_role else {}))
     if roles:
         set_site_roles(user, roles)
     return user
 
 
-def set_site_roles(user: User, roles: list[str]) -> tuple[set[str], set[str]]:
+@audited
+def set_site_roles(user: User, roles: list[str], *, actor: User | None = None) -> tuple[set[str], set[str]]:
     """Make the user's roles on the active site exactly `roles`; return (granted, revoked).
 
     Only site roles can be granted here, and only on the active site: the
     membership rows are tenant-scoped and stamped by the ORM.
+
+    :raises AccountError: under "roles": no site is active, an unknown role, or the
+        actor would remove their own administrator role (a platform account may).
     """
     if active_tenant_id() is None:
-        raise AccountError(_l("Roles are granted on a site."))
+        raise AccountError({"roles": _l("Roles are granted on a site.")})
     unknown = set(roles) - set(SITE_ROLES)
     if unknown:
-        raise AccountError(_l("These are not site roles: %(roles)s.", roles=", ".join(sorted(unknown))))
+        raise AccountError({"roles": _l("These are not site roles: %(roles)s.", roles=", ".join(sorted(unknown)))})
     current = set(db.session.execute(select(Membership.role).where(Membership.user_id == user.id)).scalars())
+    if actor is not None and actor.id == user.id and actor.platform_role is None \
+            and "site_admin" in current and "site_admin" not in roles:
+        raise AccountError({"roles": _l("You cannot remove your own administrator role.")})
     granted, revoked = set(roles) - current, current - set(roles)
     for role in sorted(granted):
         db.session.add(Membership(user_id=user.id, role=role))
@@ -147,42 +183,92 @@ def set_site_roles(user: User, roles: list[str]) -> tuple[set[str], set[str]]:
     return granted, revoked
 
 
-def site_members() -> list[tuple[User, list[str]]]:
-    """The active site's people with their roles, by name."""
-    rows = db.session.execute(select(User, Membership.role).join(Membership, Membership.user_id == User.id)
-                              .order_by(User.display_name, User.id)).all()
-    people: dict[int, tuple[User, list[str]]] = {}
-    for user, role in rows:
-        people.setdefault(user.id, (user, []))[1].append(role)
-    return [(u, sorted(r, key=SITE_ROLES.index)) for u, r in people.values()]
-
-
-def member_of_site(user_id: int) -> User | None:
-    """A user who holds a role on the active site, or None (another site's user is not found)."""
-    return db.session.execute(select(User).join(Membership, Membership.user_id == User.id)
-                              .where(User.id == user_id).limit(1)).scalar_one_or_none()
-
-
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def totp_uri(user: User, secret: str, issuer: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
-
-
-def reset_password(user: User) -> str:
+@audited
+def reset_password(user: User, *, actor: User | None = None, by: str = "console") -> str:
     """Give the user a new temporary password and return it (show it once).
 
     The password must be changed at the next sign-in, a time lock and the
-    failure count are cleared, and every login of the user ends; the caller
-    records it (`password.reset`).
-    """
-    password = generate_password()
-    set_password(user, password, temporary=True)
-    user.failed_logins, user.locked_until = 0, None
-    from core.auth.sessions import end_all_sessions  # sessions import this module's models
+    failure count are cleared, and every login of the user ends. `by` says
+    where it was done ("console", "cli").
 
+    :raises AccountError: when the actor is the user: one's own password is changed on the account page.
+    """
+    if actor is not None and actor.id == user.id:
+        raise AccountError(_l("Change your own password on your account page."))
+    password = generate_password()
+    _set_password(user, password, temporary=True)
+    user.failed_logins, user.locked_until = 0, None
     end_all_sessions(user)
+    record("password.reset", user.username, by=by)
     db.session.flush()
     return password
+
+
+@audited
+def lock_user(user: User, *, actor: User | None = None) -> None:
+    """Lock an account until an administrator unlocks it; its logins end.
+
+    :raises AccountError: when the actor would lock their own account.
+    """
+    if actor is not None and actor.id == user.id:
+        raise AccountError({"user": _l("You cannot lock your own account.")})
+    user.is_locked = True
+    end_all_sessions(user)
+    record("user.lock", user.username)
+    db.session.flush()
+
+
+@audited
+def unlock_user(user: User) -> None:
+    """Unlock an account, clearing a time lock and the failure count too."""
+    user.is_locked = False
+    user.locked_until = None
+    user.failed_logins = 0
+    record("user.unlock", user.username)
+    db.session.flush()
+
+
+@audited
+def update_account(user: User, *, display_name: str, language: str) -> None:
+    """A person's own name and language.
+
+    :raises AccountError: under "display_name" or "language".
+    """
+    if not display_name.strip():
+        raise AccountError({"display_name": _l("Give the person's name.")})
+    if language not in LANGUAGES:
+        raise AccountError({"language": _l("Choose a language from the list.")})
+    user.display_name, user.language = display_name.strip(), language
+    record("account.update", user.username, user=user, language=language)
+    db.session.flush()
+
+
+@audited
+def enable_totp(user: User, secret: str, code: str) -> None:
+    """Turn two-step login on with the secret the user's app was given, once a code from it checks out.
+
+    :raises AccountError: under "code" when the code is wrong.
+    """
+    user.totp_secret = secret
+    if not check_totp(user, code):
+        user.totp_secret = None
+        raise AccountError({"code": _l("The code is not right. Codes change every 30 seconds.")})
+    user.totp_enabled = True
+    record("totp.enable", user.username, user=user)
+    db.session.flush()
+
+
+@audited
+def disable_totp(user: User, *, password: str, code: str) -> None:
+    """Turn two-step login off, with the password and a current code.
+
+    :raises AccountError: for a platform administrator (they must keep it), or a wrong password or code.
+    """
+    if user.platform_role == "platform_admin":
+        raise AccountError(_l("Platform administrators must keep two-step login on."))
+    if not (verify_password(user.password_hash, password) and check_totp(user, code)):
+        raise AccountError(_l("The password or the code is not right."))
+    user.totp_enabled = False
+    user.totp_secret = None
+    record("totp.disable", user.username, user=user)
+    db.session.flush()

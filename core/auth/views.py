@@ -1,32 +1,48 @@
-"""Signing in and out, and a person's own account page."""
+"""Accounts' pages: signing in and out, one's own account, a site's people and roles, the city's accounts."""
 from __future__ import annotations
 
 import time
 
 import segno
-from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.audit.operations import record
-from core.auth.forms import AccountForm, CodeForm, LoginForm, PasswordChangeForm, TotpDisableForm
-from core.auth.guard import needs_totp_enrolment, route
+from core.auth.forms import (AccountForm, CodeForm, LoginForm, NewUserForm, PasswordChangeForm, RolesForm,
+                             TotpDisableForm, role_label)
+from core.auth.guard import needs_totp_enrolment
 from core.auth.models import User
-from core.auth.operations import (AccountError, LOGIN_FAILED, authenticate, check_totp, new_totp_secret,
-                                  register_failure, register_success, set_password, totp_uri)
-from core.auth.passwords import verify_password
-from core.auth.sessions import close_session, end_other_sessions, open_session
+from core.auth.operations import (LOGIN_FAILED, AccountError, authenticate, change_password as change_own_password,
+                                  create_user, disable_totp as disable_own_totp, enable_totp, lock_user,
+                                  register_failure, register_success, reset_password, set_site_roles, sign_out,
+                                  unlock_user, update_account)
+from core.auth.passwords import generate_password
+from core.auth.permissions import can, site_roles
+from core.auth.queries import check_totp, find_users, member_of_site, new_totp_secret, roles_by_user, site_members, \
+    totp_uri
+from core.auth.sessions import open_session
 from core.extensions import db, limiter
+from core.forms import ActionForm, show_problems, submitted
 from core.i18n import LANG_COOKIE, localized, safe_next
+from core.timeutil import now
+from core.web import add_menu_item, get_or_404, page_number, route
+from core.web.menus import home_endpoint
 from themes import render_page
 
-bp = Blueprint("auth", __name__, url_prefix="/admin")
+bp = Blueprint("auth", __name__, template_folder="templates")
 PENDING_SECONDS = 300
+PER_PAGE = 50
 
 
 def home_url() -> str:
-    return url_for("platform.home") if g.get("host_kind") == "platform" else url_for("admin.home")
+    return url_for(home_endpoint("platform" if g.get("host_kind") == "platform" else "site"))
+
+
+def _set_language_cookie(response, language: str):
+    response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def _finish_login(user: User, next_url: str | None):
@@ -38,17 +54,16 @@ def _finish_login(user: User, next_url: str | None):
         target = url_for("auth.change_password")
     elif needs_totp_enrolment(user):
         target = url_for("auth.enrol_totp")
-    response = redirect(target)
-    response.set_cookie(LANG_COOKIE, user.language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return _set_language_cookie(redirect(target), user.language)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-@route(bp, "/login", permission=None, host="any", methods=("GET", "POST"))
+# --- signing in and out ----------------------------------------------------------------------
+
+@route(bp, "/admin/login", permission=None, host="any", methods=("GET", "POST"))
 @limiter.limit(_login_limit, methods=["POST"], key_func=lambda: f"{request.remote_addr}|{request.host}")
 def login():
     if current_user.is_authenticated:
@@ -59,7 +74,7 @@ def login():
             user = authenticate(form.username.data, form.password.data)
         except AccountError as error:
             db.session.commit()  # the failure, the count and the lockout are kept
-            form.password.errors.append(str(error))
+            form.password.errors.append(error.message)
         else:
             if user.totp_enabled:
                 session.clear()
@@ -70,7 +85,7 @@ def login():
     return render_page("auth/login.html", form=form)
 
 
-@route(bp, "/login/verify", permission=None, host="any", methods=("GET", "POST"))
+@route(bp, "/admin/login/verify", permission=None, host="any", methods=("GET", "POST"))
 def verify():
     pending = session.get("pending_login")
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
@@ -93,53 +108,48 @@ def verify():
     return render_page("auth/verify.html", form=form)
 
 
-@route(bp, "/logout", permission="account.own", host="any", methods=("POST",))
+@route(bp, "/admin/logout", permission="account.own", host="any", methods=("POST",))
 def logout():
-    record("logout", current_user.username)
-    close_session(current_user)
+    sign_out(current_user)
     db.session.commit()
     return redirect(url_for("auth.login"))
 
 
-@route(bp, "/password", permission="account.own", host="any", methods=("GET", "POST"))
+# --- one's own account -----------------------------------------------------------------------
+
+@route(bp, "/admin/password", permission="account.own", host="any", methods=("GET", "POST"))
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
-            form.current.errors.append(str(_l("The current password is not right.")))
+        try:
+            change_own_password(current_user, current=form.current.data, new=form.new.data)
+        except AccountError as error:
+            db.session.rollback()
+            show_problems(form, error)
         else:
-            try:
-                set_password(current_user, form.new.data)
-            except AccountError as error:
-                db.session.rollback()
-                form.new.errors.append(str(error))
-            else:
-                end_other_sessions(current_user)
-                record("password.change", current_user.username)
-                db.session.commit()
-                flash(str(_l("Your password has been changed.")), "success")
-                return redirect(url_for("auth.account"))
+            db.session.commit()
+            flash(str(_l("Your password has been changed.")), "success")
+            return redirect(url_for("auth.account"))
     return render_page("auth/password.html", form=form, forced=current_user.must_change_password)
 
 
-@route(bp, "/account", permission="account.own", host="any", methods=("GET", "POST"))
+@route(bp, "/admin/account", permission="account.own", host="any", methods=("GET", "POST"))
 def account():
     form = AccountForm(obj=current_user)
-    response = None
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data.strip()
-        current_user.language = form.language.data
-        record("account.update", current_user.username, language=current_user.language)
-        db.session.commit()
-        flash(str(_l("Saved.")), "success")
-        response = redirect(url_for("auth.account"))
-        response.set_cookie(LANG_COOKIE, current_user.language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-        return response
+        try:
+            update_account(current_user, display_name=form.display_name.data, language=form.language.data)
+        except AccountError as error:
+            db.session.rollback()
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(str(_l("Saved.")), "success")
+            return _set_language_cookie(redirect(url_for("auth.account")), current_user.language)
     return render_page("auth/account.html", form=form, disable_form=TotpDisableForm())
 
 
-@route(bp, "/account/totp", permission="account.own", host="any", methods=("GET", "POST"))
+@route(bp, "/admin/account/totp", permission="account.own", host="any", methods=("GET", "POST"))
 def enrol_totp():
     if current_user.totp_enabled:
         return redirect(url_for("auth.account"))
@@ -147,16 +157,16 @@ def enrol_totp():
     session["totp_enrolment"] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        current_user.totp_secret = secret
-        if check_totp(current_user, form.code.data):
-            current_user.totp_enabled = True
+        try:
+            enable_totp(current_user, secret, form.code.data)
+        except AccountError as error:
+            db.session.rollback()
+            show_problems(form, error)
+        else:
             session.pop("totp_enrolment", None)
-            record("totp.enable", current_user.username)
             db.session.commit()
             flash(str(_l("Two-step login is on.")), "success")
             return redirect(home_url())
-        db.session.rollback()
-        form.code.errors.append(str(_l("The code is not right. Codes change every 30 seconds.")))
     issuer = localized(g.site) if g.get("site") else "govsites"
     uri = totp_uri(current_user, secret, issuer)
     qr = Markup(segno.make(uri, micro=False).svg_inline(scale=4, title=str(_l("QR code for your authenticator app"))))
@@ -164,22 +174,126 @@ def enrol_totp():
                        required=needs_totp_enrolment(current_user))
 
 
-@route(bp, "/account/totp/disable", permission="account.own", host="any", methods=("POST",))
+@route(bp, "/admin/account/totp/disable", permission="account.own", host="any", methods=("POST",))
 def disable_totp():
     form = TotpDisableForm()
-    if current_user.platform_role == "platform_admin":
-        flash(str(_l("Platform administrators must keep two-step login on.")), "error")
-    elif form.validate_on_submit() and verify_password(current_user.password_hash, form.password.data) \
-            and check_totp(current_user, form.code.data):
-        current_user.totp_enabled = False
-        current_user.totp_secret = None
-        record("totp.disable", current_user.username)
+    if not form.validate_on_submit():
+        flash(str(_l("The password or the code is not right.")), "error")
+        return redirect(url_for("auth.account"))
+    try:
+        disable_own_totp(current_user, password=form.password.data, code=form.code.data)
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
         db.session.commit()
         flash(str(_l("Two-step login is off.")), "success")
-    else:
-        flash(str(_l("The password or the code is not right.")), "error")
     return redirect(url_for("auth.account"))
+
+
+# --- a site's people and their roles ---------------------------------------------------------
+
+@route(bp, "/admin/users", permission="site.view")
+def users():
+    return render_page("auth/users.html", members=site_members(), role_label=role_label)
+
+
+@route(bp, "/admin/users/new", permission="site.users.manage", methods=("GET", "POST"))
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        password = generate_password()
+        try:
+            user = create_user(username=form.username.data, display_name=form.display_name.data,
+                               password=password, roles=form.roles.data)
+        except AccountError as error:
+            db.session.rollback()
+            show_problems(form, error, {"": "username"})
+        else:
+            db.session.commit()
+            flash(str(_l("Account %(name)s created. Its temporary password, shown only now: %(password)s",
+                         name=user.username, password=password)), "success")
+            return redirect(url_for("auth.user", user_id=user.id))
+    return render_page("auth/user_new.html", form=form)
+
+
+@route(bp, "/admin/users/<int:user_id>", permission="site.view", write="site.users.manage", methods=("GET", "POST"))
+def user(user_id: int):
+    """One person's roles on this site. A user without a role here is not found."""
+    person = member_of_site(user_id)
+    if person is None:
+        abort(404)
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            set_site_roles(person, form.roles.data, actor=current_user)
+        except AccountError as error:
+            db.session.rollback()
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(str(_l("Roles saved.")), "success")
+            return redirect(url_for("auth.user", user_id=person.id))
+    elif not form.is_submitted():
+        form.roles.data = sorted(site_roles(person))
+    return render_page("auth/user.html", person=person, form=form)
+
+
+# --- every account of the city (the console) -------------------------------------------------
+
+@route(bp, "/platform/users", permission="platform.view", host="platform")
+def platform_users():
+    q = request.args.get("q", "").strip()
+    pagination = db.paginate(find_users(q), page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_page("auth/platform_users.html", q=q, pagination=pagination,
+                       roles=roles_by_user([u.id for u in pagination.items]), action_form=ActionForm(formdata=None),
+                       now=now())
+
+
+def _back_to_users():
+    return redirect(url_for("auth.platform_users", q=request.args.get("q") or None))
+
+
+def _console_change(user_id: int, change, done_message):
+    """Load the account (404), check the button's form (400), call the operation, commit, say so."""
+    person = get_or_404(User, user_id)
+    submitted(ActionForm())
+    try:
+        result = change(person)
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done_message(person, result), "success")
+    return _back_to_users()
+
+
+@route(bp, "/platform/users/<int:user_id>/reset-password", permission="platform.manage", host="platform",
+       methods=("POST",))
+def platform_reset_password(user_id: int):
+    return _console_change(
+        user_id, lambda person: reset_password(person, actor=current_user, by="console"),
+        lambda person, password: str(_l("New temporary password for %(name)s, shown only now: %(password)s. It must "
+                                        "be changed at the next sign-in; every login of the account has ended.",
+                                        name=person.username, password=password)))
+
+
+@route(bp, "/platform/users/<int:user_id>/lock", permission="platform.manage", host="platform", methods=("POST",))
+def platform_lock(user_id: int):
+    return _console_change(user_id, lambda person: lock_user(person, actor=current_user),
+                           lambda person, _: str(_l("%(name)s is locked and signed out everywhere.",
+                                                    name=person.username)))
+
+
+@route(bp, "/platform/users/<int:user_id>/unlock", permission="platform.manage", host="platform", methods=("POST",))
+def platform_unlock(user_id: int):
+    return _console_change(user_id, unlock_user,
+                           lambda person, _: str(_l("%(name)s can sign in again.", name=person.username)))
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    add_menu_item(app, "site", "auth.users", _l("People and roles"), "site.view", order=30)
+    add_menu_item(app, "platform", "auth.platform_users", _l("Users"), "platform.view", order=40)
+    app.jinja_env.globals.update(can=lambda p: can(current_user, p), role_name=role_label)

@@ -1,12 +1,16 @@
-"""Articles and attachments: the content of every site."""
+"""Articles and attachments: the content of every site, its public pages, and the city-wide notice."""
 from __future__ import annotations
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.content import cli
+    from core.content import cli, views
     from core.content.labels import policy_level_label, policy_status_label
+    from core.content.queries import articles_by_section
+    from core.sections.queries import add_item_counter
 
     app.jinja_env.globals.update(policy_level_label=policy_level_label, policy_status_label=policy_status_label)
+    add_item_counter(articles_by_section)
+    views.init_app(app)
     cli.init_app(app)

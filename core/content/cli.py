@@ -7,12 +7,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from core.content.operations import ContentError, Upload, create_article
+from core.content.files import ContentError, Upload
+from core.content.operations import create_article
 from core.extensions import db
 from core.sections.models import POLICY_LEVELS
-from core.sections.operations import site_sections
+from core.sections.queries import site_sections
 from tenants.provisioning import ProvisioningError, get_tenant
-from tenants.scoping import activate_tenant
+from tenants.scoping import activate_tenant, crosses_tenants
 
 articles_cli = AppGroup("articles", help="Create articles on a site.")
 
@@ -30,13 +31,14 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.option("--policy-level", type=click.Choice(POLICY_LEVELS))
 @click.option("--document-number", default="")
 @click.option("--issuing-body", default="")
+@crosses_tenants("the command works on the site its argument names")
 def create(slug, section_slug, title, body_file, summary, source, author, published_at, attachments,
            policy_level, document_number, issuing_body) -> None:
     """Publish an article in one of a site's sections."""
     try:
         tenant = get_tenant(slug)
     except ProvisioningError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.message) from None
     with activate_tenant(tenant.id):
         section = next((s for s in site_sections() if s.slug == section_slug), None)
         if section is None:
@@ -50,7 +52,7 @@ def create(slug, section_slug, title, body_file, summary, source, author, publis
             )
         except ContentError as error:
             db.session.rollback()
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"article {article.id} published in {slug}/{section_slug}")
 

@@ -8,6 +8,7 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from core.web.cache import PublicContent
 from core.timeutil import now
 from tenants.scoping import TenantScoped
 
@@ -16,7 +17,7 @@ STATUSES = ("collecting", "editing", "reviewing", "approved", "scheduled", "publ
 POLICY_STATUSES = ("in_force", "repealed")
 
 
-class Article(TenantScoped, db.Model):
+class Article(TenantScoped, PublicContent, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
@@ -67,7 +68,7 @@ class Article(TenantScoped, db.Model):
     )
 
 
-class Attachment(TenantScoped, db.Model):
+class Attachment(TenantScoped, PublicContent, db.Model):
     """A file published with an article; stored under the site's upload folder."""
 
     __tablename__ = "attachments"

@@ -24,3 +24,11 @@ def clean_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def text_to_html(text: str) -> str:
+    """Plain text to HTML: every non-empty line becomes a paragraph, escaped."""
+    from markupsafe import escape
+
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "".join(f"<p>{escape(line)}</p>" for line in lines if line)

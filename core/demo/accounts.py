@@ -17,7 +17,7 @@ from core.auth.models import PUBLISHING_ROLES, User
 from core.auth.operations import create_user
 from core.auth.passwords import generate_password
 from core.extensions import db
-from tenants.scoping import activate_tenant
+from tenants.scoping import activate_tenant, crosses_tenants
 
 CSV_COLUMNS = ("site host", "username", "password", "roles")
 ROLE_NAMES_ZH = {"site_admin": "管理员", "collector": "采集员", "editor": "编辑", "reviewer": "审核员",
@@ -41,6 +41,7 @@ def ensure_platform_accounts(platform_host: str) -> list[tuple[str, str, str, st
     return rows
 
 
+@crosses_tenants("each demo site gets its accounts, granted inside that site")
 def ensure_site_accounts(tenant_id: int, slug: str, host: str, site_name: str) -> list[tuple[str, str, str, str]]:
     """Create the site's demo staff that do not exist yet; return their credentials."""
     rows = []

@@ -12,17 +12,20 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from core.content.models import Article
-from core.content.operations import Upload, create_article
+from core.content.files import Upload
+from core.content.operations import create_article
 from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.extensions import db
-from core.platform.operations import ensure_default_categories
-from core.sections.operations import SectionError, add_section, ensure_mandatory_set, site_sections, sync_sections
+from core.disclosure.operations import ensure_default_categories
+from core.sections.operations import SectionError, add_section
+from core.sections.queries import site_sections
+from core.sections.sync import ensure_mandatory_set, sync_sections
 from tenants.catalog import load_catalog
 from tenants.models import Tenant
 from tenants.provisioning import create_tenant, default_domain, ensure_group, update_tenant
-from tenants.scoping import activate_tenant
+from tenants.scoping import activate_tenant, crosses_tenants
 
 #: Specialized sections (专业栏目) the demo gives departments, two each.
 SPECIALIZED = (
@@ -52,6 +55,7 @@ def catalog_sites(scale: int = 1) -> list[dict]:
     return copies
 
 
+@crosses_tenants("the demo city fills every site of the catalog, one at a time")
 def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 120, echo=print,
               accounts: list | None = None) -> dict[str, int]:
     """Create or refresh every demo site; return counts for the operator.

@@ -1,55 +1,46 @@
-"""Duty assignments of the active site. Flush, never commit."""
+"""Duty assignments of the active site (岗位责任制). Flush, never commit; audited."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.audit.operations import record
-from core.auth.models import User
-from core.auth.operations import AccountError, member_of_site
+from core.audit.log import record
+from core.auth.queries import member_of_site
 from core.duties.models import DUTIES, DutyAssignment
 from core.extensions import db
-
-DUTY_LABELS = {
-    "publishing": _l("Content publishing"),
-    "online_services": _l("Online services"),
-    "interaction": _l("Interaction"),
-    "security": _l("Network security"),
-    "maintenance": _l("Maintenance"),
-}
+from core.operations import OperationError, audited
 
 
-@dataclass
-class DutyRow:
-    duty: str
-    label: str
-    responsible: User | None
-    deputy: User | None
+class DutyError(OperationError):
+    """A duty assignment refused."""
 
 
-def duty_table() -> list[DutyRow]:
-    """Every duty of the site in the guideline's order; unassigned ones have no responsible."""
-    assigned = {a.duty: a for a in db.session.execute(select(DutyAssignment)).scalars()}
-    return [DutyRow(d, str(DUTY_LABELS[d]), getattr(assigned.get(d), "responsible", None),
-                    getattr(assigned.get(d), "deputy", None)) for d in DUTIES]
+@audited
+def assign_duties(assignments: dict[str, tuple[int | None, int | None]]) -> None:
+    """Set who answers for each duty and their deputy: duty -> (responsible id, deputy id).
+
+    :raises DutyError: under the duty's name, for an unknown duty, someone without a role
+        on this site, a deputy who is the person responsible, or a deputy with nobody responsible.
+    """
+    for duty, (responsible_id, deputy_id) in assignments.items():
+        assign_duty(duty, responsible_id, deputy_id)
 
 
+@audited
 def assign_duty(duty: str, responsible_id: int | None, deputy_id: int | None) -> None:
     """Name who answers for a duty and their deputy; both must hold a role on this site."""
     if duty not in DUTIES:
-        raise AccountError(_l("Unknown duty."))
+        raise DutyError({duty: _l("Unknown duty.")})
     people = {}
     for key, user_id in (("responsible", responsible_id), ("deputy", deputy_id)):
         if user_id is not None:
             people[key] = member_of_site(user_id)
             if people[key] is None:
-                raise AccountError(_l("Only people with a role on this site can take a duty."))
+                raise DutyError({duty: _l("Only people with a role on this site can take a duty.")})
     if responsible_id is not None and responsible_id == deputy_id:
-        raise AccountError(_l("The deputy must be someone other than the person responsible."))
+        raise DutyError({duty: _l("The deputy must be someone other than the person responsible.")})
     if responsible_id is None and deputy_id is not None:
-        raise AccountError(_l("Name the person responsible before a deputy."))
+        raise DutyError({duty: _l("Name the person responsible before a deputy.")})
     assignment = db.session.execute(select(DutyAssignment).where(DutyAssignment.duty == duty)).scalar_one_or_none()
     if assignment is None:
         if responsible_id is None:

@@ -6,19 +6,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
-from core.auth.guard import route
-from core.auth.operations import AccountError, site_members
+from core.auth.queries import site_members
 from core.duties.models import DUTIES
-from core.duties.operations import DUTY_LABELS, assign_duty, duty_table
+from core.duties.operations import DutyError, assign_duties
+from core.duties.queries import DUTY_LABELS, duty_gaps, duty_table
 from core.extensions import db
 from core.forms import choices
+from core.web import add_menu_item, add_panel, route
+from core.web.loading import parse_int
 from themes import render_page
 
-bp = Blueprint("duties", __name__, url_prefix="/admin/duties")
+bp = Blueprint("duties", __name__, template_folder="templates")
 
 
 def _coerce_person(value):
-    return int(value) if value not in (None, "", "None") else None
+    if value in (None, "", "None"):
+        return None
+    return parse_int(str(value), minimum=1) if not isinstance(value, int) else value
 
 
 class DutiesForm(FlaskForm):
@@ -37,18 +41,17 @@ def _build_form(people) -> DutiesForm:
     return Form()
 
 
-@route(bp, "/", permission="site.view", write="site.duties.manage", methods=("GET", "POST"))
+@route(bp, "/admin/duties/", permission="site.view", write="site.duties.manage", methods=("GET", "POST"))
 def index():
     people = site_members()
     form = _build_form(people)
     rows = duty_table()
     if form.validate_on_submit():
         try:
-            for duty in DUTIES:
-                assign_duty(duty, form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data)
-        except AccountError as error:
+            assign_duties({duty: (form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data) for duty in DUTIES})
+        except DutyError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error.message, "error")
         else:
             db.session.commit()
             flash(str(_l("Duties saved.")), "success")
@@ -62,3 +65,5 @@ def index():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    add_menu_item(app, "site", "duties.index", _l("Duties"), "site.view", order=40)
+    add_panel(app, "site", "duties/_home_panel.html", duty_gaps, "admin.enter", order=30)

@@ -1,8 +1,13 @@
-"""The information bureau's console, on the platform host (admin.<city domain>)."""
+"""The shell of the information bureau's console (admin.<city domain>): its home is the first menu entry.
+
+Every console page belongs to a module (sites, sections, disclosure, accounts,
+content's city-wide notice, audit, jobs), which adds its menu entry; the
+console's layout is the admin layout (`themes/default/templates/admin/base.html`).
+"""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from core.platform import views
+    from core.web.menus import set_home
 
-    views.init_app(app)
+    set_home(app, "platform", "sites.platform_index")

@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, S
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.admin.forms import MultiCheckboxField
+from core.forms import MultiCheckboxField
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
 from core.forms import choices
 

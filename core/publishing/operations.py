@@ -6,43 +6,37 @@ audit log, and flushes without committing.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from datetime import date, datetime
-from html import escape
-from html.parser import HTMLParser
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.audit.operations import record
+from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.files import ContentError, Upload, check_upload, store_upload
 from core.content.models import Article, ArticleRevision
-from core.content.operations import ContentError, Upload, check_upload, store_upload
 from core.content.sanitize import clean_html
 from core.extensions import db
-from core.publishing.workflow import EDITABLE_IN, PRE_PUBLICATION, QUEUES, transition_for
+from core.operations import OperationError, OperationForbidden, audited
+from core.publishing.queries import TEXT_FIELDS, contributors, revision, snapshot
+from core.publishing.text import plain_text_to_html, removed_markup
+from core.publishing.workflow import EDITABLE_IN, transition_for
 from core.sections.models import POLICY_LEVELS, Section
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import current_tenant_id
 
-#: The fields an editor changes; a revision keeps exactly these.
-TEXT_FIELDS = ("title", "summary", "body_html", "source", "author", "policy_level", "document_number",
-               "issuing_body", "issued_on", "effective_on", "policy_status")
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif")
 
 
-class WorkflowError(ValueError):
+class WorkflowError(OperationError):
     """A step refused, with a message for the user."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
 
-
-class WorkflowForbidden(WorkflowError):
+class WorkflowForbidden(WorkflowError, OperationForbidden):
     """The actor's roles do not allow the step."""
 
 
@@ -50,47 +44,7 @@ class StaleArticle(WorkflowError):
     """Someone saved the item after this form was opened."""
 
 
-# --- sanitising, told to the author ---------------------------------------------------------
-
-class _Markup(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: dict[str, int] = {}
-        self.attributes: dict[str, int] = {}
-
-    def handle_starttag(self, tag, attrs):
-        self.tags[tag] = self.tags.get(tag, 0) + 1
-        for name, value in attrs:
-            key = name if not (value and re.match(r"\s*(javascript|data|vbscript):", value, re.I)) \
-                else f"{name}={value.split(':', 1)[0].strip().lower()}:"
-            self.attributes[key] = self.attributes.get(key, 0) + 1
-
-
-def _markup(html: str) -> _Markup:
-    parser = _Markup()
-    parser.feed(html or "")
-    parser.close()
-    return parser
-
-
-def removed_markup(original: str, cleaned: str) -> list[str]:
-    """What sanitising took out, in words an author understands."""
-    before, after = _markup(original), _markup(cleaned)
-    removed = [f"<{tag}>" for tag, n in sorted(before.tags.items()) if after.tags.get(tag, 0) < n]
-    removed += [f"{attr}" for attr, n in sorted(before.attributes.items())
-                if attr not in ("rel",) and after.attributes.get(attr, 0) < n]
-    return removed
-
-
-# --- revisions -----------------------------------------------------------------------------
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, (date, datetime)) else value
-
-
-def snapshot(article: Article) -> dict:
-    return {field: _plain(getattr(article, field)) for field in TEXT_FIELDS}
-
+# --- writing ---------------------------------------------------------------------------------
 
 def _apply(article: Article, data: dict) -> None:
     for field in TEXT_FIELDS:
@@ -101,53 +55,15 @@ def _apply(article: Article, data: dict) -> None:
                                                                         "issued_on", "effective_on") else "")
 
 
-def add_revision(article: Article, actor: User | None, note: str = "") -> ArticleRevision:
+def _add_revision(article: Article, actor: User | None, note: str = "") -> ArticleRevision:
     number = (db.session.execute(select(func.max(ArticleRevision.number))
                                  .where(ArticleRevision.article_id == article.id)).scalar() or 0) + 1
-    revision = ArticleRevision(article_id=article.id, number=number, saved_by_id=actor.id if actor else None,
-                               saved_by_name=actor.display_name if actor else "", note=note[:300],
-                               data=json.dumps(snapshot(article), ensure_ascii=False))
-    db.session.add(revision)
-    return revision
+    found = ArticleRevision(article_id=article.id, number=number, saved_by_id=actor.id if actor else None,
+                            saved_by_name=actor.display_name if actor else "", note=note[:300],
+                            data=json.dumps(snapshot(article), ensure_ascii=False))
+    db.session.add(found)
+    return found
 
-
-def revisions(article: Article) -> list[ArticleRevision]:
-    return list(db.session.execute(select(ArticleRevision).where(ArticleRevision.article_id == article.id)
-                                   .order_by(ArticleRevision.number.desc())).scalars())
-
-
-def revision(article: Article, number: int) -> ArticleRevision | None:
-    return db.session.execute(select(ArticleRevision).where(ArticleRevision.article_id == article.id,
-                                                            ArticleRevision.number == number)).scalar_one_or_none()
-
-
-def diff_revisions(old: ArticleRevision, new: ArticleRevision) -> list[tuple[str, list[str]]]:
-    """Line diffs, field by field, of what changed between two revisions."""
-    a, b = json.loads(old.data), json.loads(new.data)
-    changes = []
-    for field in TEXT_FIELDS:
-        if a.get(field) != b.get(field):
-            before = _lines(a.get(field))
-            after = _lines(b.get(field))
-            changes.append((field, list(difflib.unified_diff(before, after, lineterm="", n=2))[2:]))
-    return changes
-
-
-def _lines(value) -> list[str]:
-    text = "" if value is None else str(value)
-    return re.sub(r"(</p>|<br\s*/?>|</h\d>|</li>)", r"\1\n", text).splitlines() or [""]
-
-
-def contributors(article: Article) -> set[int]:
-    """Everyone who wrote or edited the item: they may not also review it."""
-    ids = set(db.session.execute(select(ArticleRevision.saved_by_id)
-                                 .where(ArticleRevision.article_id == article.id)).scalars())
-    ids.add(article.created_by_id)
-    ids.discard(None)
-    return ids
-
-
-# --- writing ---------------------------------------------------------------------------------
 
 def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
     if not (fields.get("title") or "").strip():
@@ -162,11 +78,6 @@ def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
     return cleaned, removed_markup(body, cleaned["body_html"])
 
 
-def plain_text_to_html(text: str) -> str:
-    """One paragraph per line of plain text, escaped."""
-    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
-
-
 def _check_uploads(uploads: list[Upload]) -> None:
     for upload in uploads:
         try:
@@ -179,6 +90,7 @@ def _check_uploads(uploads: list[Upload]) -> None:
                                    name=upload.filename))
 
 
+@audited
 def create_draft(*, section: Section, actor: User, fields: dict, uploads: list[Upload] = ()) -> tuple[Article, list[str]]:
     """A collector starts an item in a section of the active site."""
     if not can(actor, "content.collect"):
@@ -191,12 +103,13 @@ def create_draft(*, section: Section, actor: User, fields: dict, uploads: list[U
     db.session.flush()
     for upload in uploads:
         store_upload(article, upload)
-    add_revision(article, actor, str(_l("Created")))
+    _add_revision(article, actor, str(_l("Created")))
     record("article.create", f"article:{article.id}", title=article.title, section=section.slug)
     db.session.flush()
     return article, removed
 
 
+@audited
 def save_article(article: Article, *, actor: User, fields: dict, expected_version: int,
                  uploads: list[Upload] = (), remove_attachments: list[int] = ()) -> list[str]:
     """Save an edit; refused when it is not the actor's turn or the item changed meanwhile."""
@@ -215,12 +128,13 @@ def save_article(article: Article, *, actor: User, fields: dict, expected_versio
     for upload in uploads:
         store_upload(article, upload)
     db.session.flush()  # bumps the version; a concurrent save fails here instead of overwriting
-    add_revision(article, actor)
+    _add_revision(article, actor)
     record("article.save", f"article:{article.id}", title=article.title)
     db.session.flush()
     return removed
 
 
+@audited
 def restore_revision(article: Article, number: int, *, actor: User) -> None:
     permission = EDITABLE_IN.get(article.status)
     if permission is None or not can(actor, permission):
@@ -230,7 +144,7 @@ def restore_revision(article: Article, number: int, *, actor: User) -> None:
         raise WorkflowError(_l("There is no such revision."))
     _apply(article, json.loads(found.data))
     db.session.flush()
-    add_revision(article, actor, str(_l("Restored from revision %(n)s", n=number)))
+    _add_revision(article, actor, str(_l("Restored from revision %(n)s", n=number)))
     record("article.restore", f"article:{article.id}", revision=number)
     db.session.flush()
 
@@ -241,9 +155,13 @@ def _review_own_forbidden() -> bool:
     return db.session.execute(select(Tenant.review_own_forbidden).where(Tenant.id == current_tenant_id())).scalar()
 
 
+@audited
 def apply_transition(article: Article, action: str, *, actor: User, comment: str = "",
-                     publish_at: datetime | None = None, expires_at: datetime | None = None) -> str:
+                     publish_at: datetime | None = None, expires_at: datetime | None = None,
+                     share_to_portal: bool | None = None) -> str:
     """Take one step of the process; return the new status.
+
+    `share_to_portal` (publish and force_publish only) also lists the item in the city portal's news.
 
     :raises WorkflowForbidden: the actor's roles do not allow the step.
     :raises WorkflowError: the step does not exist from this state, or lacks its comment.
@@ -263,6 +181,8 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
     if expires_at is not None and expires_at <= (publish_at or moment):
         raise WorkflowError(_l("The item would come down before it goes up: check the expiry time."))
     previous = article.status
+    if share_to_portal is not None and action in ("publish", "force_publish"):
+        article.share_to_portal = share_to_portal
     if action == "publish":
         article.expires_at = expires_at
         if publish_at is not None and publish_at > moment:
@@ -293,6 +213,7 @@ def _status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+@audited
 def run_due(moment: datetime) -> dict[str, int]:
     """Publish what is scheduled for now or earlier, and take down what has expired (the active site).
 
@@ -316,16 +237,3 @@ def run_due(moment: datetime) -> dict[str, int]:
     return counts
 
 
-# --- queues ---------------------------------------------------------------------------------
-
-def queue_counts(actor: User) -> list[tuple[str, object, int]]:
-    """How many items wait for each step the actor can take: (queue key, label, count)."""
-    rows = dict(db.session.execute(select(Article.status, func.count()).where(Article.status.in_(PRE_PUBLICATION))
-                                   .group_by(Article.status)).all())
-    flagged = db.session.execute(select(func.count()).select_from(Article)
-                                 .where(Article.needs_post_review.is_(True))).scalar()
-    counts = []
-    for key, permission, label in QUEUES:
-        if can(actor, permission):
-            counts.append((key, label, flagged if key == "post_review" else rows.get(key, 0)))
-    return counts

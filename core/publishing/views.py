@@ -10,24 +10,27 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from core.audit.models import AuditEntry
-from core.auth.guard import route
+from core.audit.queries import entries_about
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.files import Upload
 from core.content.models import Article, STATUSES
-from core.content.operations import Upload
 from core.extensions import db
 from core.forms import choices
 from core.i18n import localized
 from core.publishing.forms import ArticleForm, BulkForm, StepForm
-from core.publishing.operations import (StaleArticle, WorkflowError, WorkflowForbidden, TEXT_FIELDS,
-                                        apply_transition, create_draft, diff_revisions, restore_revision,
-                                        revision, revisions, save_article)
+from core.publishing.operations import (StaleArticle, WorkflowError, apply_transition, create_draft,
+                                        restore_revision, save_article)
+from core.publishing.queries import TEXT_FIELDS, diff_revisions, queue_panel, revision, revisions
 from core.publishing.workflow import EDITABLE_IN, STATUS_LABELS, TRANSITIONS, available
-from core.sections.operations import site_sections
+from core.sections.queries import site_sections
+from core.web import add_menu_item, add_panel, get_or_404, int_arg, page_number, route
+from core.web.actions import attempt
+from core.web.loading import parse_int
 from themes import render_page
 
-bp = Blueprint("publishing", __name__, url_prefix="/admin/articles")
+bp = Blueprint("publishing", __name__, template_folder="templates")
+PREFIX = "/admin/articles"
 PER_PAGE = 30
 LIST_KINDS = ("article_list", "policy_list", "service_items", "forms", "online_services", "interaction")
 BULK_ACTIONS = ("submit", "approve", "publish", "withdraw")
@@ -38,12 +41,8 @@ def _sections():
 
 
 def _article(article_id: int) -> Article:
-    """An article of this site (the query is tenant-scoped), or 404."""
-    found = db.session.execute(select(Article).where(Article.id == article_id)
-                               .options(selectinload(Article.attachments))).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    """An article of this site (the query is tenant-scoped) with its files, or 404."""
+    return get_or_404(Article, article_id, selectinload(Article.attachments))
 
 
 def _date_arg(name: str):
@@ -56,7 +55,7 @@ def _date_arg(name: str):
         abort(404)
 
 
-@route(bp, "/", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+@route(bp, f"{PREFIX}/", permission="admin.enter", write="content.work", methods=("GET", "POST"))
 def index():
     sections = _sections()
     bulk = BulkForm()
@@ -72,10 +71,10 @@ def index():
         query = query.where(Article.status == status)
     if queue == "post_review":
         query = query.where(Article.needs_post_review.is_(True))
-    section_id = request.args.get("section", type=int)
+    section_id = int_arg("section")
     if section_id:
         query = query.where(Article.section_id == section_id)
-    author_id = request.args.get("author", type=int)
+    author_id = int_arg("author")
     if author_id:
         query = query.where(Article.created_by_id == author_id)
     start, end = _date_arg("from"), _date_arg("to")
@@ -86,10 +85,7 @@ def index():
     text = request.args.get("q", "").strip()
     if text:
         query = query.where(or_(Article.title.contains(text), Article.source.contains(text)))
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(404)
-    pagination = db.paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page=int(page),
+    pagination = db.paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page=page_number(),
                              per_page=PER_PAGE, error_out=False)
     bulk.ids.choices = [(a.id, a.title) for a in pagination.items]
     authors = db.session.execute(select(User).where(User.id.in_(select(Article.created_by_id).distinct()))
@@ -102,7 +98,8 @@ def index():
 
 
 def _bulk(bulk: BulkForm):
-    bulk.ids.choices = [(i, str(i)) for i in request.form.getlist("ids", type=int)]
+    ids = [parse_int(raw, minimum=1) for raw in request.form.getlist("ids")]
+    bulk.ids.choices = [(i, str(i)) for i in ids if i is not None]
     if not bulk.validate_on_submit() or not bulk.ids.data:
         flash(str(_l("Choose items and a step.")), "error")
         return redirect(url_for("publishing.index"))
@@ -138,26 +135,23 @@ def _fields(form: ArticleForm) -> dict:
     return values
 
 
-@route(bp, "/new", permission="content.collect", methods=("GET", "POST"))
+@route(bp, f"{PREFIX}/new", permission="content.collect", methods=("GET", "POST"))
 def new():
     sections = _sections()
     form = ArticleForm()
     form.section_id.choices = choices((str(s.id), localized(s)) for s in sections)
     if request.method == "GET":
         news = next((s.id for s in sections if s.mandatory_key == "news"), None)
-        form.section_id.data = request.args.get("section", type=int) or news
+        form.section_id.data = int_arg("section") or news
     removed: list[str] = []
     if form.validate_on_submit():
         section = next((s for s in sections if s.id == form.section_id.data), None)
         if section is None:
             abort(404)
-        try:
-            article, removed = create_draft(section=section, actor=current_user, fields=_fields(form),
-                                            uploads=_uploads(form))
-        except WorkflowError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
+        done, result = attempt(create_draft, section=section, actor=current_user, fields=_fields(form),
+                               uploads=_uploads(form), form=form)
+        if done:
+            article, removed = result
             db.session.commit()
             _tell_removed(removed)
             flash(str(_l("Draft saved.")), "success")
@@ -184,7 +178,7 @@ def _edit_form(article: Article, **kwargs) -> ArticleForm:
     return form
 
 
-@route(bp, "/<int:article_id>", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+@route(bp, f"{PREFIX}/<int:article_id>", permission="admin.enter", write="content.work", methods=("GET", "POST"))
 def edit(article_id: int):
     article = _article(article_id)
     editable = _editable(article)
@@ -194,21 +188,13 @@ def edit(article_id: int):
         if not editable:
             abort(403)
         if form.validate_on_submit():
-            try:
-                removed = save_article(article, actor=current_user, fields=_fields(form),
-                                       expected_version=int(form.version.data or 0), uploads=_uploads(form),
-                                       remove_attachments=form.remove_attachments.data or [])
-            except StaleArticle as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-                stale = _article(article_id)
-            except WorkflowForbidden:
-                db.session.rollback()
-                abort(403)
-            except WorkflowError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
+            done, removed = attempt(save_article, article, actor=current_user, fields=_fields(form),
+                                    expected_version=parse_int(form.version.data or "") or 0,
+                                    uploads=_uploads(form), remove_attachments=form.remove_attachments.data or [],
+                                    form=form)
+            if isinstance(removed, StaleArticle):
+                stale = _article(article_id)  # the saved text, shown beside what this user typed
+            elif done:
                 db.session.commit()
                 _tell_removed(removed)
                 flash(str(_l("Saved as revision.")), "success")
@@ -222,32 +208,24 @@ def _render_edit(article: Article, form: ArticleForm, editable: bool, stale: Art
                  step_form: StepForm | None = None):
     section = next((s for s in site_sections() if s.id == article.section_id), None)
     steps = [t for t in available(article.status, article.needs_post_review) if can(current_user, t.permission)]
-    history = db.session.execute(select(AuditEntry).where(AuditEntry.target == f"article:{article.id}")
-                                 .order_by(AuditEntry.id.desc())).scalars().all()
+    history = entries_about(f"article:{article.id}")
     trail = SimpleNamespace(items=history, pages=1)  # the audit table's shape, on one page
     return render_page("publishing/edit.html", form=form, article=article, step_form=step_form or StepForm(),
                        steps=steps, history=history, trail=trail, section=section, editable=editable, stale=stale,
                        status_label=STATUS_LABELS.get(article.status, article.status))
 
 
-@route(bp, "/<int:article_id>/step", permission="content.work", methods=("POST",))
+@route(bp, f"{PREFIX}/<int:article_id>/step", permission="content.work", methods=("POST",))
 def step(article_id: int):
     article = _article(article_id)
     step_form = StepForm()
     action = request.form.get("action", "")
     if step_form.validate_on_submit():
-        try:
-            if action == "publish" and can(current_user, "content.publish"):
-                article.share_to_portal = step_form.share_to_portal.data
-            apply_transition(article, action, actor=current_user, comment=step_form.comment.data or "",
-                             publish_at=step_form.publish_at.data, expires_at=step_form.expires_at.data)
-        except WorkflowForbidden:
-            db.session.rollback()
-            abort(403)
-        except WorkflowError as error:
-            db.session.rollback()
-            step_form.comment.errors.append(str(error))
-        else:
+        done, _ = attempt(apply_transition, article, action, actor=current_user,
+                          comment=step_form.comment.data or "", publish_at=step_form.publish_at.data,
+                          expires_at=step_form.expires_at.data, share_to_portal=step_form.share_to_portal.data,
+                          form=step_form, aliases={"": "comment"})
+        if done:
             db.session.commit()
             flash(str(_l("Done: the item is now '%(status)s'.", status=STATUS_LABELS[article.status])), "success")
             return redirect(url_for("publishing.edit", article_id=article.id))
@@ -256,28 +234,21 @@ def step(article_id: int):
     return _render_edit(article, form, _editable(article), step_form=step_form), 400 if not step_form.errors else 200
 
 
-@route(bp, "/<int:article_id>/revisions", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+@route(bp, f"{PREFIX}/<int:article_id>/revisions", permission="admin.enter", write="content.work", methods=("GET", "POST"))
 def history(article_id: int):
     article = _article(article_id)
     if request.method == "POST":
         form = StepForm()
         if not form.validate_on_submit():
             abort(400)
-        try:
-            restore_revision(article, request.form.get("number", type=int) or 0, actor=current_user)
-        except WorkflowForbidden:
-            db.session.rollback()
-            abort(403)
-        except WorkflowError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        done, _ = attempt(restore_revision, article, parse_int(request.form.get("number")) or 0, actor=current_user)
+        if done:
             db.session.commit()
             flash(str(_l("Revision restored, as a new revision.")), "success")
         return redirect(url_for("publishing.history", article_id=article.id))
     rows = revisions(article)
     changes = None
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = int_arg("a"), int_arg("b")
     if a and b:
         old, new = revision(article, a), revision(article, b)
         if old is None or new is None:
@@ -289,3 +260,5 @@ def history(article_id: int):
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    add_menu_item(app, "site", "publishing.index", _l("Articles"), "admin.enter", order=20)
+    add_panel(app, "site", "publishing/_home_panel.html", queue_panel, "admin.enter", order=10)

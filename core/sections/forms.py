@@ -1,4 +1,4 @@
-"""The site administrator's forms for specialized sections."""
+"""Forms for sections: a site's own (its administrator) and the platform's mandatory set (the bureau)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from core.forms import choices
+from core.forms import choices, strip
 from core.sections.models import KINDS
+from core.web.loading import parse_int
 
 KIND_LABELS = {
     "article_list": _l("Article list"),
@@ -21,20 +22,49 @@ KIND_LABELS = {
 }
 
 
+def _section_id(value):
+    if value in (None, "", "None"):
+        return None
+    return value if isinstance(value, int) else parse_int(str(value), minimum=1)
+
+
 class SectionForm(FlaskForm):
-    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
-    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
-    slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=40)],
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=40)], filters=[strip],
                        description=_l("Used in the address: /sections/<name>/. a-z, 0-9 and '-'."))
     kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in KINDS))
-    parent_id = SelectField(_l("Under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    parent_id = SelectField(_l("Under"), coerce=_section_id)
     homepage_priority = IntegerField(_l("Homepage position (empty: not on the homepage)"),
                                      validators=[Optional(), NumberRange(min=1, max=999)])
     in_nav = BooleanField(_l("Show in the top navigation"), default=True)
-    external_url = StringField(_l("External address (for an external link)"), validators=[Optional(), Length(max=500)])
+    external_url = StringField(_l("External address (for an external link)"), validators=[Optional(), Length(max=500)],
+                               filters=[strip])
     submit = SubmitField(_l("Save section"))
 
 
 class EditSectionForm(SectionForm):
     slug = None  # the address does not change once published
     kind = None
+
+
+class MandatorySectionForm(FlaskForm):
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)], filters=[strip],
+                      description=_l("Also the section's address on every site: /sections/<key>/. a-z, 0-9 and "
+                                     "'-'. A site's own section with this address is renamed."),
+                      render_kw={"autocapitalize": "none"})
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in KINDS))
+    position = IntegerField(_l("Place in the order (1 = first; empty = last)"),
+                            validators=[Optional(), NumberRange(min=1, max=999)])
+    homepage_priority = IntegerField(_l("Homepage position (empty: not on the homepage)"),
+                                     validators=[Optional(), NumberRange(min=1, max=999)])
+    in_nav = BooleanField(_l("Show in the top navigation"), default=True)
+    submit = SubmitField(_l("Add to every site"))
+
+
+class EditMandatorySectionForm(MandatorySectionForm):
+    key = None  # the key is every site's address of the section: it does not change
+    position = None  # the order changes with the move buttons
+    submit = SubmitField(_l("Save for every site"))

@@ -5,6 +5,7 @@ from sqlalchemy import Boolean, ForeignKeyConstraint, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
+from core.web.cache import PublicContent
 from tenants.scoping import TenantScoped
 
 #: What a section holds, which decides how its page is drawn.
@@ -22,7 +23,7 @@ KINDS = (
 POLICY_LEVELS = ("national", "provincial", "municipal", "departmental")
 
 
-class MandatorySection(db.Model):
+class MandatorySection(PublicContent, db.Model):
     """One section of the set the platform requires on every site (统一栏目)."""
 
     __tablename__ = "mandatory_sections"
@@ -37,7 +38,7 @@ class MandatorySection(db.Model):
     in_nav: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Section(TenantScoped, db.Model):
+class Section(TenantScoped, PublicContent, db.Model):
     """A section of one site: a copy of a mandatory one, or the site's own (专业栏目)."""
 
     __tablename__ = "sections"

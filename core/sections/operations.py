@@ -1,209 +1,265 @@
 """What may be done to sections, and by whom: the mandatory set is the platform's.
 
-Functions flush but never commit; the caller owns the transaction.
+A site administrator adds, edits, moves and deletes the site's own sections
+(专业栏目); the bureau changes the mandatory set (统一栏目), and every change to
+the set reaches every site in the same transaction. Functions flush but never
+commit, and each records its audit entry (on the site, or on the platform).
 """
 from __future__ import annotations
 
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
+from core.audit.log import record
 from core.extensions import db
-from core.sections.defaults import DEFAULT_MANDATORY_SECTIONS
+from core.operations import audited
 from core.sections.models import KINDS, MandatorySection, Section
-from tenants.scoping import activate_tenant
+from core.sections.queries import descendants, mandatory_sections, site_sections
+from core.sections.sync import MandatorySectionLocked, SectionError, ensure_mandatory_set, sync_all_tenants
+
+__all__ = ["MandatorySectionLocked", "SectionError"]  # the refusals, raised from here too
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-#: Fields of a mandatory section that only the platform's sync may change.
-LOCKED_FIELDS = ("slug", "name_zh", "name_en", "kind", "position", "parent_id", "mandatory_key", "homepage_priority", "in_nav")
-#: Specialized sections sort after every mandatory one.
-SPECIALIZED_HOMEPAGE_BASE = 100
+EXTERNAL_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+LOCKED = _l("A mandatory section is set by the platform and cannot be renamed or moved.")
 
 
-class SectionError(ValueError):
-    """A section change refused, with a message for the user."""
-
-    def __init__(self, message):
-        # Translate now, while the request's (or the CLI's) locale is known.
-        super().__init__(str(message))
+def _check_names(name_zh: str, name_en: str, problems: dict) -> None:
+    if not name_zh.strip() or not name_en.strip():
+        problems["name_zh"] = _l("A section needs a name in Chinese and in English.")
 
 
-class MandatorySectionLocked(SectionError):
-    """A department tried to delete, rename or reorder a mandatory section."""
+def _check_external_url(kind: str, external_url: str, problems: dict) -> None:
+    """An external link's address is http(s), on every path that sets it (add, edit, CLI)."""
+    if (kind == "external_link" or external_url) and not EXTERNAL_URL.match(external_url):
+        problems["external_url"] = _l("An external link needs an http:// or https:// address.")
 
 
-def _platform_sync(session: Session) -> bool:
-    return bool(session.info.get("mandatory_sync"))
+# --- a site's own sections -------------------------------------------------------------------
 
-
-@event.listens_for(Session, "before_flush")
-def _protect_mandatory(session, _ctx, _instances) -> None:
-    """Refuse any change to a mandatory section that the platform's sync did not make."""
-    if _platform_sync(session):
-        return
-    for obj in session.deleted:
-        if isinstance(obj, Section) and obj.mandatory_key is not None:
-            raise MandatorySectionLocked(_l("A mandatory section cannot be deleted."))
-    for obj in session.dirty:
-        if not isinstance(obj, Section):
-            continue
-        state = inspect(obj)
-        was_mandatory = obj.mandatory_key is not None or state.attrs.mandatory_key.history.deleted
-        if was_mandatory and any(state.attrs[f].history.has_changes() for f in LOCKED_FIELDS):
-            raise MandatorySectionLocked(_l("A mandatory section is set by the platform and cannot be renamed or moved."))
-
-
-class platform_sync:
-    """Let the platform's own code change mandatory sections inside the block."""
-
-    def __init__(self, session: Session | None = None):
-        self.session = session or db.session()
-
-    def __enter__(self):
-        self.session.info["mandatory_sync"] = True
-        return self
-
-    def __exit__(self, *_exc):
-        self.session.flush()
-        self.session.info.pop("mandatory_sync", None)
-
-
-def ordering():
-    """Mandatory sections first in the platform's order, then the site's own."""
-    return (case((Section.mandatory_key.is_(None), 1), else_=0), Section.position, Section.id)
-
-
-SEEDED_FLAG = "mandatory_set_seeded"
-
-
-def ensure_mandatory_set(*, restore: bool = False) -> int:
-    """Give a new platform the guideline's default set, once; return how many were added.
-
-    Once seeded, the set is the bureau's: emptying it on purpose must not
-    bring the defaults back with the next new site. `restore` is the bureau
-    asking for the defaults again, into an empty set.
-    """
-    from core.platform.models import PlatformSetting
-
-    if db.session.get(PlatformSetting, SEEDED_FLAG) is None:
-        db.session.add(PlatformSetting(key=SEEDED_FLAG, value="1"))
-    elif not restore:
-        return 0
-    if db.session.execute(select(func.count()).select_from(MandatorySection)).scalar_one():
-        return 0
-    for position, (key, name_zh, name_en, kind, priority, in_nav) in enumerate(DEFAULT_MANDATORY_SECTIONS):
-        db.session.add(MandatorySection(key=key, name_zh=name_zh, name_en=name_en, kind=kind,
-                                        position=position, homepage_priority=priority, in_nav=in_nav))
-    db.session.flush()
-    return len(DEFAULT_MANDATORY_SECTIONS)
-
-
-def sync_sections(tenant_id: int) -> dict[str, int]:
-    """Make one site's mandatory sections match the platform's set.
-
-    Adds what is missing, restores names, kinds and order the platform set,
-    and turns a section the platform dropped from the set into the site's own
-    (its content is kept). Idempotent.
-    """
-    definitions = db.session.execute(select(MandatorySection).order_by(MandatorySection.position)).scalars().all()
-    counts = {"added": 0, "updated": 0, "released": 0}
-    with activate_tenant(tenant_id), platform_sync():
-        existing = {s.mandatory_key: s for s in db.session.execute(
-            select(Section).where(Section.mandatory_key.is_not(None))).scalars()}
-        wanted = {d.key for d in definitions}
-        for key, section in existing.items():
-            if key not in wanted:
-                section.mandatory_key = None
-                section.position = SPECIALIZED_HOMEPAGE_BASE + section.position
-                counts["released"] += 1
-        for definition in definitions:
-            section = existing.get(definition.key)
-            if section is None:
-                _free_slug(definition.key)
-                section = Section(slug=definition.key, mandatory_key=definition.key, page_html="", external_url="")
-                db.session.add(section)
-                counts["added"] += 1
-            values = dict(slug=definition.key, name_zh=definition.name_zh, name_en=definition.name_en,
-                          kind=definition.kind, position=definition.position,
-                          homepage_priority=definition.homepage_priority, in_nav=definition.in_nav, parent_id=None)
-            changed = any(getattr(section, k) != v for k, v in values.items())
-            for k, v in values.items():
-                setattr(section, k, v)
-            if changed and section not in db.session.new:
-                counts["updated"] += 1
-    return counts
-
-
-def _free_slug(slug: str) -> None:
-    """Move a site's own section off a slug the platform now claims."""
-    clash = db.session.execute(select(Section).where(Section.slug == slug)).scalar_one_or_none()
-    if clash is not None:
-        clash.slug = f"{slug}-{clash.id}"
-        db.session.flush()
-
-
-def sync_all_tenants() -> dict[str, int]:
-    from tenants.models import Tenant
-
-    totals = {"added": 0, "updated": 0, "released": 0}
-    for tenant_id in db.session.execute(select(Tenant.id).order_by(Tenant.id)).scalars().all():
-        for k, v in sync_sections(tenant_id).items():
-            totals[k] += v
-    return totals
-
-
+@audited
 def add_section(*, name_zh: str, name_en: str, slug: str, kind: str = "article_list",
                 parent_id: int | None = None, homepage_priority: int | None = None,
                 in_nav: bool = True, external_url: str = "") -> Section:
-    """Add one of the current site's own sections (专业栏目)."""
-    name_zh, name_en, slug = name_zh.strip(), name_en.strip(), slug.strip().lower()
-    if not name_zh or not name_en:
-        raise SectionError(_l("A section needs a name in Chinese and in English."))
+    """Add one of the current site's own sections (专业栏目).
+
+    :raises SectionError: under "name_zh", "slug", "kind", "external_url" or "parent_id".
+    """
+    name_zh, name_en, slug, external_url = name_zh.strip(), name_en.strip(), slug.strip().lower(), external_url.strip()
+    problems: dict = {}
+    _check_names(name_zh, name_en, problems)
     if not SLUG.match(slug):
-        raise SectionError(_l("The address name must start with a letter and use only a-z, 0-9 and '-'."))
+        problems["slug"] = _l("The address name must start with a letter and use only a-z, 0-9 and '-'.")
+    elif slug in set(db.session.execute(select(MandatorySection.key)).scalars()) \
+            or db.session.execute(select(Section.id).where(Section.slug == slug)).first():
+        problems["slug"] = _l("The address name '%(slug)s' is already used on this site.", slug=slug)
     if kind not in KINDS:
-        raise SectionError(_l("Unknown section kind."))
-    if kind == "external_link" and not re.match(r"^https?://", external_url):
-        raise SectionError(_l("An external link needs an http:// or https:// address."))
-    reserved = set(db.session.execute(select(MandatorySection.key)).scalars())
-    if slug in reserved or db.session.execute(select(Section.id).where(Section.slug == slug)).first():
-        raise SectionError(_l("The address name '%(slug)s' is already used on this site.", slug=slug))
+        problems["kind"] = _l("Unknown section kind.")
+    _check_external_url(kind, external_url, problems)
     if parent_id is not None and db.session.get(Section, parent_id) is None:
-        raise SectionError(_l("The parent section does not exist on this site."))
+        problems["parent_id"] = _l("The parent section does not exist on this site.")
+    if problems:
+        raise SectionError(problems)
     last = db.session.execute(select(func.max(Section.position)).where(Section.mandatory_key.is_(None))).scalar()
     section = Section(name_zh=name_zh, name_en=name_en, slug=slug, kind=kind,
                       parent_id=parent_id, homepage_priority=homepage_priority, in_nav=in_nav,
                       position=(last or 0) + 1, page_html="", external_url=external_url)
     db.session.add(section)
     db.session.flush()
+    record("section.add", section.slug, name_zh=section.name_zh)
     return section
 
 
-def rename_section(section: Section, *, name_zh: str, name_en: str) -> None:
+@audited
+def update_section(section: Section, *, name_zh: str, name_en: str, parent_id: int | None = None,
+                   homepage_priority: int | None = None, in_nav: bool = True, external_url: str = "") -> None:
+    """Change a site's own section; its address and kind stay.
+
+    :raises MandatorySectionLocked: for a mandatory section.
+    :raises SectionError: under "name_zh", "parent_id" (not on this site, or the section itself or
+        one of its sub-sections) or "external_url".
+    """
     if section.is_mandatory:
-        raise MandatorySectionLocked(_l("A mandatory section is set by the platform and cannot be renamed or moved."))
-    if not name_zh.strip() or not name_en.strip():
-        raise SectionError(_l("A section needs a name in Chinese and in English."))
+        raise MandatorySectionLocked(LOCKED)
+    external_url = external_url.strip()
+    problems: dict = {}
+    _check_names(name_zh, name_en, problems)
+    sections = site_sections()
+    if parent_id is not None:
+        if all(s.id != parent_id for s in sections):
+            problems["parent_id"] = _l("The parent section does not exist on this site.")
+        elif parent_id == section.id or parent_id in descendants(section.id, sections):
+            problems["parent_id"] = _l("A section cannot be placed under one of its own sub-sections.")
+    _check_external_url(section.kind, external_url, problems)
+    if problems:
+        raise SectionError(problems)
     section.name_zh, section.name_en = name_zh.strip(), name_en.strip()
+    section.parent_id, section.homepage_priority, section.in_nav = parent_id, homepage_priority, in_nav
+    section.external_url = external_url
+    record("section.update", section.slug, name_zh=section.name_zh)
     db.session.flush()
 
 
-def move_section(section: Section, position: int) -> None:
+@audited
+def move_section(section: Section, direction: str) -> bool:
+    """Swap a site's own section with its neighbour among its siblings ("up" or "down"); False at either end.
+
+    :raises MandatorySectionLocked: for a mandatory section (the platform's order is fixed).
+    """
     if section.is_mandatory:
-        raise MandatorySectionLocked(_l("A mandatory section is set by the platform and cannot be renamed or moved."))
-    section.position = position
+        raise MandatorySectionLocked(LOCKED)
+    siblings = [s for s in site_sections() if not s.is_mandatory and s.parent_id == section.parent_id]
+    index = next(i for i, s in enumerate(siblings) if s.id == section.id)
+    other = index + (-1 if direction == "up" else 1)
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, s in enumerate(siblings):  # renumbered: positions may have gaps or ties
+        s.position = position
+    record("section.move", section.slug, direction=direction)
     db.session.flush()
+    return True
 
 
+@audited
 def delete_section(section: Section) -> None:
+    """Delete a site's own section with its items and sub-sections.
+
+    :raises MandatorySectionLocked: for a mandatory section.
+    """
     if section.is_mandatory:
         raise MandatorySectionLocked(_l("A mandatory section cannot be deleted."))
+    slug, name_zh = section.slug, section.name_zh
     db.session.delete(section)
     db.session.flush()
+    record("section.delete", slug, name_zh=name_zh)
 
 
-def site_sections() -> list[Section]:
-    """Every section of the current site, in navigation order (one query)."""
-    return list(db.session.execute(select(Section).order_by(*ordering())).scalars())
+# --- the platform's mandatory set ------------------------------------------------------------
+
+def _renumber(rows: list) -> None:
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+
+
+def _check_mandatory_fields(name_zh: str, name_en: str, kind: str, homepage_priority: int | None,
+                            problems: dict) -> None:
+    if not name_zh.strip():
+        problems["name_zh"] = _l("The Chinese name is required.")
+    if not name_en.strip():
+        problems["name_en"] = _l("The English name is required.")
+    if kind not in KINDS:
+        problems["kind"] = _l("Unknown section kind.")
+    if homepage_priority is not None and not 1 <= homepage_priority <= 999:
+        problems["homepage_priority"] = _l("The homepage position is a number from 1 to 999.")
+
+
+@audited
+def add_mandatory_section(*, key: str, name_zh: str, name_en: str, kind: str, position: int | None = None,
+                          homepage_priority: int | None = None,
+                          in_nav: bool = True) -> tuple[MandatorySection, dict[str, int]]:
+    """Add a section to the set at `position` (1 = first; None = last) and to every site.
+
+    Returns the row and the sync's counts ({"added", "updated", "released"}).
+
+    :raises SectionError: under "key", "name_zh", "name_en", "kind", "position" or "homepage_priority".
+    """
+    key = key.strip().lower()
+    problems: dict = {}
+    if not SLUG.match(key):
+        problems["key"] = _l("The key must start with a letter and use only a-z, 0-9 and '-' (at most 40).")
+    elif db.session.execute(select(MandatorySection.id).where(MandatorySection.key == key)).first():
+        problems["key"] = _l("The set already has a section '%(key)s'.", key=key)
+    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems)
+    if position is not None and position < 1:
+        problems["position"] = _l("The place in the order is 1 or more.")
+    if problems:
+        raise SectionError(problems)
+    rows = mandatory_sections()
+    row = MandatorySection(key=key, name_zh=name_zh.strip(), name_en=name_en.strip(), kind=kind, position=0,
+                           homepage_priority=homepage_priority, in_nav=in_nav)
+    db.session.add(row)
+    rows.insert(len(rows) if position is None else min(position - 1, len(rows)), row)
+    _renumber(rows)
+    db.session.flush()
+    counts = sync_all_tenants()
+    record("mandatory.add", row.key, name_zh=row.name_zh, kind=row.kind, position=row.position + 1, **counts)
+    return row, counts
+
+
+@audited
+def update_mandatory_section(row: MandatorySection, *, name_zh: str, name_en: str, kind: str,
+                             homepage_priority: int | None, in_nav: bool) -> dict[str, int]:
+    """Change a section of the set on every site; return the sync's counts.
+
+    :raises SectionError: under "name_zh", "name_en", "kind" or "homepage_priority".
+    """
+    problems: dict = {}
+    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems)
+    if problems:
+        raise SectionError(problems)
+    values = dict(name_zh=name_zh.strip(), name_en=name_en.strip(), kind=kind,
+                  homepage_priority=homepage_priority, in_nav=in_nav)
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    for k, v in changed.items():
+        setattr(row, k, v)
+    db.session.flush()
+    counts = sync_all_tenants()
+    record("mandatory.update", row.key, changed=changed, **counts)
+    return counts
+
+
+@audited
+def remove_mandatory_section(row: MandatorySection) -> dict[str, int]:
+    """Drop a section from the set; each site keeps it, with its content, as its own. Return the sync's counts."""
+    key, name_zh = row.key, row.name_zh
+    rows = [r for r in mandatory_sections() if r.id != row.id]
+    db.session.delete(row)
+    _renumber(rows)
+    db.session.flush()
+    counts = sync_all_tenants()
+    record("mandatory.remove", key, name_zh=name_zh, **counts)
+    return counts
+
+
+def _move_in_order(rows: list, row, step: int) -> bool:
+    """Swap `row` with its neighbour `step` (-1 up, +1 down) in `rows` and renumber; False at either end."""
+    index = next(i for i, r in enumerate(rows) if r.id == row.id)
+    other = index + step
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    _renumber(rows)
+    db.session.flush()
+    return True
+
+
+@audited
+def move_mandatory_section(row: MandatorySection, step: int) -> dict[str, int] | None:
+    """Move a section of the set one place (-1 up, +1 down) on every site; None at either end."""
+    if not _move_in_order(mandatory_sections(), row, step):
+        return None
+    counts = sync_all_tenants()
+    record("mandatory.move", row.key, direction="up" if step < 0 else "down", position=row.position + 1, **counts)
+    return counts
+
+
+@audited
+def restore_default_sections() -> tuple[int, dict[str, int]]:
+    """Into an empty set, the guideline's defaults again; return (sections added to the set, sync counts)."""
+    added = ensure_mandatory_set(restore=True)
+    counts = sync_all_tenants()
+    record("mandatory.defaults", "", defaults_added=added, **counts)
+    return added, counts
+
+
+@audited
+def sync_mandatory_sections() -> tuple[int, dict[str, int]]:
+    """Seed the set on a new platform and bring every site in step (`flask sections sync`)."""
+    added = ensure_mandatory_set()
+    counts = sync_all_tenants()
+    record("mandatory.sync", "", defaults_added=added, **counts)
+    return added, counts

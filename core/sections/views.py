@@ -1,140 +1,229 @@
-"""The site administrator's sections page: the mandatory ones locked, the site's own editable."""
+"""Sections' pages: the public section page and site map, a site's own sections, the platform's set.
+
+The public page of a section (`/sections/<slug>/`) is drawn by the module
+that owns what the section holds: each registers a page for its kinds with
+`section_page(kind, ...)` (content: article, policy and form lists; later
+modules their own). This module draws single pages and external links.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from core.audit.operations import record
-from core.auth.guard import route
 from core.extensions import db
-from core.forms import choices
+from core.forms import ActionForm, MoveForm, choices, show_problems, submitted
 from core.i18n import localized
-from core.sections.forms import KIND_LABELS, EditSectionForm, SectionForm
-from core.sections.models import Section
-from core.sections.operations import SectionError, add_section, delete_section, move_section, site_sections
+from core.sections.forms import KIND_LABELS, EditMandatorySectionForm, EditSectionForm, MandatorySectionForm, \
+    SectionForm
+from core.sections.models import MandatorySection, Section
+from core.sections.pages import SECTION_PAGES, section_page
+from core.sections.operations import (SectionError, add_mandatory_section, add_section, delete_section,
+                                      move_mandatory_section, move_section, remove_mandatory_section,
+                                      restore_default_sections, update_mandatory_section, update_section)
+from core.sections.queries import mandatory_sections, nav_sections, request_sections, section_by_slug, site_sections
+from core.web import add_menu_item, cached_page, get_or_404, route
 from themes import render_page
 
-bp = Blueprint("sections", __name__, url_prefix="/admin/sections")
+bp = Blueprint("sections", __name__, template_folder="templates")
 
+# --- public pages ------------------------------------------------------------------------------
+
+@route(bp, "/sections/<slug>/", permission=None)
+@cached_page
+def show(slug: str):
+    found = section_by_slug(slug)
+    if found is None:
+        abort(404)
+    children = [s for s in request_sections() if s.parent_id == found.id]
+    draw = SECTION_PAGES.get(found.kind) or SECTION_PAGES.get(None)
+    if draw is None:
+        abort(404)
+    return draw(found, children)
+
+
+@section_page("single_page")
+def _single_page(section: Section, children: list[Section]):
+    return render_page("sections/page.html", section=section, children=children)
+
+
+@section_page("external_link")
+def _external_link(section: Section, children: list[Section]):
+    if not section.external_url.lower().startswith(("http://", "https://")):
+        abort(404)
+    return redirect(section.external_url)
+
+
+@route(bp, "/sitemap", permission=None)
+@cached_page
+def sitemap():
+    tree: dict[int | None, list[Section]] = {}
+    for s in request_sections():
+        tree.setdefault(s.parent_id, []).append(s)
+    return render_page("sections/sitemap.html", tree=tree)
+
+
+# --- a site's own sections (its administrator) -------------------------------------------------
 
 def _parent_choices(exclude: int | None = None):
     return choices([("", _l("— top level —"))] + [(str(s.id), localized(s)) for s in site_sections() if s.id != exclude])
 
 
-def _own_section(section_id: int) -> Section:
-    """A section of this site (tenant-scoped), or 404."""
-    section = next((s for s in site_sections() if s.id == section_id), None)
-    if section is None:
-        abort(404)
-    return section
-
-
-def _descendants(section_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for s in site_sections():
-        children.setdefault(s.parent_id, []).append(s.id)
-    found, todo = set(), [section_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-@route(bp, "/", permission="site.view", write="site.sections.manage", methods=("GET", "POST"))
+@route(bp, "/admin/sections/", permission="site.view", write="site.sections.manage", methods=("GET", "POST"))
 def index():
     form = SectionForm()
     form.parent_id.choices = _parent_choices()
     if form.validate_on_submit():
         try:
-            section = add_section(name_zh=form.name_zh.data, name_en=form.name_en.data, slug=form.slug.data,
-                                  kind=form.kind.data, parent_id=form.parent_id.data,
-                                  homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data,
-                                  external_url=(form.external_url.data or "").strip())
+            add_section(name_zh=form.name_zh.data, name_en=form.name_en.data, slug=form.slug.data,
+                        kind=form.kind.data, parent_id=form.parent_id.data,
+                        homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data,
+                        external_url=form.external_url.data or "")
         except SectionError as error:
             db.session.rollback()
-            form.slug.errors.append(str(error))
+            show_problems(form, error)
         else:
-            record("section.add", section.slug, name_zh=section.name_zh)
             db.session.commit()
             flash(str(_l("Section added.")), "success")
             return redirect(url_for("sections.index"))
     return render_page("sections/index.html", sections=site_sections(), form=form, kinds=KIND_LABELS,
-                       action_form=FlaskForm())
+                       action_form=ActionForm())
 
 
-@route(bp, "/<int:section_id>", permission="site.view", write="site.sections.manage", methods=("GET", "POST"))
+@route(bp, "/admin/sections/<int:section_id>", permission="site.view", write="site.sections.manage",
+       methods=("GET", "POST"))
 def edit(section_id: int):
-    section = _own_section(section_id)
+    section = get_or_404(Section, section_id)
     if section.is_mandatory:
         abort(404)  # nothing of a mandatory section is the site's to edit
     form = EditSectionForm(obj=section)
     form.parent_id.choices = _parent_choices(exclude=section.id)
     if form.validate_on_submit():
-        if not form.name_zh.data.strip() or not form.name_en.data.strip():
-            form.name_zh.errors.append(str(_l("A section needs a name in Chinese and in English.")))
-        elif form.parent_id.data in _descendants(section.id):
-            form.parent_id.errors.append(str(_l("A section cannot be placed under one of its own sub-sections.")))
+        try:
+            update_section(section, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                           parent_id=form.parent_id.data, homepage_priority=form.homepage_priority.data,
+                           in_nav=form.in_nav.data, external_url=form.external_url.data or "")
+        except SectionError as error:
+            db.session.rollback()
+            show_problems(form, error)
         else:
-            section.name_zh, section.name_en = form.name_zh.data.strip(), form.name_en.data.strip()
-            section.parent_id = form.parent_id.data
-            section.homepage_priority = form.homepage_priority.data
-            section.in_nav = form.in_nav.data
-            section.external_url = (form.external_url.data or "").strip()
-            record("section.update", section.slug, name_zh=section.name_zh)
             db.session.commit()
             flash(str(_l("Section saved.")), "success")
             return redirect(url_for("sections.index"))
     return render_page("sections/edit.html", section=section, form=form)
 
 
-@route(bp, "/<int:section_id>/move", permission="site.sections.manage", methods=("POST",))
+@route(bp, "/admin/sections/<int:section_id>/move", permission="site.sections.manage", methods=("POST",))
 def move(section_id: int):
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    section = _own_section(section_id)
-    own = [s for s in site_sections() if not s.is_mandatory and s.parent_id == section.parent_id]
-    index = next(i for i, s in enumerate(own) if s.id == section.id) if not section.is_mandatory else 0
-    step = -1 if request.form.get("direction") == "up" else 1
+    form = submitted(MoveForm())
+    section = get_or_404(Section, section_id)
     try:
-        if section.is_mandatory:
-            move_section(section, section.position)  # raises: the platform's order is fixed
-        other = own[index + step] if 0 <= index + step < len(own) else None
-        if other is not None:
-            # Renumber the siblings, then swap: positions may have gaps or ties.
-            for position, s in enumerate(own):
-                s.position = position
-            move_section(section, index + step)
-            move_section(other, index)
+        move_section(section, form.direction.data)
     except SectionError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error.message, "error")
     else:
-        record("section.move", section.slug, direction=request.form.get("direction"))
         db.session.commit()
     return redirect(url_for("sections.index"))
 
 
-@route(bp, "/<int:section_id>/delete", permission="site.sections.manage", methods=("POST",))
+@route(bp, "/admin/sections/<int:section_id>/delete", permission="site.sections.manage", methods=("POST",))
 def delete(section_id: int):
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    section = _own_section(section_id)
+    submitted(ActionForm())
+    section = get_or_404(Section, section_id)
     try:
         delete_section(section)
     except SectionError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error.message, "error")
     else:
-        record("section.delete", section.slug, name_zh=section.name_zh)
         db.session.commit()
         flash(str(_l("Section deleted, with its items.")), "success")
     return redirect(url_for("sections.index"))
 
 
+# --- the platform's mandatory set (the console) ------------------------------------------------
+
+def _sync_message(action: str, counts: dict[str, int]) -> str:
+    return str(_l("%(action)s Every site brought in step: %(added)s sections added, %(updated)s updated, "
+                  "%(released)s handed to the site.", action=action, **counts))
+
+
+@route(bp, "/platform/sections", permission="platform.view", write="platform.manage", host="platform",
+       methods=("GET", "POST"))
+def platform_index():
+    form = MandatorySectionForm()
+    if form.validate_on_submit():
+        try:
+            _, counts = add_mandatory_section(key=form.key.data, name_zh=form.name_zh.data,
+                                              name_en=form.name_en.data, kind=form.kind.data,
+                                              position=form.position.data,
+                                              homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data)
+        except SectionError as error:
+            db.session.rollback()
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(_sync_message(str(_l("Section added to the set.")), counts), "success")
+            return redirect(url_for("sections.platform_index"))
+    return render_page("sections/platform_index.html", rows=mandatory_sections(), form=form, kinds=KIND_LABELS,
+                       action_form=ActionForm(formdata=None))
+
+
+@route(bp, "/platform/sections/defaults", permission="platform.manage", host="platform", methods=("POST",))
+def platform_defaults():
+    submitted(ActionForm())
+    added, counts = restore_default_sections()
+    db.session.commit()
+    flash(_sync_message(str(_l("%(n)s default sections added to the set.", n=added)), counts), "success")
+    return redirect(url_for("sections.platform_index"))
+
+
+@route(bp, "/platform/sections/<int:section_id>", permission="platform.view", write="platform.manage",
+       host="platform", methods=("GET", "POST"))
+def platform_edit(section_id: int):
+    row = get_or_404(MandatorySection, section_id)
+    form = EditMandatorySectionForm(obj=row)
+    if form.validate_on_submit():
+        try:
+            counts = update_mandatory_section(row, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                                              kind=form.kind.data, homepage_priority=form.homepage_priority.data,
+                                              in_nav=form.in_nav.data)
+        except SectionError as error:
+            db.session.rollback()
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(_sync_message(str(_l("Section saved.")), counts), "success")
+            return redirect(url_for("sections.platform_index"))
+    return render_page("sections/platform_edit.html", row=row, form=form)
+
+
+@route(bp, "/platform/sections/<int:section_id>/delete", permission="platform.manage", host="platform",
+       methods=("POST",))
+def platform_delete(section_id: int):
+    row = get_or_404(MandatorySection, section_id)
+    submitted(ActionForm())
+    counts = remove_mandatory_section(row)
+    db.session.commit()
+    flash(_sync_message(str(_l("Section removed from the set; every site keeps it, with its items, as its own.")),
+                        counts), "success")
+    return redirect(url_for("sections.platform_index"))
+
+
+@route(bp, "/platform/sections/<int:section_id>/move", permission="platform.manage", host="platform",
+       methods=("POST",))
+def platform_move(section_id: int):
+    row = get_or_404(MandatorySection, section_id)
+    form = submitted(MoveForm())
+    counts = move_mandatory_section(row, form.step)
+    if counts is not None:
+        db.session.commit()
+        flash(_sync_message(str(_l("Order changed.")), counts), "success")
+    return redirect(url_for("sections.platform_index"))
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    add_menu_item(app, "site", "sections.index", _l("Sections"), "site.view", order=50)
+    add_menu_item(app, "platform", "sections.platform_index", _l("Mandatory sections"), "platform.view", order=20)
+    app.jinja_env.globals.update(nav_sections=nav_sections)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry
-from core.audit.operations import record
+from core.audit.log import record
 from core.extensions import db
 from jobs import every, for_each_site, scheduled
 from jobs.models import JobRun
@@ -19,9 +19,10 @@ from tests.jobs.conftest import NOW, runs
 
 
 def _site_actions(app) -> dict[str, list[str]]:
-    """Audit actions per site slug: the rows a per-site job committed."""
+    """Audit actions per site slug: the rows a per-site job committed (the test jobs' actions start "test.")."""
     with app.app_context():
         rows = db.session.execute(select(Tenant.slug, AuditEntry.action).join(Tenant, Tenant.id == AuditEntry.tenant_id)
+                                  .where(AuditEntry.action.startswith("test."))
                                   .order_by(AuditEntry.id).execution_options(all_tenants=True)).all()
         db.session.remove()
     found: dict[str, list[str]] = {}
@@ -179,7 +180,7 @@ def test_the_summary_counts_sites_with_the_same_result_and_names_the_others():
 
 
 def test_what_the_job_did_before_the_loop_is_not_the_first_sites_to_lose(app, declare_job, two_sites):
-    from core.platform.models import PlatformSetting
+    from tenants.models import PlatformSetting
 
     @scheduled(id="test.before_loop", trigger=every(minutes=1))
     def before_loop(now):

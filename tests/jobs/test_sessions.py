@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.auth.models import UserSession
 from core.extensions import db
-from jobs.sessions import end_idle_sessions
+from core.auth.jobs import end_idle_sessions
 from tests.jobs.conftest import NOW
 
 

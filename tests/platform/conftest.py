@@ -11,8 +11,9 @@ from core.audit.models import AuditEntry, PlatformAuditEntry
 from core.auth.models import Membership, User, UserSession
 from core.content.models import Article
 from core.extensions import db
-from core.platform.models import DisclosureCategory, PlatformSetting
-from core.platform.operations import ensure_default_categories
+from core.disclosure.models import DisclosureCategory
+from tenants.models import PlatformSetting
+from core.disclosure.operations import ensure_default_categories
 from core.sections.models import MandatorySection, Section
 from tenants.models import SiteGroup, Tenant, TenantDomain
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.extensions import db
-from core.platform.models import DisclosureCategory
-from core.platform.operations import DEFAULT_CATEGORIES, ensure_default_categories
+from core.disclosure.models import DisclosureCategory
+from core.disclosure.defaults import DEFAULT_CATEGORIES
+from core.disclosure.operations import ensure_default_categories
 from tests.fixtures.accounts import post_form
 from tests.platform.conftest import field_value, is_invalid, last_platform_entry, snapshot
 

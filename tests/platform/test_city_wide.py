@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from core.content.models import Article
 from core.extensions import db
-from core.platform.models import PlatformSetting
-from core.platform.operations import text_to_html
+from tenants.models import PlatformSetting
+from core.content.sanitize import text_to_html
 from core.sections.models import Section
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant

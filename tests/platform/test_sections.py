@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.sections.models import MandatorySection, Section
-from core.sections.operations import site_sections
+from core.sections.queries import site_sections
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
 from tests.platform.conftest import field_value, is_invalid, last_platform_entry, snapshot

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.content.operations import Upload
+from core.content.files import Upload
 from core.extensions import db
 from core.sections.defaults import DEFAULT_MANDATORY_SECTIONS
 from core.sections.operations import add_section
@@ -91,7 +91,7 @@ def test_attachment_of_another_site_is_not_served(app, two_sites, client_for, cr
 
 
 def test_attachment_of_a_refused_type_or_size_is_refused_with_the_reason(app, two_sites, create_article_in):
-    from core.content.operations import ContentError
+    from core.content.files import ContentError
 
     rsj = two_sites[0]
     with pytest.raises(ContentError) as caught:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.content.models import Article
 from core.extensions import db
 from core.timeutil import now
-from jobs.publishing import publish_due
+from core.publishing.jobs import publish_due
 from tenants.scoping import activate_tenant
 
 

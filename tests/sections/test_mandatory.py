@@ -8,7 +8,9 @@ from core.extensions import db
 from core.sections.defaults import DEFAULT_MANDATORY_SECTIONS
 from core.sections.models import MandatorySection, Section
 from core.sections.operations import (MandatorySectionLocked, SectionError, add_section, delete_section, move_section,
-                                      rename_section, site_sections, sync_all_tenants)
+                                      update_section)
+from core.sections.queries import site_sections
+from core.sections.sync import sync_all_tenants
 from tenants.scoping import activate_tenant
 
 DEFAULT_KEYS = [row[0] for row in DEFAULT_MANDATORY_SECTIONS]
@@ -31,8 +33,8 @@ def _mandatory(site, key="news") -> Section:
 
 @pytest.mark.parametrize("action", [
     lambda s: delete_section(s),
-    lambda s: rename_section(s, name_zh="部门动态", name_en="Our news"),
-    lambda s: move_section(s, 99),
+    lambda s: update_section(s, name_zh="部门动态", name_en="Our news"),
+    lambda s: move_section(s, "down"),
 ])
 def test_department_cannot_delete_rename_or_move_a_mandatory_section(app, two_sites, action):
     rsj = two_sites[0]
@@ -67,8 +69,9 @@ def test_specialized_sections_can_be_added_nested_ordered_renamed_and_deleted(ap
         talent = add_section(name_zh="人才工作", name_en="Talent", slug="talent", homepage_priority=60)
         exams = add_section(name_zh="考试录用", name_en="Examinations", slug="exams", parent_id=talent.id)
         other = add_section(name_zh="行风建设", name_en="Integrity", slug="integrity")
-        move_section(other, 0)
-        rename_section(talent, name_zh="人才引进", name_en="Attracting talent")
+        move_section(other, "up")
+        move_section(other, "up")
+        update_section(talent, name_zh="人才引进", name_en="Attracting talent", homepage_priority=60)
         db.session.commit()
         order = [s.slug for s in site_sections()]
         assert order[:len(DEFAULT_KEYS)] == DEFAULT_KEYS  # mandatory first, whatever the positions

@@ -1,0 +1,70 @@
+"""Reading accounts: a site's people, a member by id, accounts across the city, second-factor checks."""
+from __future__ import annotations
+
+import pyotp
+from sqlalchemy import Select, func, or_, select
+
+from core.auth.models import SITE_ROLES, Membership, User
+from core.extensions import db
+from tenants.models import Tenant
+from tenants.scoping import crosses_tenants
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern for "contains `text`", with the wildcards in `text` taken literally (escape '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def site_members() -> list[tuple[User, list[str]]]:
+    """The active site's people with their roles, by name."""
+    rows = db.session.execute(select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+                              .order_by(User.display_name, User.id)).all()
+    people: dict[int, tuple[User, list[str]]] = {}
+    for user, role in rows:
+        people.setdefault(user.id, (user, []))[1].append(role)
+    return [(u, sorted(r, key=SITE_ROLES.index)) for u, r in people.values()]
+
+
+def member_of_site(user_id: int) -> User | None:
+    """A user who holds a role on the active site, or None (another site's user is not found)."""
+    return db.session.execute(select(User).join(Membership, Membership.user_id == User.id)
+                              .where(User.id == user_id).limit(1)).scalar_one_or_none()
+
+
+def find_users(q: str = "") -> Select:
+    """A statement for every account whose username or name contains `q`, by username."""
+    query = select(User).order_by(User.username)
+    q = q.strip()
+    if q:
+        query = query.where(or_(User.username.like(contains(q.lower()), escape="\\"),
+                                func.lower(User.display_name).like(contains(q.lower()), escape="\\")))
+    return query
+
+
+@crosses_tenants("the console lists each account's roles on every site")
+def roles_by_user(user_ids: list[int]) -> dict[int, list[tuple[Tenant, str]]]:
+    """Each user's (site, role) pairs on every site: a deliberate cross-site read."""
+    found: dict[int, list[tuple[Tenant, str]]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return found
+    rows = db.session.execute(
+        select(Membership.user_id, Membership.role, Tenant).join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id.in_(user_ids)).order_by(Tenant.slug, Membership.id)
+        .execution_options(all_tenants=True)).all()
+    for user_id, role, tenant in rows:
+        found[user_id].append((tenant, role))
+    return found
+
+
+def check_totp(user: User, code: str) -> bool:
+    """Whether `code` is the user's current second-factor code (one step either side is allowed)."""
+    secret = user.totp_secret
+    return bool(secret) and pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)

@@ -1,0 +1,76 @@
+"""Reading articles as the public sees them: published, newest first, a page at a time."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer, selectinload
+
+from core.content.models import Article
+from core.extensions import db
+from core.sections.models import Section
+from core.timeutil import now
+from tenants.scoping import crosses_tenants
+
+
+def published():
+    """The condition for what the public may see."""
+    return (Article.status == "published") & (Article.published_at <= now())
+
+
+def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, list[Article]]:
+    """The newest published items of several sections in one query: {section id: [articles]}."""
+    if not section_ids:
+        return {}
+    rank = func.row_number().over(partition_by=Article.section_id,
+                                  order_by=(Article.published_at.desc(), Article.id.desc())).label("rank")
+    inner = (select(Article.id.label("id"), rank)
+             .where(Article.section_id.in_(section_ids), published()).subquery())
+    # Lists show titles and dates: never load the bodies.
+    rows = db.session.execute(
+        select(Article).options(defer(Article.body_html)).join(inner, inner.c.id == Article.id)
+        .where(inner.c.rank <= per_section)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    ).scalars().all()
+    blocks: dict[int, list[Article]] = {sid: [] for sid in section_ids}
+    for article in rows:
+        blocks[article.section_id].append(article)
+    return blocks
+
+
+def section_page(section: Section, page: int, per_page: int, policy_level: str | None = None):
+    """One page of a section's published items (a Flask-SQLAlchemy pagination; past the end: no items)."""
+    query = select(Article).options(defer(Article.body_html)).where(Article.section_id == section.id, published())
+    if section.kind == "forms":
+        query = query.options(selectinload(Article.attachments))
+    if policy_level:
+        query = query.where(Article.policy_level == policy_level)
+    return db.paginate(query.order_by(Article.published_at.desc(), Article.id.desc()),
+                       page=page, per_page=per_page, error_out=False, count=True)
+
+
+def public_article(article_id: int) -> Article | None:
+    """A published article of the current site with its files (two queries)."""
+    return db.session.execute(
+        select(Article).where(Article.id == article_id, published()).options(selectinload(Article.attachments))
+    ).scalar_one_or_none()
+
+
+def articles_by_section() -> dict[int, int]:
+    """How many items (any state) each section of the active site holds: the sections module's item counter."""
+    return dict(db.session.execute(select(Article.section_id, func.count()).group_by(Article.section_id)).all())
+
+
+@crosses_tenants("the city portal shows the latest public news of every active site")
+def city_news(active_site_ids: list[int], limit: int) -> list[tuple[Article, int]]:
+    """The latest work news of the given sites, and items they shared to the portal: [(article, site id)]."""
+    if not active_site_ids:
+        return []
+    rows = db.session.execute(
+        select(Article, Article.tenant_id)
+        .join(Section, (Section.id == Article.section_id) & (Section.tenant_id == Article.tenant_id))
+        .where(or_(Section.mandatory_key == "news", Article.share_to_portal.is_(True)), published(),
+               Article.tenant_id.in_(active_site_ids))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+        .execution_options(all_tenants=True)
+    ).all()
+    return [(row[0], row[1]) for row in rows]

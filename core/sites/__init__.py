@@ -1,0 +1,16 @@
+"""Sites as the bureau and a site's administrator manage them: creation, domains, suspension, mourning, settings.
+
+Tenancy itself (the model, host resolution, scoping, the checks) is the
+`tenants` package; this module is the feature on top of it: the console's
+site pages, a site's settings page, `flask tenants`, each change audited.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.sites import cli, views
+
+    views.init_app(app)
+    cli.init_app(app)

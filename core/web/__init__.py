@@ -1,0 +1,30 @@
+"""What every module's web layer stands on: routes with their rule, menus, loading, the page cache.
+
+A module registers each view with `route(...)`, which records the hosts it
+answers on and the permission it needs (`core.web.routes`); adds its menu
+entries and home-page panels (`core.web.menus`); loads objects with
+`get_or_404` and reads `?page=` with `page_number` (`core.web.loading`); and
+marks the models its public pages read with `PublicContent`
+(`core.web.cache`). Nothing here knows any module.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from core.web.cache import PublicContent, cached_page
+from core.web.loading import get_or_404, int_arg, page_number
+from core.web.menus import add_menu_item, add_panel
+from core.web.routes import route
+
+__all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or_404", "int_arg", "page_number",
+           "route", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Before any module registers a route: the id converter, the host check, menus and the page cache."""
+    from core.web import cache, loading, menus, routes
+
+    loading.init_app(app)
+    routes.init_app(app)
+    menus.init_app(app)
+    cache.init_app(app)

@@ -1,0 +1,109 @@
+"""Rendered public pages, kept per worker until the content changes.
+
+A public page is the same for every visitor of a site in one language, so a
+worker keeps the HTML it rendered and serves it again while nothing changed.
+"Nothing changed" is one cheap read per request: the content version, a
+counter bumped in the same transaction as any change to sections, articles or
+attachments (and the host map's version for site, footer and theme changes).
+A publish is therefore visible on the very next request, in every worker.
+Entries also expire after `PAGE_CACHE_SECONDS`, so an item whose publication
+time arrives without any write still shows up within that time.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from flask import Response, current_app, g, make_response, request
+from flask_babel import get_locale
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from core.extensions import db
+from tenants.hosts import registry
+from tenants.models import RegistryVersion
+
+CONTENT_KEY = "content"
+
+
+class PublicContent:
+    """Mixin for a model that public pages show: any change to one makes cached pages stale."""
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_content_version(session, _ctx, _instances) -> None:
+    if any(isinstance(obj, PublicContent) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
+                        .values(version=RegistryVersion.version + 1))
+
+
+_CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)
+
+
+def content_version() -> int:
+    # On the session's connection, not through the ORM: this runs on every
+    # cached page, and the ORM's per-statement machinery is most of its cost.
+    return db.session.connection().execute(_CONTENT_VERSION).scalar_one_or_none() or 0
+
+
+class PageCache:
+    """A bounded LRU of rendered pages for one worker."""
+
+    def __init__(self, max_entries: int, max_age: float):
+        self.max_entries, self.max_age = max_entries, max_age
+        self._entries: OrderedDict[tuple, tuple[tuple, float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: tuple) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            stored_version, stored_at, body = entry
+            if stored_version != version or time.monotonic() - stored_at > self.max_age:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, version: tuple, body: bytes) -> None:
+        with self._lock:
+            self._entries[key] = (version, time.monotonic(), body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def cached_page(view):
+    """Serve a public GET page from the worker's cache while its content is unchanged."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        cache: PageCache = current_app.extensions["govsites.page_cache"]
+        if cache.max_entries <= 0 or request.method != "GET":
+            return view(*args, **kwargs)
+        site = g.get("site")
+        key = (g.get("host_kind"), site.id if site else None, g.get("host_port"), str(get_locale()), request.full_path)
+        version = (registry().snapshot().version, content_version())
+        body = cache.get(key, version)
+        if body is not None:
+            response = Response(body, mimetype="text/html")
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code == 200 and not response.direct_passthrough:
+                cache.put(key, version, response.get_data())
+        response.vary.add("Cookie")  # the language cookie picks the version
+        return response
+
+    return wrapper
+
+
+def init_app(app) -> None:
+    app.extensions["govsites.page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]),
+                                                      float(app.config["PAGE_CACHE_SECONDS"]))

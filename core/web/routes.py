@@ -1,0 +1,82 @@
+"""Every route says where it answers and what it needs, where it is registered.
+
+`route(bp, rule, permission=..., host=...)` adds the view to its blueprint and
+records a `Rule`: the host kinds it answers on and the permission a GET (and a
+change) needs. A request hook answers 404 when the host is of the wrong kind;
+the auth module's guard then checks the login and the permission. A request
+under /admin or /platform whose endpoint has no rule is a 404, and a
+structural test fails on any endpoint without one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, g, request
+
+#: Host kinds by the name a route uses: a site's host, the console's, the bare city domain.
+HOSTS = {
+    "site": frozenset({"site"}),
+    "platform": frozenset({"platform"}),
+    "portal": frozenset({"portal"}),
+    "any": frozenset({"site", "platform"}),  # the sign-in pages of staff
+    "public": frozenset({"site", "portal"}),  # a public page of a site or of the portal
+    "all": frozenset({"site", "platform", "portal"}),  # theme files, the language switch
+}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Rule:
+    permission: str | None  # None: open to anyone (public pages, the login pages)
+    write: str | None  # what a POST needs (defaults to `permission`)
+    host: str  # a key of HOSTS
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return HOSTS[self.host]
+
+    def needed(self, method: str) -> str | None:
+        return self.permission if method in SAFE_METHODS else self.write
+
+
+#: endpoint -> its rule, for every route of every module.
+RULES: dict[str, Rule] = {}
+
+
+def route(bp: Blueprint, rule: str, *, permission: str | None, write: str | None = None, host: str = "site",
+          methods=("GET",), endpoint: str | None = None):
+    """Register a view on `bp` with the hosts it answers on and the permission it needs.
+
+    `permission=None` makes the route open (a public page); `write` is what
+    a POST needs when it differs from `permission`.
+    """
+    if host not in HOSTS:
+        raise ValueError(f"unknown host kind {host!r}")
+
+    def decorator(view):
+        name = endpoint or view.__name__
+        bp.add_url_rule(rule, name, view, methods=list(methods))
+        RULES[f"{bp.name}.{name}"] = Rule(permission, write or permission, host)
+        return view
+
+    return decorator
+
+
+def current_rule() -> Rule | None:
+    return RULES.get(request.endpoint or "")
+
+
+def check_host():
+    """404 for a route asked on a host it does not answer on, or an unregistered admin path."""
+    rule = current_rule()
+    if rule is None:
+        if request.path.startswith(("/admin", "/platform")) or request.endpoint is not None:
+            abort(404)
+        return None
+    if g.get("host_kind") not in rule.hosts:
+        abort(404)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_host)

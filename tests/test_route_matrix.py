@@ -1,0 +1,250 @@
+"""Every guarded route, from the outside: anonymous, another site's people, the wrong role, the right one.
+
+The cases come from `app.url_map` and the rules the routes were registered
+with (`core.web.routes.RULES`), so a new route is in this matrix the moment it
+exists; a URL parameter this file does not know how to fill fails
+`test_every_url_parameter_can_be_filled` instead of quietly testing a 404.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from core import create_app
+from core.auth.permissions import SITE_PERMISSIONS
+from core.content.operations import create_article
+from core.disclosure.models import DisclosureCategory
+from core.disclosure.operations import ensure_default_categories
+from core.extensions import db
+from core.sections.models import MandatorySection
+from core.sections.operations import add_section
+from core.web.routes import RULES
+from tenants.catalog import load_catalog
+from tenants.scoping import activate_tenant
+from tests.fixtures.accounts import csrf_token
+
+_app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+#: endpoint -> (path pattern, methods), for every route of the app.
+ROUTES = {r.endpoint: (r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in _app.url_map.iter_rules()}
+GUARDED = sorted((endpoint, RULES[endpoint]) for endpoint in ROUTES if RULES[endpoint].permission is not None)
+SITE_ROUTES = [(e, r) for e, r in GUARDED if r.host == "site"]
+PLATFORM_ROUTES = [(e, r) for e, r in GUARDED if r.host == "platform"]
+ID_ROUTES = [(e, r) for e, r in SITE_ROUTES if "<" in ROUTES[e][0]]
+PLATFORM_ID_ROUTES = [(e, r) for e, r in PLATFORM_ROUTES if "<int:" in ROUTES[e][0]]
+PLATFORM = "admin.localhost"
+
+#: What each URL parameter of a guarded route is, per host kind: the key of the `world` ids that fills it.
+FILLERS = {
+    "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id"},
+    "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
+                 "user_id": "user_id", "slug": "catalog_slug"},
+}
+
+
+def _params(endpoint: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", ROUTES[endpoint][0])
+
+
+def test_every_url_parameter_can_be_filled():
+    unknown = {(endpoint, name) for endpoint, rule in GUARDED for name in _params(endpoint)
+               if name not in FILLERS.get(rule.host, {})}
+    assert unknown == set(), "teach FILLERS how to fill these, so their routes are really tested"
+
+
+def test_the_matrix_covers_the_known_routes():
+    endpoints = {e for e, _ in GUARDED}
+    assert endpoints >= {"admin.home", "auth.users", "auth.new_user", "auth.user", "sites.settings", "duties.index",
+                         "sections.index", "sections.edit", "sections.move", "sections.delete", "audit.index",
+                         "publishing.index", "publishing.edit", "sites.platform_index", "sections.platform_edit",
+                         "disclosure.platform_categories", "auth.platform_users", "jobs.platform_runs"}
+
+
+def role_with(permission: str) -> str:
+    return next(role for role, granted in SITE_PERMISSIONS.items() if permission in granted)
+
+
+def role_without(permission: str) -> str | None:
+    return next((role for role, granted in SITE_PERMISSIONS.items() if permission not in granted), None)
+
+
+@pytest.fixture
+def world(app, two_sites, create_account):
+    """Both sites with a specialized section, an article and a member each; the platform's ids too."""
+    rsj, czj, _ = two_sites
+    ids = {}
+    for site in (rsj, czj):
+        member = create_account(f"member.{site.slug}", site=site, roles=["collector"])
+        with app.app_context(), activate_tenant(site.id):
+            section = add_section(name_zh="专题", name_en="Topics", slug="topics")
+            article = create_article(section=section, title="草稿", status="collecting")
+            db.session.commit()
+            ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id}
+    with app.app_context():
+        ensure_default_categories()
+        db.session.commit()
+        existing = {rsj.slug, czj.slug}
+        ids["platform"] = {
+            "tenant_id": rsj.id, "user_id": ids["rsj"]["user_id"],
+            "mandatory_id": db.session.execute(select(MandatorySection.id).where(MandatorySection.key == "news"))
+            .scalar_one(),
+            "category_id": db.session.execute(select(DisclosureCategory.id)).scalars().first(),
+            "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
+        }
+        db.session.remove()
+    return rsj, czj, ids
+
+
+def url(endpoint: str, values: dict, host: str = "site") -> str:
+    path = ROUTES[endpoint][0]
+    for name in _params(endpoint):
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(values[FILLERS[host][name]]), path)
+    return path
+
+
+def _methods(endpoint: str) -> list[str]:
+    return ROUTES[endpoint][1]
+
+
+# --- a site's admin routes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
+def test_anonymous_is_sent_to_the_login_page(world, client_for, endpoint, rule):
+    _, _, ids = world
+    client = client_for("rsj.localhost")
+    path = url(endpoint, ids["rsj"])
+    response = client.get(path) if "GET" in _methods(endpoint) else client.post(path)
+    if "GET" in _methods(endpoint):
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+    else:
+        assert response.status_code in (302, 400)  # no session; and no CSRF token either
+
+
+@pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
+def test_another_sites_administrator_is_refused(world, signed_in, client_for, endpoint, rule):
+    _, czj, ids = world
+    client, _ = signed_in("czj.localhost", "admin.czj", site=czj, roles=["site_admin"])
+    cookie = client.client.get_cookie("session", domain="czj.localhost").value
+    intruder = client_for("rsj.localhost")
+    intruder.client.set_cookie("session", cookie, domain="rsj.localhost")
+    if "GET" in _methods(endpoint):
+        response = intruder.get(url(endpoint, ids["rsj"]))
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+    else:
+        token = csrf_token(intruder.get("/admin/login").get_data(as_text=True))
+        response = intruder.post(url(endpoint, ids["rsj"]), data={"csrf_token": token})
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+
+
+@pytest.mark.parametrize("endpoint, rule", ID_ROUTES, ids=[e for e, _ in ID_ROUTES])
+def test_own_administrator_with_another_sites_ids_gets_404(world, signed_in, endpoint, rule):
+    rsj, _, ids = world
+    client, _ = signed_in("rsj.localhost", "admin.rsj", site=rsj, roles=list(SITE_PERMISSIONS))  # every role
+    path = url(endpoint, ids["czj"])
+    if "GET" in _methods(endpoint):
+        assert client.get(path).status_code == 404
+    else:
+        token = csrf_token(client.get("/admin/sections/").get_data(as_text=True))
+        assert client.post(path, data={"csrf_token": token, "direction": "up"}).status_code == 404
+
+
+@pytest.mark.parametrize("endpoint, rule", ID_ROUTES, ids=[e for e, _ in ID_ROUTES])
+def test_ids_beyond_the_database_range_are_404(world, signed_in, endpoint, rule):
+    rsj, _, ids = world
+    client, _ = signed_in("rsj.localhost", "admin.rsj", site=rsj, roles=list(SITE_PERMISSIONS))
+    for bad in ("2147483648", "99999999999999999999", "%C2%B2", "-1"):
+        path = url(endpoint, {k: bad for k in ids["rsj"]})
+        if "GET" in _methods(endpoint):
+            assert client.get(path).status_code == 404, path
+
+
+@pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
+def test_wrong_role_gets_403_and_right_role_gets_the_page(world, signed_in, endpoint, rule):
+    rsj, _, ids = world
+    needed = rule.permission if "GET" in _methods(endpoint) else rule.write
+    lacking = role_without(needed)
+    if lacking is not None:
+        client, _ = signed_in("rsj.localhost", "lacks.role", site=rsj, roles=[lacking])
+        if "GET" in _methods(endpoint):
+            assert client.get(url(endpoint, ids["rsj"])).status_code == 403
+        else:
+            token = csrf_token(client.get("/admin/account").get_data(as_text=True))
+            assert client.post(url(endpoint, ids["rsj"]), data={"csrf_token": token}).status_code == 403
+    if "GET" in _methods(endpoint):
+        holder, _ = signed_in("rsj.localhost", "has.role", site=rsj, roles=[role_with(needed)])
+        assert holder.get(url(endpoint, ids["rsj"])).status_code == 200
+
+
+@pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
+def test_evaluator_reads_and_changes_nothing(app, world, signed_in, endpoint, rule):
+    rsj, _, ids = world
+    client, _ = signed_in("rsj.localhost", "eval.one", platform_role="evaluator")
+    path = url(endpoint, ids["rsj"])
+    if "GET" in _methods(endpoint) and rule.permission.endswith((".view", ".enter")):
+        assert client.get(path).status_code == 200
+    if "POST" in _methods(endpoint):
+        token = csrf_token(client.get("/admin/account").get_data(as_text=True))
+        before = _snapshot(app, rsj)
+        assert client.post(path, data={"csrf_token": token, "name_zh": "改", "name_en": "x", "slug": "evil",
+                                       "roles": ["site_admin"], "direction": "up"}).status_code == 403
+        assert _snapshot(app, rsj) == before
+
+
+# --- the console's routes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("endpoint, rule", PLATFORM_ROUTES, ids=[e for e, _ in PLATFORM_ROUTES])
+def test_console_anonymous_is_sent_to_the_login_page(world, client_for, endpoint, rule):
+    _, _, ids = world
+    client = client_for(PLATFORM)
+    path = url(endpoint, ids["platform"], "platform")
+    response = client.get(path) if "GET" in _methods(endpoint) else client.post(path)
+    if "GET" in _methods(endpoint):
+        assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+    else:
+        assert response.status_code in (302, 400)
+
+
+@pytest.mark.parametrize("endpoint, rule", PLATFORM_ROUTES, ids=[e for e, _ in PLATFORM_ROUTES])
+def test_console_evaluator_reads_and_cannot_change(app, world, signed_in, endpoint, rule):
+    rsj, _, ids = world
+    client, _ = signed_in(PLATFORM, "eval.console", platform_role="evaluator")
+    path = url(endpoint, ids["platform"], "platform")
+    if "GET" in _methods(endpoint):
+        assert client.get(path).status_code == 200
+    if "POST" in _methods(endpoint):
+        token = csrf_token(client.get("/admin/account").get_data(as_text=True))
+        before = _snapshot(app, rsj)
+        assert client.post(path, data={"csrf_token": token, "direction": "up", "start": "1"}).status_code == 403
+        assert _snapshot(app, rsj) == before
+
+
+@pytest.mark.parametrize("endpoint, rule", PLATFORM_ID_ROUTES, ids=[e for e, _ in PLATFORM_ID_ROUTES])
+def test_console_ids_of_nothing_are_404(world, signed_in, endpoint, rule):
+    client, _ = signed_in(PLATFORM, "chen.admin", platform_role="platform_admin", totp=True)
+    for missing in ("2147483647", "2147483648", "%C2%B2"):
+        path = url(endpoint, {k: missing for k in FILLERS["platform"].values()}, "platform")
+        if "GET" in _methods(endpoint):
+            assert client.get(path).status_code == 404, path
+        else:
+            token = csrf_token(client.get("/admin/account").get_data(as_text=True))
+            assert client.post(path, data={"csrf_token": token, "direction": "up", "start": "1"}).status_code == 404
+
+
+def _snapshot(app, site):
+    from core.auth.models import Membership, User
+    from core.sections.models import Section
+    from tenants.models import Tenant
+
+    with app.app_context():
+        with activate_tenant(site.id):
+            site_rows = (
+                sorted(db.session.execute(select(Section.slug, Section.name_zh, Section.position)).all()),
+                sorted(db.session.execute(select(Membership.user_id, Membership.role)).all()),
+            )
+        return (*site_rows,
+                sorted(db.session.execute(select(Tenant.slug, Tenant.phone, Tenant.accent, Tenant.status,
+                                                 Tenant.is_mourning)).all()),
+                sorted(db.session.execute(select(MandatorySection.key, MandatorySection.position)).all()),
+                sorted(db.session.execute(select(DisclosureCategory.name_zh, DisclosureCategory.position)).all()),
+                sorted(db.session.execute(select(User.username, User.is_locked, User.password_hash)).all()))
