@@ -12,20 +12,21 @@ from core.extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Every module that takes part, in the order it is wired in: the layers from the
-#: bottom up (ARCHITECTURE.md). A module's `init_app(app)` registers its routes,
-#: menu entries, CLI and jobs; its `models` submodule, when it has one, is
-#: imported here, so the ORM and Alembic see every table. Adding a feature is a
-#: package under core/ and one line below.
-MODULES = (
-    # Infrastructure. Tenancy first: its request hook must run before any other.
-    "tenants",
+#: The layers, from the bottom up (ARCHITECTURE.md); import-linter holds each to importing only
+#: what is below it (tests/test_layers.py). Every module's `init_app(app)` registers its routes, menu
+#: entries, CLI and jobs; its `models` submodule, when it has one, is imported first, so the ORM and
+#: Alembic see every table. Adding a feature is a package under core/ and one line in FEATURES.
+INFRASTRUCTURE = (
+    "tenants",  # first: its request hook resolves the host before any other runs
     "core.database",
     "core.web",  # the id converter, the host check, menus, the page cache: before any route
     "core.i18n",
     "themes",
     "jobs",  # `flask jobs` and the runs page; the scheduler itself runs only in `flask jobs run`
-    # Features, each one package: models, operations, queries, forms, views, CLI, jobs, templates.
+)
+#: Features, each one package: models, operations, queries, forms, views, CLI, jobs, templates.
+#: A feature may use those above it in this list, never those below.
+FEATURES = (
     "core.audit",
     "core.auth",
     "core.duties",
@@ -34,7 +35,9 @@ MODULES = (
     "core.content",
     "core.publishing",
     "core.disclosure",
-    # Shells: layouts, menu hosts, home pages, error pages, the demo city.
+)
+#: Shells: layouts, menu hosts, home pages, error pages, the demo city.
+SHELLS = (
     "core.admin",
     "core.platform",
     "core.public",
@@ -42,6 +45,8 @@ MODULES = (
     "core.errors",
     "core.demo",
 )
+#: Every module that takes part, in the order it is wired in.
+MODULES = INFRASTRUCTURE + FEATURES + SHELLS
 
 
 def import_models(name: str) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from core.web.menus import set_home
+    from flask import redirect, url_for
+
+    from core.web.menus import home_endpoint, set_front_page, set_home
 
     set_home(app, "platform", "sites.platform_index")
+    set_front_page(app, "platform", lambda: redirect(url_for(home_endpoint("platform"))))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from core.content.queries import city_news
 from core.web import cached_page
+from core.web.menus import set_front_page
 from tenants.hosts import registry
 from themes import render_page
 
@@ -21,4 +22,5 @@ def home():
 
 
 def init_app(app) -> None:
-    """The portal's only page is its home, dispatched from the public '/' route."""
+    """The portal's only page is its home: `/` on the city domain."""
+    set_front_page(app, "portal", home)

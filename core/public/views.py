@@ -5,12 +5,12 @@ site map; content: articles and files; sites: the logo).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, url_for
+from flask import Blueprint, abort, current_app, g
 
 from core.content.queries import latest_by_section
 from core.sections.queries import request_sections
 from core.web import cached_page, route
-from core.web.menus import home_endpoint
+from core.web.menus import front_page, set_front_page
 from themes import render_page
 
 bp = Blueprint("public", __name__)
@@ -18,15 +18,11 @@ bp = Blueprint("public", __name__)
 
 @route(bp, "/", permission=None, host="all")
 def home():
-    """A site's homepage; on the city domain the portal's; on the console's host, the console."""
-    kind = g.get("host_kind")
-    if kind == "platform":
-        return redirect(url_for(home_endpoint("platform")))
-    if kind == "portal":
-        from core.portal.views import home as portal_home
-
-        return portal_home()
-    return site_home()
+    """`/` on any host: the front page its shell set (a site's homepage, the portal's, the console's)."""
+    view = front_page(g.get("host_kind"))
+    if view is None:
+        abort(404)
+    return view()
 
 
 @cached_page
@@ -40,3 +36,4 @@ def site_home():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    set_front_page(app, "site", site_home)

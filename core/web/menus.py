@@ -38,6 +38,7 @@ class Menus:
     items: dict[str, list[MenuItem]] = field(default_factory=lambda: {a: [] for a in AREAS})
     panels: dict[str, list[Panel]] = field(default_factory=lambda: {a: [] for a in AREAS})
     homes: dict[str, str] = field(default_factory=dict)
+    front_pages: dict[str, Callable] = field(default_factory=dict)
 
 
 def _menus(app: Flask | None = None) -> Menus:
@@ -81,3 +82,12 @@ def home_endpoint(area: str) -> str:
     """The area's home endpoint; the first menu entry when the shell named none."""
     menus = _menus()
     return menus.homes.get(area) or menus.items[area][0].endpoint
+
+
+def set_front_page(app: Flask, host_kind: str, view: Callable) -> None:
+    """The view that answers `/` on hosts of this kind ("site", "portal", "platform"); each shell sets its own."""
+    app.extensions["govsites.menus"].front_pages[host_kind] = view
+
+
+def front_page(host_kind: str) -> Callable | None:
+    return _menus().front_pages.get(host_kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.accounts import login, post_form
-from tests.platform.conftest import PLATFORM, snapshot
+from tests.fixtures.console import PLATFORM, snapshot
 
 #: Every console page, as paths built from the `city` fixture.
 PAGES = (

@@ -13,7 +13,7 @@ from core.sections.models import Section
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
-from tests.platform.conftest import field_value, is_invalid, last_platform_entry, site_actions, snapshot
+from tests.fixtures.console import field_value, is_invalid, last_platform_entry, site_actions, snapshot
 
 NOTICE = {"title": "关于国庆节放假安排的通知", "body": "各部门：\n\n根据国务院办公厅通知，国庆节放假七天。\n请做好值班工作 <script>x</script>"}
 

@@ -8,7 +8,7 @@ from core.disclosure.models import DisclosureCategory
 from core.disclosure.defaults import DEFAULT_CATEGORIES
 from core.disclosure.operations import ensure_default_categories
 from tests.fixtures.accounts import post_form
-from tests.platform.conftest import field_value, is_invalid, last_platform_entry, snapshot
+from tests.fixtures.console import field_value, is_invalid, last_platform_entry, snapshot
 
 
 def _names(app) -> list[str]:

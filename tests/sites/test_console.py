@@ -10,7 +10,7 @@ from core.sections.models import Section
 from tenants.models import SiteGroup, Tenant
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
-from tests.platform.conftest import field_value, is_invalid, last_platform_entry, platform_actions, snapshot
+from tests.fixtures.console import field_value, is_invalid, last_platform_entry, platform_actions, snapshot
 
 NEW_SITE = {"slug": "jtj", "name_zh": "廊坊市交通运输局", "name_en": "Langfang Transport Bureau", "kind": "department",
             "group": "general", "domain": "", "aliases": "jiaotong.localhost\njtj.example.gov.cn",

@@ -10,7 +10,7 @@ from core.sections.models import MandatorySection, Section
 from core.sections.queries import site_sections
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
-from tests.platform.conftest import field_value, is_invalid, last_platform_entry, snapshot
+from tests.fixtures.console import field_value, is_invalid, last_platform_entry, snapshot
 
 
 def _set(app) -> list[tuple]:

@@ -11,7 +11,7 @@ from core.auth.models import User, UserSession
 from core.extensions import db
 from core.timeutil import now
 from tests.fixtures.accounts import PASSWORD, login, post_form
-from tests.platform.conftest import last_platform_entry, platform_actions, snapshot
+from tests.fixtures.console import last_platform_entry, platform_actions, snapshot
 
 
 def _user(app, user_id: int) -> User:

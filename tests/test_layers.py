@@ -1,0 +1,61 @@
+"""The layers hold, checked by import-linter: shells over features over infrastructure.
+
+The contracts are built from `core.INFRASTRUCTURE`, `core.FEATURES` and
+`core.SHELLS`, so a new feature module is under them the moment it is listed:
+
+- layers: a shell may import features and infrastructure; a feature only
+  features listed before it and infrastructure; infrastructure never a
+  feature or a shell (`tenants` never imports `core.platform`, nor any module);
+- no module imports another module's views (a feature talks to another
+  through its operations and queries);
+- the packages under `core` import each other without cycles.
+"""
+from __future__ import annotations
+
+from importlinter.cli import lint_imports
+
+from core import FEATURES, INFRASTRUCTURE, SHELLS
+
+#: Below every module: what they all use and that uses nothing of theirs.
+BASE = ("core.operations", "core.forms", "core.extensions", "core.config", "core.timeutil", "core.database")
+
+
+def _section(header: str, **options) -> str:
+    """One INI section; a list value becomes an indented block, one item per line."""
+    lines = [f"[{header}]"]
+    for key, value in options.items():
+        if isinstance(value, (list, tuple)):
+            lines.append(f"{key} =")
+            lines += [f"    {item}" for item in value]
+        else:
+            lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def contracts() -> str:
+    """The import-linter configuration for the modules `core` lists today."""
+    infrastructure = [m for m in reversed(INFRASTRUCTURE) if m != "core.database"]  # top first
+    sections = [
+        _section("importlinter", root_packages=["core", "tenants", "themes", "jobs"]),
+        _section("importlinter:contract:layers", name="Shells over features over infrastructure",
+                 type="layers", layers=[" | ".join(SHELLS), *reversed(FEATURES), *infrastructure, " : ".join(BASE)]),
+        _section("importlinter:contract:tenancy", name="Tenancy imports no module of the app above it",
+                 type="forbidden", source_modules=["tenants"],
+                 forbidden_modules=[*FEATURES, *SHELLS, "themes", "jobs", "core.web", "core.i18n"]),
+        _section("importlinter:contract:acyclic", name="The packages of core import each other without cycles",
+                 type="acyclic_siblings", ancestors=["core"]),
+    ]
+    for module in FEATURES:
+        sections.append(_section(f"importlinter:contract:views-of-{module}",
+                                 name=f"No other module imports {module}.views", type="forbidden",
+                                 source_modules=[m for m in (*FEATURES, *SHELLS) if m != module],
+                                 forbidden_modules=[f"{module}.views"], allow_indirect_imports="True"))
+    return "\n".join(sections)
+
+
+def test_the_import_contracts_hold(tmp_path, capsys):
+    config = tmp_path / "importlinter.ini"
+    config.write_text(contracts(), "utf-8")
+    code = lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    report = capsys.readouterr().out
+    assert code == 0, report
