@@ -53,13 +53,15 @@ def submitted(form: FlaskForm) -> FlaskForm:
 def show_problems(form: FlaskForm, error, aliases: dict[str, str] | None = None) -> None:
     """Put each problem of an `OperationError` under its field; the rest goes above the form.
 
-    `aliases` maps a problem's field name (or its prefix) to the form field that shows it.
+    `aliases` maps a problem's field name (or its prefix) to the form field that shows it; an exact
+    name wins over a prefix, and a longer prefix over a shorter one.
     """
+    aliases = aliases or {}
     for field, message in error.problems.items():
-        name = field
-        for prefix, target in (aliases or {}).items():
-            if field == prefix or (prefix and field.startswith(prefix)):
-                name = target
+        name = aliases.get(field)
+        if name is None:
+            prefixes = sorted((p for p in aliases if p and field.startswith(p)), key=len, reverse=True)
+            name = aliases[prefixes[0]] if prefixes else field
         target = form._fields.get(name) if name else None
         if target is None:
             form.form_errors.append(message)

@@ -9,21 +9,36 @@ without anyone remembering it:
   (`problems`), which `core.forms.show_problems` puts under the form's fields,
   and the CLI prints. `OperationForbidden` is the refusal of a role (403).
 - `@audited` wraps every public function of a module's `operations.py` (a
-  structural test checks that); when the call wrote anything and recorded no
-  audit entry, it raises `AuditMissing`, so an operation cannot silently skip
-  its trail. Reads live in the module's `queries.py`.
+  structural test checks that); when the call wrote anything (through the
+  ORM or a statement sent through the session) and recorded no audit entry
+  itself, it raises `AuditMissing`, so an operation cannot silently skip its
+  trail. An operation that calls another answers for its own writes only: the
+  inner one answers for its. Reads live in the module's `queries.py`.
 """
 from __future__ import annotations
 
 import functools
+import re
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
-#: Writes flushed and audit entries added in this context, ever increasing.
-_writes: ContextVar[int] = ContextVar("govsites_writes", default=0)
-_entries: ContextVar[int] = ContextVar("govsites_audit_entries", default=0)
+_RAW_WRITE = re.compile(r"^\s*(insert|update|delete)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Frame:
+    """What one running operation wrote and recorded itself (its inner operations answer for their own)."""
+
+    writes: int = 0
+    entries: int = 0
+
+
+#: The operations running in this context, innermost last; writes and entries count on the innermost.
+_frames: ContextVar[tuple[_Frame, ...]] = ContextVar("govsites_operations", default=())
 
 
 class OperationError(ValueError):
@@ -54,7 +69,15 @@ class AuditMissing(RuntimeError):
 
 def note_audit_entry() -> None:
     """Called by `core.audit.log.record` for every entry it adds."""
-    _entries.set(_entries.get() + 1)
+    frames = _frames.get()
+    if frames:
+        frames[-1].entries += 1
+
+
+def _note_writes(count: int) -> None:
+    frames = _frames.get()
+    if frames and count:
+        frames[-1].writes += count
 
 
 def is_audit_log(obj) -> bool:
@@ -66,14 +89,16 @@ def _count_writes(session, _ctx, _instances) -> None:
     changed = [o for o in session.new if not is_audit_log(o)]
     changed += [o for o in session.deleted if not is_audit_log(o)]
     changed += [o for o in session.dirty if not is_audit_log(o) and session.is_modified(o)]
-    if changed:
-        _writes.set(_writes.get() + len(changed))
+    _note_writes(len(changed))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _count_bulk_writes(state) -> None:
-    if state.is_update or state.is_delete:
-        _writes.set(_writes.get() + 1)
+    """INSERT, UPDATE and DELETE statements sent through the session, ORM or raw SQL."""
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete or (
+            isinstance(statement, TextClause) and _RAW_WRITE.match(statement.text)):
+        _note_writes(1)
 
 
 def audited(fn):
@@ -86,10 +111,15 @@ def audited(fn):
     def wrapper(*args, **kwargs):
         from core.extensions import db
 
-        writes, entries = _writes.get(), _entries.get()
-        result = fn(*args, **kwargs)
-        db.session.flush()
-        if _writes.get() > writes and _entries.get() == entries:
+        db.session.flush()  # what the caller changed before this call is the caller's, not this operation's
+        frame = _Frame()
+        token = _frames.set((*_frames.get(), frame))
+        try:
+            result = fn(*args, **kwargs)
+            db.session.flush()
+        finally:
+            _frames.reset(token)
+        if frame.writes and not frame.entries:
             raise AuditMissing(f"{fn.__module__}.{fn.__qualname__} changed data without an audit entry")
         return result
 

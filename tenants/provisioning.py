@@ -196,7 +196,6 @@ def upload_folder(tenant_id: int):
 def set_logo(tenant: Tenant, filename: str, data: bytes) -> str:
     """Store a site's logo (PNG, JPEG or GIF, at most 512 KB) beside its uploads."""
     import hashlib
-    from pathlib import Path
 
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     extension = "jpg" if extension == "jpeg" else extension

@@ -73,8 +73,13 @@ def _crossing_calls(tree: ast.AST):
             if name in ("activate_tenant", "enter_tenant"):
                 what = name
             for keyword in node.keywords:
-                if keyword.arg == "all_tenants" and isinstance(keyword.value, ast.Constant) and keyword.value.value:
-                    what = "all_tenants=True"
+                # Anything but a literal False counts: a variable may be True at run time.
+                if keyword.arg == "all_tenants" and not (isinstance(keyword.value, ast.Constant)
+                                                         and keyword.value.value is False):
+                    what = "all_tenants"
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "all_tenants"
+                                              for k in node.keys):
+            what = "all_tenants (in a dict of options)"
         if what:
             owner = parents.get(node)
             while owner is not None and not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):

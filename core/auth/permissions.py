@@ -1,7 +1,7 @@
 """Who may do what: one table from roles to permissions, one `can()` used everywhere.
 
 Every admin and console route declares the permission it needs where it is
-registered (`core.auth.guard.route`); the guard checks it before the view runs.
+registered (`core.web.route`); the guard (`core.auth.guard`) checks it before the view runs.
 Read permissions end in `.view`; the evaluator role holds only those.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ modules their own). This module draws single pages and external links.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 
 from core.extensions import db

@@ -32,11 +32,20 @@ class PublicContent:
     """Mixin for a model that public pages show: any change to one makes cached pages stale."""
 
 
+_BUMP = update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY).values(version=RegistryVersion.version + 1)
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_content_version(session, _ctx, _instances) -> None:
     if any(isinstance(obj, PublicContent) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
-                        .values(version=RegistryVersion.version + 1))
+        session.execute(_BUMP)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk_change(state) -> None:
+    """A bulk UPDATE or DELETE of public content (no objects to flush) makes cached pages stale too."""
+    if (state.is_update or state.is_delete) and any(issubclass(m.class_, PublicContent) for m in state.all_mappers):
+        state.session.execute(_BUMP)
 
 
 _CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)

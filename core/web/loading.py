@@ -14,6 +14,8 @@ from flask import Flask, abort, request
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
+from core.extensions import db
+
 #: The largest id the database holds (PostgreSQL INTEGER, 2**31 - 1).
 MAX_ID = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -64,16 +66,10 @@ def get_or_404(model, object_id: int, *options):
     Site-owned models are filtered by the active site (another site's id is
     not found); platform models are read as they are.
     """
-    found = db_session().execute(select(model).where(model.id == object_id).options(*options)).scalar_one_or_none()
+    found = db.session.execute(select(model).where(model.id == object_id).options(*options)).scalar_one_or_none()
     if found is None:
         abort(404)
     return found
-
-
-def db_session():
-    from core.extensions import db
-
-    return db.session
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Two areas: "site" (a site's /admin/) and "platform" (the console). A module
 calls `add_menu_item` and `add_panel` from its `init_app`; the admin shell
-draws the entries the user may use, in `order` (ties by label), so a new
+draws the entries the user may use, in `order` (ties by endpoint), so a new
 module needs no change to the shells.
 """
 from __future__ import annotations

@@ -52,11 +52,18 @@ def route(bp: Blueprint, rule: str, *, permission: str | None, write: str | None
     """
     if host not in HOSTS:
         raise ValueError(f"unknown host kind {host!r}")
+    if permission is None and write is not None:
+        raise ValueError("an open route (permission=None) cannot require a permission to write")
 
     def decorator(view):
         name = endpoint or view.__name__
+        declared = Rule(permission, write or permission, host)
+        # The rule is keyed by endpoint: a second route on the same endpoint must not loosen the first.
+        previous = RULES.get(f"{bp.name}.{name}")
+        if previous is not None and previous != declared:
+            raise ValueError(f"endpoint {bp.name}.{name} is already registered with another rule")
         bp.add_url_rule(rule, name, view, methods=list(methods))
-        RULES[f"{bp.name}.{name}"] = Rule(permission, write or permission, host)
+        RULES[f"{bp.name}.{name}"] = declared
         return view
 
     return decorator
