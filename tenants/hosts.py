@@ -12,9 +12,9 @@ from tenants.scoping import crosses_tenants, enter_tenant, leave_tenant
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
 _PORT = re.compile(r"^[0-9]{1,5}$")
 
-#: Paths a suspended site still answers: its admin area stays reachable to the
-#: platform, and the theme's files are needed by the maintenance page itself.
-SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/")
+#: Paths a suspended site still answers: its admin area stays reachable (with
+#: the editor's script), and the theme's files are needed by the maintenance page itself.
+SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/", "/_vendor/")
 
 
 class SiteSuspended(HTTPException):

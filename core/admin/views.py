@@ -10,8 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.auth.forms import role_label
-from core.auth.permissions import can, site_roles
+from core.auth.permissions import can
 from core.web import add_menu_item, route
 from core.web.menus import menu_items, panels, set_home
 from themes import render_page
@@ -31,8 +30,7 @@ def admin_menu() -> list[tuple[str, str]]:
 @route(bp, "/admin/", permission="admin.enter")
 def home():
     cards = [Markup(render_page(panel.template, **panel.context())) for panel in panels("site", _allowed)]
-    return render_page("admin/home.html", my_roles=[role_label(r) for r in sorted(site_roles(current_user))],
-                       cards=cards)
+    return render_page("admin/home.html", cards=cards)
 
 
 def init_app(app) -> None:

@@ -26,13 +26,18 @@ from core.extensions import db, limiter
 from core.forms import ActionForm, show_problems, submitted
 from core.i18n import LANG_COOKIE, localized, safe_next
 from core.timeutil import now
-from core.web import add_menu_item, get_or_404, page_number, route
+from core.web import add_menu_item, add_panel, get_or_404, page_number, route
 from core.web.menus import home_endpoint
 from themes import render_page
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 PENDING_SECONDS = 300
 PER_PAGE = 50
+
+
+def my_roles_panel() -> dict:
+    """For the admin home's card: the signed-in user's roles on this site, as people say them."""
+    return {"my_roles": [role_label(r) for r in sorted(site_roles(current_user))]}
 
 
 def home_url() -> str:
@@ -296,4 +301,5 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     add_menu_item(app, "site", "auth.users", _l("People and roles"), "site.view", order=30)
     add_menu_item(app, "platform", "auth.platform_users", _l("Users"), "platform.view", order=40)
+    add_panel(app, "site", "auth/_home_panel.html", my_roles_panel, "admin.enter", order=20)
     app.jinja_env.globals.update(can=lambda p: can(current_user, p), role_name=role_label)

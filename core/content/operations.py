@@ -6,19 +6,17 @@ transaction.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.audit.log import record
-from core.content.files import ContentError, Upload, check_upload, store_upload
+from core.content.files import ContentError, Upload
 from core.content.models import Article
-from core.content.sanitize import clean_html, text_to_html
+from core.content.sanitize import text_to_html
+from core.content.store import insert_article
 from core.extensions import db
 from core.operations import audited
-from core.sections.models import POLICY_LEVELS, Section
-from core.timeutil import now
+from core.sections.models import Section
 from tenants.catalog import city
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
@@ -29,34 +27,13 @@ NOTICE_SECTION_KEY = "notices"
 
 
 @audited
-def create_article(*, section: Section, title: str, body_html: str = "", summary: str = "", source: str = "",
-                   author: str = "", published_at: datetime | None = None, status: str = "published",
-                   attachments: list[Upload] = (), policy_level: str | None = None, document_number: str = "",
-                   issuing_body: str = "", issued_on: date | None = None, effective_on: date | None = None,
-                   policy_status: str | None = None) -> Article:
-    """Create an article in the current site's section; files are written last.
+def create_article(*, section: Section, title: str, status: str = "published", **fields) -> Article:
+    """Create an article outside the workflow (`flask articles create`); the fields of `insert_article`.
 
-    :raises ContentError: on a missing title, a wrong policy level or a refused file;
-        nothing is written then.
+    :raises ContentError: on a missing title, a wrong policy level or a refused file; nothing is written then.
     """
-    title = title.strip()
-    if not title:
-        raise ContentError({"title": _l("An article needs a title.")})
-    if policy_level is not None and policy_level not in POLICY_LEVELS:
-        raise ContentError({"policy_level": _l("Unknown policy level.")})
-    for upload in attachments:
-        check_upload(upload)
-    article = Article(section_id=section.id, title=title, body_html=clean_html(body_html), summary=summary.strip(),
-                      source=source.strip(), author=author.strip(), status=status,
-                      published_at=published_at or (now() if status == "published" else None),
-                      policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
-                      issued_on=issued_on, effective_on=effective_on, policy_status=policy_status)
-    db.session.add(article)
-    db.session.flush()
-    for upload in attachments:
-        store_upload(article, upload)
+    article = insert_article(section=section, title=title, status=status, **fields)
     record("article.create", f"article:{article.id}", title=article.title, section=section.slug, status=status)
-    db.session.flush()
     return article
 
 
@@ -93,7 +70,7 @@ def push_city_notice(*, title: str, body: str) -> tuple[list[Tenant], list[Tenan
             if section is None:
                 skipped.append(site)
                 continue
-            article = create_article(section=section, title=title, body_html=body_html, source=source)
+            article = insert_article(section=section, title=title, body_html=body_html, source=source)
             record("notice.receive", title, article_id=article.id, source=source)
             db.session.flush()  # while this site is active: the flush guard stamps the entry with it
         reached.append(site)

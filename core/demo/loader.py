@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.content.models import Article
 from core.content.files import Upload
-from core.content.operations import create_article
+from core.content.store import insert_article
 from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
@@ -126,7 +126,7 @@ def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: in
         count += len(items)
     for item in content.form_items(site, today=today, rng=rng, count=6):
         uploads = [Upload(a["filename"], a["data"], a["content_type"]) for a in item["attachments"]]
-        create_article(section=by_key["forms"], title=item["title"], body_html=item["body_html"],
+        insert_article(section=by_key["forms"], title=item["title"], body_html=item["body_html"],
                        summary=item["summary"], source=item["source"], author=item["author"],
                        published_at=item["published_at"], attachments=uploads)
         count += 1

@@ -20,9 +20,13 @@ bp = Blueprint("duties", __name__, template_folder="templates")
 
 
 def _coerce_person(value):
+    """An option's value as a user id; "" is nobody; anything else refused (the field shows the error)."""
     if value in (None, "", "None"):
         return None
-    return parse_int(str(value), minimum=1) if not isinstance(value, int) else value
+    found = value if isinstance(value, int) else parse_int(str(value), minimum=1)
+    if found is None:
+        raise ValueError("not a person of this list")
+    return found
 
 
 class DutiesForm(FlaskForm):

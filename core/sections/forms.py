@@ -23,9 +23,13 @@ KIND_LABELS = {
 
 
 def _section_id(value):
+    """An option's value as a section id; "" is the top level; anything else refused (the field shows the error)."""
     if value in (None, "", "None"):
         return None
-    return value if isinstance(value, int) else parse_int(str(value), minimum=1)
+    found = value if isinstance(value, int) else parse_int(str(value), minimum=1)
+    if found is None:
+        raise ValueError("not a section of this list")
+    return found
 
 
 class SectionForm(FlaskForm):

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.forms import ActionForm, choices, show_problems, submitted
 from core.i18n import localized
-from core.sites.forms import SITE_KIND_LABELS, DomainForm, MourningForm, RemoveDomainForm, SettingsForm, SiteForm, \
-    SuspendForm
+from core.sites.forms import (ACCENT_LABELS, SITE_KIND_LABELS, DomainForm, MourningForm, RemoveDomainForm,
+                              SettingsForm, SiteForm, SuspendForm)
 from core.sites.operations import (add_site_domain, create_from_catalog, create_site, remove_site_domain,
                                    resume_site, set_city_mourning, set_site_mourning, suspend_site,
                                    update_site_settings)
@@ -124,7 +124,7 @@ def platform_create_from_catalog(slug: str):
 
 
 def _site_page(tenant: Tenant, *, domain_form: DomainForm | None = None, suspend_form: SuspendForm | None = None):
-    return render_page("sites/platform_site.html", tenant=tenant, kinds=SITE_KIND_LABELS,
+    return render_page("sites/platform_site.html", tenant=tenant, kinds=SITE_KIND_LABELS, accents=ACCENT_LABELS,
                        domain_form=domain_form or DomainForm(formdata=None),
                        suspend_form=suspend_form or SuspendForm(formdata=None),
                        mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None))

@@ -192,3 +192,21 @@ def test_the_audit_log_is_append_only(app, site_admin):
         with pytest.raises(Exception, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text("DELETE FROM audit_entries"))
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "２", "99999999999"])
+def test_a_tampered_choice_is_refused_not_taken_as_nobody(app, site_admin, create_account, bad):
+    """A select's value that is not one of its options is an error on the page, never "nobody" or "top level"."""
+    rsj, client, account = site_admin
+    fields = {f"{d}_{w}": "" for d in ("publishing", "online_services", "interaction", "security", "maintenance")
+              for w in ("responsible", "deputy")}
+    assert post_form(client, "/admin/duties/", {**fields, "publishing_responsible": str(account.id)}).status_code == 302
+    refused = post_form(client, "/admin/duties/", {**fields, "publishing_responsible": bad})
+    assert refused.status_code == 200 and 'class="errors"' in refused.get_data(as_text=True)
+    section = post_form(client, "/admin/sections/", {"name_zh": "人才工作", "name_en": "Talent", "slug": "talent",
+                                                     "kind": "article_list", "parent_id": bad})
+    assert section.status_code == 200
+    with app.app_context(), activate_tenant(rsj.id):
+        row = db.session.execute(select(DutyAssignment)).scalar_one()
+        assert row.responsible_id == account.id  # kept, not cleared
+        assert db.session.execute(select(Section).where(Section.slug == "talent")).first() is None

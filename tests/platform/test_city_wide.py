@@ -48,9 +48,11 @@ def test_a_notice_reaches_every_active_site_in_its_notices_section(app, city, ad
     with app.app_context():
         db.session.get(Tenant, closed.id).status = "suspended"
         db.session.commit()
+    before = {site.id: len(site_actions(app, site.id)) for site in (city.rsj, city.czj)}
     response = post_form(admin, "/platform/notices", NOTICE)
     assert response.status_code == 302
     for site in (city.rsj, city.czj):
+        assert site_actions(app, site.id)[before[site.id]:] == ["notice.receive"]  # one entry per site, no more
         with app.app_context(), activate_tenant(site.id):
             article = db.session.execute(select(Article).where(Article.title == NOTICE["title"])).scalar_one()
             section = db.session.get(Section, article.section_id)
