@@ -31,8 +31,12 @@ def localized(obj, field: str = "name") -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Keep redirects on this host: only a local path is followed."""
-    if not target:
+    """Keep redirects on this host: only a local path is followed, else "/".
+
+    A path with a control character (CR, LF, NUL, ...) or longer than 2000
+    characters cannot go into a Location header: it falls back to "/" too.
+    """
+    if not target or len(target) > 2000 or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return "/"
     parts = urlsplit(target)
     # "/\\host" is read as "//host" by browsers: refuse backslashes outright.

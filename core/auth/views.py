@@ -66,10 +66,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_limit_key() -> str:
+    """One bucket per address and per site (or the console), whatever port or spelling the Host header has."""
+    site = g.get("site")
+    return f"{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
+
+
 # --- signing in and out ----------------------------------------------------------------------
 
 @route(bp, "/admin/login", permission=None, host="any", methods=("GET", "POST"))
-@limiter.limit(_login_limit, methods=["POST"], key_func=lambda: f"{request.remote_addr}|{request.host}")
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_limit_key)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url())

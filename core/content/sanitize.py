@@ -12,6 +12,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "ol": {"start"},  # a numbered list that continues another (the editor keeps it)
 }
 
 

@@ -84,7 +84,8 @@ def index():
         query = query.where(Article.created_at < datetime.combine(end.date(), time.max))
     text = request.args.get("q", "").strip()
     if text:
-        query = query.where(or_(Article.title.contains(text), Article.source.contains(text)))
+        query = query.where(or_(Article.title.contains(text, autoescape=True),
+                                Article.source.contains(text, autoescape=True)))
     pagination = db.paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page=page_number(),
                              per_page=PER_PAGE, error_out=False)
     bulk.ids.choices = [(a.id, a.title) for a in pagination.items]
