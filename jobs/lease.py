@@ -70,3 +70,9 @@ def release_lease(holder: str, *, now: datetime, name: str = LEASE_NAME) -> bool
 def current_lease(name: str = LEASE_NAME) -> SchedulerLease | None:
     """The lease row as it stands (expired or not), for the console and `flask jobs list`."""
     return db.session.get(SchedulerLease, name)
+
+
+def scheduler_running(now: datetime, name: str = LEASE_NAME) -> bool:
+    """Whether some scheduler holds the lease now (naive city time), so scheduled work is being done."""
+    lease = current_lease(name)
+    return lease is not None and lease.expires_at > now

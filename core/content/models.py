@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, func)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -58,6 +59,16 @@ class Article(TenantScoped, PublicContent, db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_property
+    def public_at(self) -> datetime | None:
+        """When the public sees it as published: its publication time, or a scheduled item's time to go out."""
+        return self.published_at or self.publish_at
+
+    @public_at.inplace.expression
+    @classmethod
+    def _public_at_expression(cls):
+        return func.coalesce(cls.published_at, cls.publish_at)
 
     attachments: Mapped[list["Attachment"]] = relationship(
         primaryjoin="and_(Attachment.article_id == Article.id, Attachment.tenant_id == Article.tenant_id)",

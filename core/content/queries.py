@@ -12,8 +12,17 @@ from tenants.scoping import crosses_tenants
 
 
 def published():
-    """The condition for what the public may see."""
-    return (Article.status == "published") & (Article.published_at <= now())
+    """The condition for what the public may see, read at this moment.
+
+    Published and not yet expired; or scheduled and due. The public pages do
+    not wait for the scheduled job (`publishing.publish_due`): it only brings
+    the items' states in step, so an expired item is gone and a due one is
+    up at once, with or without a scheduler running.
+    """
+    moment = now()
+    live = (Article.status == "published") & (Article.published_at <= moment)
+    due = (Article.status == "scheduled") & (Article.publish_at <= moment)
+    return (live | due) & (Article.expires_at.is_(None) | (Article.expires_at > moment))
 
 
 def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, list[Article]]:
@@ -21,14 +30,14 @@ def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, lis
     if not section_ids:
         return {}
     rank = func.row_number().over(partition_by=Article.section_id,
-                                  order_by=(Article.published_at.desc(), Article.id.desc())).label("rank")
+                                  order_by=(Article.public_at.desc(), Article.id.desc())).label("rank")
     inner = (select(Article.id.label("id"), rank)
              .where(Article.section_id.in_(section_ids), published()).subquery())
     # Lists show titles and dates: never load the bodies.
     rows = db.session.execute(
         select(Article).options(defer(Article.body_html)).join(inner, inner.c.id == Article.id)
         .where(inner.c.rank <= per_section)
-        .order_by(Article.published_at.desc(), Article.id.desc())
+        .order_by(Article.public_at.desc(), Article.id.desc())
     ).scalars().all()
     blocks: dict[int, list[Article]] = {sid: [] for sid in section_ids}
     for article in rows:
@@ -43,7 +52,7 @@ def section_page(section: Section, page: int, per_page: int, policy_level: str |
         query = query.options(selectinload(Article.attachments))
     if policy_level:
         query = query.where(Article.policy_level == policy_level)
-    return db.paginate(query.order_by(Article.published_at.desc(), Article.id.desc()),
+    return db.paginate(query.order_by(Article.public_at.desc(), Article.id.desc()),
                        page=page, per_page=per_page, error_out=False, count=True)
 
 
@@ -69,7 +78,7 @@ def city_news(active_site_ids: list[int], limit: int) -> list[tuple[Article, int
         .join(Section, (Section.id == Article.section_id) & (Section.tenant_id == Article.tenant_id))
         .where(or_(Section.mandatory_key == "news", Article.share_to_portal.is_(True)), published(),
                Article.tenant_id.in_(active_site_ids))
-        .order_by(Article.published_at.desc(), Article.id.desc())
+        .order_by(Article.public_at.desc(), Article.id.desc())
         .limit(limit)
         .execution_options(all_tenants=True)
     ).all()

@@ -27,6 +27,8 @@ from core.sections.queries import site_sections
 from core.web import add_menu_item, add_panel, get_or_404, int_arg, page_number, route
 from core.web.actions import attempt
 from core.web.loading import parse_int
+from core.timeutil import now
+from jobs.lease import scheduler_running
 from themes import render_page
 
 bp = Blueprint("publishing", __name__, template_folder="templates")
@@ -92,8 +94,8 @@ def index():
     authors = db.session.execute(select(User).where(User.id.in_(select(Article.created_by_id).distinct()))
                                  .order_by(User.display_name)).scalars().all()
     by_section = {s.id: s for s in site_sections()}
-    return render_page("publishing/index.html", pagination=pagination, sections=sections, by_section=by_section,
-                       statuses=STATUS_LABELS, authors=authors, bulk=bulk,
+    return render_page("publishing/index.html", scheduler_down=_scheduler_down(), pagination=pagination,
+                       sections=sections, by_section=by_section, statuses=STATUS_LABELS, authors=authors, bulk=bulk,
                        filters={k: request.args.get(k, "") for k in ("status", "section", "author", "from", "to", "q",
                                                                       "queue")})
 
@@ -120,6 +122,11 @@ def _bulk(bulk: BulkForm):
     for line in refused:
         flash(line, "error")
     return redirect(url_for("publishing.index"))
+
+
+def _scheduler_down() -> bool:
+    """For a publisher's pages: no scheduler holds the lease, so item states are not kept in step."""
+    return can(current_user, "content.publish") and not scheduler_running(now())
 
 
 def _uploads(form: ArticleForm) -> list[Upload]:
@@ -211,7 +218,8 @@ def _render_edit(article: Article, form: ArticleForm, editable: bool, stale: Art
     steps = [t for t in available(article.status, article.needs_post_review) if can(current_user, t.permission)]
     history = entries_about(f"article:{article.id}")
     trail = SimpleNamespace(items=history, pages=1)  # the audit table's shape, on one page
-    return render_page("publishing/edit.html", form=form, article=article, step_form=step_form or StepForm(),
+    return render_page("publishing/edit.html", scheduler_down=_scheduler_down(), form=form, article=article,
+                       step_form=step_form or StepForm(),
                        steps=steps, history=history, trail=trail, section=section, editable=editable, stale=stale,
                        status_label=STATUS_LABELS.get(article.status, article.status))
 
@@ -235,7 +243,8 @@ def step(article_id: int):
     return _render_edit(article, form, _editable(article), step_form=step_form), 400 if not step_form.errors else 200
 
 
-@route(bp, f"{PREFIX}/<int:article_id>/revisions", permission="admin.enter", write="content.work", methods=("GET", "POST"))
+@route(bp, f"{PREFIX}/<int:article_id>/revisions", permission="admin.enter", write="content.work",
+       methods=("GET", "POST"))
 def history(article_id: int):
     article = _article(article_id)
     if request.method == "POST":

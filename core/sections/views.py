@@ -65,7 +65,8 @@ def sitemap():
 # --- a site's own sections (its administrator) -------------------------------------------------
 
 def _parent_choices(exclude: int | None = None):
-    return choices([("", _l("— top level —"))] + [(str(s.id), localized(s)) for s in site_sections() if s.id != exclude])
+    return choices([("", _l("— top level —"))]
+                   + [(str(s.id), localized(s)) for s in site_sections() if s.id != exclude])
 
 
 @route(bp, "/admin/sections/", permission="site.view", write="site.sections.manage", methods=("GET", "POST"))
