@@ -5,10 +5,12 @@ from collections.abc import Iterable
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField
+from wtforms import HiddenField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.text import text_problem
 
 
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
@@ -21,16 +23,37 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class Form(FlaskForm):
+    """Every form of the platform: a text field with a character no column can hold is an error under it.
+
+    Checked after the field's own validators, for every text field the form
+    has (login names and hidden values included), so a NUL or a direction
+    override is a message, never a database error.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            for value in values:
+                problem = isinstance(value, str) and text_problem(value, multiline=isinstance(field, TextAreaField))
+                if problem:
+                    field.errors = [*field.errors, problem]
+                    valid = False
+                    break
+        return valid
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token is posted."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Move a row of an ordered list one place up or down."""
 
     direction = HiddenField(validators=[AnyOf(("up", "down"))])

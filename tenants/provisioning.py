@@ -14,6 +14,7 @@ from blinker import Namespace
 
 from core.extensions import db
 from core.operations import OperationError
+from core.text import column_problems
 from tenants.hosts import is_valid_hostname
 from tenants.models import KINDS, PALETTE, PlatformSetting, SiteGroup, Tenant, TenantDomain
 
@@ -85,6 +86,9 @@ def create_tenant(*, slug: str, name_zh: str, name_en: str, kind: str = "departm
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         problems["fields"] = str(_l("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))))
+    for field, problem in column_problems(Tenant, {"name_zh": name_zh.strip(), "name_en": name_en.strip(),
+                                                   **fields}).items():
+        problems.setdefault(field, problem)
     primary = normalise_hostname(domain) if domain else default_domain(slug)
     hostnames = [primary] + [normalise_hostname(a) for a in aliases]
     for index, hostname in enumerate(hostnames):
@@ -174,6 +178,7 @@ def update_tenant(tenant: Tenant, **fields) -> None:
     for name in ("name_zh", "name_en"):
         if name in fields and not str(fields[name]).strip():
             problems[name] = str(_l("The name cannot be empty."))
+    problems.update(column_problems(Tenant, {k: v for k, v in fields.items() if k not in problems}))
     if problems:
         raise ProvisioningError(problems)
     for key, value in fields.items():

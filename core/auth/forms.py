@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.auth.models import SITE_ROLES
-from core.forms import MultiCheckboxField, choices
+from core.forms import Form, MultiCheckboxField, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
@@ -18,13 +17,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Six-digit code from your authenticator app"), validators=[DataRequired(), Length(min=6, max=8)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField(_l("Verify"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
@@ -35,13 +34,13 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     language = SelectField(_l("Language"), choices=choices([("zh_CN", "中文"), ("en", "English")]))
     submit = SubmitField(_l("Save"))
 
 
-class TotpDisableForm(FlaskForm):
+class TotpDisableForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
     code = StringField(_l("Six-digit code from your authenticator app"), validators=[DataRequired(), Length(min=6, max=8)])
     submit = SubmitField(_l("Turn off two-step login"))
@@ -65,7 +64,7 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS[role])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = MultiCheckboxField(_l("Roles on this site"), choices=[])
     submit = SubmitField(_l("Save roles"))
 

@@ -11,8 +11,13 @@ from flask_babel import lazy_gettext as _l
 
 from core.content.models import Article, Attachment
 from core.operations import OperationError
+from core.text import text_problem
 from tenants.provisioning import upload_folder
 from tenants.scoping import current_tenant_id
+
+
+#: The longest file name kept (the column's length).
+MAX_FILENAME = 255
 
 
 class ContentError(OperationError):
@@ -43,8 +48,11 @@ def check_upload(upload: Upload) -> None:
     name = upload.filename.strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = current_app.config["ALLOWED_ATTACHMENT_EXTENSIONS"]
-    if not name or "/" in name or "\\" in name:
+    if not name or "/" in name or "\\" in name or text_problem(name):
         raise ContentError(_l("The file has no usable name."))
+    if len(name) > MAX_FILENAME:
+        raise ContentError(_l("The file's name is longer than %(n)s characters; rename it and try again.",
+                              n=MAX_FILENAME))
     if extension not in allowed:
         raise ContentError(_l("Files of type '%(ext)s' are not accepted; allowed: %(allowed)s.",
                               ext=extension or "?", allowed=", ".join(allowed)))
@@ -60,7 +68,8 @@ def store_upload(article: Article, upload: Upload) -> Attachment:
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
     (folder / stored).write_bytes(upload.data)
-    content_type = upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+    # The type comes from the name the file is stored under, never from what the client claimed.
+    content_type = mimetypes.guess_type(upload.filename.strip())[0] or "application/octet-stream"
     attachment = Attachment(filename=upload.filename.strip(), stored_name=stored, content_type=content_type,
                             size=len(upload.data), alt_text=upload.alt_text.strip())
     article.attachments.append(attachment)

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from core.forms import strip
+from core.forms import Form, strip
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("Plain text; every line becomes a paragraph."), render_kw={"rows": 10})

@@ -15,6 +15,7 @@ from core.content.models import Article
 from core.content.sanitize import clean_html
 from core.extensions import db
 from core.sections.models import POLICY_LEVELS, Section
+from core.text import column_problems, strip_controls
 from core.timeutil import now
 
 
@@ -33,9 +34,14 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
         raise ContentError({"title": _l("An article needs a title.")})
     if policy_level is not None and policy_level not in POLICY_LEVELS:
         raise ContentError({"policy_level": _l("Unknown policy level.")})
+    problems = column_problems(Article, {"title": title, "summary": summary, "source": source, "author": author,
+                                         "document_number": document_number, "issuing_body": issuing_body},
+                               multiline=("summary",))
+    if problems:
+        raise ContentError(problems)
     for upload in attachments:
         check_upload(upload)
-    article = Article(section_id=section.id, title=title, body_html=clean_html(body_html), summary=summary.strip(),
+    article = Article(section_id=section.id, title=title, body_html=clean_html(strip_controls(body_html)), summary=summary.strip(),
                       source=source.strip(), author=author.strip(), status=status,
                       published_at=published_at or (now() if status == "published" else None),
                       policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,

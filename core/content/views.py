@@ -1,6 +1,8 @@
 """Content's pages: an article and its files, the lists of article sections, the console's city-wide notice."""
 from __future__ import annotations
 
+import mimetypes
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -51,8 +53,12 @@ def attachment(attachment_id: int, filename: str):
     found = db.session.execute(select(Attachment).where(Attachment.id == attachment_id)).scalar_one_or_none()
     if found is None or found.filename != filename or public_article(found.article_id) is None:
         abort(404)
-    return send_from_directory(upload_dir(found.tenant_id), found.stored_name, as_attachment=True,
-                               download_name=found.filename, mimetype=found.content_type)
+    # The type follows the stored file's extension (the allow-list's), never what an uploader claimed.
+    response = send_from_directory(upload_dir(found.tenant_id), found.stored_name, as_attachment=True,
+                                   download_name=found.filename,
+                                   mimetype=mimetypes.guess_type(found.stored_name)[0] or "application/octet-stream")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @route(bp, "/platform/notices", permission="platform.view", write="platform.manage", host="platform",

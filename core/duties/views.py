@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
 from core.auth.queries import site_members
@@ -11,7 +10,7 @@ from core.duties.models import DUTIES
 from core.duties.operations import DutyError, assign_duties
 from core.duties.queries import DUTY_LABELS, duty_gaps, duty_table
 from core.extensions import db
-from core.forms import choices
+from core.forms import Form, choices
 from core.web import add_menu_item, add_panel, route
 from core.web.loading import parse_int
 from themes import render_page
@@ -29,7 +28,7 @@ def _coerce_person(value):
     return found
 
 
-class DutiesForm(FlaskForm):
+class DutiesForm(Form):
     submit = SubmitField(_l("Save duties"))
 
 

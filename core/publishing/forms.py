@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.forms import MultiCheckboxField
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
-from core.forms import choices
+from core.forms import Form, MultiCheckboxField, choices
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     section_id = SelectField(_l("Section"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
@@ -37,7 +35,7 @@ class ArticleForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     comment = TextAreaField(_l("Comment (required when sending back, withdrawing or publishing past review)"),
                             validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     publish_at = DateTimeLocalField(_l("Publish at (empty: now)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
@@ -45,7 +43,7 @@ class StepForm(FlaskForm):
     share_to_portal = BooleanField(_l("Also show it in the city portal's news"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     ids = MultiCheckboxField(coerce=int, choices=[])
     action = SelectField(_l("With the selected items"), choices=[])
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=2000)])

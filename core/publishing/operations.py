@@ -25,6 +25,7 @@ from core.publishing.queries import TEXT_FIELDS, contributors, revision, snapsho
 from core.publishing.text import plain_text_to_html, removed_markup
 from core.publishing.workflow import EDITABLE_IN, transition_for
 from core.sections.models import POLICY_LEVELS, Section
+from core.text import column_problems, strip_controls
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import current_tenant_id
@@ -71,7 +72,10 @@ def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
     if fields.get("policy_level") and fields["policy_level"] not in POLICY_LEVELS:
         raise WorkflowError(_l("Unknown policy level."))
     cleaned = {k: (v.strip() if isinstance(v, str) and k != "body_html" else v) for k, v in fields.items()}
-    body = fields.get("body_html") or ""
+    problems = column_problems(Article, {k: v for k, v in cleaned.items() if k != "body_html"}, multiline=("summary",))
+    if problems:
+        raise WorkflowError(problems)
+    body = strip_controls(fields.get("body_html") or "")
     if body.strip() and not re.search(r"<[a-zA-Z/!]", body):
         body = plain_text_to_html(body)  # typed without the editor (no JavaScript): keep its lines
     cleaned["body_html"] = clean_html(body)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from core.forms import choices, strip
+from core.forms import Form, choices, strip
 from core.sections.models import KINDS
 from core.web.loading import parse_int
 
@@ -32,7 +31,7 @@ def _section_id(value):
     return found
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)], filters=[strip])
     slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=40)], filters=[strip],
@@ -52,7 +51,7 @@ class EditSectionForm(SectionForm):
     kind = None
 
 
-class MandatorySectionForm(FlaskForm):
+class MandatorySectionForm(Form):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)], filters=[strip],
                       description=_l("Also the section's address on every site: /sections/<key>/. a-z, 0-9 and "
                                      "'-'. A site's own section with this address is renamed."),

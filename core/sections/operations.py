@@ -18,6 +18,7 @@ from core.operations import audited
 from core.sections.models import KINDS, MandatorySection, Section
 from core.sections.queries import descendants, mandatory_sections, site_sections
 from core.sections.sync import MandatorySectionLocked, SectionError, ensure_mandatory_set, sync_all_tenants
+from core.text import column_problems
 
 __all__ = ["MandatorySectionLocked", "SectionError"]  # the refusals, raised from here too
 
@@ -29,12 +30,15 @@ LOCKED = _l("A mandatory section is set by the platform and cannot be renamed or
 def _check_names(name_zh: str, name_en: str, problems: dict) -> None:
     if not name_zh.strip() or not name_en.strip():
         problems["name_zh"] = _l("A section needs a name in Chinese and in English.")
+    problems.update(column_problems(Section, {"name_zh": name_zh.strip(), "name_en": name_en.strip()}))
 
 
 def _check_external_url(kind: str, external_url: str, problems: dict) -> None:
     """An external link's address is http(s), on every path that sets it (add, edit, CLI)."""
     if (kind == "external_link" or external_url) and not EXTERNAL_URL.match(external_url):
         problems["external_url"] = _l("An external link needs an http:// or https:// address.")
+    elif problem := column_problems(Section, {"external_url": external_url}).get("external_url"):
+        problems["external_url"] = problem
 
 
 # --- a site's own sections -------------------------------------------------------------------
@@ -147,6 +151,7 @@ def _renumber(rows: list) -> None:
 
 def _check_mandatory_fields(name_zh: str, name_en: str, kind: str, homepage_priority: int | None,
                             problems: dict) -> None:
+    problems.update(column_problems(MandatorySection, {"name_zh": name_zh.strip(), "name_en": name_en.strip()}))
     if not name_zh.strip():
         problems["name_zh"] = _l("The Chinese name is required.")
     if not name_en.strip():

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.forms import choices, strip
+from core.forms import Form, choices, strip
 from tenants.models import BANNERS, KINDS as SITE_KINDS, PALETTE
 
 SITE_KIND_LABELS = {
@@ -19,7 +18,7 @@ ACCENT_LABELS = {"red": _l("Red"), "blue": _l("Blue"), "green": _l("Green"), "te
 BANNER_LABELS = {"skyline": _l("City skyline"), "river": _l("River"), "plain": _l("Plain")}
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     """A new site. Names and the short name are checked by provisioning, so every problem shows at once."""
 
     slug = StringField(_l("Short name"), validators=[Length(max=32)], filters=[strip],
@@ -44,30 +43,30 @@ class SiteForm(FlaskForm):
         return [line.strip() for line in (self.aliases.data or "").splitlines() if line.strip()]
 
 
-class DomainForm(FlaskForm):
+class DomainForm(Form):
     hostname = StringField(_l("Domain"), validators=[DataRequired(), Length(max=253)], filters=[strip],
                            render_kw={"autocapitalize": "none"})
     primary = BooleanField(_l("Make it the primary domain (the current one becomes an alias)"))
     submit = SubmitField(_l("Add domain"))
 
 
-class RemoveDomainForm(FlaskForm):
+class RemoveDomainForm(Form):
     hostname = HiddenField(validators=[DataRequired(), Length(max=253)])
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)], filters=[strip],
                            description=_l("Kept in the audit log; the public sees a maintenance page."),
                            render_kw={"rows": 2})
     submit = SubmitField(_l("Suspend the site"))
 
 
-class MourningForm(FlaskForm):
+class MourningForm(Form):
     start = SubmitField(_l("Turn mourning mode on"))
     end = SubmitField(_l("Turn mourning mode off"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     sponsor_zh = StringField(_l("Sponsor (Chinese)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     sponsor_en = StringField(_l("Sponsor (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     address_zh = StringField(_l("Address (Chinese)"), validators=[Optional(), Length(max=300)], filters=[strip])

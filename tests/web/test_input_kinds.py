@@ -49,3 +49,73 @@ def test_admin_search_takes_wildcards_literally(app, two_sites, create_article_i
 
 def test_a_numbered_list_keeps_where_it_starts():
     assert clean_html('<ol start="4"><li>四</li></ol>') == '<ol start="4"><li>四</li></ol>'
+
+
+NASTY = {
+    "nul": "标题\x00截断",
+    "control": "标题\x07响铃",
+    "override": "报告\u202efdp.exe",
+    "too long": "长" * 301,
+}
+
+
+@pytest.mark.parametrize("kind", NASTY)
+def test_a_title_no_column_can_hold_is_refused_on_the_page_with_the_text_kept(app, two_sites, signed_in, kind):
+    from sqlalchemy import select
+
+    from core.content.models import Article
+    from core.extensions import db
+    from tenants.scoping import activate_tenant
+    from tests.fixtures.accounts import post_form
+
+    rsj = two_sites[0]
+    client, _ = signed_in("rsj.localhost", "li.collector", site=rsj, roles=["collector"])
+    with app.app_context(), activate_tenant(rsj.id):
+        before = db.session.execute(select(db.func.count()).select_from(Article)).scalar_one()
+    response = post_form(client, "/admin/articles/new", {"title": NASTY[kind], "body_html": "<p>正文</p>"})
+    assert response.status_code == 200
+    assert 'class="errors"' in response.get_data(as_text=True)
+    with app.app_context(), activate_tenant(rsj.id):
+        assert db.session.execute(select(db.func.count()).select_from(Article)).scalar_one() == before
+
+
+@pytest.mark.parametrize("kind", NASTY)
+def test_the_shell_refuses_the_same_titles(app, two_sites, runner, kind):
+    result = runner.invoke(args=["articles", "create", "rsj", "--section", "news", "--title", NASTY[kind]])
+    assert result.exit_code != 0
+
+
+@pytest.mark.parametrize("username", ["wang\x00editor", "wang\u202eeditor", "\x01"])
+def test_a_login_name_no_column_can_hold_is_a_form_error(client_for, two_sites, username):
+    from tests.fixtures.accounts import post_form
+
+    response = post_form(client_for("rsj.localhost"), "/admin/login", {"username": username, "password": "x" * 8})
+    assert response.status_code == 200 and 'class="errors"' in response.get_data(as_text=True)
+
+
+def test_a_file_name_too_long_or_with_a_nul_is_refused(app, two_sites):
+    from core.content.files import ContentError, Upload, check_upload
+
+    with app.app_context():
+        for name in ("a" * 252 + ".pdf", "报告\x00.pdf"):
+            with pytest.raises(ContentError):
+                check_upload(Upload(name, b"%PDF-1.4"))
+        check_upload(Upload("报告.pdf", b"%PDF-1.4"))
+
+
+def test_a_download_is_served_as_its_extension_says_whatever_the_uploader_claimed(app, two_sites, create_article_in,
+                                                                                  client_for):
+    from core.content.files import Upload
+
+    rsj = two_sites[0]
+    create_article_in(rsj, "forms", "申请表", attachments=[Upload("申请表.pdf", b"<html><script>alert(1)</script>",
+                                                                 "text/html")])
+    html = client_for("rsj.localhost").get("/sections/forms/").get_data(as_text=True)
+    import re
+
+    href = re.search(r'href="(/attachments/[^"]+)"', html).group(1)
+    response = client_for("rsj.localhost").get(href)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()

@@ -1,0 +1,59 @@
+"""Text that a column, a header or a reader cannot hold, refused (or stripped) before the database sees it.
+
+PostgreSQL refuses a NUL character in text (SQLite stores it, and then a
+download header with it fails); a column has a length; a right-to-left
+override (U+202E) makes "gpj.exe" read as "exe.jpg". One set of rules, used by
+every form (`core.forms.Form`) and every operation that stores text, so a
+page, the CLI and an import refuse the same input with the same words.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String
+
+#: C0 controls and DEL; a line of text allows none, a block of text allows tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\t\n\r]")
+#: Embeddings, overrides and isolates, which change the order text is shown in (not the LRM/RLM marks).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(value: str, *, multiline: bool = False, max_length: int | None = None) -> str | None:
+    """What is wrong with `value` as stored text, in words for its author; None when nothing is.
+
+    A line (`multiline=False`) takes no control character at all; a block takes
+    tabs and line breaks. No direction override anywhere. `max_length` is in
+    characters, as the column counts them.
+    """
+    if _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
+        return str(_l("This text contains a control character that cannot be stored; type it again without it."))
+    if _BIDI.search(value):
+        return str(_l("This text contains a character that reverses the reading direction; remove it."))
+    if max_length is not None and len(value) > max_length:
+        return str(_l("At most %(n)s characters (this has %(length)s).", n=max_length, length=len(value)))
+    return None
+
+
+def strip_controls(value: str) -> str:
+    """A block of text (a body, HTML) with the characters no column holds removed: NUL and the other controls."""
+    return _BIDI.sub("", _CONTROL.sub("", value or ""))
+
+
+def column_problems(model, values: dict[str, object], *, multiline: tuple[str, ...] = ()) -> dict[str, str]:
+    """For each text value of `model`'s columns, what is wrong with it: {field: problem}.
+
+    The length comes from the column (`String(300)` allows 300 characters);
+    fields named in `multiline` may hold line breaks.
+    """
+    problems: dict[str, str] = {}
+    for name, value in values.items():
+        if not isinstance(value, str) or name not in model.__table__.c:
+            continue
+        column_type = model.__table__.c[name].type
+        length = column_type.length if isinstance(column_type, String) else None
+        problem = text_problem(value, multiline=name in multiline, max_length=length)
+        if problem:
+            problems[name] = problem
+    return problems
