@@ -119,3 +119,16 @@ def test_a_download_is_served_as_its_extension_says_whatever_the_uploader_claime
     assert response.mimetype == "application/pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
+
+
+@pytest.mark.parametrize("host, path", [("rsj.localhost", "/"), ("rsj.localhost", "/admin/login"),
+                                        ("admin.localhost", "/admin/login"), ("rsj.localhost", "/no-such-page"),
+                                        ("localhost", "/")])
+def test_every_page_says_what_the_browser_may_load_and_that_it_may_not_be_framed(two_sites, client_for, host, path):
+    response = client_for(host).get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
