@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from core.audit.log import record
 from core.auth.models import LANGUAGES, SITE_ROLES, Membership, PasswordHistory, User
 from core.auth.passwords import dummy_verify, generate_password, hash_password, policy_problems, verify_password
-from core.auth.queries import check_totp
+from core.auth.queries import totp_step
 from core.auth.sessions import close_session, end_all_sessions, end_other_sessions
 from core.extensions import db
 from core.operations import OperationError, audited
@@ -84,6 +84,28 @@ def register_success(user: User) -> None:
     user.locked_until = None
     user.last_login_at = now()
     record("login.success", user.username, user=user)
+
+
+def _accept_totp(user: User, code: str, *, secret: str | None = None) -> bool:
+    """Take a second-factor code once: a step at or before the last one accepted is refused (a replay)."""
+    step = totp_step(user, code, secret=secret)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    return True
+
+
+@audited
+def pass_second_factor(user: User, code: str) -> bool:
+    """Check a sign-in's second-factor code; a wrong or reused one counts toward the lockout.
+
+    Returns whether it passed; the caller then finishes the sign-in (`register_success`).
+    """
+    if _accept_totp(user, code):
+        record("login.second_factor", user.username, user=user)
+        return True
+    register_failure(user, "wrong second-factor code")
+    return False
 
 
 @audited
@@ -249,10 +271,9 @@ def enable_totp(user: User, secret: str, code: str) -> None:
 
     :raises AccountError: under "code" when the code is wrong.
     """
-    user.totp_secret = secret
-    if not check_totp(user, code):
-        user.totp_secret = None
+    if not _accept_totp(user, code, secret=secret):
         raise AccountError({"code": _l("The code is not right. Codes change every 30 seconds.")})
+    user.totp_secret = secret
     user.totp_enabled = True
     record("totp.enable", user.username, user=user)
     db.session.flush()
@@ -266,7 +287,7 @@ def disable_totp(user: User, *, password: str, code: str) -> None:
     """
     if user.platform_role == "platform_admin":
         raise AccountError(_l("Platform administrators must keep two-step login on."))
-    if not (verify_password(user.password_hash, password) and check_totp(user, code)):
+    if not (verify_password(user.password_hash, password) and _accept_totp(user, code)):
         raise AccountError(_l("The password or the code is not right."))
     user.totp_enabled = False
     user.totp_secret = None

@@ -1,6 +1,9 @@
 """Reading accounts: a site's people, a member by id, accounts across the city, second-factor checks."""
 from __future__ import annotations
 
+import hmac
+import time
+
 import pyotp
 from sqlalchemy import Select, func, or_, select
 
@@ -56,10 +59,22 @@ def roles_by_user(user_ids: list[int]) -> dict[int, list[tuple[Tenant, str]]]:
     return found
 
 
-def check_totp(user: User, code: str) -> bool:
-    """Whether `code` is the user's current second-factor code (one step either side is allowed)."""
-    secret = user.totp_secret
-    return bool(secret) and pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1)
+def totp_step(user: User, code: str, *, secret: str | None = None) -> int | None:
+    """The time step (30 s) whose code `code` is, for the user's secret (or `secret`), or None.
+
+    One step either side of now is allowed for clock drift (RFC 6238, 5.2).
+    Whether the step was used already is the operation's to check.
+    """
+    secret = secret or user.totp_secret
+    code = code.strip().replace(" ", "")
+    if not secret or not code.isascii() or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now_step = int(time.time() // totp.interval)
+    for step in (now_step - 1, now_step, now_step + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 def new_totp_secret() -> str:

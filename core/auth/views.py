@@ -15,11 +15,11 @@ from core.auth.guard import needs_totp_enrolment
 from core.auth.models import User
 from core.auth.operations import (LOGIN_FAILED, AccountError, authenticate, change_password as change_own_password,
                                   create_user, disable_totp as disable_own_totp, enable_totp, lock_user,
-                                  register_failure, register_success, reset_password, set_site_roles, sign_out,
+                                  pass_second_factor, register_success, reset_password, set_site_roles, sign_out,
                                   unlock_user, update_account)
 from core.auth.passwords import generate_password
 from core.auth.permissions import can, site_roles
-from core.auth.queries import check_totp, find_users, member_of_site, new_totp_secret, roles_by_user, site_members, \
+from core.auth.queries import find_users, member_of_site, new_totp_secret, roles_by_user, site_members, \
     totp_uri
 from core.auth.sessions import open_session
 from core.extensions import db, limiter
@@ -62,6 +62,12 @@ def _finish_login(user: User, next_url: str | None):
     return _set_language_cookie(redirect(target), user.language)
 
 
+def _host_key() -> str:
+    """Which host this is, as a sign-in remembers it: the site's id, or the console."""
+    site = g.get("site")
+    return f"site:{site.id}" if site is not None else str(g.get("host_kind"))
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -89,7 +95,8 @@ def login():
         else:
             if user.totp_enabled:
                 session.clear()
-                session["pending_login"] = {"user_id": user.id, "at": time.time(), "next": request.args.get("next")}
+                session["pending_login"] = {"user_id": user.id, "at": time.time(), "next": request.args.get("next"),
+                                            "host": _host_key()}
                 db.session.commit()
                 return redirect(url_for("auth.verify"))
             return _finish_login(user, request.args.get("next"))
@@ -99,7 +106,8 @@ def login():
 @route(bp, "/admin/login/verify", permission=None, host="any", methods=("GET", "POST"))
 def verify():
     pending = session.get("pending_login")
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+    # Half a sign-in belongs to the host it began on: another site's (or the console's) is started over.
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS or pending.get("host") != _host_key():
         session.pop("pending_login", None)
         return redirect(url_for("auth.login"))
     user = db.session.get(User, pending["user_id"])
@@ -107,9 +115,8 @@ def verify():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if check_totp(user, form.code.data):
+        if pass_second_factor(user, form.code.data):
             return _finish_login(user, pending.get("next"))
-        register_failure(user, "wrong second-factor code")
         db.session.commit()
         if user.locked_until:
             session.pop("pending_login", None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pyotp
@@ -169,7 +170,8 @@ def test_two_step_login_enrolment_and_use(app, two_sites, signed_in, client_for)
     secret = re.search(r"data-secret>([A-Z2-7]+)<", page).group(1)
     wrong = post_form(client, "/admin/account/totp", {"code": "000000"})
     assert "不正确" in wrong.get_data(as_text=True)
-    assert post_form(client, "/admin/account/totp", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    enrolment_code = pyotp.TOTP(secret).now()
+    assert post_form(client, "/admin/account/totp", {"code": enrolment_code}).status_code == 302
     post_form(client, "/admin/logout", {}, form_path="/admin/")
     fresh = client_for("rsj.localhost")
     first = login(fresh, type("A", (), {"username": account.username, "password": account.password,
@@ -178,7 +180,9 @@ def test_two_step_login_enrolment_and_use(app, two_sites, signed_in, client_for)
     assert fresh.get("/admin/").status_code == 302  # the password alone is not enough
     bad = post_form(fresh, "/admin/login/verify", {"code": "123456"})
     assert bad.status_code == 200
-    good = post_form(fresh, "/admin/login/verify", {"code": pyotp.TOTP(secret).now()})
+    reused = post_form(fresh, "/admin/login/verify", {"code": enrolment_code})
+    assert reused.status_code == 200  # a code works once: the one used at enrolment is spent
+    good = post_form(fresh, "/admin/login/verify", {"code": pyotp.TOTP(secret).at(time.time() + 30)})
     assert good.status_code == 302 and fresh.get("/admin/").status_code == 200
     assert "totp.enable" in audit_actions(app, two_sites[0])
 
@@ -244,3 +248,20 @@ def test_login_attempts_are_rate_limited_per_address(app, two_sites, create_acco
         limiter.enabled = False
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_a_second_factor_started_on_one_host_cannot_be_finished_on_another(app, two_sites, create_account,
+                                                                           client_for):
+    """The half-done sign-in of a platform account on rsj's host is worth nothing on czj's."""
+    account = create_account("chen.platform", platform_role="platform_admin", totp=True)
+    rsj = client_for("rsj.localhost")
+    page = rsj.get("/admin/login")
+    first = rsj.post("/admin/login", data={"username": account.username, "password": account.password,
+                                           "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert first.headers["Location"] == "/admin/login/verify"
+    cookie = rsj.client.get_cookie("session", domain="rsj.localhost").value
+    czj = client_for("czj.localhost")
+    czj.client.set_cookie("session", cookie, domain="czj.localhost")
+    response = czj.get("/admin/login/verify")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/login")
+    assert czj.get("/admin/").status_code == 302  # not signed in there
