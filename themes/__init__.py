@@ -14,7 +14,7 @@ import hashlib
 from types import SimpleNamespace
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, send_from_directory
 
 from core.web.routes import route
 from tenants.models import BANNERS, PALETTE
@@ -75,6 +75,12 @@ def theme_file(theme: str, filename: str):
     if theme not in THEMES:
         abort(404)
     return send_from_directory(THEMES_DIR / theme / "static", filename, max_age=7 * 24 * 3600)
+
+
+@route(bp, "/favicon.ico", permission=None, host="all")
+def favicon():
+    """Clients that ask for /favicon.ico without reading the page get the platform's emblem."""
+    return redirect(current_app.jinja_env.globals["asset"]("default", "emblem.svg"), 301)
 
 
 @route(bp, "/_vendor/<path:filename>", permission=None, host="all")

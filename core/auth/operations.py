@@ -226,6 +226,32 @@ def reset_password(user: User, *, actor: User | None = None, by: str = "console"
     return password
 
 
+def _site_staff(user: User) -> None:
+    """A site administrator's reach: the site's own people, never an information-bureau account."""
+    if user.platform_role is not None:
+        raise AccountError(_l("A platform account is managed by the information bureau, on its console."))
+
+
+@audited
+def reset_staff_password(user: User, *, actor: User) -> str:
+    """A site administrator gives one of the site's people a new temporary password; return it (show it once).
+
+    :raises AccountError: for a platform account, or the actor's own account.
+    """
+    _site_staff(user)
+    return reset_password(user, actor=actor, by="site")
+
+
+@audited
+def unlock_staff(user: User) -> None:
+    """A site administrator lets one of the site's people sign in again (a lock or a time lock lifted).
+
+    :raises AccountError: for a platform account.
+    """
+    _site_staff(user)
+    unlock_user(user)
+
+
 @audited
 def lock_user(user: User, *, actor: User | None = None) -> None:
     """Lock an account until an administrator unlocks it; its logins end.

@@ -15,8 +15,8 @@ from core.auth.guard import needs_totp_enrolment
 from core.auth.models import User
 from core.auth.operations import (LOGIN_FAILED, AccountError, authenticate, change_password as change_own_password,
                                   create_user, disable_totp as disable_own_totp, enable_totp, lock_user,
-                                  pass_second_factor, register_success, reset_password, set_site_roles, sign_out,
-                                  unlock_user, update_account)
+                                  pass_second_factor, register_success, reset_password, reset_staff_password,
+                                  set_site_roles, sign_out, unlock_staff, unlock_user, update_account)
 from core.auth.passwords import generate_password
 from core.auth.permissions import can, site_roles
 from core.auth.queries import find_users, member_of_site, new_totp_secret, roles_by_user, site_members, \
@@ -254,7 +254,39 @@ def user(user_id: int):
             return redirect(url_for("auth.user", user_id=person.id))
     elif not form.is_submitted():
         form.roles.data = sorted(site_roles(person))
-    return render_page("auth/user.html", person=person, form=form)
+    return render_page("auth/user.html", person=person, form=form, action_form=ActionForm(formdata=None), now=now())
+
+
+def _staff_change(user_id: int, change, done_message):
+    """A site administrator's button on one person: load (404), check the form (400), change, commit, say so."""
+    person = member_of_site(user_id)
+    if person is None:
+        abort(404)
+    submitted(ActionForm())
+    try:
+        result = change(person)
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done_message(person, result), "success")
+    return redirect(url_for("auth.user", user_id=person.id))
+
+
+@route(bp, "/admin/users/<int:user_id>/reset-password", permission="site.users.manage", methods=("POST",))
+def reset_staff(user_id: int):
+    return _staff_change(
+        user_id, lambda person: reset_staff_password(person, actor=current_user),
+        lambda person, password: str(_l("New temporary password for %(name)s, shown only now: %(password)s. It must "
+                                        "be changed at the next sign-in; every login of the account has ended.",
+                                        name=person.username, password=password)))
+
+
+@route(bp, "/admin/users/<int:user_id>/unlock", permission="site.users.manage", methods=("POST",))
+def unlock_staff_member(user_id: int):
+    return _staff_change(user_id, unlock_staff,
+                         lambda person, _: str(_l("%(name)s can sign in again.", name=person.username)))
 
 
 # --- every account of the city (the console) -------------------------------------------------

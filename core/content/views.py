@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
@@ -58,6 +59,11 @@ def attachment(attachment_id: int, filename: str):
                                    download_name=found.filename,
                                    mimetype=mimetypes.guess_type(found.stored_name)[0] or "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if not found.filename.isascii():
+        # Old clients read only filename=: give them a name that says what it is, not a bare ".pdf".
+        fallback = f"attachment-{found.id}.{found.stored_name.rsplit('.', 1)[-1]}"
+        response.headers["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
+                                                   f"filename*=UTF-8''{quote(found.filename, safe='')}")
     return response
 
 

@@ -28,12 +28,12 @@ def load(scale: int, news_per_site: int) -> None:
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)
-        click.echo(f"\n{len(accounts)} new demo accounts (shown only now; also in {path}):")
-        click.echo(f"{'host':<26} {'username':<24} {'password':<16} role")
-        for host, username, password, role in accounts:
-            click.echo(f"{host:<26} {username:<24} {password:<16} {role}")
+        click.echo(f"\n{len(accounts)} new demo accounts, with their passwords, are in {path}")
+        click.echo("(host, username, password, role; e.g. rsj.siteadmin for the Personnel Bureau, platform.admin for "
+                   "the console). Demo accounts need no password change at the first sign-in.")
         click.echo("Sign in at /admin/login on each site's host; the platform console is at "
-                   f"http://{current_app.config['PLATFORM_HOST_LABEL']}.{current_app.config['BASE_DOMAIN']}:<port>/admin/login")
+                   f"http://{current_app.config['PLATFORM_HOST_LABEL']}.{current_app.config['BASE_DOMAIN']}"
+                   ":<port>/admin/login")
 
 
 def init_app(app: Flask) -> None:

@@ -210,3 +210,40 @@ def test_a_tampered_choice_is_refused_not_taken_as_nobody(app, site_admin, creat
         row = db.session.execute(select(DutyAssignment)).scalar_one()
         assert row.responsible_id == account.id  # kept, not cleared
         assert db.session.execute(select(Section).where(Section.slug == "talent")).first() is None
+
+
+def test_a_site_administrator_resets_and_unlocks_the_sites_own_people(app, site_admin, create_account, client_for):
+    from tests.fixtures.accounts import login
+
+    rsj, client, account = site_admin
+    editor = create_account("li.editor", site=rsj, roles=["editor"])
+    stranger = client_for("rsj.localhost")
+    for _ in range(5):
+        login(stranger, Account(editor.id, editor.username, password="Wrong-Password-1"))
+    page = client.get(f"/admin/users/{editor.id}").get_data(as_text=True)
+    assert "已锁定" in page
+    assert post_form(client, f"/admin/users/{editor.id}/unlock", {}, form_path=f"/admin/users/{editor.id}"
+                     ).status_code == 302
+    reset = post_form(client, f"/admin/users/{editor.id}/reset-password", {}, form_path=f"/admin/users/{editor.id}",
+                      follow_redirects=True)
+    temporary = re.search(r"（仅显示这一次）：(\S+?)。", reset.get_data(as_text=True))
+    assert temporary, reset.get_data(as_text=True)[:2000]
+    assert login(client_for("rsj.localhost"), Account(editor.id, editor.username, password=temporary.group(1))
+                 ).headers["Location"] == "/admin/password"  # must change it now
+    actions = [a for a, _, _ in audit(app, rsj)]
+    assert "user.unlock" in actions and "password.reset" in actions
+
+
+def test_a_site_administrator_cannot_reset_a_platform_account_or_their_own(app, site_admin, create_account):
+    rsj, client, account = site_admin
+    platform = create_account("chen.platform", platform_role="platform_admin")
+    with app.app_context(), activate_tenant(rsj.id):
+        db.session.add(Membership(user_id=platform.id, role="editor"))
+        db.session.commit()
+        before = db.session.execute(select(User.password_hash).where(User.id == platform.id)).scalar_one()
+    for person in (platform.id, account.id):
+        response = post_form(client, f"/admin/users/{person}/reset-password", {}, form_path=f"/admin/users/{person}",
+                             follow_redirects=True)
+        assert 'class="flash flash-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(User.password_hash).where(User.id == platform.id)).scalar_one() == before

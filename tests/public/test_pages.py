@@ -189,7 +189,7 @@ def test_language_switch_to_english_and_back(two_sites, client_for):
     english = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in english
     assert ">Home<" in english and "Work news" in english and "Langfang Municipal Personnel Bureau" in english
-    assert "Site identifier code" in english and "网站标识码" not in english
+    assert "<dt>Sponsor</dt>" in english and "<dt>主办单位</dt>" not in english
     assert client.get("/lang/xx").status_code == 404
     # A next URL on another host is not followed.
     assert client.get("/lang/en?next=http://evil.example/").headers["Location"] == "/"

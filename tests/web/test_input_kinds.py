@@ -132,3 +132,48 @@ def test_every_page_says_what_the_browser_may_load_and_that_it_may_not_be_framed
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_a_chinese_file_name_has_a_meaningful_ascii_fallback(app, two_sites, create_article_in, client_for):
+    import re
+
+    from core.content.files import Upload
+
+    rsj = two_sites[0]
+    create_article_in(rsj, "forms", "申请表", attachments=[Upload("人才引进申请表.pdf", b"%PDF-1.4 ...")])
+    client = client_for("rsj.localhost")
+    href = re.search(r'href="(/attachments/[^"]+)"', client.get("/sections/forms/").get_data(as_text=True)).group(1)
+    response = client.get(href)
+    disposition = response.headers["Content-Disposition"]
+    response.close()
+    assert re.search(r'filename="attachment-\d+\.pdf"', disposition)
+    assert "filename*=UTF-8''%E4%BA%BA%E6%89%8D" in disposition
+
+
+def test_favicon_and_english_pages_mark_chinese_content(two_sites, create_article_in, client_for):
+    rsj = two_sites[0]
+    article_id = create_article_in(rsj, "news", "人才工作会议召开")
+    client = client_for("rsj.localhost")
+    assert client.get("/favicon.ico").status_code == 301
+    client.get("/lang/en")
+    html = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert '<h1 lang="zh-CN">人才工作会议召开</h1>' in html
+    css = client.get("/_themes/default/site.css")
+    assert "：" not in css.get_data(as_text=True).split('html[lang="en"]')[1]  # half-width colons in English
+    css.close()
+
+
+def test_the_footer_leaves_out_what_the_site_has_not_given(app, two_sites, client_for):
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from tenants.models import Tenant
+
+    with app.app_context():
+        tenant = db.session.execute(select(Tenant).where(Tenant.slug == "rsj")).scalar_one()
+        tenant.psb_record = ""
+        tenant.phone = "0316-2011111"
+        db.session.commit()
+    html = client_for("rsj.localhost").get("/").get_data(as_text=True)
+    footer = html.split('class="site-footer"')[1]
+    assert "0316-2011111" in footer and "公安备案" not in footer
