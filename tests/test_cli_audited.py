@@ -19,7 +19,8 @@ def _platform_entries(app) -> list[tuple[str, str, str]]:
 
 def test_site_commands_are_recorded_on_the_platform_log_as_the_cli(app, two_sites, runner):
     for args in (["tenants", "suspend", "rsj", "--reason", "改版"], ["tenants", "resume", "rsj"],
-                 ["tenants", "add-domain", "rsj", "rsj2.localhost"], ["tenants", "remove-domain", "rsj", "rsj2.localhost"],
+                 ["tenants", "add-domain", "rsj", "rsj2.localhost"],
+                 ["tenants", "remove-domain", "rsj", "rsj2.localhost"],
                  ["tenants", "set", "rsj", "--phone", "0316-2011111"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
@@ -47,7 +48,8 @@ def test_a_section_added_from_the_shell_is_in_the_sites_log(app, two_sites, runn
 
 def test_the_shell_refuses_an_external_link_that_is_not_http(app, two_sites, runner):
     result = runner.invoke(args=["sections", "add", "rsj", "--section-slug", "evil", "--name-zh", "链接",
-                                 "--name-en", "Link", "--kind", "external_link", "--external-url", "javascript:alert(1)"])
+                                 "--name-en", "Link", "--kind", "external_link",
+                                 "--external-url", "javascript:alert(1)"])
     assert result.exit_code != 0 and "http" in result.output
     with app.app_context():
         rsj_id = db.session.execute(select(Tenant.id).where(Tenant.slug == "rsj")).scalar_one()

@@ -41,8 +41,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
         raise ContentError(problems)
     for upload in attachments:
         check_upload(upload)
-    article = Article(section_id=section.id, title=title, body_html=clean_html(strip_controls(body_html)), summary=summary.strip(),
-                      source=source.strip(), author=author.strip(), status=status,
+    article = Article(section_id=section.id, title=title, body_html=clean_html(strip_controls(body_html)),
+                      summary=summary.strip(), source=source.strip(), author=author.strip(), status=status,
                       published_at=published_at or (now() if status == "published" else None),
                       policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
                       issued_on=issued_on, effective_on=effective_on, policy_status=policy_status)
