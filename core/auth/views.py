@@ -27,6 +27,7 @@ from core.forms import ActionForm, show_problems, submitted
 from core.i18n import LANG_COOKIE, localized, safe_next
 from core.timeutil import now
 from core.web import add_menu_item, add_panel, get_or_404, page_number, route
+from core.web.actions import attempt
 from core.web.menus import home_endpoint
 from themes import render_page
 
@@ -257,36 +258,46 @@ def user(user_id: int):
     return render_page("auth/user.html", person=person, form=form, action_form=ActionForm(formdata=None), now=now())
 
 
-def _staff_change(user_id: int, change, done_message):
-    """A site administrator's button on one person: load (404), check the form (400), change, commit, say so."""
+def _account_button(person: User, change, done_message) -> None:
+    """A button on one account (site admin or console): check its form (400), change, commit, say so.
+
+    A refusal (`AccountError`) is rolled back and flashed by `attempt`.
+    """
+    submitted(ActionForm())
+    done, result = attempt(change, person)
+    if done:
+        db.session.commit()
+        flash(done_message(person, result), "success")
+
+
+def _new_password_message(person: User, password: str) -> str:
+    return str(_l("New temporary password for %(name)s, shown only now: %(password)s. It must be changed at the "
+                  "next sign-in; every login of the account has ended.", name=person.username, password=password))
+
+
+def _can_sign_in_again(person: User, _result) -> str:
+    return str(_l("%(name)s can sign in again.", name=person.username))
+
+
+def _staff_member(user_id: int) -> User:
     person = member_of_site(user_id)
     if person is None:
         abort(404)
-    submitted(ActionForm())
-    try:
-        result = change(person)
-    except AccountError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done_message(person, result), "success")
-    return redirect(url_for("auth.user", user_id=person.id))
+    return person
 
 
 @route(bp, "/admin/users/<int:user_id>/reset-password", permission="site.users.manage", methods=("POST",))
 def reset_staff(user_id: int):
-    return _staff_change(
-        user_id, lambda person: reset_staff_password(person, actor=current_user),
-        lambda person, password: str(_l("New temporary password for %(name)s, shown only now: %(password)s. It must "
-                                        "be changed at the next sign-in; every login of the account has ended.",
-                                        name=person.username, password=password)))
+    person = _staff_member(user_id)
+    _account_button(person, lambda p: reset_staff_password(p, actor=current_user), _new_password_message)
+    return redirect(url_for("auth.user", user_id=person.id))
 
 
 @route(bp, "/admin/users/<int:user_id>/unlock", permission="site.users.manage", methods=("POST",))
 def unlock_staff_member(user_id: int):
-    return _staff_change(user_id, unlock_staff,
-                         lambda person, _: str(_l("%(name)s can sign in again.", name=person.username)))
+    person = _staff_member(user_id)
+    _account_button(person, unlock_staff, _can_sign_in_again)
+    return redirect(url_for("auth.user", user_id=person.id))
 
 
 # --- every account of the city (the console) -------------------------------------------------
@@ -304,42 +315,25 @@ def _back_to_users():
     return redirect(url_for("auth.platform_users", q=request.args.get("q") or None))
 
 
-def _console_change(user_id: int, change, done_message):
-    """Load the account (404), check the button's form (400), call the operation, commit, say so."""
-    person = get_or_404(User, user_id)
-    submitted(ActionForm())
-    try:
-        result = change(person)
-    except AccountError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done_message(person, result), "success")
-    return _back_to_users()
-
-
 @route(bp, "/platform/users/<int:user_id>/reset-password", permission="platform.manage", host="platform",
        methods=("POST",))
 def platform_reset_password(user_id: int):
-    return _console_change(
-        user_id, lambda person: reset_password(person, actor=current_user, by="console"),
-        lambda person, password: str(_l("New temporary password for %(name)s, shown only now: %(password)s. It must "
-                                        "be changed at the next sign-in; every login of the account has ended.",
-                                        name=person.username, password=password)))
+    _account_button(get_or_404(User, user_id), lambda p: reset_password(p, actor=current_user, by="console"),
+                    _new_password_message)
+    return _back_to_users()
 
 
 @route(bp, "/platform/users/<int:user_id>/lock", permission="platform.manage", host="platform", methods=("POST",))
 def platform_lock(user_id: int):
-    return _console_change(user_id, lambda person: lock_user(person, actor=current_user),
-                           lambda person, _: str(_l("%(name)s is locked and signed out everywhere.",
-                                                    name=person.username)))
+    _account_button(get_or_404(User, user_id), lambda p: lock_user(p, actor=current_user),
+                    lambda p, _: str(_l("%(name)s is locked and signed out everywhere.", name=p.username)))
+    return _back_to_users()
 
 
 @route(bp, "/platform/users/<int:user_id>/unlock", permission="platform.manage", host="platform", methods=("POST",))
 def platform_unlock(user_id: int):
-    return _console_change(user_id, unlock_user,
-                           lambda person, _: str(_l("%(name)s can sign in again.", name=person.username)))
+    _account_button(get_or_404(User, user_id), unlock_user, _can_sign_in_again)
+    return _back_to_users()
 
 
 def init_app(app) -> None:
