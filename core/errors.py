@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.extensions import db
 from core.operations import OperationForbidden
+from core.web.routes import UnreadableAddress
 from tenants.hosts import SiteSuspended
 
 
@@ -23,6 +24,10 @@ def _themed(status: int, template: str | None = None, headers: dict | None = Non
 def init_app(app: Flask) -> None:
     for status in (403, 404, 413, 429):
         app.register_error_handler(status, lambda _error, status=status: _themed(status))
+
+    @app.errorhandler(UnreadableAddress)
+    def unreadable(_error: HTTPException):
+        return _themed(400)
 
     @app.errorhandler(SiteSuspended)
     def suspended(error: HTTPException):

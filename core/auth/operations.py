@@ -15,12 +15,12 @@ from sqlalchemy import delete, select
 from core.audit.log import record
 from core.auth.models import LANGUAGES, SITE_ROLES, Membership, PasswordHistory, User
 from core.auth.passwords import dummy_verify, generate_password, hash_password, policy_problems, verify_password
-from core.auth.queries import totp_step
+from core.auth.queries import totp_step, works_on_other_sites
 from core.auth.sessions import close_session, end_all_sessions, end_other_sessions
 from core.extensions import db
 from core.operations import OperationError, audited
 from core.timeutil import now
-from tenants.scoping import active_tenant_id
+from tenants.scoping import active_tenant_id, current_tenant_id
 
 PASSWORD_HISTORY_KEPT = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -227,9 +227,16 @@ def reset_password(user: User, *, actor: User | None = None, by: str = "console"
 
 
 def _site_staff(user: User) -> None:
-    """A site administrator's reach: the site's own people, never an information-bureau account."""
+    """A site administrator's reach: the site's own people, never an information-bureau account.
+
+    An account that also works on another site is shared: a password reset or an
+    unlock would act there too, so it is the information bureau's to do.
+    """
     if user.platform_role is not None:
         raise AccountError(_l("A platform account is managed by the information bureau, on its console."))
+    if works_on_other_sites(user.id, current_tenant_id()):
+        raise AccountError(_l("This person also works on other sites; ask the information bureau to do this on "
+                              "its console."))
 
 
 @audited

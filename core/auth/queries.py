@@ -83,3 +83,11 @@ def new_totp_secret() -> str:
 
 def totp_uri(user: User, secret: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
+
+
+@crosses_tenants("a site administrator's reach over an account depends on whether it works on other sites too")
+def works_on_other_sites(user_id: int, tenant_id: int) -> bool:
+    """Whether the account holds a role on any site besides `tenant_id` (a shared account)."""
+    return db.session.execute(
+        select(Membership.id).where(Membership.user_id == user_id, Membership.tenant_id != tenant_id).limit(1)
+        .execution_options(all_tenants=True)).first() is not None

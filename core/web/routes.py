@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, g, request
+from werkzeug.exceptions import BadRequest
 
 #: Host kinds by the name a route uses: a site's host, the console's, the bare city domain.
 HOSTS = {
@@ -73,8 +74,27 @@ def current_rule() -> Rule | None:
     return RULES.get(request.endpoint or "")
 
 
+class UnreadableAddress(BadRequest):
+    """A URL with a control character in it: its own page (errors/400.html), not a generic bad request."""
+
+
+def _unreadable(value: str) -> bool:
+    """A value from the URL that no column or header can hold: a NUL or another control character."""
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+
+
 def check_host():
-    """404 for a route asked on a host it does not answer on, or an unregistered admin path."""
+    """404 for a route asked on a host it does not answer on, or an unregistered admin path.
+
+    Before that, 400 for a URL whose query arguments or path parts carry a
+    control character (a NUL in `?q=` reaches the database otherwise, and
+    PostgreSQL refuses it): every filter and search is safe without checking.
+    """
+    # `next` is a redirect target: `core.i18n.safe_next` sends an unusable one home instead.
+    values = [v for k, v in request.args.items(multi=True) if k != "next"]
+    values += [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    if any(_unreadable(v) for v in values):
+        raise UnreadableAddress()
     rule = current_rule()
     if rule is None:
         if request.path.startswith(("/admin", "/platform")) or request.endpoint is not None:

@@ -248,3 +248,15 @@ def test_a_site_administrator_cannot_reset_a_platform_account_or_their_own(app, 
         assert 'class="flash flash-error"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(select(User.password_hash).where(User.id == platform.id)).scalar_one() == before
+
+
+def test_a_person_who_works_on_two_sites_is_the_bureaus_to_reset(app, two_sites, site_admin, create_account):
+    rsj, client, _ = site_admin
+    czj = two_sites[1]
+    shared = create_account("wang.shared", site=rsj, roles=["editor"])
+    with app.app_context(), activate_tenant(czj.id):
+        db.session.add(Membership(user_id=shared.id, role="collector"))
+        db.session.commit()
+    response = post_form(client, f"/admin/users/{shared.id}/reset-password", {}, form_path=f"/admin/users/{shared.id}",
+                         follow_redirects=True)
+    assert "信息产业局" in response.get_data(as_text=True) and "flash-error" in response.get_data(as_text=True)

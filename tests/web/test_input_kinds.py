@@ -177,3 +177,18 @@ def test_the_footer_leaves_out_what_the_site_has_not_given(app, two_sites, clien
     html = client_for("rsj.localhost").get("/").get_data(as_text=True)
     footer = html.split('class="site-footer"')[1]
     assert "0316-2011111" in footer and "公安备案" not in footer
+
+
+@pytest.mark.parametrize("path", ["/admin/articles/?q=%00", "/admin/articles/?status=%00", "/admin/audit/?action=%00",
+                                  "/admin/articles/?q=%07bell"])
+def test_a_control_character_in_a_filter_is_a_clear_400_not_a_database_error(two_sites, signed_in, path):
+    client, _ = signed_in("rsj.localhost", "zhang.admin", site=two_sites[0], roles=["site_admin", "editor"])
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "无法识别此网址" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/sections/%00/", "/sections/news/?level=%00", "/platform/users?q=%00"])
+def test_public_and_console_addresses_with_a_nul_are_refused(two_sites, client_for, path):
+    host = "admin.localhost" if path.startswith("/platform") else "rsj.localhost"
+    assert client_for(host).get(path).status_code == 400
