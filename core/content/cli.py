@@ -6,9 +6,11 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 
 from core.content.files import ContentError, Upload
 from core.content.operations import create_article
+from core.content.sanitize import clean_body
 from core.extensions import db
 from core.sections.models import POLICY_LEVELS
 from core.sections.queries import site_sections
@@ -22,7 +24,9 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.argument("slug")
 @click.option("--section", "section_slug", required=True, help="The section's address name, e.g. news.")
 @click.option("--title", required=True)
-@click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="HTML body; it is sanitised.")
+@click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="HTML body (e.g. a page of the old site); it is cleaned, and what is removed is listed.")
+@click.option("--encoding", default="utf-8", show_default=True, help="The body file's encoding, e.g. gb18030.")
 @click.option("--summary", default="")
 @click.option("--source", default="")
 @click.option("--author", default="")
@@ -32,20 +36,21 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.option("--document-number", default="")
 @click.option("--issuing-body", default="")
 @crosses_tenants("the command works on the site its argument names")
-def create(slug, section_slug, title, body_file, summary, source, author, published_at, attachments,
+def create(slug, section_slug, title, body_file, encoding, summary, source, author, published_at, attachments,
            policy_level, document_number, issuing_body) -> None:
     """Publish an article in one of a site's sections."""
     try:
         tenant = get_tenant(slug)
     except ProvisioningError as error:
         raise click.ClickException(error.message) from None
+    body = clean_body(_read_body(body_file, encoding)) if body_file else None
     with activate_tenant(tenant.id):
         section = next((s for s in site_sections() if s.slug == section_slug), None)
         if section is None:
             raise click.ClickException(f"no section '{section_slug}' on {slug}")
         try:
             article = create_article(
-                section=section, title=title, body_html=body_file.read_text("utf-8") if body_file else "",
+                section=section, title=title, body_html=body.html if body else "",
                 summary=summary, source=source, author=author, published_at=published_at,
                 attachments=[Upload(p.name, p.read_bytes()) for p in attachments],
                 policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
@@ -54,7 +59,20 @@ def create(slug, section_slug, title, body_file, summary, source, author, publis
             db.session.rollback()
             raise click.ClickException(error.message) from None
         db.session.commit()
+        if body and body.removed:
+            click.echo(str(_l("For safety, the text was cleaned: removed %(what)s.", what=", ".join(body.removed))))
         click.echo(f"article {article.id} published in {slug}/{section_slug}")
+
+
+def _read_body(path: Path, encoding: str) -> str:
+    """The body file's text, or a clear refusal when it is not in the encoding named."""
+    try:
+        return path.read_bytes().decode(encoding)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding '{encoding}'", param_hint="--encoding") from None
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path.name} is not {encoding} text (byte {error.start}); "
+                                   "old sites often use gb18030: try --encoding gb18030") from None
 
 
 def init_app(app: Flask) -> None:

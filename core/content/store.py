@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from core.content.files import ContentError, Upload, check_upload, store_upload
 from core.content.models import Article
-from core.content.sanitize import clean_html
+from core.content.sanitize import clean_body
 from core.extensions import db
 from core.sections.models import POLICY_LEVELS, Section
-from core.text import column_problems, strip_controls
+from core.text import column_problems
 from core.timeutil import now
 
 
@@ -41,7 +41,7 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
         raise ContentError(problems)
     for upload in attachments:
         check_upload(upload)
-    article = Article(section_id=section.id, title=title, body_html=clean_html(strip_controls(body_html)),
+    article = Article(section_id=section.id, title=title, body_html=clean_body(body_html).html,
                       summary=summary.strip(), source=source.strip(), author=author.strip(), status=status,
                       published_at=published_at or (now() if status == "published" else None),
                       policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,

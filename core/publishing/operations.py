@@ -7,7 +7,6 @@ audit log, and flushes without committing.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,14 +17,13 @@ from core.auth.models import User
 from core.auth.permissions import can
 from core.content.files import ContentError, Upload, check_upload, store_upload
 from core.content.models import Article, ArticleRevision
-from core.content.sanitize import clean_html
+from core.content.sanitize import clean_body
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.publishing.queries import TEXT_FIELDS, contributors, revision, snapshot
-from core.publishing.text import plain_text_to_html, removed_markup
 from core.publishing.workflow import EDITABLE_IN, transition_for
 from core.sections.models import POLICY_LEVELS, Section
-from core.text import column_problems, strip_controls
+from core.text import column_problems
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import current_tenant_id
@@ -75,11 +73,9 @@ def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
     problems = column_problems(Article, {k: v for k, v in cleaned.items() if k != "body_html"}, multiline=("summary",))
     if problems:
         raise WorkflowError(problems)
-    body = strip_controls(fields.get("body_html") or "")
-    if body.strip() and not re.search(r"<[a-zA-Z/!]", body):
-        body = plain_text_to_html(body)  # typed without the editor (no JavaScript): keep its lines
-    cleaned["body_html"] = clean_html(body)
-    return cleaned, removed_markup(body, cleaned["body_html"])
+    body = clean_body(fields.get("body_html") or "")  # typed without the editor (no JavaScript): its lines kept
+    cleaned["body_html"] = body.html
+    return cleaned, body.removed
 
 
 def _check_uploads(uploads: list[Upload]) -> None:

@@ -1,0 +1,76 @@
+"""Bodies from old department sites: block containers become paragraphs, and the author hears what was removed."""
+from __future__ import annotations
+
+import pytest
+
+from core.content.sanitize import blocks_to_paragraphs, clean_body, clean_html
+
+OLD_SITE_PAGE = """<div class="TRS_Editor">
+  <div style="text-indent:2em">为进一步做好高校毕业生就业工作，现将有关事项通知如下。</div>
+  <div style="text-indent:2em">一、招聘对象<div>全日制普通高校毕业生。</div></div>
+  <div><script>alert(1)</script>联系电话：0316-2222222</div>
+</div>"""
+
+
+@pytest.mark.parametrize("html, paragraphs", [
+    ("<div>第一段</div><div>第二段</div>", "<p>第一段</p><p>第二段</p>"),
+    ("<section>甲</section><article>乙</article><center>丙</center>", "<p>甲</p><p>乙</p><p>丙</p>"),
+    ('<div class="x"><p>已有段落</p>散文</div>', "<p>已有段落</p><p>散文</p>"),
+    ("<p>未闭合的段落<div>块</div>", "<p>未闭合的段落</p><p>块</p>"),
+    ("<div><ul><li>条目</li></ul>之后</div>", "<ul><li>条目</li></ul><p>之后</p>"),
+    ("<div><b>加粗</b> 的文字</div>", "<p><b>加粗</b> 的文字</p>"),
+    ("纯文本<br>下一行<div>块</div>", "<p>纯文本<br>下一行</p><p>块</p>"),
+    ("<div>&nbsp;</div><div>有字</div>", "<p>有字</p>"),
+])
+def test_blocks_of_an_old_site_become_paragraphs(html, paragraphs):
+    assert clean_html(html) == paragraphs
+
+
+def test_inside_a_list_item_or_a_cell_blocks_become_line_breaks():
+    assert clean_html("<ul><li><div>一</div><div>二</div></li></ul>") == "<ul><li>一<br>二</li></ul>"
+    assert clean_html("<table><tr><td><div>1</div><div>2</div></td></tr></table>") \
+        == "<table><tbody><tr><td>1<br>2</td></tr></tbody></table>"
+
+
+def test_headings_outside_the_outline_move_to_the_nearest_kept_level():
+    assert blocks_to_paragraphs('<h1 class="t">标题</h1><h6>小标题</h6>') == "<h2>标题</h2><h4>小标题</h4>"
+
+
+def test_cleaning_reports_removals_but_not_the_blocks_it_reformatted():
+    body = clean_body(OLD_SITE_PAGE)
+    assert body.html == ("<p>为进一步做好高校毕业生就业工作，现将有关事项通知如下。</p><p>一、招聘对象</p>"
+                         "<p>全日制普通高校毕业生。</p><p>联系电话：0316-2222222</p>")
+    assert body.removed == ["<script>", "class", "style"]  # the blocks themselves were reformatted, not removed
+
+
+def test_text_typed_without_the_editor_keeps_its_lines():
+    assert clean_body("第一行\n\n第二行 <3").html == "<p>第一行</p><p>第二行 &lt;3</p>"
+
+
+def test_the_shell_import_stores_paragraphs_and_says_what_it_removed(app, two_sites, runner, tmp_path):
+    from sqlalchemy import select
+
+    from core.content.models import Article
+    from core.extensions import db
+    from tenants.scoping import activate_tenant
+
+    page = tmp_path / "old.html"
+    page.write_text(OLD_SITE_PAGE.replace("<div><script>", '<div onclick="x()"><script>'), "utf-8")
+    result = runner.invoke(args=["articles", "create", "rsj", "--section", "news", "--title", "关于招聘的通知",
+                                 "--body-file", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "<script>, class, onclick, style" in result.output
+    with app.app_context(), activate_tenant(two_sites[0].id):
+        body = db.session.execute(select(Article.body_html).where(Article.title == "关于招聘的通知")).scalar_one()
+    assert body.count("<p>") == 4 and "一、招聘对象</p><p>全日制" in body
+
+
+def test_the_shell_names_the_encoding_of_a_file_it_cannot_read(app, two_sites, runner, tmp_path):
+    page = tmp_path / "gbk.html"
+    page.write_bytes("<div>通知正文</div>".encode("gb18030"))
+    refused = runner.invoke(args=["articles", "create", "rsj", "--section", "news", "--title", "通知",
+                                  "--body-file", str(page)])
+    assert refused.exit_code != 0 and "gb18030" in refused.output
+    done = runner.invoke(args=["articles", "create", "rsj", "--section", "news", "--title", "通知",
+                               "--body-file", str(page), "--encoding", "gb18030"])
+    assert done.exit_code == 0, done.output
