@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -176,6 +176,21 @@ def text_to_html(text: str) -> str:
     """Plain text to HTML: every non-empty line becomes a paragraph, escaped."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+
+
+def plain_text(html: str) -> str:
+    """The text of stored HTML as a reader sees it, with runs of white space made one space."""
+    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
+
+
+def summary_opens_body(summary: str, body_html: str) -> bool:
+    """Whether the body begins with the summary's words (a summary cut with "…" counts by what it keeps).
+
+    An item whose summary is its first sentence would say it twice on its
+    page; the page then shows the summary only in lists and its description.
+    """
+    lead = " ".join(summary.split()).rstrip("…").rstrip(".").strip()
+    return bool(lead) and plain_text(body_html).startswith(lead)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from core.sections.models import POLICY_LEVELS, Section
 from core.sections.queries import request_sections
 from core.sections.pages import section_page
 from core.web import add_menu_item, cached_page, page_number, route
+from core.content.sanitize import summary_opens_body
 from themes import render_page
 
 bp = Blueprint("content", __name__, template_folder="templates")
@@ -46,7 +47,8 @@ def article(article_id: int):
     if found is None:
         abort(404)
     section = next(s for s in request_sections() if s.id == found.section_id)
-    return render_page("content/article.html", article=found, section=section)
+    return render_page("content/article.html", article=found, section=section,
+                       show_summary=bool(found.summary) and not summary_opens_body(found.summary, found.body_html))
 
 
 @route(bp, "/attachments/<int:attachment_id>/<path:filename>", permission=None)

@@ -94,3 +94,17 @@ def test_pages_have_one_h1_ordered_headings_landmarks_and_alt_text(page, live_ci
     assert outline["lang"] == "zh-CN"
     expected = ["header", "main", "footer"] if host == "localhost" else ["header", "nav", "main", "footer"]
     assert outline["landmarks"] == expected
+
+
+def test_desktop_menu_fits_one_row_and_the_footer_ends_a_short_page(browser, live_city):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.goto(f"http://rsj.localhost:{live_city[0]}/")
+    menu = page.get_by_role("navigation", name="主栏目").get_by_role("link")
+    assert menu.count() >= 12  # the mandatory set, with the demo's extra sections
+    tops = {round(box["y"]) for box in (link.bounding_box() for link in menu.all())}
+    assert len(tops) == 1, "every level-1 section sits in one row at 1280 px"
+    page.goto(f"http://rsj.localhost:{live_city[0]}/no-such-page")  # a short page, taller window
+    footer = page.locator("footer").bounding_box()
+    assert round(footer["y"] + footer["height"]) == 1400, "no band of background under the footer"
+    context.close()

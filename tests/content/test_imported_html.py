@@ -74,3 +74,28 @@ def test_the_shell_names_the_encoding_of_a_file_it_cannot_read(app, two_sites, r
     done = runner.invoke(args=["articles", "create", "rsj", "--section", "news", "--title", "通知",
                                "--body-file", str(page), "--encoding", "gb18030"])
     assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize("summary, body, repeats", [
+    ("3月5日，市人社局召开全体干部大会。", "<p>3月5日，市人社局召开全体干部大会。会议传达了……</p>", True),
+    ("3月5日，市人社局召开全体干部大会，部署全年…", "<p>3月5日，市人社局召开全体干部大会，部署全年工作。</p>", True),
+    ("会议部署了全年工作。", "<p>3月5日，市人社局召开全体干部大会。</p><p>会议部署了全年工作。</p>", False),
+    ("A &amp; B", "<p>A &amp; B met.</p>", False),
+    ("A & B", "<p>A &amp; B met.</p>", True),
+])
+def test_a_summary_that_opens_the_body_is_recognised(summary, body, repeats):
+    from core.content.sanitize import summary_opens_body
+
+    assert summary_opens_body(summary, body) is repeats
+
+
+def test_an_article_page_does_not_say_its_first_sentence_twice(two_sites, client_for, create_article_in):
+    lead = "3月5日，市人社局召开全体干部大会。"
+    same = create_article_in(two_sites[0], "news", "全体干部大会召开", summary=lead,
+                             body_html=f"<p>{lead}会议传达了全市工作会议精神。</p>")
+    other = create_article_in(two_sites[0], "news", "工作部署", summary="部署全年重点工作。",
+                              body_html=f"<p>{lead}</p>")
+    client = client_for("rsj.localhost")
+    page = client.get(f"/articles/{same}").get_data(as_text=True)
+    assert page.split("</head>")[1].count(lead) == 1 and f'<meta name="description" content="{lead}">' in page
+    assert 'class="summary"' in client.get(f"/articles/{other}").get_data(as_text=True)
