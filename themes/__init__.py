@@ -14,9 +14,10 @@ import hashlib
 from types import SimpleNamespace
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, send_from_directory
 
 from core.web.routes import route
+from tenants.hosts import public_origin
 from tenants.models import BANNERS, PALETTE
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -44,16 +45,13 @@ def chain(name: str) -> list[str]:
 
 
 def site_url(site, path: str = "/") -> str:
-    """An absolute link to another site's primary host, on this request's scheme and port."""
-    port = g.get("host_port")
-    netloc = f"{site.primary_domain}:{port}" if port else site.primary_domain
-    return f"{request.scheme}://{netloc}{path}"
+    """An absolute link to a site's primary host, on the configured scheme and port (never the request's)."""
+    return f"{public_origin(site.primary_domain)}{path}"
 
 
 def portal_url() -> str:
-    port = g.get("host_port")
-    base = current_app.config["BASE_DOMAIN"]
-    return f"{request.scheme}://{base}:{port}/" if port else f"{request.scheme}://{base}/"
+    """The city portal's address, as `site_url` writes it."""
+    return f"{public_origin(current_app.config['BASE_DOMAIN'])}/"
 
 
 def format_date(value) -> str:
