@@ -54,6 +54,12 @@ def portal_url() -> str:
     return f"{public_origin(current_app.config['BASE_DOMAIN'])}/"
 
 
+def console_url(path: str = "/") -> str:
+    """An absolute link to the information bureau's console, as `site_url` writes it."""
+    config = current_app.config
+    return f"{public_origin(config['PLATFORM_HOST_LABEL'] + '.' + config['BASE_DOMAIN'])}{path}"
+
+
 def format_date(value) -> str:
     """Dates as Chinese government sites print them: 2026-11-27."""
     return value.strftime("%Y-%m-%d") if value else ""
@@ -132,7 +138,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, vendor_asset=vendor_asset,
                                  PALETTE=PALETTE, BANNERS=BANNERS,
-                                 site_url=site_url, city=city, portal_url=portal_url,
+                                 site_url=site_url, city=city, portal_url=portal_url, console_url=console_url,
                                  city_footer=lambda: city_footer, localized_city=localized_city,
                                  portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())
     app.context_processor(lambda: {"site": g.get("site")})
