@@ -17,6 +17,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "DATABASE_URL": (None, "SQLAlchemy URL; default: SQLite file instance/govsites.sqlite3. postgresql:// selects psycopg 3."),
     "BASE_DOMAIN": ("localhost", "The city domain: the portal lives on it, sites on <slug>.<BASE_DOMAIN>."),
     "PLATFORM_HOST_LABEL": ("admin", "The information bureau's console host is <label>.<BASE_DOMAIN>."),
+    "PREFERRED_URL_SCHEME": ("http", "Scheme of every absolute link the platform writes (https behind a TLS proxy); "
+                                     "never the request's."),
+    "PUBLIC_PORT": ("", "Port of those links when the public one is not the scheme's default (the demo's 8000); "
+                        "never the Host header's."),
     "ALIAS_REDIRECT": (True, "An alias host answers with a 301 to the site's primary domain (one canonical origin)."),
     "TENANT_CACHE_TTL": (2.0, "Seconds a worker trusts its in-memory host map before re-reading the registry version."),
     "UPLOAD_FOLDER": (None, "Where attachments live; default instance/uploads (a shared volume when scaled out)."),
@@ -92,6 +96,13 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     app.config["BASE_DOMAIN"] = str(app.config["BASE_DOMAIN"]).strip(".").lower()
+    app.config["PREFERRED_URL_SCHEME"] = str(app.config["PREFERRED_URL_SCHEME"]).strip().lower()
+    if app.config["PREFERRED_URL_SCHEME"] not in ("http", "https"):
+        raise ValueError("PREFERRED_URL_SCHEME must be http or https")
+    app.config["PUBLIC_PORT"] = str(app.config["PUBLIC_PORT"] or "").strip()
+    if app.config["PUBLIC_PORT"] and not (app.config["PUBLIC_PORT"].isascii() and app.config["PUBLIC_PORT"].isdigit()
+                                          and 0 < int(app.config["PUBLIC_PORT"]) < 65536):
+        raise ValueError("PUBLIC_PORT must be a port number (1-65535) or empty")
     # Room for one file a little over the limit, so the form can say so with the
     # user's input kept; anything far larger is cut off at once (413).
     app.config["MAX_CONTENT_LENGTH"] = 2 * int(app.config["MAX_ATTACHMENT_BYTES"]) + 1024 * 1024

@@ -61,6 +61,17 @@ def current_site() -> SiteInfo:
     return site
 
 
+def public_origin(hostname: str) -> str:
+    """The origin the platform writes in a link to `hostname`: the configured scheme and public port.
+
+    Never the request's: a Host header's port or an X-Forwarded-Proto of one
+    request must not reach a link that a cached page or a redirect shows to others.
+    """
+    scheme, port = current_app.config["PREFERRED_URL_SCHEME"], current_app.config["PUBLIC_PORT"]
+    default = {"http": "80", "https": "443"}.get(scheme)
+    return f"{scheme}://{hostname}:{port}" if port and port != default else f"{scheme}://{hostname}"
+
+
 def _plain(status: int, text: str) -> Response:
     """A response that names no tenant: for hosts we do not serve."""
     return Response(text, status=status, mimetype="text/plain")
@@ -73,15 +84,14 @@ def resolve_request():
     parts = split_host(request.environ.get("HTTP_HOST") or request.environ.get("SERVER_NAME", ""))
     if parts is None:
         return _plain(400, "Bad Request")
-    hostname, port = parts
+    hostname, _port = parts  # the port names nothing: links use the configured one (public_origin)
     base = current_app.config["BASE_DOMAIN"]
-    g.host_port = port
     g.site = None
     if hostname == base:
         g.host_kind = "portal"
         return None
     if hostname == f"www.{base}":
-        return redirect(_same_path_on(base, port), 301)
+        return redirect(_same_path_on(base), 301)
     if hostname == f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}":
         g.host_kind = "platform"
         return None
@@ -90,7 +100,7 @@ def resolve_request():
         return _plain(404, "Not Found")
     site, is_primary = found
     if not is_primary and current_app.config["ALIAS_REDIRECT"]:
-        return redirect(_same_path_on(site.primary_domain, port), 301)
+        return redirect(_same_path_on(site.primary_domain), 301)
     g.host_kind = "site"
     g.site = site
     g.tenant_token = enter_tenant(site.id)
@@ -99,9 +109,8 @@ def resolve_request():
     return None
 
 
-def _same_path_on(hostname: str, port: str) -> str:
-    netloc = f"{hostname}:{port}" if port else hostname
-    return f"{request.scheme}://{netloc}{request.full_path.rstrip('?')}"
+def _same_path_on(hostname: str) -> str:
+    return f"{public_origin(hostname)}{request.full_path.rstrip('?')}"
 
 
 def _leave(_exc=None) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from blinker import Namespace
 
 from core.extensions import db
+from core.images import ImageRefused, reencode
 from core.operations import OperationError
 from core.text import column_problems
 from tenants.hosts import is_valid_hostname
@@ -186,9 +187,9 @@ def update_tenant(tenant: Tenant, **fields) -> None:
     db.session.flush()
 
 
-#: Logo formats a site may upload, by their first bytes: never SVG, which can carry script.
-LOGO_SIGNATURES = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "gif": (b"GIF87a", b"GIF89a")}
 MAX_LOGO_BYTES = 512 * 1024
+#: A logo is shown 56 pixels high: 4 million pixels (2000 × 2000) is room enough, and bounds the decoding.
+MAX_LOGO_PIXELS = 4_000_000
 
 
 def upload_folder(tenant_id: int):
@@ -199,19 +200,26 @@ def upload_folder(tenant_id: int):
 
 
 def set_logo(tenant: Tenant, filename: str, data: bytes) -> str:
-    """Store a site's logo (PNG, JPEG or GIF, at most 512 KB) beside its uploads."""
+    """Store a site's logo (a PNG, JPEG or GIF picture, at most 512 KB) beside its uploads.
+
+    The file stored is the picture written again from its pixels (`core.images`):
+    no byte of the upload after the picture, no metadata. Nothing is written when refused.
+
+    :raises ProvisioningError: under "logo", saying what is wrong with the file.
+    """
     import hashlib
 
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    extension = "jpg" if extension == "jpeg" else extension
-    if extension not in LOGO_SIGNATURES or not data.startswith(LOGO_SIGNATURES[extension]):
-        raise ProvisioningError({"logo": str(_l("The logo must be a PNG, JPEG or GIF image."))})
     if len(data) > MAX_LOGO_BYTES:
         raise ProvisioningError({"logo": str(_l("The logo may be at most %(kb)s KB.", kb=MAX_LOGO_BYTES // 1024))})
-    name = f"logo-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+    shown = filename.replace("\\", "/").rsplit("/", 1)[-1][:80] or "?"
+    try:
+        image = reencode(data, name=shown, max_pixels=MAX_LOGO_PIXELS)
+    except ImageRefused as refused:
+        raise ProvisioningError({"logo": str(refused.message)}) from None
+    name = f"logo-{hashlib.sha256(image.data).hexdigest()[:16]}.{image.extension}"
     folder = upload_folder(tenant.id)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(data)
+    (folder / name).write_bytes(image.data)
     tenant.logo_filename = name
     db.session.flush()
     return name

@@ -17,8 +17,8 @@ from importlinter.cli import lint_imports
 from core import FEATURES, INFRASTRUCTURE, SHELLS
 
 #: Below every module: what they all use and that uses nothing of theirs.
-BASE = ("core.operations", "core.forms", "core.text", "core.extensions", "core.config", "core.timeutil",
-        "core.database")
+BASE = ("core.operations", "core.forms", "core.text", "core.images", "core.extensions", "core.config",
+        "core.timeutil", "core.database")
 
 
 def _section(header: str, **options) -> str:

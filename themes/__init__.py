@@ -14,9 +14,10 @@ import hashlib
 from types import SimpleNamespace
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, send_from_directory
 
 from core.web.routes import route
+from tenants.hosts import public_origin
 from tenants.models import BANNERS, PALETTE
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -44,16 +45,19 @@ def chain(name: str) -> list[str]:
 
 
 def site_url(site, path: str = "/") -> str:
-    """An absolute link to another site's primary host, on this request's scheme and port."""
-    port = g.get("host_port")
-    netloc = f"{site.primary_domain}:{port}" if port else site.primary_domain
-    return f"{request.scheme}://{netloc}{path}"
+    """An absolute link to a site's primary host, on the configured scheme and port (never the request's)."""
+    return f"{public_origin(site.primary_domain)}{path}"
 
 
 def portal_url() -> str:
-    port = g.get("host_port")
-    base = current_app.config["BASE_DOMAIN"]
-    return f"{request.scheme}://{base}:{port}/" if port else f"{request.scheme}://{base}/"
+    """The city portal's address, as `site_url` writes it."""
+    return f"{public_origin(current_app.config['BASE_DOMAIN'])}/"
+
+
+def console_url(path: str = "/") -> str:
+    """An absolute link to the information bureau's console, as `site_url` writes it."""
+    config = current_app.config
+    return f"{public_origin(config['PLATFORM_HOST_LABEL'] + '.' + config['BASE_DOMAIN'])}{path}"
 
 
 def format_date(value) -> str:
@@ -134,7 +138,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, vendor_asset=vendor_asset,
                                  PALETTE=PALETTE, BANNERS=BANNERS,
-                                 site_url=site_url, city=city, portal_url=portal_url,
+                                 site_url=site_url, city=city, portal_url=portal_url, console_url=console_url,
                                  city_footer=lambda: city_footer, localized_city=localized_city,
                                  portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())
     app.context_processor(lambda: {"site": g.get("site")})

@@ -37,6 +37,9 @@ class User(db.Model):
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The 30-second step of the last code accepted: a code is good once (RFC 6238, section 5.2).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    #: How many links from the console into a site's admin the account has used: a link names the next
+    #: number, and using it moves the count on, so each link works once (`core.auth.handoff`).
+    handoff_serial: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     #: Locked by an administrator, until unlocked by one.

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from core.audit.log import record
-from core.auth.models import LANGUAGES, SITE_ROLES, Membership, PasswordHistory, User
+from core.auth.handoff import read_ticket
+from core.auth.models import LANGUAGES, SITE_ROLES, Membership, PasswordHistory, User, UserSession
 from core.auth.passwords import dummy_verify, generate_password, hash_password, policy_problems, verify_password
 from core.auth.queries import totp_step, works_on_other_sites
 from core.auth.sessions import close_session, end_all_sessions, end_other_sessions
@@ -31,11 +32,19 @@ class AccountError(OperationError):
 
 
 LOGIN_FAILED = _l("The username or password is not right, or the account cannot sign in here.")
+HANDOFF_FAILED = _l("This link to the site's admin has expired or was used already. Open the site again from the "
+                    "console.")
 
 
-def _may_enter_this_host(user: User) -> bool:
+def _may_sign_in_here(user: User) -> bool:
+    """Where an account signs in: an information-bureau account on the console only, staff on their sites.
+
+    The bureau's accounts never type their password on a department's host:
+    they open a site's admin from the console (`core.auth.handoff`). So a name
+    tried anywhere else is, to that host, a name it does not know.
+    """
     if user.platform_role:
-        return True
+        return g.get("host_kind") == "platform"
     if g.get("host_kind") != "site":
         return False
     return db.session.execute(select(Membership.id).where(Membership.user_id == user.id)).first() is not None
@@ -43,27 +52,65 @@ def _may_enter_this_host(user: User) -> bool:
 
 @audited
 def authenticate(username: str, password: str) -> User:
-    """Check a login on this host, counting failures toward the lockout.
+    """Check a login on this host, counting failures toward the lockout where the account signs in.
+
+    An account that cannot sign in on this host is treated exactly as an
+    unknown name: the same hashing work, the same audit entry, the same
+    answer, and its failure count untouched (nobody locks the bureau's
+    accounts, or another site's people, from a host they do not use).
 
     :raises AccountError: with the same message whatever went wrong, so the
         answer never tells whether the user exists.
     """
     user = db.session.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
-    if user is None:
+    if user is None or not _may_sign_in_here(user):
         dummy_verify(password)
-        record("login.failure", username, username=username, reason="unknown user")
+        record("login.failure", username, username=username, reason="no such account here")
         raise AccountError(LOGIN_FAILED)
-    moment = now()
-    if user.is_locked or (user.locked_until is not None and user.locked_until > moment):
+    if _is_locked(user, now()):
         dummy_verify(password)
         record("login.refused", user.username, user=user, reason="account locked")
         raise AccountError(LOGIN_FAILED)
     if not verify_password(user.password_hash, password):
         register_failure(user, "wrong password")
         raise AccountError(LOGIN_FAILED)
-    if not _may_enter_this_host(user):
-        record("login.refused", user.username, user=user, reason="no role on this site")
-        raise AccountError(LOGIN_FAILED)
+    return user
+
+
+def _is_locked(user: User, moment) -> bool:
+    return user.is_locked or (user.locked_until is not None and user.locked_until > moment)
+
+
+def _console_login_lasts(session_id: int, user: User, moment) -> bool:
+    """Whether the console login a link came from is still open (not ended, not idle too long)."""
+    console = db.session.get(UserSession, session_id)
+    return (console is not None and console.user_id == user.id and console.tenant_id is None
+            and console.ended_at is None
+            and moment - console.last_seen_at <= timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]))
+
+
+@audited
+def enter_from_console(ticket: str) -> User:
+    """Sign a bureau account in on this site's host with the console's link (`core.auth.handoff`).
+
+    :raises AccountError: (HANDOFF_FAILED) for a link that is not ours, too
+        old, for another site, already used, whose console login has ended,
+        or whose account is locked.
+    """
+    data = read_ticket(ticket)
+    moment = now()
+    user = db.session.get(User, data["user"]) if data is not None and data["site"] == active_tenant_id() else None
+    if user is None or not user.platform_role or _is_locked(user, moment) \
+            or not _console_login_lasts(data["login"], user, moment):
+        raise AccountError(HANDOFF_FAILED)
+    # Once: the link names the account's next handoff number; taking it moves the count on, in one
+    # statement, so the same link (or a second one issued meanwhile) finds it taken.
+    taken = db.session.execute(update(User).where(User.id == user.id, User.handoff_serial == data["serial"] - 1)
+                               .values(handoff_serial=data["serial"], last_login_at=moment)).rowcount
+    if taken != 1:
+        raise AccountError(HANDOFF_FAILED)
+    record("login.handoff", user.username, user=user)  # the site's log: who came in from the console
+    record("site.enter", g.site.slug, user=user, platform=True)  # and the bureau's
     return user
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -12,10 +12,11 @@ from markupsafe import Markup
 from core.auth.forms import (AccountForm, CodeForm, LoginForm, NewUserForm, PasswordChangeForm, RolesForm,
                              TotpDisableForm, role_label)
 from core.auth.guard import needs_totp_enrolment
+from core.auth.handoff import HANDOFF_SECONDS, ticket_for
 from core.auth.models import User
 from core.auth.operations import (LOGIN_FAILED, AccountError, authenticate, change_password as change_own_password,
-                                  create_user, disable_totp as disable_own_totp, enable_totp, lock_user,
-                                  pass_second_factor, register_success, reset_password, reset_staff_password,
+                                  create_user, disable_totp as disable_own_totp, enable_totp, enter_from_console,
+                                  lock_user, pass_second_factor, register_success, reset_password, reset_staff_password,
                                   set_site_roles, sign_out, unlock_staff, unlock_user, update_account)
 from core.auth.passwords import generate_password
 from core.auth.permissions import can, site_roles
@@ -29,7 +30,8 @@ from core.timeutil import now
 from core.web import add_menu_item, add_panel, get_or_404, page_number, route
 from core.web.actions import attempt
 from core.web.menus import home_endpoint
-from themes import render_page
+from tenants.models import Tenant
+from themes import render_page, site_url
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 PENDING_SECONDS = 300
@@ -125,6 +127,31 @@ def verify():
             return redirect(url_for("auth.login"))
         form.code.errors.append(str(_l("The code is not right. Codes change every 30 seconds.")))
     return render_page("auth/verify.html", form=form)
+
+
+# --- the bureau's way into a site's admin: a link from the console (core.auth.handoff) -------------
+
+@route(bp, "/platform/enter/<int:tenant_id>", permission="platform.view", host="platform")
+def open_site(tenant_id: int):
+    """The console's page that takes a signed-in bureau account into one site's admin (a link good once)."""
+    tenant = get_or_404(Tenant, tenant_id)
+    ticket = ticket_for(current_user, tenant.id)
+    target = site_url(tenant, url_for("auth.from_console", ticket=ticket))
+    response = make_response(render_page("auth/open_site.html", tenant=tenant, target=target,
+                                         minutes=HANDOFF_SECONDS // 60))
+    response.headers["Cache-Control"] = "no-store"  # the link in it is a way in: kept by no cache
+    return response
+
+
+@route(bp, "/admin/login/from-console", permission=None, host="site")
+def from_console():
+    """A site's host takes the console's link: a session here for the bureau account, or back to sign-in."""
+    done, user = attempt(enter_from_console, request.args.get("ticket", ""))
+    if not done:
+        return redirect(url_for("auth.login"))
+    open_session(user)
+    db.session.commit()
+    return _set_language_cookie(redirect(home_url()), user.language)
 
 
 @route(bp, "/admin/logout", permission="account.own", host="any", methods=("POST",))

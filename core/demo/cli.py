@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from core.timeutil import now
+from tenants.hosts import public_origin
 
 demo_cli = AppGroup("demo", help="The demo city.")
 
@@ -32,8 +33,8 @@ def load(scale: int, news_per_site: int) -> None:
         click.echo("(host, username, password, role; e.g. rsj.siteadmin for the Personnel Bureau, platform.admin for "
                    "the console). Demo accounts need no password change at the first sign-in.")
         click.echo("Sign in at /admin/login on each site's host; the platform console is at "
-                   f"http://{current_app.config['PLATFORM_HOST_LABEL']}.{current_app.config['BASE_DOMAIN']}"
-                   ":<port>/admin/login")
+                   f"{public_origin(current_app.config['PLATFORM_HOST_LABEL'] + '.' + current_app.config['BASE_DOMAIN'])}"
+                   "/admin/login")
 
 
 def init_app(app: Flask) -> None:

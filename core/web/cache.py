@@ -89,6 +89,20 @@ class PageCache:
             self._entries.clear()
 
 
+def page_key() -> tuple:
+    """Everything a public page depends on, so no visitor is ever served another's variant.
+
+    The host as resolved (the kind and the site, whichever of its names was
+    asked), the scheme the request came on (as the proxy in front reported
+    it), the language, the path with its query. Not the Host header's port
+    nor its spelling: absolute links are written from the configured origin
+    (`tenants.hosts.public_origin`), so they cannot differ. Nobody is signed
+    in on a public page: its layout reads no user, and sessions belong to /admin.
+    """
+    site = g.get("site")
+    return (g.get("host_kind"), site.id if site else None, request.scheme, str(get_locale()), request.full_path)
+
+
 def cached_page(view):
     """Serve a public GET page from the worker's cache while its content is unchanged."""
 
@@ -97,8 +111,7 @@ def cached_page(view):
         cache: PageCache = current_app.extensions["govsites.page_cache"]
         if cache.max_entries <= 0 or request.method != "GET":
             return view(*args, **kwargs)
-        site = g.get("site")
-        key = (g.get("host_kind"), site.id if site else None, g.get("host_port"), str(get_locale()), request.full_path)
+        key = page_key()
         version = (registry().snapshot().version, content_version())
         body = cache.get(key, version)
         if body is not None:

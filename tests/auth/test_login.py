@@ -9,7 +9,7 @@ import pyotp
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry, PlatformAuditEntry
-from core.auth.models import User, UserSession
+from core.auth.models import Membership, User, UserSession
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import activate_tenant
@@ -42,7 +42,7 @@ def test_the_same_account_cannot_sign_in_on_another_site(app, two_sites, create_
     editor = create_account("wang.editor", site=rsj, roles=["editor"])
     response = login(client_for("czj.localhost"), editor)
     assert response.status_code == 200 and GENERIC in response.get_data(as_text=True)
-    assert audit_actions(app, czj)[-1] == "login.refused"
+    assert audit_actions(app, czj)[-1] == "login.failure"
 
 
 def test_a_session_opened_on_one_site_means_nothing_on_another(app, two_sites, create_account, client_for):
@@ -252,8 +252,11 @@ def test_login_attempts_are_rate_limited_per_address(app, two_sites, create_acco
 
 def test_a_second_factor_started_on_one_host_cannot_be_finished_on_another(app, two_sites, create_account,
                                                                            client_for):
-    """The half-done sign-in of a platform account on rsj's host is worth nothing on czj's."""
-    account = create_account("chen.platform", platform_role="platform_admin", totp=True)
+    """The half-done sign-in of a person who works on both sites, on rsj's host, is worth nothing on czj's."""
+    account = create_account("wang.shared", site=two_sites[0], roles=["editor"], totp=True)
+    with app.app_context(), activate_tenant(two_sites[1].id):
+        db.session.add(Membership(user_id=account.id, role="editor"))
+        db.session.commit()
     rsj = client_for("rsj.localhost")
     page = rsj.get("/admin/login")
     first = rsj.post("/admin/login", data={"username": account.username, "password": account.password,

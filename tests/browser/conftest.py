@@ -54,7 +54,7 @@ def live_city(live_env):
     log = folder / "gunicorn.log"
     server = subprocess.Popen([str(bin_dir / "gunicorn"), "wsgi:app", "-b", f"127.0.0.1:{port}", "-w", "2",
                                "--no-control-socket", "--error-logfile", str(log)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env={**env, "GOVSITES_PUBLIC_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while True:
         try:

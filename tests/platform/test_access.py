@@ -13,6 +13,7 @@ PAGES = (
     "/platform/sites/new",
     "/platform/sites/catalog",
     "/platform/sites/{rsj}",
+    "/platform/enter/{rsj}",
     "/platform/sections",
     "/platform/sections/{section}",
     "/platform/categories",

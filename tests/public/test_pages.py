@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from PIL import Image
 
 from core.content.files import Upload
 from core.extensions import db
@@ -234,7 +235,7 @@ def test_public_pages_take_few_queries_whatever_the_size(app, two_sites, client_
 
 def test_site_logo_replaces_the_emblem_and_bad_images_are_refused(app, two_sites, client_for, runner, tmp_path):
     png = tmp_path / "logo.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    Image.new("RGB", (56, 56), (166, 27, 27)).save(png, "PNG")
     fake = tmp_path / "logo2.png"
     fake.write_bytes(b"<svg onload=alert(1)>")
     refused = runner.invoke(args=["tenants", "set-logo", "rsj", str(fake)])

@@ -17,10 +17,15 @@ def test_primary_host_serves_its_own_site(two_sites, client_for):
     assert "廊坊市财政局" in other and "廊坊市人事局" not in other
 
 
-def test_alias_redirects_to_primary_keeping_path_and_port(two_sites, client_for):
-    response = client_for("renshi.localhost:8000").get("/sections/news/?page=1")
+def test_alias_redirects_to_primary_keeping_path_on_the_configured_origin(two_sites, client_for, public_address):
+    public_address("http", "8000")
+    response = client_for("renshi.localhost:20001").get("/sections/news/?page=1")
     assert response.status_code == 301
+    # The Host header's port is the asker's; the address the platform gives out is its own.
     assert response.headers["Location"] == "http://rsj.localhost:8000/sections/news/?page=1"
+    public_address("https", "")
+    response = client_for("renshi.localhost:8000").get("/sections/news/")
+    assert response.headers["Location"] == "https://rsj.localhost/sections/news/"
 
 
 def test_alias_can_serve_in_place_when_redirects_are_off(app, two_sites, client_for):
@@ -66,7 +71,8 @@ def test_suspended_site_keeps_its_admin_paths_out_of_the_maintenance_page(two_si
     assert client_for("rsj.localhost").get("/admin/").status_code != 503
 
 
-def test_portal_lists_sites_by_group_with_links_and_city_news(two_sites, client_for):
+def test_portal_lists_sites_by_group_with_links_and_city_news(two_sites, client_for, public_address):
+    public_address("http", "8000")
     page = client_for("localhost:8000").get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -84,8 +90,9 @@ def test_portal_leaves_out_news_of_a_suspended_site(two_sites, client_for, runne
     assert "廊坊市人事局召开全体干部大会" in html
 
 
-def test_www_of_the_city_domain_redirects_to_the_portal(client_for):
-    response = client_for("www.localhost:8000").get("/")
+def test_www_of_the_city_domain_redirects_to_the_portal(client_for, public_address):
+    public_address("http", "8000")
+    response = client_for("www.localhost:20001").get("/")
     assert response.status_code == 301 and response.headers["Location"] == "http://localhost:8000/"
 
 

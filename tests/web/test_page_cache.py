@@ -1,6 +1,8 @@
 """Public pages are served from each worker's cache, never stale after a change."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from core.extensions import db
@@ -45,16 +47,52 @@ def test_footer_change_is_seen_at_once(app, two_sites, client_for, runner):
     assert "0316-9999999" in client.get("/").get_data(as_text=True)
 
 
-def test_languages_and_ports_are_cached_apart(two_sites, client_for):
+def test_languages_are_cached_apart(two_sites, client_for):
     client = client_for("rsj.localhost:8000")
     assert "工作动态" in client.get("/").get_data(as_text=True)
     client.set_language("en")
     assert "Work news" in client.get("/").get_data(as_text=True)
     client.set_language(None)
     assert "工作动态" in client.get("/").get_data(as_text=True)
-    portal = client_for("localhost:8000").get("/").get_data(as_text=True)
-    assert "http://rsj.localhost:8000/" in portal
-    assert "http://rsj.localhost:9000/" in client_for("localhost:9000").get("/").get_data(as_text=True)
+
+
+HTTPS = {"wsgi.url_scheme": "https", "HTTP_X_FORWARDED_PROTO": "https"}  # what gunicorn makes of the proxy's header
+# Said outright: Flask's test client would otherwise take the configured scheme for the request's.
+PLAIN = {"wsgi.url_scheme": "http"}
+
+
+def absolute_links(html: str) -> set[str]:
+    return set(re.findall(r'(?:href|src|action)="(https?://[^"]*)"', html))
+
+
+def test_absolute_links_carry_the_configured_origin_not_the_host_header(two_sites, client_for, public_address):
+    public_address("http", "8000")
+    for host in ("localhost:20001", "localhost:8000", "localhost"):  # the first fills the cache
+        portal = client_for(host).get("/").get_data(as_text=True)
+        assert {"http://rsj.localhost:8000/", "http://czj.localhost:8000/"} <= absolute_links(portal)
+        assert ":20001" not in portal
+    for host in ("rsj.localhost:20001", "rsj.localhost"):
+        page = client_for(host).get("/").get_data(as_text=True)
+        assert "http://localhost:8000/" in absolute_links(page) and ":20001" not in page
+
+
+def test_https_and_plain_requests_are_cached_apart_and_both_link_to_the_configured_scheme(
+        two_sites, client_for, public_address, count_queries):
+    public_address("https", "")
+    forwarded = client_for("localhost").get("/", environ_overrides=dict(HTTPS)).get_data(as_text=True)
+    with count_queries() as plain_costs:
+        plain = client_for("localhost").get("/", environ_overrides=dict(PLAIN)).get_data(as_text=True)
+    assert plain_costs.count > 1  # rendered for itself, not the https variant from the cache
+    for html in (forwarded, plain):
+        links = absolute_links(html)
+        assert "https://rsj.localhost/" in links and not any(link.startswith("http://") for link in links)
+    public_address("http", "")
+    # A proxy saying https does not turn the links of an http deployment into https ones.
+    forwarded = client_for("rsj.localhost").get("/", environ_overrides=dict(HTTPS)).get_data(as_text=True)
+    assert "http://localhost/" in absolute_links(forwarded) and "https://" not in forwarded
+    with count_queries() as again:
+        assert client_for("rsj.localhost").get("/", environ_overrides=dict(HTTPS)).get_data(as_text=True) == forwarded
+    assert again.count == 1
 
 
 def test_cache_can_be_turned_off(app, two_sites, client_for, count_queries):
