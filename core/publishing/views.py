@@ -126,6 +126,9 @@ def _bulk(bulk: BulkForm, steps: dict):
         flash(str(_l("Choose items and a step.")), "error")
         return redirect(url_for("publishing.index"))
     step = steps[bulk.action.data]
+    if step.needs_comment and not (bulk.comment.data or "").strip():
+        flash(str(_l("Say why, in the comment: it goes to the person who gets the item.")), "error")
+        return redirect(url_for("publishing.index"))
     moved, refused = 0, []
     for article_id in bulk.ids.data:
         article = db.session.execute(select(Article).where(Article.id == article_id)).scalar_one_or_none()

@@ -267,10 +267,10 @@ def test_a_file_added_to_a_correction_is_listed_once_with_its_removal_control(ap
                 content_type="multipart/form-data")
     page = editor.get(location).get_data(as_text=True)
     form = page.split('class="article-form"')[1]
-    assert form.count("岗位表.pdf") == 2  # the file's name, and the removal control's hidden words
+    assert form.count("岗位表.pdf") == 1
     assert "新增：岗位表.pdf" in page  # the compare with the published text names it too
     checkbox = re.search(r'<input type="checkbox" name="remove_attachments" value="([0-9a-f]{32}\.pdf)" '
-                         r'id="(remove-1)"', page)
+                         r'id="(remove-1)" aria-describedby="file-1"', page)
     assert checkbox and f'<label for="{checkbox.group(2)}">保存时删除此附件' in page
     removed = editor.post(location, data={"title": LIVE["title"], "body_html": LIVE["body_html"],
                                           "version": _version(page), "csrf_token": csrf_token(page),

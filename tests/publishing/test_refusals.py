@@ -154,3 +154,31 @@ def test_every_state_where_restore_is_not_offered_says_why(app, two_sites, signe
     put("published")
     html = editor.get(history).get_data(as_text=True)
     assert "恢复为更正" in html and 'id="restore-1"' in html and "不能恢复的原因" not in html
+
+
+def test_a_bulk_withdrawal_without_a_reason_moves_nothing_and_says_so(app, two_sites, signed_in):
+    rsj, _, articles = two_sites
+    publisher, _ = signed_in("rsj.localhost", "rsj.bulk.w", site=rsj, roles=["publisher"])
+    page = publisher.get("/admin/articles/").get_data(as_text=True)
+    response = publisher.post("/admin/articles/", data={"ids": [str(a) for a in articles["rsj"]],
+                                                        "action": "withdraw-published", "comment": " ",
+                                                        "csrf_token": csrf_token(page)}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert html.count("请在意见中说明原因") >= 1 and "未处理" not in html
+    assert {_state(app, rsj, a) for a in articles["rsj"]} == {"published"}
+
+
+def test_a_drafts_files_are_listed_once_each_with_a_labelled_removal(app, two_sites, signed_in, news_section):
+    import io
+
+    from tests.publishing.test_pages import new_article
+
+    client, _ = signed_in("rsj.localhost", "rsj.files.once", site=two_sites[0], roles=["collector"])
+    location = new_article(client, news_section, title="附件清单",
+                           attachment=(io.BytesIO(b"%PDF"), "报名表.pdf")).headers["Location"]
+    form = client.get(location).get_data(as_text=True).split('class="article-form"')[1]
+    assert form.count("报名表.pdf") == 1
+    assert '<span class="file-name" id="file-1">报名表.pdf</span>' in form
+    assert re.search(r'<input type="checkbox" name="remove_attachments" value="[0-9a-f]{32}\.pdf" id="remove-1" '
+                     r'aria-describedby="file-1">\s*<label for="remove-1">保存时删除此附件</label>', form)
+    assert "<ul id=\"remove_attachments\"" not in form  # not a second, unlabelled list of the same files
