@@ -216,7 +216,8 @@ def restore_revision(article: Article, number: int, *, actor: User) -> list[str]
     missing = _apply_files(article, data)
     db.session.flush()
     _add_revision(article, actor, str(_l("Restored from revision %(n)s", n=number)))
-    record("article.restore", f"article:{article.id}", revision=number, **({"missing_files": missing} if missing else {}))
+    record("article.restore", f"article:{article.id}", revision=number,
+           **({"missing_files": missing} if missing else {}))
     db.session.flush()
     return missing
 

@@ -12,10 +12,9 @@ from core.audit.models import AuditEntry
 from core.content.files import Upload
 from core.content.models import Article, ArticleRevision, Attachment
 from core.extensions import db
-from core.publishing.operations import (WorkflowError, WorkflowForbidden, apply_change_step, apply_transition,
-                                        restore_revision, save_article)
+from core.publishing.operations import (WorkflowError, WorkflowForbidden, apply_change_step, restore_revision,
+                                        save_article)
 from core.publishing.workflow import CHANGE_TRANSITIONS
-from tenants.models import Tenant
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import csrf_token, post_form
 from tests.publishing.test_workflow import FIELDS, draft, step
