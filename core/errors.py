@@ -1,12 +1,21 @@
-"""Error pages: themed on a known host, plain anywhere else; a refused operation of a role is a 403."""
+"""Error pages: themed on a known host, plain anywhere else; a refused operation of a role is a 403.
+
+A refusal met by staff (a 403 on a site's /admin/ pages or on the console)
+is drawn in the admin layout, with the reason in words: the refusing
+operation's own message (`OperationForbidden`), the description a view gave
+(`abort(403, description=...)`), or, for a page the route's permission keeps
+out, which roles it needs and which the person has.
+"""
 from __future__ import annotations
 
-from flask import Flask, Response, g
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from core.extensions import db
 from core.operations import OperationForbidden
-from core.web.routes import UnreadableAddress
+from core.web.routes import UnreadableAddress, current_rule
 from tenants.hosts import SiteSuspended
 
 
@@ -21,9 +30,53 @@ def _themed(status: int, template: str | None = None, headers: dict | None = Non
         return Response("Error", status=status, mimetype="text/plain")
 
 
+def _in_admin() -> bool:
+    """Whether the request is a staff page: a site's /admin/ or the console, signed in."""
+    kind = g.get("host_kind")
+    staff_path = kind == "platform" or (kind == "site" and request.path.startswith("/admin"))
+    return staff_path and getattr(current_user, "is_authenticated", False)
+
+
+def _role_reason() -> str:
+    """Why the route's permission keeps the person out: the roles that have it, and theirs."""
+    from core.auth.forms import role_label
+    from core.auth.permissions import SITE_PERMISSIONS, site_roles
+
+    rule = current_rule()
+    needed = rule.needed(request.method) if rule else None
+    if g.get("host_kind") == "platform":
+        if current_user.platform_role == "evaluator":
+            return _("Your account reads the console and every site, and changes nothing.")
+        return _("This is for the information bureau's administrators.")
+    if current_user.platform_role == "evaluator":
+        return _("Your account reads every site, and changes nothing.")
+    granting = [role_label(role) for role, granted in SITE_PERMISSIONS.items() if needed in granted]
+    mine = [role_label(role) for role in sorted(site_roles(current_user))]
+    reason = _("This needs one of these roles on this site: %(roles)s.", roles=", ".join(granting)) if granting \
+        else _("Your roles on this site do not allow this.")
+    have = _("Your roles here: %(roles)s.", roles=", ".join(mine)) if mine else _("You have no role on this site.")
+    return f"{reason} {have}"
+
+
+def _forbidden(reason: str | None):
+    if not _in_admin():
+        return _themed(403)
+    from themes import render_page
+
+    try:
+        return render_page("errors/admin_403.html", reason=reason or _role_reason()), 403
+    except Exception:  # the admin layout itself failed: still refuse, in the site's own pages
+        return _themed(403)
+
+
 def init_app(app: Flask) -> None:
-    for status in (403, 404, 413, 429):
+    for status in (404, 413, 429):
         app.register_error_handler(status, lambda _error, status=status: _themed(status))
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden):
+        custom = error.description if error.description != Forbidden.description else None
+        return _forbidden(custom)
 
     @app.errorhandler(UnreadableAddress)
     def unreadable(_error: HTTPException):
@@ -34,9 +87,9 @@ def init_app(app: Flask) -> None:
         return _themed(503, "maintenance.html", dict(error.get_headers()))
 
     @app.errorhandler(OperationForbidden)
-    def forbidden_operation(_error: OperationForbidden):
+    def forbidden_operation(error: OperationForbidden):
         db.session.rollback()
-        return _themed(403)
+        return _forbidden(error.message)
 
     @app.errorhandler(500)
     def server_error(_error):

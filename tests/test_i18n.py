@@ -15,6 +15,11 @@ def _placeholders(text: str) -> set[str]:
     return set(re.findall(r"%\(\w+\)s", text))
 
 
+def _texts(value) -> list[str]:
+    """A message's text, or each of its plural forms (ngettext)."""
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
 def test_every_message_in_the_code_is_translated_to_chinese(tmp_path):
     template = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
@@ -24,7 +29,9 @@ def test_every_message_in_the_code_is_translated_to_chinese(tmp_path):
         wanted = {(m.context, m.id) for m in read_po(fh) if m.id}
     with open(ROOT / "core/translations/zh/LC_MESSAGES/messages.po", "rb") as fh:
         catalog = {(m.context, m.id): m for m in read_po(fh) if m.id}
-    missing = sorted(i for i in wanted if i not in catalog or not catalog[i].string or catalog[i].fuzzy)
+    missing = sorted((i for i in wanted if i not in catalog or not all(_texts(catalog[i].string))
+                      or catalog[i].fuzzy), key=str)
     assert missing == []
     for key in wanted:
-        assert _placeholders(catalog[key].string) == _placeholders(key[1]), key
+        for text in _texts(catalog[key].string):
+            assert _placeholders(text) == _placeholders(_texts(key[1])[0]), key

@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.content import cli, views
+    from core.content import cli, jobs, views  # noqa: F401  (jobs: its @scheduled declarations)
     from core.content.labels import policy_level_label, policy_status_label
     from core.content.queries import articles_by_section
     from core.sections.queries import add_item_counter

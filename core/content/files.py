@@ -1,23 +1,55 @@
-"""Uploaded files of a site: what is accepted, and where they are kept."""
+"""Uploaded files of a site: what is accepted, where they are kept, and when one may go.
+
+Two rules keep the upload folder true to the database:
+
+- **A file is kept only if its row commits.** `write_upload` writes the file
+  and ties it to the session's transaction that is open at that moment; when
+  that transaction ends without committing (an operation refused after
+  writing, a rollback, a commit that failed, a session closed unfinished) the
+  file is removed again (`_forget_uncommitted`). A savepoint that is released
+  hands its files to the transaction around it.
+- **A file stays while anything refers to it.** Removing an attachment
+  deletes its row, never its file: a revision may still list it, and
+  restoring that revision brings it back. `sweep_unreferenced` deletes, from
+  a site's folder, the attachment files that neither a row nor any revision
+  names, once they are older than a grace period (so an upload in flight,
+  written but not yet committed, is never swept).
+"""
 from __future__ import annotations
 
+import json
 import mimetypes
+import os
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from core.content.models import Article, Attachment
+from core.content.models import Article, ArticleRevision, Attachment
+from core.extensions import db
 from core.operations import OperationError
 from core.text import text_problem
+from core.timeutil import CITY_TZ
 from tenants.provisioning import upload_folder
 from tenants.scoping import current_tenant_id
 
 
 #: The longest file name kept (the column's length).
 MAX_FILENAME = 255
+#: The name an attachment is stored under: a random hex name and the extension (a site's logo never matches).
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{1,10}$")
+#: A file being written (renamed to its stored name when complete); left behind only by a crash.
+PARTIAL_NAME = re.compile(r"^\.[0-9a-f]{32}\.[a-z0-9]{1,10}\.part$")
+#: How old an unreferenced file must be before the sweep deletes it: far longer than any upload takes.
+SWEEP_GRACE = timedelta(hours=6)
+#: session.info key: [(path, the transaction it belongs to)] of files written and not yet committed.
+_UNCOMMITTED = "govsites.uncommitted_files"
 
 
 class ContentError(OperationError):
@@ -62,15 +94,141 @@ def check_upload(upload: Upload) -> None:
                               size=round(len(upload.data) / 1048576, 1), limit=round(limit / 1048576, 1)))
 
 
-def store_upload(article: Article, upload: Upload) -> Attachment:
-    """Write a checked file under the site's folder and attach it to the article (part of an operation)."""
+# --- writing, and forgetting what did not commit -----------------------------------------------
+
+def _current_transaction(session: Session):
+    """The innermost transaction open in the session (beginning one if none is)."""
+    if session.get_transaction() is None:
+        session.connection()  # begins the transaction the file will belong to
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def write_upload(upload: Upload) -> dict:
+    """Write a checked file under the active site's folder; return its entry (as a revision lists it, no id).
+
+    The file belongs to the transaction open now: it is removed again unless
+    that transaction commits.
+    """
     folder = upload_dir(current_tenant_id())
     folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-    (folder / stored).write_bytes(upload.data)
+    name = upload.filename.strip()
+    stored = f"{uuid.uuid4().hex}.{name.rsplit('.', 1)[-1].lower()}"
+    path = folder / stored
+    session = db.session()
+    session.info.setdefault(_UNCOMMITTED, []).append((path, _current_transaction(session)))
+    partial = folder / f".{stored}.part"
+    try:
+        partial.write_bytes(upload.data)
+        os.replace(partial, path)  # never a half-written file under the real name
+    finally:
+        partial.unlink(missing_ok=True)
     # The type comes from the name the file is stored under, never from what the client claimed.
-    content_type = mimetypes.guess_type(upload.filename.strip())[0] or "application/octet-stream"
-    attachment = Attachment(filename=upload.filename.strip(), stored_name=stored, content_type=content_type,
-                            size=len(upload.data), alt_text=upload.alt_text.strip())
+    return {"id": None, "filename": name, "stored_name": stored,
+            "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            "size": len(upload.data), "alt_text": upload.alt_text.strip()}
+
+
+def store_upload(article: Article, upload: Upload) -> Attachment:
+    """Write a checked file under the site's folder and attach it to the article (part of an operation)."""
+    entry = write_upload(upload)
+    attachment = Attachment(**{k: v for k, v in entry.items() if k != "id"})
     article.attachments.append(attachment)
     return attachment
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed(session: Session) -> None:
+    """A commit keeps the files of the whole transaction; a released savepoint gives them to its parent."""
+    files = session.info.get(_UNCOMMITTED)
+    if not files:
+        return
+    nested = session.get_nested_transaction()
+    if nested is None:  # the outermost transaction committed
+        files.clear()
+        return
+    parent = nested.parent
+    files[:] = [(path, parent if owner is nested else owner) for path, owner in files]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction) -> None:
+    """Remove the files of a transaction that ended without committing (rolled back, failed, or closed)."""
+    files = session.info.get(_UNCOMMITTED)
+    if not files:
+        return
+    if transaction.parent is not None and not transaction.nested:
+        return  # an inner unit of work (a flush): its files belong to the transaction around it
+    ended = [path for path, owner in files if owner is transaction]
+    files[:] = [(path, owner) for path, owner in files if owner is not transaction]
+    for path in ended:
+        path.unlink(missing_ok=True)
+
+
+# --- the attachment list of a revision ---------------------------------------------------------
+
+ENTRY_FIELDS = ("id", "filename", "stored_name", "content_type", "size", "alt_text")
+
+
+def attachment_entries(article: Article) -> list[dict]:
+    """The article's files as a revision keeps them."""
+    return [{field: getattr(a, field) for field in ENTRY_FIELDS} for a in article.attachments]
+
+
+def apply_attachment_entries(article: Article, entries: list[dict]) -> list[str]:
+    """Make the article's files those of `entries` (a revision's list), matched by stored name.
+
+    A file not attached now gets its row back when its file is still on disk;
+    a file attached now and not listed loses its row (its file stays). Returns
+    the names of listed files that are no longer on disk (left out).
+    """
+    folder = upload_dir(current_tenant_id())
+    current = {a.stored_name: a for a in article.attachments}
+    wanted, missing = set(), []
+    for entry in entries:
+        row = current.get(entry["stored_name"])
+        if row is None:
+            if not STORED_NAME.match(entry["stored_name"]) or not (folder / entry["stored_name"]).is_file():
+                missing.append(entry["filename"])
+                continue
+            row = Attachment(stored_name=entry["stored_name"], content_type=entry["content_type"],
+                             size=entry["size"], filename=entry["filename"], alt_text=entry.get("alt_text") or "")
+            article.attachments.append(row)
+        row.filename, row.alt_text = entry["filename"], entry.get("alt_text") or ""
+        wanted.add(entry["stored_name"])
+    for attachment in list(article.attachments):
+        if attachment.stored_name not in wanted:
+            article.attachments.remove(attachment)  # the row goes; the file stays for the revisions
+    return missing
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+def referenced_files() -> set[str]:
+    """Every stored name the active site's rows or revisions refer to."""
+    names = set(db.session.execute(select(Attachment.stored_name)).scalars())
+    for data in db.session.execute(select(ArticleRevision.data)).scalars():
+        try:
+            listed = json.loads(data).get("attachments") or []
+        except (ValueError, AttributeError):
+            continue
+        names.update(entry.get("stored_name") for entry in listed if isinstance(entry, dict))
+    return names
+
+
+def sweep_unreferenced(moment: datetime, grace: timedelta = SWEEP_GRACE) -> list[str]:
+    """Delete the active site's attachment files nothing refers to and older than `grace`; return their names."""
+    folder = upload_dir(current_tenant_id())
+    if not folder.is_dir():
+        return []
+    referenced = referenced_files()
+    cutoff = moment - grace
+    swept = []
+    for path in sorted(folder.iterdir()):
+        ours = STORED_NAME.match(path.name) or PARTIAL_NAME.match(path.name)
+        if not path.is_file() or not ours or path.name in referenced:
+            continue
+        written = datetime.fromtimestamp(path.stat().st_mtime, CITY_TZ).replace(tzinfo=None)
+        if written <= cutoff:
+            path.unlink(missing_ok=True)
+            swept.append(path.name)
+    return swept

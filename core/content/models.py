@@ -16,6 +16,8 @@ from tenants.scoping import TenantScoped
 #: The publishing process (采集 → 编辑 → 审核 → 发布) and what follows it.
 STATUSES = ("collecting", "editing", "reviewing", "approved", "scheduled", "published", "withdrawn")
 POLICY_STATUSES = ("in_force", "repealed")
+#: A change to a published item, waiting over its live text (edit → review → approve, then it goes live).
+CHANGE_STATUSES = ("editing", "reviewing", "approved")
 
 
 class Article(TenantScoped, PublicContent, db.Model):
@@ -46,6 +48,14 @@ class Article(TenantScoped, PublicContent, db.Model):
     needs_post_review: Mapped[bool] = mapped_column(Boolean, default=False)
     force_reason: Mapped[str] = mapped_column(Text, default="")
     share_to_portal: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A pending change over the published text: its state (None: none), the revision holding its text,
+    #: and the revision holding the published text when it began. The public never sees it: it lives in
+    #: revisions until it is published, when these fields take its text.
+    change_status: Mapped[str | None] = mapped_column(String(16))
+    pending_revision: Mapped[int | None] = mapped_column(Integer)
+    change_base_revision: Mapped[int | None] = mapped_column(Integer)
+    #: When a change last went live (the publication date stays the first one).
+    revised_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: Bumped by every save: a second editor's stale save is caught, not lost.
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Policy fields, used in policy sections (政策法规).
@@ -119,5 +129,5 @@ class ArticleRevision(TenantScoped, db.Model):
     saved_by_name: Mapped[str] = mapped_column(String(100), default="")
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     note: Mapped[str] = mapped_column(String(300), default="")
-    #: The editable fields as JSON, so a revision restores exactly what was saved.
+    #: The editable fields and the attachment list as JSON, so a revision restores exactly what was saved.
     data: Mapped[str] = mapped_column(Text)

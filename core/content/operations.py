@@ -1,4 +1,4 @@
-"""Creating articles outside the publishing workflow: a shell import, a city-wide notice. Audited.
+"""Creating articles outside the publishing workflow (a shell import, a city-wide notice), and sweeping files. Audited.
 
 The publishing workflow (`core.publishing`) is how staff write; these are the
 two other ways an item comes to exist. Flush, never commit: the caller owns the
@@ -6,11 +6,13 @@ transaction.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.audit.log import record
-from core.content.files import ContentError, Upload
+from core.content.files import ContentError, Upload, sweep_unreferenced
 from core.content.models import Article
 from core.content.sanitize import text_to_html
 from core.content.store import insert_article
@@ -21,7 +23,7 @@ from tenants.catalog import city
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
 
-__all__ = ["ContentError", "Upload", "create_article", "push_city_notice"]
+__all__ = ["ContentError", "Upload", "create_article", "push_city_notice", "sweep_files"]
 
 NOTICE_SECTION_KEY = "notices"
 
@@ -77,3 +79,18 @@ def push_city_notice(*, title: str, body: str) -> tuple[list[Tenant], list[Tenan
     record("notice.push", title, sites=len(reached), skipped=[s.slug for s in skipped])
     db.session.flush()
     return reached, skipped
+
+
+@audited
+def sweep_files(moment: datetime) -> list[str]:
+    """Delete the active site's attachment files that no attachment and no revision names any more.
+
+    Removing an attachment keeps its file while a revision lists it; a file
+    that nothing names (its item deleted, or an upload whose transaction died
+    with the process) is deleted once it is older than the grace period, so an
+    upload in flight is never touched. Records what it deleted on the site's log.
+    """
+    swept = sweep_unreferenced(moment)
+    if swept:
+        record("attachment.sweep", "uploads", files=len(swept), platform=False)
+    return swept

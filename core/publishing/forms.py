@@ -10,27 +10,43 @@ from wtforms.validators import DataRequired, Length, Optional
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
 from core.forms import Form, MultiCheckboxField, choices
 
+#: What the form calls each field an editor changes; the revision compare names them the same way.
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "body_html": _l("Text"),
+    "source": _l("Source"),
+    "author": _l("Author"),
+    "policy_level": _l("Level"),
+    "document_number": _l("Document number"),
+    "issuing_body": _l("Issuing body"),
+    "issued_on": _l("Issued"),
+    "effective_on": _l("In effect from"),
+    "policy_status": _l("Status"),
+}
+
 
 class ArticleForm(Form):
     section_id = SelectField(_l("Section"), coerce=int)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
-    body_html = TextAreaField(_l("Text"), validators=[Optional(), Length(max=500_000)],
+    title = StringField(FIELD_LABELS["title"], validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(FIELD_LABELS["summary"], validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    body_html = TextAreaField(FIELD_LABELS["body_html"], validators=[Optional(), Length(max=500_000)],
                               render_kw={"rows": 18, "data-rich-text": "1"})
-    source = StringField(_l("Source"), validators=[Optional(), Length(max=200)])
-    author = StringField(_l("Author"), validators=[Optional(), Length(max=100)])
-    policy_level = SelectField(_l("Level"), validators=[Optional()],
+    source = StringField(FIELD_LABELS["source"], validators=[Optional(), Length(max=200)])
+    author = StringField(FIELD_LABELS["author"], validators=[Optional(), Length(max=100)])
+    policy_level = SelectField(FIELD_LABELS["policy_level"], validators=[Optional()],
                                choices=choices([("", "—")] + list(POLICY_LEVEL_LABELS.items())))
-    document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=100)])
-    issuing_body = StringField(_l("Issuing body"), validators=[Optional(), Length(max=200)])
-    issued_on = DateField(_l("Issued"), validators=[Optional()])
-    effective_on = DateField(_l("In effect from"), validators=[Optional()])
-    policy_status = SelectField(_l("Status"), validators=[Optional()],
+    document_number = StringField(FIELD_LABELS["document_number"], validators=[Optional(), Length(max=100)])
+    issuing_body = StringField(FIELD_LABELS["issuing_body"], validators=[Optional(), Length(max=200)])
+    issued_on = DateField(FIELD_LABELS["issued_on"], validators=[Optional()])
+    effective_on = DateField(FIELD_LABELS["effective_on"], validators=[Optional()])
+    policy_status = SelectField(FIELD_LABELS["policy_status"], validators=[Optional()],
                                 choices=choices([("", "—")] + list(POLICY_STATUS_LABELS.items())))
     attachment = FileField(_l("Add a file (documents and images)"))
     attachment_alt = StringField(_l("For an image: what it shows (alternative text)"),
                                  validators=[Optional(), Length(max=300)])
-    remove_attachments = MultiCheckboxField(_l("Remove these files"), coerce=int, choices=[])
+    #: The stored names of the files to remove; the page draws one labelled checkbox beside each file.
+    remove_attachments = MultiCheckboxField(_l("Remove these files"), choices=[])
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
@@ -46,5 +62,5 @@ class StepForm(Form):
 class BulkForm(Form):
     ids = MultiCheckboxField(coerce=int, choices=[])
     action = SelectField(_l("With the selected items"), choices=[])
-    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    comment = StringField(_l("Comment (required to withdraw)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Apply"))

@@ -3,6 +3,12 @@
 Every operation takes the actor explicitly, checks what it needs against the
 workflow table and the actor's permissions on the active site, writes the
 audit log, and flushes without committing.
+
+A published item is corrected by a *change*: a draft over its live text, kept
+in revisions (the article's own fields stay what the public sees) until it has
+gone through the same steps as a new item and is published. The newest
+revision is always what the item says now: its own text, or the text of its
+pending change.
 """
 from __future__ import annotations
 
@@ -15,18 +21,17 @@ from sqlalchemy import func, select
 from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
-from core.content.files import ContentError, Upload, check_upload, store_upload
+from core.content.files import ContentError, Upload, apply_attachment_entries, check_upload, store_upload, write_upload
 from core.content.models import Article, ArticleRevision
 from core.content.sanitize import clean_body
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
-from core.publishing.queries import TEXT_FIELDS, contributors, revision, snapshot
-from core.publishing.workflow import EDITABLE_IN, transition_for
+from core.publishing.queries import (TEXT_FIELDS, edit_refusal, may_edit, own_work, pending_data, revision,
+                                     revision_data, snapshot)
+from core.publishing.workflow import CHANGE_STATUS_LABELS, STATUS_LABELS, Transition, step_rows
 from core.sections.models import POLICY_LEVELS, Section
 from core.text import column_problems
 from core.timeutil import now
-from tenants.models import Tenant
-from tenants.scoping import current_tenant_id
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif")
 
@@ -36,7 +41,7 @@ class WorkflowError(OperationError):
 
 
 class WorkflowForbidden(WorkflowError, OperationForbidden):
-    """The actor's roles do not allow the step."""
+    """The actor's roles (or the site's rule on reviewing one's own work) do not allow the step."""
 
 
 class StaleArticle(WorkflowError):
@@ -44,6 +49,10 @@ class StaleArticle(WorkflowError):
 
 
 # --- writing ---------------------------------------------------------------------------------
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
 
 def _apply(article: Article, data: dict) -> None:
     for field in TEXT_FIELDS:
@@ -54,13 +63,23 @@ def _apply(article: Article, data: dict) -> None:
                                                                         "issued_on", "effective_on") else "")
 
 
-def _add_revision(article: Article, actor: User | None, note: str = "") -> ArticleRevision:
+def _apply_files(article: Article, data: dict) -> list[str]:
+    """Bring back a revision's attachment list (a revision from before they kept one leaves the files as they are)."""
+    if "attachments" not in data:
+        return []
+    return apply_attachment_entries(article, data["attachments"])
+
+
+def _add_revision(article: Article, actor: User | None, note: str = "", data: dict | None = None) -> ArticleRevision:
+    """Keep what the item says now (or `data`, a change's text) as its next revision."""
+    db.session.flush()  # new files get their ids before the revision lists them
     number = (db.session.execute(select(func.max(ArticleRevision.number))
                                  .where(ArticleRevision.article_id == article.id)).scalar() or 0) + 1
     found = ArticleRevision(article_id=article.id, number=number, saved_by_id=actor.id if actor else None,
                             saved_by_name=actor.display_name if actor else "", note=note[:300],
-                            data=json.dumps(snapshot(article), ensure_ascii=False))
+                            data=json.dumps(snapshot(article) if data is None else data, ensure_ascii=False))
     db.session.add(found)
+    db.session.flush()
     return found
 
 
@@ -109,22 +128,30 @@ def create_draft(*, section: Section, actor: User, fields: dict, uploads: list[U
     return article, removed
 
 
+def _check_editable(article: Article, actor: User) -> None:
+    if not may_edit(article, actor):
+        raise WorkflowForbidden(edit_refusal(article, actor) or _l("You cannot change this item's text now."))
+
+
 @audited
 def save_article(article: Article, *, actor: User, fields: dict, expected_version: int,
-                 uploads: list[Upload] = (), remove_attachments: list[int] = ()) -> list[str]:
-    """Save an edit; refused when it is not the actor's turn or the item changed meanwhile."""
-    permission = EDITABLE_IN.get(article.status)
-    if permission is None or not can(actor, permission):
-        raise WorkflowForbidden(_l("This item cannot be edited by you in its current state."))
+                 uploads: list[Upload] = (), remove_attachments: list[str] = ()) -> list[str]:
+    """Save an edit (of a published item: of its pending change); refused when it is not the actor's turn
+    or the item changed meanwhile. `remove_attachments` are the stored names of the files to take off
+    (their rows go; their files stay while a revision lists them)."""
+    _check_editable(article, actor)
     if article.version != expected_version:
         raise StaleArticle(_l("Someone saved this item after you opened it. Your text is kept below; "
                               "compare it with the saved version before saving again."))
     cleaned, removed = _clean_fields(fields)
     _check_uploads(list(uploads))
+    if article.change_status is not None:
+        _save_change(article, actor, cleaned, uploads, remove_attachments)
+        return removed
     _apply(article, cleaned)
     for attachment in list(article.attachments):
-        if attachment.id in remove_attachments:
-            article.attachments.remove(attachment)
+        if attachment.stored_name in remove_attachments:
+            article.attachments.remove(attachment)  # the row goes; the file stays for the revisions
     for upload in uploads:
         store_upload(article, upload)
     db.session.flush()  # bumps the version; a concurrent save fails here instead of overwriting
@@ -134,25 +161,97 @@ def save_article(article: Article, *, actor: User, fields: dict, expected_versio
     return removed
 
 
+def _save_change(article: Article, actor: User, cleaned: dict, uploads, remove_attachments) -> None:
+    """Save the text of a pending change as its next revision; the live fields stay untouched."""
+    data = pending_data(article) or snapshot(article)
+    data.update({field: _plain(cleaned.get(field)) for field in TEXT_FIELDS})
+    files = [entry for entry in data.get("attachments", []) if entry["stored_name"] not in remove_attachments]
+    files += [write_upload(upload) for upload in uploads]
+    data["attachments"] = files
+    found = _add_revision(article, actor, str(_l("Correction of the published text")), data=data)
+    article.pending_revision = found.number  # bumps the version: a concurrent save fails at this flush
+    db.session.flush()
+    record("article.change_save", f"article:{article.id}", title=data.get("title"), revision=found.number)
+
+
+def _begin_change(article: Article, actor: User) -> ArticleRevision:
+    """Open a change over the published text: a revision holding the live text is where it begins."""
+    base = _add_revision(article, actor, str(_l("Published text, where a correction begins")))
+    article.change_status, article.change_base_revision, article.pending_revision = "editing", base.number, base.number
+    return base
+
+
 @audited
-def restore_revision(article: Article, number: int, *, actor: User) -> None:
-    permission = EDITABLE_IN.get(article.status)
-    if permission is None or not can(actor, permission):
-        raise WorkflowForbidden(_l("This item cannot be edited by you in its current state."))
+def restore_revision(article: Article, number: int, *, actor: User) -> list[str]:
+    """Make a revision's text and files the item's again, as a new revision; return files no longer on disk.
+
+    On a published item the public text stays: the revision becomes (or replaces the text of) its pending change.
+
+    :raises WorkflowForbidden: the actor may not change the text in this state (the message says why).
+    """
+    starting = article.status == "published" and article.change_status is None
+    if not (may_edit(article, actor) or (starting and _allowed_row("change_start", "none", actor, article))):
+        raise WorkflowForbidden(edit_refusal(article, actor) or _l("You cannot change this item's text now."))
     found = revision(article, number)
     if found is None:
         raise WorkflowError(_l("There is no such revision."))
-    _apply(article, json.loads(found.data))
+    data = revision_data(found)
+    if article.status == "published":
+        if starting:
+            _begin_change(article, actor)
+            record("article.change_start", f"article:{article.id}", title=article.title, restoring=number)
+        pending = {**(pending_data(article) or snapshot(article)), **{f: data.get(f) for f in TEXT_FIELDS}}
+        if "attachments" in data:
+            pending["attachments"] = data["attachments"]
+        note = str(_l("Restored from revision %(n)s, as a correction of the published text", n=number))
+        article.pending_revision = _add_revision(article, actor, note, data=pending).number
+        record("article.restore", f"article:{article.id}", revision=number, pending=True)
+        db.session.flush()
+        return []
+    _apply(article, data)
+    missing = _apply_files(article, data)
     db.session.flush()
     _add_revision(article, actor, str(_l("Restored from revision %(n)s", n=number)))
-    record("article.restore", f"article:{article.id}", revision=number)
+    record("article.restore", f"article:{article.id}", revision=number,
+           **({"missing_files": missing} if missing else {}))
     db.session.flush()
+    return missing
 
 
 # --- moving through the process -------------------------------------------------------------
 
-def _review_own_forbidden() -> bool:
-    return db.session.execute(select(Tenant.review_own_forbidden).where(Tenant.id == current_tenant_id())).scalar()
+def _allowed_row(action: str, status: str, actor: User, article: Article) -> Transition | None:
+    """The row of the table that lets the actor take `action` from `status`, or None."""
+    return next((t for t in step_rows(action, status) if can(actor, t.permission)), None)
+
+
+def _checked_step(article: Article, action: str, status: str, actor: User, comment: str) -> Transition:
+    """The step the actor takes, after every rule: it exists, their roles allow it, its comment, own work.
+
+    :raises WorkflowForbidden: the roles, or the rule on reviewing one's own work, do not allow it.
+    :raises WorkflowError: the step does not exist from this state, or lacks its comment.
+    """
+    rows = step_rows(action, status)
+    if not rows or (action == "post_approve" and not article.needs_post_review):
+        label = CHANGE_STATUS_LABELS.get(status) if action.startswith("change_") else STATUS_LABELS.get(status)
+        raise WorkflowError(_l("This step is not possible for an item that is '%(status)s'.",
+                               status=label or status))
+    step = _allowed_row(action, status, actor, article)
+    if step is None:
+        raise WorkflowForbidden(_l("Your roles here do not allow this step."))
+    if step.needs_comment and not comment:
+        raise WorkflowError(_l("Say why, in the comment: it goes to the person who gets the item."))
+    if own_work(article, action, actor):
+        raise WorkflowForbidden(_l("You wrote or edited this, and this site has someone else review each "
+                                   "item, so another reviewer must approve it."))
+    return step
+
+
+def _drop_change(article: Article) -> int | None:
+    """Set a pending change aside (its text stays in the revisions); return its revision, if there was one."""
+    pending = article.pending_revision if article.change_status is not None else None
+    article.change_status = article.pending_revision = article.change_base_revision = None
+    return pending
 
 
 @audited
@@ -166,23 +265,15 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
     :raises WorkflowForbidden: the actor's roles do not allow the step.
     :raises WorkflowError: the step does not exist from this state, or lacks its comment.
     """
-    step = transition_for(action, article.status)
-    if step is None or (action == "post_approve" and not article.needs_post_review):
-        raise WorkflowError(_l("This step is not possible for an item that is '%(status)s'.",
-                               status=_status_label(article.status)))
-    if not can(actor, step.permission):
-        raise WorkflowForbidden(_l("Your roles here do not allow this step."))
     comment = comment.strip()
-    if step.needs_comment and not comment:
-        raise WorkflowError(_l("Say why, in the comment: it goes to the person who gets the item."))
-    if action in ("approve", "post_approve") and _review_own_forbidden() and actor.id in contributors(article):
-        raise WorkflowForbidden(_l("You wrote or edited this item, so someone else must review it."))
+    step = _checked_step(article, action, article.status, actor, comment)
     moment = now()
     if expires_at is not None and expires_at <= (publish_at or moment):
         raise WorkflowError(_l("The item would come down before it goes up: check the expiry time."))
     previous = article.status
     if share_to_portal is not None and action in ("publish", "force_publish"):
         article.share_to_portal = share_to_portal
+    extra = {}
     if action == "publish":
         article.expires_at = expires_at
         if publish_at is not None and publish_at > moment:
@@ -197,20 +288,62 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
         article.needs_post_review = False
     elif action == "withdraw":
         article.status, article.withdrawn_at, article.publish_at = "withdrawn", moment, None
+        dropped = _drop_change(article)
+        if dropped is not None:
+            extra["correction_set_aside"] = dropped  # its text stays in revision `dropped`
     elif action == "unschedule":
         article.status, article.publish_at = "approved", None
     else:
         article.status = step.target
     record(f"article.{action}", f"article:{article.id}", title=article.title, comment=comment,
-           **{"from": previous, "to": article.status})
+           **{"from": previous, "to": article.status}, **extra)
     db.session.flush()
     return article.status
 
 
-def _status_label(status: str) -> str:
-    from core.publishing.workflow import STATUS_LABELS
+@audited
+def apply_change_step(article: Article, action: str, *, actor: User, comment: str = "") -> list[str]:
+    """Take one step of a published item's change (begin, send on, send back, approve, publish, discard).
 
-    return str(STATUS_LABELS.get(status, status))
+    Publishing it gives the live fields and files the change's text, keeps the
+    first publication date and notes when the item was revised; a publisher's
+    urgent publication past review leaves the item flagged until a reviewer
+    approves it. Returns the names of listed files no longer on disk (left out).
+
+    :raises WorkflowForbidden: the actor's roles, or the rule on reviewing one's own work, do not allow it.
+    :raises WorkflowError: the step does not exist now, or lacks its comment.
+    """
+    comment = comment.strip()
+    if article.status != "published":
+        raise WorkflowError(_l("Only a published item is corrected this way; this one is '%(status)s'.",
+                               status=STATUS_LABELS.get(article.status, article.status)))
+    state = article.change_status or "none"
+    step = _checked_step(article, action, state, actor, comment)
+    missing: list[str] = []
+    detail = {"comment": comment, "from": state, "to": step.target}
+    if action == "change_start":
+        detail["revision"] = _begin_change(article, actor).number
+    elif action == "change_discard":
+        detail["revision"] = _drop_change(article)
+        _add_revision(article, actor, str(_l("Correction discarded: the published text again")))
+    elif step.target == "live":
+        data = pending_data(article)
+        if data is None:
+            raise WorkflowError(_l("There is no correction to publish."))
+        detail["revision"] = article.pending_revision
+        _apply(article, data)
+        missing = _apply_files(article, data)
+        _drop_change(article)
+        article.revised_at = now()
+        if action == "change_force_publish":
+            article.needs_post_review, article.force_reason = True, comment
+        if missing:
+            detail["missing_files"] = missing
+    else:
+        article.change_status = step.target
+    record(f"article.{action}", f"article:{article.id}", title=article.title, **detail)
+    db.session.flush()
+    return missing
 
 
 @audited
@@ -231,9 +364,9 @@ def run_due(moment: datetime) -> dict[str, int]:
                                  .with_for_update(skip_locked=True)).scalars().all()
     for article in expired:
         article.status, article.withdrawn_at = "withdrawn", moment
-        record("article.expire", f"article:{article.id}", title=article.title, platform=False)
+        dropped = _drop_change(article)
+        record("article.expire", f"article:{article.id}", title=article.title, platform=False,
+               **({"correction_set_aside": dropped} if dropped is not None else {}))
         counts["expired"] += 1
     db.session.flush()
     return counts
-
-

@@ -1,7 +1,7 @@
 """Calling an operation from a view: a refusal is shown, a forbidden step is a 403, written once."""
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import flash
 
 from core.extensions import db
 from core.forms import show_problems
@@ -13,13 +13,13 @@ def attempt(operation, *args, form=None, aliases: dict[str, str] | None = None, 
 
     A refusal (`OperationError`) rolls the transaction back and is shown under
     the form's fields (`form`) or flashed; `OperationForbidden` rolls back and
-    answers 403. The caller commits on success.
+    answers 403 with its reason (the app's error handler draws it). The caller commits on success.
     """
     try:
         return True, operation(*args, **kwargs)
     except OperationForbidden:
         db.session.rollback()
-        abort(403)
+        raise
     except OperationError as error:
         db.session.rollback()
         if form is not None:

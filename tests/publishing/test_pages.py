@@ -125,14 +125,22 @@ def test_revisions_diff_and_restore(app, two_sites, signed_in, news_section):
                                            "csrf_token": csrf_token(page)})
 
     assert save("二稿", "<p>第二版</p>").status_code == 302
-    diff = client.get(f"{location}/revisions?a=1&b=2").get_data(as_text=True)
-    assert "-初稿" in diff and "+二稿" in diff and "+<p>第二版</p>" in diff.replace("&lt;", "<").replace("&gt;", ">")
+    diff = shown(client.get(f"{location}/revisions?a=1&b=2").get_data(as_text=True))
+    # The fields by the form's names, the body as text, what changed marked within the line, character by character.
+    assert "<h3 class=\"diff-field\">标题</h3>" in diff and "<h3 class=\"diff-field\">正文</h3>" in diff
+    assert "<del>初</del><ins>二</ins>稿" in diff and "第<del>一</del><ins>二</ins>版" in diff
+    assert "body_html" not in diff and "@@" not in diff and "&lt;p&gt;" not in diff
     assert post_form(client, f"{location}/revisions", {"number": "1"}).status_code == 302
     with app.app_context(), activate_tenant(rsj.id):
         article = db.session.execute(select(Article).where(Article.title == "初稿")).scalar_one()
         assert article.body_html == "<p>第一版</p>"
         assert db.session.execute(select(ArticleRevision.number).where(ArticleRevision.article_id == article.id)
                                   ).scalars().all() == [1, 2, 3]
+
+
+def shown(html: str) -> str:
+    """The page as it looks: the words said only to screen readers ("removed:", "added:") left out."""
+    return re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
 
 
 def test_queues_bulk_actions_and_filters(app, two_sites, signed_in, news_section):
@@ -145,7 +153,7 @@ def test_queues_bulk_actions_and_filters(app, two_sites, signed_in, news_section
         ids.append(int(location.rsplit("/", 1)[1]))
     assert "采集中的草稿</a>: <strong>3</strong>" in collector.get("/admin/").get_data(as_text=True)
     page = collector.get("/admin/articles/?status=collecting").get_data(as_text=True)
-    done = collector.post("/admin/articles/", data={"ids": [str(i) for i in ids[:2]], "action": "submit",
+    done = collector.post("/admin/articles/", data={"ids": [str(i) for i in ids[:2]], "action": "submit-collecting",
                                                     "comment": "", "csrf_token": csrf_token(page)})
     assert done.status_code == 302
     assert "等待编辑</a>: <strong>2</strong>" in editor.get("/admin/").get_data(as_text=True)
