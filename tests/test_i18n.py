@@ -24,7 +24,14 @@ def test_every_message_in_the_code_is_translated_to_chinese(tmp_path):
         wanted = {(m.context, m.id) for m in read_po(fh) if m.id}
     with open(ROOT / "core/translations/zh/LC_MESSAGES/messages.po", "rb") as fh:
         catalog = {(m.context, m.id): m for m in read_po(fh) if m.id}
-    missing = sorted(i for i in wanted if i not in catalog or not catalog[i].string or catalog[i].fuzzy)
+    def untranslated(message) -> bool:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        return not all(forms) or message.fuzzy
+
+    missing = sorted(i for i in wanted if i not in catalog or untranslated(catalog[i]))
     assert missing == []
     for key in wanted:
-        assert _placeholders(catalog[key].string) == _placeholders(key[1]), key
+        # A plural message (ngettext) has a tuple of forms: each translation keeps the plural's placeholders.
+        forms = catalog[key].string if isinstance(catalog[key].string, tuple) else (catalog[key].string,)
+        original = key[1][-1] if isinstance(key[1], tuple) else key[1]
+        assert all(_placeholders(form) == _placeholders(original) for form in forms), key
