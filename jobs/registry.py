@@ -42,6 +42,9 @@ class Every:
 
     def words(self) -> str:
         """The interval as people say it, in the current language: "every 1 hour 30 minutes"."""
+        single = {size: unit for unit, size in _UNITS}.get(self.seconds)
+        if single is not None:  # "every minute", not "every 1 minute"
+            return str(_EVERY_ONE[single])
         rest, parts = self.seconds, []
         for unit, size in _UNITS:
             if rest >= size:
@@ -98,6 +101,9 @@ Trigger = Every | Cron
 #: Crontab's day-of-week numbers (0 and 7 are Sunday).
 WEEKDAYS = (_l("Sunday"), _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"))
+
+
+_EVERY_ONE = {"d": _l("every day"), "h": _l("every hour"), "m": _l("every minute"), "s": _l("every second")}
 
 
 def _unit_words(unit: str, n: int) -> str:

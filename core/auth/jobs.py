@@ -13,8 +13,8 @@ from jobs import every, scheduled
 
 
 @scheduled(id="sessions.end_idle", trigger=every(minutes=5), title=_l("End idle logins"),
-           description=_l("Ends the logins nobody has used for longer than the idle limit "
-                          "(SESSION_IDLE_MINUTES), so the list of who is signed in stays true."),
+           description=_l("Ends the logins nobody has used for longer than the configured idle time, so the "
+                          "record of who is signed in stays true."),
            summary=_l("%(ended)s idle logins ended"))
 def end_idle_sessions(now: datetime) -> dict[str, int]:
     """End the logins idle for longer than SESSION_IDLE_MINUTES.

@@ -89,11 +89,14 @@ def create_site_with_administrator(*, slug: str, name_zh: str, name_en: str, adm
     except ProvisioningError as error:
         problems = {**error.problems, **problems}
     username, display_name = administrator
+    if not display_name.strip():  # said here, so that the user name is still checked below
+        problems["admin_name"] = _l("Give the person's name.")
+        display_name = username or "-"
     password = generate_password()
-    try:
+    try:  # with problems found already, what this writes goes with the rest when the caller rolls back
         if tenant is not None:
             user = _first_administrator(tenant, username, display_name, password)
-        else:  # the account's own problems are shown with the site's (all of it is rolled back)
+        else:
             user = create_user(username=username, display_name=display_name, password=password)
     except AccountError as error:
         problems.update(_account_problems(error))

@@ -71,7 +71,11 @@ def platform_index():
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
-    return render_page("sites/platform_index.html", sites=find_sites(q, status), q=q, status=status,
+    incomplete = request.args.get("footer") == "incomplete"
+    sites = find_sites(q, status)
+    if incomplete:  # the sites whose legal footer still lacks a fact
+        sites = [site for site in sites if footer.gaps(site)]
+    return render_page("sites/platform_index.html", sites=sites, q=q, status=status, incomplete=incomplete,
                        kinds=SITE_KIND_LABELS, footer_gaps=footer.gaps)
 
 

@@ -245,11 +245,13 @@ def test_every_problem_of_the_site_its_footer_and_its_account_shows_at_once_and_
                                                                                                    admin):
     before = snapshot(app)
     data = {**NEW_SITE, "slug": "rsj", "address_zh": "", "phone": "电话待定", "icp_record": "ICP 12",
-            "psb_record": "冀公网安备 131003号", "site_code": "13-10", "admin_username": "li.siteadmin"}
+            "psb_record": "冀公网安备 131003号", "site_code": "13-10", "admin_username": "li.siteadmin",
+            "admin_name": ""}
     html = post_form(admin, "/platform/sites/new", data).get_data(as_text=True)
-    for name in ("slug", "address_zh", "phone", "icp_record", "psb_record", "site_code", "admin_username"):
+    for name in ("slug", "address_zh", "phone", "icp_record", "psb_record", "site_code", "admin_username",
+                 "admin_name"):
         assert is_invalid(html, name), name
-    assert not is_invalid(html, "admin_name") and not is_invalid(html, "name_zh")
+    assert not is_invalid(html, "name_zh") and not is_invalid(html, "sponsor_zh")
     assert "冀ICP备05000128号" in html and "14 位数字" in html and "10 位数字或字母" in html and "区号" in html
     assert "已被使用" in html or "已被占用" in html  # the user name is someone else's
     assert field_value(html, "icp_record") == "ICP 12" and field_value(html, "admin_username") == "li.siteadmin"
@@ -298,3 +300,15 @@ def test_the_site_settings_refuse_a_footer_fact_that_is_not_one(app, two_sites, 
     with app.app_context():
         assert db.session.get(Tenant, two_sites[0].id).address_zh == ""  # nothing saved
     assert post_form(client, "/admin/settings", form).status_code == 302
+
+
+def test_the_list_filters_the_sites_whose_footer_is_incomplete(app, city, admin, create_site):
+    create_site("wsj", name_zh="廊坊市卫生健康委员会")
+    with app.app_context():
+        for tenant in db.session.execute(select(Tenant).where(Tenant.slug.in_(["rsj", "czj"]))).scalars():
+            tenant.address_zh, tenant.phone, tenant.icp_record = "新华路1号", "0316-2000000", "冀ICP备05000128号"
+            tenant.psb_record, tenant.site_code = "冀公网安备 13100302000001号", "1310000001"
+        db.session.commit()
+    html = admin.get("/platform/?footer=incomplete").get_data(as_text=True)
+    assert "廊坊市卫生健康委员会" in html and "廊坊市人事局" not in html and "廊坊市财政局" not in html
+    assert '<option value="incomplete" selected>' in html
