@@ -13,10 +13,12 @@ AS_THEY_ARE = {"English", "中文", "—"}
 
 
 def _forms() -> list[type[Form]]:
+    """The app's form classes (not those a view builds for one request, whose options are its data)."""
     found, queue = [], list(Form.__subclasses__())
     while queue:
         cls = queue.pop()
-        found.append(cls)
+        if "<locals>" not in cls.__qualname__ and cls.__module__.split(".")[0] in ("core", "jobs", "tenants"):
+            found.append(cls)
         queue.extend(cls.__subclasses__())
     return found
 
