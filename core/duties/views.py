@@ -51,9 +51,9 @@ def index():
     form = _build_form(people)
     rows = duty_table()
     if form.validate_on_submit():
-        done, _ = attempt(assign_duties, {duty: (form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data)
-                                          for duty in DUTIES},
-                          form=form, aliases={f"{d}.{w}": f"{d}_{w}" for d in DUTIES for w in ("responsible", "deputy")})
+        people_of = {duty: (form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data) for duty in DUTIES}
+        fields = {f"{d}.{w}": f"{d}_{w}" for d in DUTIES for w in ("responsible", "deputy")}  # at the select
+        done, _ = attempt(assign_duties, people_of, form=form, aliases=fields)
         if done:
             db.session.commit()
             flash(str(_l("Duties saved.")), "success")
