@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from core.extensions import db
@@ -81,6 +82,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UnreadableAddress)
     def unreadable(_error: HTTPException):
         return _themed(400)
+
+    @app.errorhandler(CSRFError)
+    def form_expired(_error: CSRFError):
+        """A form without its token, or with an expired one: say so in words, not Flask-WTF's English."""
+        return _themed(400, "errors/form_expired.html")
 
     @app.errorhandler(SiteSuspended)
     def suspended(error: HTTPException):

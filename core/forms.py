@@ -1,9 +1,17 @@
-"""What the forms of every module share: options, the action and move buttons, and showing refusals."""
+"""What the forms of every module share: options, the action and move buttons, and showing refusals.
+
+WTForms' own messages ("This field is required.", "Not a valid choice.", …)
+are read from the platform's catalogue (core/translations), like every other
+string: WTForms' bundled Chinese leaves some untranslated and words others as
+a programmer would ("无法转化类型"). `_wtforms_messages` lists them for
+`pybabel extract`; a test fails when an installed WTForms has one it lacks.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from flask import abort
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -23,13 +31,31 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class CatalogueTranslations:
+    """WTForms' messages through the platform's catalogue, in the request's language.
+
+    WTForms formats the message itself (``%(min)d``), so this only looks it up.
+    """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
 class Form(FlaskForm):
     """Every form of the platform: a text field with a character no column can hold is an error under it.
 
     Checked after the field's own validators, for every text field the form
     has (login names and hidden values included), so a NUL or a direction
-    override is a message, never a database error.
+    override is a message, never a database error. WTForms' own messages
+    come from the platform's catalogue (`CatalogueTranslations`).
     """
+
+    class Meta:
+        def get_translations(self, form):
+            return CatalogueTranslations()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -90,3 +116,62 @@ def show_problems(form: FlaskForm, error, aliases: dict[str, str] | None = None)
             form.form_errors.append(message)
         else:
             target.errors = [*target.errors, message]
+
+
+def _wtforms_messages() -> list:
+    """Every message WTForms and Flask-WTF's file validators show, marked for `pybabel extract` (never called
+    to translate: `CatalogueTranslations` looks them up). Kept in step with WTForms by tests/test_forms.py."""
+
+    def gettext(message):
+        return message
+
+    def ngettext(singular, plural, _n):
+        return singular, plural
+
+    return [
+        gettext("Invalid field name '%s'."),
+        gettext("Field must be equal to %(other_name)s."),
+        ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.",
+                 1),
+        ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.",
+                 1),
+        ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1),
+        gettext("Field must be between %(min)d and %(max)d characters long."),
+        gettext("Number must be at least %(min)s."),
+        gettext("Number must be at most %(max)s."),
+        gettext("Number must be between %(min)s and %(max)s."),
+        gettext("Date must be at least %(min)s."),
+        gettext("Date must be at most %(max)s."),
+        gettext("Date must be between %(min)s and %(max)s."),
+        gettext("This field is required."),
+        gettext("Invalid input."),
+        gettext("Invalid email address."),
+        gettext("Invalid IP address."),
+        gettext("Invalid Mac address."),
+        gettext("Invalid URL."),
+        gettext("Invalid UUID."),
+        gettext("Invalid value, must be one of: %(values)s."),
+        gettext("Invalid value, can't be any of: %(values)s."),
+        gettext("This field cannot be edited."),
+        gettext("This field is disabled and cannot have a value."),
+        gettext("Invalid CSRF Token."),
+        gettext("CSRF token missing."),
+        gettext("CSRF failed."),
+        gettext("CSRF token expired."),
+        gettext("Invalid Choice: could not coerce."),
+        gettext("Choices cannot be None."),
+        gettext("Not a valid choice."),
+        gettext("Invalid choice(s): one or more data inputs could not be coerced."),
+        ngettext("'%(value)s' is not a valid choice for this field.",
+                 "'%(value)s' are not valid choices for this field.", 1),
+        gettext("Not a valid datetime value."),
+        gettext("Not a valid date value."),
+        gettext("Not a valid time value."),
+        gettext("Not a valid week value."),
+        gettext("Not a valid integer value."),
+        gettext("Not a valid decimal value."),
+        gettext("Not a valid float value."),
+        # Flask-WTF's file validators
+        gettext("File does not have an approved extension: {extensions}"),
+        gettext("File does not have an approved extension."),
+    ]

@@ -8,24 +8,29 @@ and declare the job's id and default schedule next to the function::
 
     from jobs import cron, every, for_each_site, scheduled
 
-    @scheduled(id="sessions.end_idle", trigger=every(minutes=5))
+    @scheduled(id="sessions.end_idle", trigger=every(minutes=5), title=_l("End idle logins"),
+               description=_l("Ends the logins ..."), summary=_l("%(ended)s idle logins ended"))
     def end_idle_sessions(now):
         "End the logins idle for longer than SESSION_IDLE_MINUTES."
         ...
-        return "3 idle sessions ended"          # the run's summary (optional)
+        return {"ended": 3}                     # the run's counts (optional), worded by `summary`
 
-    @scheduled(id="publishing.publish_due", trigger=every(minutes=1))
+    @scheduled(id="publishing.publish_due", trigger=every(minutes=1), title=..., description=..., summary=...)
     def publish_due(now):
-        return for_each_site(lambda site: publish_due_articles(now))
+        return for_each_site(lambda site: publish_due_articles(now))   # each site's counts
 
 - ``id``: lower-case dotted words, ``<area>.<verb>``; unique.
+- ``title``, ``description``, ``summary``: lazy strings (``_l``) the console shows
+  in the reader's language; ``summary`` words one result, its counts as parameters.
 - ``trigger``: ``every(days=, hours=, minutes=, seconds=)`` or
   ``cron("m h dom mon dow")`` (city time, Asia/Shanghai).
 - The function is called as ``fn(now=<the run's start, naive city time>)``:
   use that ``now``, never the clock, so tests call it with a fixed one. It
   must be idempotent (a run may be repeated by hand, or after a takeover).
-- It returns None, a one-line summary (str), or the `SiteLoopResult` of
-  `for_each_site`. Returning normally commits its work and records "success";
+- It returns None, its counts (a dict), or the `SiteLoopResult` of
+  `for_each_site` (whose sites return counts). The run stores them as data
+  (`jobs.summary`), never as a sentence, so each reader sees them in their
+  language. Returning normally commits its work and records "success";
   raising rolls it back and records "failure" with the traceback.
 
 Per-site work

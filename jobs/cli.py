@@ -5,6 +5,7 @@ import logging
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from jobs.lease import current_lease
 from jobs.models import JobRun
 from jobs.registry import ScheduleError, effective_schedules
 from jobs.runs import clock, run_job
+from jobs.summary import describe
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs: the scheduler process, the schedule, runs by hand.")
 
@@ -62,7 +64,9 @@ def run_once(job_id: str) -> None:
     if known[job_id].is_disabled:
         click.echo(f"{job_id} is disabled in JOBS_DISABLED; running it by hand anyway")
     run = run_job(job_id)
-    click.echo(f"{job_id}: {run.outcome} in {run.seconds:.2f}s" + (f": {run.summary}" if run.summary else ""))
+    with force_locale("en"):  # the shell speaks English, as the rest of `flask jobs` does
+        summary = describe(run.job_id, run.summary)
+    click.echo(f"{job_id}: {run.outcome} in {run.seconds:.2f}s" + (f": {summary}" if summary else ""))
     if run.error:
         click.echo(run.error, err=True)
     if run.outcome != "success":

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext as _l, ngettext
+
 from core.timeutil import CITY_TZ
 
 
@@ -38,6 +40,18 @@ class Every:
                 rest %= size
         return "every " + "".join(parts)
 
+    def words(self) -> str:
+        """The interval as people say it, in the current language: "every 1 hour 30 minutes"."""
+        single = {size: unit for unit, size in _UNITS}.get(self.seconds)
+        if single is not None:  # "every minute", not "every 1 minute"
+            return str(_EVERY_ONE[single])
+        rest, parts = self.seconds, []
+        for unit, size in _UNITS:
+            if rest >= size:
+                parts.append(_unit_words(unit, rest // size))
+                rest %= size
+        return gettext("every %(interval)s", interval=" ".join(parts))
+
     def to_apscheduler(self):
         from apscheduler.triggers.interval import IntervalTrigger
 
@@ -53,6 +67,29 @@ class Cron:
     def __str__(self) -> str:
         return f"cron {self.expression}"
 
+    def words(self) -> str:
+        """The common crontabs as people say them ("every day at 02:00"); any other as the expression."""
+        minute, hour, day, month, weekday = self.expression.split(" ")
+        step = re.fullmatch(r"\*/(\d+)", minute)
+        if step and hour == day == month == weekday == "*":
+            return Every(int(step.group(1)) * 60).words()
+        if not minute.isdigit() or month != "*":
+            return _crontab_words(self.expression)
+        if hour == "*" and day == weekday == "*":
+            return gettext("every hour, at minute %(minute)s", minute=int(minute))
+        if not hour.isdigit():
+            return _crontab_words(self.expression)
+        at = f"{int(hour):02d}:{int(minute):02d}"
+        if day == "*" and weekday == "*":
+            return gettext("every day at %(time)s", time=at)
+        if day == "*" and weekday in ("1-5", "mon-fri"):
+            return gettext("Monday to Friday at %(time)s", time=at)
+        if day == "*" and weekday.isdigit() and int(weekday) in range(8):
+            return gettext("every %(weekday)s at %(time)s", weekday=WEEKDAYS[int(weekday) % 7], time=at)
+        if day.isdigit() and weekday == "*":
+            return gettext("on day %(day)s of every month at %(time)s", day=int(day), time=at)
+        return _crontab_words(self.expression)
+
     def to_apscheduler(self):
         from apscheduler.triggers.cron import CronTrigger
 
@@ -60,6 +97,28 @@ class Cron:
 
 
 Trigger = Every | Cron
+
+#: Crontab's day-of-week numbers (0 and 7 are Sunday).
+WEEKDAYS = (_l("Sunday"), _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
+            _l("Saturday"))
+
+
+_EVERY_ONE = {"d": _l("every day"), "h": _l("every hour"), "m": _l("every minute"), "s": _l("every second")}
+
+
+def _unit_words(unit: str, n: int) -> str:
+    if unit == "d":
+        return ngettext("%(num)s day", "%(num)s days", n)
+    if unit == "h":
+        return ngettext("%(num)s hour", "%(num)s hours", n)
+    if unit == "m":
+        return ngettext("%(num)s minute", "%(num)s minutes", n)
+    return ngettext("%(num)s second", "%(num)s seconds", n)
+
+
+def _crontab_words(expression: str) -> str:
+    return gettext("on the crontab schedule “%(expression)s” (minute, hour, day, month, weekday; city time)",
+                   expression=expression)
 
 
 def every(*, days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0) -> Every:
@@ -102,6 +161,11 @@ class Job:
     id: str
     fn: Callable[..., Any]
     trigger: Trigger
+    #: What the console calls the job and says it does (lazy strings: translated when shown).
+    title: Any = None
+    description: Any = None
+    #: How one result reads, with the result's counts as its parameters: ``_l("%(ended)s logins ended")``.
+    summary: Any = None
 
 
 #: Every declared job by id. Filled as each module's init_app imports its `jobs.py`.
@@ -109,11 +173,13 @@ JOBS: dict[str, Job] = {}
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
-def scheduled(*, id: str, trigger: Trigger):
-    """Declare a job next to its function: ``@scheduled(id="area.verb", trigger=every(minutes=5))``.
+def scheduled(*, id: str, trigger: Trigger, title=None, description=None, summary=None):
+    """Declare a job next to its function: ``@scheduled(id="area.verb", trigger=every(minutes=5), title=_l(…))``.
 
     The function is called as ``fn(now=<the run's start, city time>)`` and
-    returns None, a one-line summary (str), or a `SiteLoopResult`.
+    returns None, its counts as a dict (``{"ended": 3}``, worded by `summary`
+    in the reader's language when the run is shown), or a `SiteLoopResult` of
+    such dicts. `title` and `description` name the job on the console.
     """
     if not _ID.match(id):
         raise ScheduleError(f"job id '{id}': use lower-case dotted words, e.g. sessions.end_idle")
@@ -123,7 +189,7 @@ def scheduled(*, id: str, trigger: Trigger):
     def decorator(fn):
         if id in JOBS and JOBS[id].fn is not fn:
             raise ScheduleError(f"job id '{id}' is declared twice")
-        JOBS[id] = Job(id, fn, trigger)
+        JOBS[id] = Job(id, fn, trigger, title, description, summary)
         return fn
 
     return decorator

@@ -12,7 +12,8 @@ from core.extensions import db
 from core.timeutil import CITY_TZ
 from jobs.models import MANUAL, JobRun
 from jobs.registry import JOBS, ScheduleError, load_jobs
-from jobs.sites import SUMMARY_LIMIT, SiteLoopResult
+from jobs.sites import SiteLoopResult
+from jobs.summary import store
 
 log = logging.getLogger("govsites.jobs")
 ERROR_LIMIT = 20000
@@ -50,13 +51,12 @@ def run_job(job_id: str, *, holder: str = MANUAL, now: datetime | None = None) -
         log.exception("job %s failed", job_id)
     else:
         if isinstance(value, SiteLoopResult):
-            outcome, summary, error = value.outcome, value.summary, value.error
-        elif value is not None:
-            summary = str(value)
+            outcome, error = value.outcome, value.error
+        summary = store(value)
     # Measured, not read from the clock again, so a run with a fixed clock has its real duration.
     finished_at = started_at + timedelta(seconds=time.monotonic() - began)
     db.session.execute(update(JobRun).where(JobRun.id == run_id).values(
-        finished_at=finished_at, outcome=outcome, summary=summary[:SUMMARY_LIMIT], error=error[-ERROR_LIMIT:]))
+        finished_at=finished_at, outcome=outcome, summary=summary, error=error[-ERROR_LIMIT:]))
     db.session.commit()
     finished = db.session.get(JobRun, run_id, populate_existing=True)
     log.info("job %s: %s %s", job_id, outcome, summary)

@@ -14,7 +14,7 @@ from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
 
 log = logging.getLogger("govsites.jobs")
-#: Longest summary kept for a run; the per-site details beyond it are dropped.
+#: Longest summary kept for a run (jobs.summary drops the rarest per-site results beyond it).
 SUMMARY_LIMIT = 2000
 #: Sites with the same result are named up to this many; beyond it they are counted.
 GROUP_NAMED = 3
@@ -22,7 +22,7 @@ GROUP_NAMED = 3
 
 @dataclass
 class SiteLoopResult:
-    """What `for_each_site` did: each site's return value, or its error."""
+    """What `for_each_site` did: each site's return value, or its error (a run stores it with jobs.summary)."""
 
     #: slug -> what fn returned for that site (None included), in the order the sites ran.
     done: dict[str, Any] = field(default_factory=dict)
@@ -35,21 +35,6 @@ class SiteLoopResult:
         if not self.failed:
             return "success"
         return "partial" if self.done else "failure"
-
-    @property
-    def summary(self) -> str:
-        head = f"{len(self.done) + len(self.failed)} sites: {len(self.done)} done, {len(self.failed)} failed"
-        if self.failed:
-            head += f" ({', '.join(self.failed)})"
-        # What the sites returned, sites with the same result together: "0 published (69 sites); rsj: 2 published".
-        groups: dict[str, list[str]] = {}
-        for slug, value in self.done.items():
-            if value not in (None, "", 0):
-                groups.setdefault(str(value), []).append(slug)
-        notes = [f"{', '.join(slugs)}: {value}" if len(slugs) <= GROUP_NAMED else f"{value} ({len(slugs)} sites)"
-                 for value, slugs in groups.items()]
-        text = "; ".join([head, *notes])
-        return text if len(text) <= SUMMARY_LIMIT else text[:SUMMARY_LIMIT - 1] + "…"
 
     @property
     def error(self) -> str:

@@ -10,7 +10,8 @@ from core.timeutil import now
 from core.web import add_menu_item, page_number, route
 from jobs.lease import current_lease
 from jobs.models import JobRun
-from jobs.registry import ScheduleError, effective_schedules
+from jobs.registry import JOBS, ScheduleError, effective_schedules
+from jobs.summary import describe
 from themes import render_page
 
 bp = Blueprint("jobs", __name__, template_folder="templates")
@@ -40,7 +41,14 @@ def platform_runs():
     lease = current_lease()
     return render_page("jobs/platform_runs.html", pagination=pagination, job=job, outcome=outcome, job_ids=known,
                        outcomes=JOB_OUTCOMES, schedules=schedules, schedule_error=schedule_error,
+                       job_title=job_title, run_summary=lambda run: describe(run.job_id, run.summary),
                        lease=lease if lease is not None and lease.expires_at > now() else None)
+
+
+def job_title(job_id: str) -> str:
+    """A job's name on the console: its title, or its id when it was declared without one (or no longer exists)."""
+    job = JOBS.get(job_id)
+    return str(job.title) if job is not None and job.title is not None else job_id
 
 
 def init_app(app) -> None:

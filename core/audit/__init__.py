@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.audit import views
+    from core.audit import describe, views
 
     views.init_app(app)
+    # Every page that shows entries (the audit pages, an item's trail) words them the same way.
+    app.jinja_env.globals.update(audit_action=describe.action_label, audit_details=describe.detail_pairs,
+                                 audit_target=describe.target_text, audit_address=describe.address_text)

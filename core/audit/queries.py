@@ -1,20 +1,22 @@
 """Reading the audit log: a site's own, the platform's, or a named site's from the console."""
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
+from core.audit.describe import group_prefixes
 from core.audit.models import AuditEntry, PlatformAuditEntry
 from tenants.scoping import crosses_tenants
 
 
 def _starting(query: Select, model, action: str) -> Select:
-    if action:
-        query = query.where(model.action.startswith(action, autoescape=True))
+    prefixes = group_prefixes(action)
+    if prefixes:
+        query = query.where(or_(*(model.action.startswith(p, autoescape=True) for p in prefixes)))
     return query.order_by(model.id.desc())
 
 
 def site_log(action: str = "") -> Select:
-    """The active site's entries, newest first, whose action starts with `action`."""
+    """The active site's entries, newest first, of one kind (`describe.GROUPS`) or whose code starts with `action`."""
     return _starting(select(AuditEntry), AuditEntry, action)
 
 

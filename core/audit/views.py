@@ -5,6 +5,7 @@ from flask import Blueprint, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core.audit.describe import GROUPS
 from core.audit.queries import log_of_site, platform_log, site_log
 from core.extensions import db
 from core.web import add_menu_item, get_or_404, int_arg, page_number, route
@@ -19,7 +20,7 @@ PER_PAGE = 50
 def index():
     action = request.args.get("action", "").strip()
     pagination = db.paginate(site_log(action), page=page_number(), per_page=PER_PAGE, error_out=False)
-    return render_page("audit/index.html", pagination=pagination, action=action)
+    return render_page("audit/index.html", pagination=pagination, action=action, groups=GROUPS)
 
 
 @route(bp, "/platform/audit", permission="platform.view", host="platform")
@@ -33,7 +34,7 @@ def platform_index():
     pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
     sites = db.session.execute(select(Tenant).order_by(Tenant.slug)).scalars().all()
     return render_page("audit/platform_index.html", pagination=pagination, action=action, tenant=tenant,
-                       sites=sites)
+                       sites=sites, groups=GROUPS)
 
 
 @bp.url_defaults

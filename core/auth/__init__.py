@@ -11,3 +11,7 @@ def init_app(app: Flask) -> None:
     guard.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    from core.audit.describe import describe_values
+    from core.auth.forms import ROLE_LABELS
+
+    describe_values("", ("role", "roles", "platform_role"), ROLE_LABELS)  # the audit log names the roles

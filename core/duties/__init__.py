@@ -3,6 +3,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core.audit.describe import describe_targets
     from core.duties import views
+    from core.duties.queries import DUTY_LABELS
 
     views.init_app(app)
+    describe_targets("duty.", DUTY_LABELS)  # the audit log names the duty, not its code

@@ -19,8 +19,9 @@ class DutyError(OperationError):
 def assign_duties(assignments: dict[str, tuple[int | None, int | None]]) -> None:
     """Set who answers for each duty and their deputy: duty -> (responsible id, deputy id).
 
-    :raises DutyError: under the duty's name, for an unknown duty, someone without a role
-        on this site, a deputy who is the person responsible, or a deputy with nobody responsible.
+    :raises DutyError: under "<duty>.responsible" or "<duty>.deputy" (the duty's name for an unknown duty):
+        someone without a role on this site, a deputy who is the person responsible, or a deputy with
+        nobody responsible.
     """
     for duty, (responsible_id, deputy_id) in assignments.items():
         assign_duty(duty, responsible_id, deputy_id)
@@ -36,11 +37,11 @@ def assign_duty(duty: str, responsible_id: int | None, deputy_id: int | None) ->
         if user_id is not None:
             people[key] = member_of_site(user_id)
             if people[key] is None:
-                raise DutyError({duty: _l("Only people with a role on this site can take a duty.")})
+                raise DutyError({f"{duty}.{key}": _l("Only people with a role on this site can take a duty.")})
     if responsible_id is not None and responsible_id == deputy_id:
-        raise DutyError({duty: _l("The deputy must be someone other than the person responsible.")})
+        raise DutyError({f"{duty}.deputy": _l("The deputy must be someone other than the person responsible.")})
     if responsible_id is None and deputy_id is not None:
-        raise DutyError({duty: _l("Name the person responsible before a deputy.")})
+        raise DutyError({f"{duty}.responsible": _l("Name the person responsible before a deputy.")})
     assignment = db.session.execute(select(DutyAssignment).where(DutyAssignment.duty == duty)).scalar_one_or_none()
     if assignment is None:
         if responsible_id is None:

@@ -7,11 +7,12 @@ from wtforms import SelectField, SubmitField
 
 from core.auth.queries import site_members
 from core.duties.models import DUTIES
-from core.duties.operations import DutyError, assign_duties
+from core.duties.operations import assign_duties
 from core.duties.queries import DUTY_LABELS, duty_gaps, duty_table
 from core.extensions import db
 from core.forms import Form, choices
 from core.web import add_menu_item, add_panel, route
+from core.web.actions import attempt
 from core.web.loading import parse_int
 from themes import render_page
 
@@ -50,12 +51,10 @@ def index():
     form = _build_form(people)
     rows = duty_table()
     if form.validate_on_submit():
-        try:
-            assign_duties({duty: (form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data) for duty in DUTIES})
-        except DutyError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
+        people_of = {duty: (form[f"{duty}_responsible"].data, form[f"{duty}_deputy"].data) for duty in DUTIES}
+        fields = {f"{d}.{w}": f"{d}_{w}" for d in DUTIES for w in ("responsible", "deputy")}  # at the select
+        done, _ = attempt(assign_duties, people_of, form=form, aliases=fields)
+        if done:
             db.session.commit()
             flash(str(_l("Duties saved.")), "success")
             return redirect(url_for("duties.index"))

@@ -6,3 +6,7 @@ def init_app(app) -> None:
     from core.publishing import jobs, views  # noqa: F401  (jobs: its @scheduled declarations)
 
     views.init_app(app)
+    from core.audit.describe import describe_values
+    from core.publishing.workflow import STATUS_LABELS
+
+    describe_values("article.", ("from", "to", "status"), STATUS_LABELS)  # the audit log names the states

@@ -9,5 +9,10 @@ def init_app(app: Flask) -> None:
     from tenants.provisioning import site_created
 
     site_created.connect(sync.give_new_site_its_sections)
+    from core.audit.describe import describe_values
+    from core.sections.forms import KIND_LABELS
+
+    describe_values("mandatory.", "kind", KIND_LABELS)  # the audit log names a section's kind
+    describe_values("section.", "kind", KIND_LABELS)
     views.init_app(app)
     cli.init_app(app)

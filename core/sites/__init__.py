@@ -10,7 +10,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.audit.describe import describe_values
     from core.sites import cli, views
+    from core.sites.forms import ACCENT_LABELS, BANNER_LABELS, SITE_KIND_LABELS
 
     views.init_app(app)
     cli.init_app(app)
+    # The audit log names a site's kind and colours, not their codes.
+    describe_values("site.", "kind", SITE_KIND_LABELS)
+    describe_values("site.", "accent", ACCENT_LABELS)
+    describe_values("site.", "banner", BANNER_LABELS)

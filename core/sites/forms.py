@@ -37,10 +37,42 @@ class SiteForm(Form):
     is_window_department = BooleanField(_l("Window department (handles licensing items online)"))
     accent = SelectField(_l("Accent colour"), choices=choices((k, ACCENT_LABELS[k]) for k in PALETTE),
                          default="red")
+    # The legal footer: what the public sees at the foot of every page (core.sites.footer checks the formats).
+    sponsor_zh = StringField(_l("Sponsor (Chinese)"), validators=[Length(max=200)], filters=[strip],
+                             description=_l("The body that runs the site (主办单位). Leave it empty to use the "
+                                            "site's Chinese name."))
+    sponsor_en = StringField(_l("Sponsor (English)"), validators=[Length(max=200)], filters=[strip],
+                             description=_l("Leave it empty to use the site's English name."))
+    address_zh = StringField(_l("Address (Chinese)"), validators=[Length(max=300)], filters=[strip])
+    address_en = StringField(_l("Address (English)"), validators=[Length(max=300)], filters=[strip],
+                             description=_l("Leave it empty to show the Chinese address in English pages too."))
+    phone = StringField(_l("Telephone"), validators=[Length(max=50)], filters=[strip],
+                        description=_l("With the area code, e.g. 0316-2012345."), render_kw={"inputmode": "tel"})
+    icp_record = StringField(_l("ICP record"), validators=[Length(max=100)], filters=[strip],
+                             description=_l("e.g. 冀ICP备05000128号. Leave it empty until it is issued: the site's "
+                                            "page lists what the footer still lacks."))
+    psb_record = StringField(_l("Public security record"), validators=[Length(max=100)], filters=[strip],
+                             description=_l("e.g. 冀公网安备 13100302000001号, once it is issued."))
+    site_code = StringField(_l("Site identifier code"), validators=[Length(max=20)], filters=[strip],
+                            description=_l("The 10 letters or digits assigned to the site, e.g. 1310000001, once "
+                                           "it is assigned."), render_kw={"autocapitalize": "none"})
+    # The first site administrator: they add the site's people and finish the settings.
+    admin_username = StringField(_l("User name"), validators=[Length(max=64)], filters=[strip],
+                                 description=_l("3-64 characters: a-z first, then a-z, 0-9, '.', '_' or '-', "
+                                                "e.g. jtj.admin."), render_kw={"autocapitalize": "none",
+                                                                             "autocomplete": "off"})
+    admin_name = StringField(_l("Display name"), validators=[Length(max=100)], filters=[strip],
+                             description=_l("The person's name, as the site's people will see it."))
     submit = SubmitField(_l("Create site"))
+
+    FOOTER_FIELDS = ("sponsor_zh", "sponsor_en", "address_zh", "address_en", "phone", "icp_record", "psb_record",
+                     "site_code")
 
     def alias_list(self) -> list[str]:
         return [line.strip() for line in (self.aliases.data or "").splitlines() if line.strip()]
+
+    def footer(self) -> dict[str, str]:
+        return {name: self[name].data or "" for name in self.FOOTER_FIELDS}
 
 
 class DomainForm(Form):

@@ -12,13 +12,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.audit.log import record
+from core.auth.models import User
+from core.auth.operations import AccountError, create_user
+from core.auth.passwords import generate_password
 from core.extensions import db
 from core.operations import audited
+from core.sites import footer
 from core.sites.queries import PORTAL_MOURNING_KEY
 from tenants.catalog import load_catalog
 from tenants.models import SiteGroup, Tenant, TenantDomain
 from tenants.provisioning import (ProvisioningError, add_domain, create_tenant, default_domain, remove_domain,
                                   resume_tenant, set_logo, set_setting, suspend_tenant, update_tenant)
+from tenants.scoping import activate_tenant, crosses_tenants
 
 #: The catalog fields a site takes over as they are (as the demo loader does).
 CATALOG_SITE_FIELDS = ("is_window_department", "address_zh", "address_en", "phone", "icp_record", "psb_record",
@@ -41,6 +46,64 @@ def create_site(*, slug: str, name_zh: str, name_en: str, kind: str = "departmen
                            group_key=group_key, **fields)
     _record_created(tenant)
     return tenant
+
+
+#: What the console's new-site form must be given of the footer (the record numbers may come later).
+FOOTER_ASKED = ("address_zh", "phone")
+#: The account's problems, under the new-site form's fields.
+ADMINISTRATOR_FIELDS = {"username": "admin_username", "display_name": "admin_name"}
+
+
+@crosses_tenants("the console gives the site it has just created its first administrator, on that site")
+def _first_administrator(tenant: Tenant, username: str, display_name: str, password: str) -> User:
+    with activate_tenant(tenant.id):
+        return create_user(username=username, display_name=display_name, password=password, roles=["site_admin"],
+                            must_change_password=True)
+
+
+def _account_problems(error: AccountError) -> dict[str, str]:
+    return {ADMINISTRATOR_FIELDS.get(field, ""): message for field, message in error.problems.items()}
+
+
+@audited
+def create_site_with_administrator(*, slug: str, name_zh: str, name_en: str, administrator: tuple[str, str],
+                                   footer_fields: dict[str, str], kind: str = "department",
+                                   domain: str | None = None, aliases: list[str] = (), group_key: str | None = None,
+                                   **fields) -> tuple[Tenant, User, str]:
+    """Create a site with its legal footer and its first site administrator, all or nothing.
+
+    `administrator` is (user name, display name); the account gets a generated temporary password,
+    returned to be shown once, which it must change at its first sign-in. Every problem of the site,
+    its footer and the account is found before anything is kept; the caller rolls back on a refusal.
+
+    :raises ProvisioningError: under the form's fields ("slug", "phone", "admin_username", …).
+    """
+    footer_fields = {name: value.strip() for name, value in footer_fields.items() if value and value.strip()}
+    problems: dict[str, object] = {name: _l("This is part of the legal footer: give it.")
+                                   for name in FOOTER_ASKED if name not in footer_fields}
+    problems.update(footer.format_problems(footer_fields))
+    tenant = None
+    try:
+        tenant = create_tenant(slug=slug, name_zh=name_zh, name_en=name_en, kind=kind, domain=domain, aliases=aliases,
+                               group_key=group_key, **fields, **footer_fields)
+    except ProvisioningError as error:
+        problems = {**error.problems, **problems}
+    username, display_name = administrator
+    if not display_name.strip():  # said here, so that the user name is still checked below
+        problems["admin_name"] = _l("Give the person's name.")
+        display_name = username or "-"
+    password = generate_password()
+    try:  # with problems found already, what this writes goes with the rest when the caller rolls back
+        if tenant is not None:
+            user = _first_administrator(tenant, username, display_name, password)
+        else:
+            user = create_user(username=username, display_name=display_name, password=password)
+    except AccountError as error:
+        problems.update(_account_problems(error))
+    if problems:
+        raise ProvisioningError(problems)
+    _record_created(tenant, administrator=user.username)
+    return tenant, user, password
 
 
 @audited
@@ -138,8 +201,11 @@ def update_site_settings(tenant: Tenant, *, logo: tuple[str, bytes] | None = Non
     Recorded on the site's log when its administrator does it (a site is
     active), on the platform's from the console or `flask tenants set`.
 
-    :raises ProvisioningError: under the field's name (e.g. "accent", "logo").
+    :raises ProvisioningError: under the field's name (e.g. "accent", "logo", "icp_record": not a record number).
     """
+    problems = footer.format_problems(fields)
+    if problems:
+        raise ProvisioningError(problems)
     update_tenant(tenant, **fields)
     if logo is not None:
         set_logo(tenant, *logo)

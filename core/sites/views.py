@@ -8,17 +8,18 @@ from sqlalchemy import select
 from core.extensions import db
 from core.forms import ActionForm, choices, show_problems, submitted
 from core.i18n import localized
+from core.sites import footer
 from core.sites.forms import (ACCENT_LABELS, SITE_KIND_LABELS, DomainForm, MourningForm, RemoveDomainForm,
                               SettingsForm, SiteForm, SuspendForm)
-from core.sites.operations import (add_site_domain, create_from_catalog, create_site, remove_site_domain,
-                                   resume_site, set_city_mourning, set_site_mourning, suspend_site,
-                                   update_site_settings)
+from core.sites.operations import (add_site_domain, create_from_catalog, create_site_with_administrator,
+                                   remove_site_domain, resume_site, set_city_mourning, set_site_mourning,
+                                   suspend_site, update_site_settings)
 from core.sites.queries import all_sites, catalog_entries_missing, find_sites, portal_in_mourning, site_groups
 from core.web import add_menu_item, get_or_404, route
 from tenants.catalog import load_catalog
 from tenants.models import STATUSES, Tenant
 from tenants.provisioning import ProvisioningError, upload_folder
-from themes import render_page
+from themes import render_page, site_url
 
 bp = Blueprint("sites", __name__, template_folder="templates")
 VIEW, MANAGE = "platform.view", "platform.manage"
@@ -70,13 +71,19 @@ def platform_index():
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
-    return render_page("sites/platform_index.html", sites=find_sites(q, status), q=q, status=status,
-                       kinds=SITE_KIND_LABELS)
+    incomplete = request.args.get("footer") == "incomplete"
+    sites = find_sites(q, status)
+    if incomplete:  # the sites whose legal footer still lacks a fact
+        sites = [site for site in sites if footer.gaps(site)]
+    return render_page("sites/platform_index.html", sites=sites, q=q, status=status, incomplete=incomplete,
+                       kinds=SITE_KIND_LABELS, footer_gaps=footer.gaps)
 
 
-def _created(tenant: Tenant):
+def _created(tenant: Tenant, *more):
     db.session.commit()
     flash(str(_l("The site %(name)s was created, with the mandatory sections.", name=tenant.name_zh)), "success")
+    for message in more:
+        flash(str(message), "success")
     return redirect(url_for("sites.platform_site", tenant_id=tenant.id))
 
 
@@ -89,16 +96,20 @@ def platform_new():
         form.group.data = form.group.choices[1].value
     if form.validate_on_submit():
         try:
-            tenant = create_site(slug=form.slug.data or "", name_zh=form.name_zh.data or "",
-                                 name_en=form.name_en.data or "", kind=form.kind.data,
-                                 domain=form.domain.data or None, aliases=form.alias_list(),
-                                 group_key=form.group.data or None,
-                                 is_window_department=form.is_window_department.data, accent=form.accent.data)
-        except ProvisioningError as error:
+            tenant, user, password = create_site_with_administrator(
+                slug=form.slug.data or "", name_zh=form.name_zh.data or "", name_en=form.name_en.data or "",
+                kind=form.kind.data, domain=form.domain.data or None, aliases=form.alias_list(),
+                group_key=form.group.data or None, footer_fields=form.footer(),
+                administrator=(form.admin_username.data or "", form.admin_name.data or ""),
+                is_window_department=form.is_window_department.data, accent=form.accent.data)
+        except ProvisioningError as error:  # nothing of the site, its footer or its account is kept
             db.session.rollback()
             show_problems(form, error, {"alias ": "aliases"})
         else:
-            return _created(tenant)
+            return _created(tenant, _l("Its administrator %(name)s signs in at %(address)s with the temporary "
+                                       "password %(password)s, shown only now; it must be changed at the first "
+                                       "sign-in.", name=user.username, address=site_url(tenant, "/admin/login"),
+                                       password=password))
     return render_page("sites/platform_new.html", form=form, base_domain=current_app.config["BASE_DOMAIN"])
 
 
@@ -125,6 +136,7 @@ def platform_create_from_catalog(slug: str):
 
 def _site_page(tenant: Tenant, *, domain_form: DomainForm | None = None, suspend_form: SuspendForm | None = None):
     return render_page("sites/platform_site.html", tenant=tenant, kinds=SITE_KIND_LABELS, accents=ACCENT_LABELS,
+                       footer_labels=footer.LABELS, footer_gaps=footer.gaps(tenant),
                        domain_form=domain_form or DomainForm(formdata=None),
                        suspend_form=suspend_form or SuspendForm(formdata=None),
                        mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None))

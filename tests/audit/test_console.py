@@ -18,19 +18,23 @@ def test_the_platforms_own_entries(app, city, admin):
     page = f"/platform/sites/{city.rsj.id}"
     post_form(admin, f"{page}/mourning", {"start": "1"}, form_path=page)
     html = admin.get("/platform/audit").get_data(as_text=True)
-    assert "<code>site.mourning</code>" in html and "<code>login.success</code>" in html
-    filtered = admin.get("/platform/audit?action=site.").get_data(as_text=True)
-    assert "<code>site.mourning</code>" in filtered and "<code>login.success</code>" not in filtered
+    assert "切换站点哀悼模式" in html and "哀悼模式：</span>开启" in html and "登录成功" in html
+    assert ">site.mourning<" not in html and "&#34;on&#34;" not in html  # no code, no JSON
+    filtered = admin.get("/platform/audit?action=sites").get_data(as_text=True)
+    assert 'data-action="site.mourning"' in filtered and 'data-action="login.success"' not in filtered
+    by_code = admin.get("/platform/audit?action=site.").get_data(as_text=True)  # an older link, by code
+    assert 'data-action="site.mourning"' in by_code and 'data-action="login.success"' not in by_code
 
 
 def test_one_sites_entries_and_no_other(app, city, admin):
     _add_site_entries(app, city.rsj, "article.publish", 2)
     _add_site_entries(app, city.czj, "article.delete", 2)
     html = admin.get(f"/platform/audit?site={city.rsj.id}").get_data(as_text=True)
-    assert "<code>article.publish</code>" in html and "rsj-1" in html
-    assert "<code>article.delete</code>" not in html and "<code>login.success</code>" not in html
+    assert 'data-action="article.publish"' in html and "发布稿件" in html and "rsj-1" in html
+    assert 'data-action="article.delete"' not in html and 'data-action="login.success"' not in html
     other = admin.get(f"/platform/audit?site={city.czj.id}&action=article.d").get_data(as_text=True)
-    assert "<code>article.delete</code>" in other and "<code>article.publish</code>" not in other
+    assert 'data-action="article.delete"' in other and 'data-action="article.publish"' not in other
+    assert "稿件：其他操作" in other  # a code the platform does not name still reads as words
 
 
 def test_the_pager_keeps_the_site(app, city, admin):

@@ -45,7 +45,7 @@ def test_idle_sessions_are_ended_on_every_host_and_the_others_left_alone(app, cr
         summary = end_idle_sessions(now=NOW)
         db.session.commit()
     ended = _ended(app)
-    assert summary == "2 idle sessions ended"
+    assert summary == {"ended": 2}
     assert ended[ids["idle"]] == NOW and ended[ids["idle_on_site"]] == NOW
     assert ended[ids["fresh"]] is None
     assert ended[ids["ended"]] == NOW - timedelta(days=2)  # its end is not rewritten
@@ -58,7 +58,7 @@ def test_running_it_again_ends_nothing_more(app, create_account):
         db.session.commit()
     before = _ended(app)
     with app.app_context():
-        assert end_idle_sessions(now=NOW + timedelta(minutes=1)) == "0 idle sessions ended"
+        assert end_idle_sessions(now=NOW + timedelta(minutes=1)) == {"ended": 0}
         db.session.commit()
     assert _ended(app) == before
 
@@ -67,11 +67,11 @@ def test_the_idle_limit_comes_from_the_configuration(app, create_account, monkey
     ids = _sessions(app, create_account)
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 60)
     with app.app_context():
-        assert end_idle_sessions(now=NOW) == "0 idle sessions ended"
+        assert end_idle_sessions(now=NOW) == {"ended": 0}
         db.session.commit()
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 5)
     with app.app_context():
-        assert end_idle_sessions(now=NOW) == "2 idle sessions ended"
+        assert end_idle_sessions(now=NOW) == {"ended": 2}
         db.session.commit()
     assert _ended(app)[ids["fresh"]] == NOW
 
@@ -82,5 +82,5 @@ def test_a_session_exactly_at_the_limit_is_kept(app, create_account):
     with app.app_context():
         db.session.add(UserSession(token="edge", user_id=account.id, last_seen_at=NOW - timedelta(minutes=30)))
         db.session.commit()
-        assert end_idle_sessions(now=NOW) == "0 idle sessions ended"
+        assert end_idle_sessions(now=NOW) == {"ended": 0}
         db.session.rollback()

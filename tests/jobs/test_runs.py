@@ -15,7 +15,15 @@ from jobs.registry import ScheduleError
 from jobs.runs import close_interrupted_runs, run_job
 from tenants.models import Tenant
 from tenants.provisioning import suspend_tenant
+from jobs.summary import describe, store
 from tests.jobs.conftest import NOW, runs
+
+
+def words(app, run_or_id, text: str | None = None, lang: str = "en") -> str:
+    """A stored summary as the console shows it, in `lang`."""
+    job_id, stored = (run_or_id.job_id, run_or_id.summary) if text is None else (run_or_id, text)
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        return describe(job_id, stored)
 
 
 def _site_actions(app) -> dict[str, list[str]]:
@@ -35,8 +43,9 @@ def test_a_successful_run_is_recorded_with_its_summary(app):
     with app.app_context():
         run_job("sessions.end_idle", now=NOW)
     [run] = runs(app)
-    assert (run.job_id, run.outcome, run.summary, run.error, run.holder) == \
-        ("sessions.end_idle", "success", "0 idle sessions ended", "", "manual")
+    assert (run.job_id, run.outcome, run.error, run.holder) == ("sessions.end_idle", "success", "", "manual")
+    assert run.summary == '{"counts": {"ended": 0}}'  # data: worded when shown, in the reader's language
+    assert words(app, run) == "0 idle logins ended" and words(app, run, lang="zh_CN") == "结束闲置登录 0 个"
     assert run.started_at == NOW and NOW <= run.finished_at < NOW + timedelta(seconds=5)
 
 
@@ -102,8 +111,8 @@ def test_a_site_that_fails_makes_the_run_partial_and_the_other_sites_work_is_kep
         run_job("test.per_site", now=NOW)
     [run] = runs(app)
     assert run.outcome == "partial"
-    assert run.summary.startswith("2 sites: 1 done, 1 failed (rsj)")
-    assert "czj: Langfang Municipal Finance Bureau done" in run.summary
+    assert words(app, run) == "2 sites: 1 done, 1 failed (rsj); czj: Langfang Municipal Finance Bureau done"
+    assert words(app, run, lang="zh_CN").startswith("2 个站点：1 个完成，1 个失败（rsj）；czj：")
     assert run.error.startswith("[rsj]\n") and "ValueError: bad data on rsj" in run.error
     assert "czj" not in run.error
     assert _site_actions(app) == {"czj": ["test.done"]}  # rsj's write rolled back, czj's committed
@@ -137,7 +146,8 @@ def test_suspended_sites_are_left_out_unless_asked_for(app, declare_job, two_sit
     with app.app_context():
         run_job("test.per_site", now=NOW)
     assert set(_site_actions(app)) == expected
-    assert runs(app)[0].summary.startswith(f"{len(expected)} sites: {len(expected)} done, 0 failed")
+    n = len(expected)
+    assert words(app, runs(app)[0]).startswith(f"{n} site{'s' if n > 1 else ''}: {n} done, 0 failed")
 
 
 def test_each_site_runs_as_that_site(app, declare_job, two_sites):
@@ -169,14 +179,42 @@ def test_runs_another_scheduler_left_unfinished_are_closed_as_interrupted(app):
     assert by_holder["alive:2:bbbb"].outcome == "running"
 
 
-def test_the_summary_counts_sites_with_the_same_result_and_names_the_others():
+def test_the_summary_counts_sites_with_the_same_result_and_names_the_others(app):
     from jobs.sites import SiteLoopResult
 
-    result = SiteLoopResult(done={"a": "0 published", "b": "2 published", "c": "0 published", "d": "0 published",
-                                  "e": "0 published", "f": None, "g": "2 published"},
+    none, two = {"published": 0, "expired": 0}, {"published": 2, "expired": 0}
+    result = SiteLoopResult(done={"a": none, "b": two, "c": none, "d": none, "e": none, "f": None, "g": two},
                             failed={"h": "Traceback…"})
-    assert result.summary == "8 sites: 7 done, 1 failed (h); 0 published (4 sites); b, g: 2 published"
     assert result.outcome == "partial"
+    stored = store(result)
+    assert words(app, "publishing.publish_due", stored) == (
+        "8 sites: 7 done, 1 failed (h); 0 published, 0 taken down at their expiry (4 sites); "
+        "b, g: 2 published, 0 taken down at their expiry")
+    assert words(app, "publishing.publish_due", stored, "zh_CN") == (
+        "8 个站点：7 个完成，1 个失败（h）；发布 0 条，到期下线 0 条（4 个站点）；b、g：发布 2 条，到期下线 0 条")
+
+
+def test_a_job_without_a_template_still_reads_as_pairs_and_a_summary_never_outgrows_its_column(app):
+    from jobs.sites import SUMMARY_LIMIT, SiteLoopResult
+
+    assert words(app, "gone.job", store({"rows_fixed": 3}), "zh_CN") == "rows fixed：3"
+    many = SiteLoopResult(done={f"site{i:03d}": {"n": i} for i in range(400)},
+                          failed={f"bad{i:03d}": "x" for i in range(100)})
+    stored = store(many)
+    assert len(stored) <= SUMMARY_LIMIT
+    text = words(app, "gone.job", stored)
+    assert text.startswith("500 sites: 400 done, 100 failed (bad000, bad001") and "and 60 more)" in text
+
+
+@pytest.mark.parametrize("old, lang, shown", [
+    ("2 idle sessions ended", "zh_CN", "结束闲置登录 2 个"),
+    ("8 sites: 7 done, 1 failed (h); 0 published, 0 expired (4 sites); b, g: 2 published, 0 expired", "zh_CN",
+     "8 个站点：7 个完成，1 个失败（h）；发布 0 条，到期下线 0 条（4 个站点）；b、g：发布 2 条，到期下线 0 条"),
+    ("cleaned up by hand", "zh_CN", "cleaned up by hand"),
+])
+def test_runs_recorded_before_summaries_were_data_are_still_shown(app, old, lang, shown):
+    job = "sessions.end_idle" if "idle" in old else "publishing.publish_due"
+    assert words(app, job, old, lang) == shown
 
 
 def test_what_the_job_did_before_the_loop_is_not_the_first_sites_to_lose(app, declare_job, two_sites):

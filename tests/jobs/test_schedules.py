@@ -121,7 +121,7 @@ def test_a_configuration_the_scheduler_cannot_follow_is_an_error(app, runner, mo
 def test_run_once_records_a_manual_run(app, runner):
     result = runner.invoke(args=["jobs", "run-once", "sessions.end_idle"])
     assert result.exit_code == 0, result.output
-    assert "sessions.end_idle: success" in result.output and "0 idle sessions ended" in result.output
+    assert "sessions.end_idle: success" in result.output and "0 idle logins ended" in result.output
     [run] = runs(app)
     assert (run.job_id, run.outcome, run.holder) == ("sessions.end_idle", "success", "manual")
     listed = runner.invoke(args=["jobs", "list"]).output

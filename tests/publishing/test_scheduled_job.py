@@ -27,16 +27,16 @@ def test_job_publishes_due_items_on_every_site_once(app, two_sites, client_for):
            for site in (rsj, czj)}
     with app.app_context():
         early = publish_due(now=at - timedelta(seconds=1))
-        assert early.done == {"czj": "0 published, 0 expired", "rsj": "0 published, 0 expired"}
+        assert early.done == {"czj": {"published": 0, "expired": 0}, "rsj": {"published": 0, "expired": 0}}
         result = publish_due(now=at)
-        assert result.done == {"czj": "1 published, 0 expired", "rsj": "1 published, 0 expired"}
+        assert result.done == {"czj": {"published": 1, "expired": 0}, "rsj": {"published": 1, "expired": 0}}
         again = publish_due(now=at + timedelta(minutes=1))
-        assert again.done["rsj"] == "0 published, 0 expired"
+        assert again.done["rsj"] == {"published": 0, "expired": 0}
     # "now" in the job is the scheduler's; the public site shows what its clock allows.
     with app.app_context(), activate_tenant(rsj.id):
         article = db.session.execute(select(Article).where(Article.id == ids["rsj"])).scalar_one()
         assert article.status == "published" and article.published_at == at
     with app.app_context():
         later = publish_due(now=at + timedelta(days=1))
-        assert later.done["czj"] == "0 published, 1 expired"
+        assert later.done["czj"] == {"published": 0, "expired": 1}
     assert client_for("czj.localhost").get(f"/articles/{ids['czj']}").status_code == 404

@@ -1,8 +1,11 @@
 """Sites from the console: the list, a new site (by form or from the catalog), domains, suspension, mourning."""
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 
+import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -14,7 +17,10 @@ from tests.fixtures.console import field_value, is_invalid, last_platform_entry,
 
 NEW_SITE = {"slug": "jtj", "name_zh": "廊坊市交通运输局", "name_en": "Langfang Transport Bureau", "kind": "department",
             "group": "general", "domain": "", "aliases": "jiaotong.localhost\njtj.example.gov.cn",
-            "is_window_department": "y", "accent": "teal"}
+            "is_window_department": "y", "accent": "teal",
+            "sponsor_zh": "", "sponsor_en": "", "address_zh": "河北省廊坊市广阳区新华路50号", "address_en": "",
+            "phone": "0316-2212345", "icp_record": "冀ICP备05000128号-7", "psb_record": "冀公网安备 13100302000077号",
+            "site_code": "1310000077", "admin_username": "jtj.admin", "admin_name": "赵管理"}
 
 
 def _tenant(app, slug: str) -> Tenant | None:
@@ -191,3 +197,118 @@ def test_mourning_for_one_site(app, city, admin):
     assert post_form(admin, f"{page}/mourning", {"end": "1"}, form_path=page).status_code == 302
     assert not _tenant(app, "rsj").is_mourning
     assert platform_actions(app)[-2:] == ["site.mourning", "site.mourning"]
+
+
+# --- a new site's legal footer and first administrator --------------------------------------------
+
+def _account(app, username: str):
+    from core.auth.models import Membership, User
+
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            return None, []
+        roles = db.session.execute(select(Membership.tenant_id, Membership.role).where(Membership.user_id == user.id)
+                                   .execution_options(all_tenants=True)).all()
+        db.session.expunge(user)
+        return user, [tuple(r) for r in roles]
+
+
+def test_a_new_site_gets_its_footer_and_an_administrator_whose_password_is_shown_once(app, city, admin, client_for):
+    from tests.fixtures.accounts import Account, login
+    from tests.fixtures.console import site_actions
+
+    response = post_form(admin, "/platform/sites/new", NEW_SITE)
+    assert response.status_code == 302
+    tenant = _tenant(app, "jtj")
+    assert (tenant.address_zh, tenant.phone, tenant.icp_record, tenant.psb_record, tenant.site_code) == (
+        "河北省廊坊市广阳区新华路50号", "0316-2212345", "冀ICP备05000128号-7", "冀公网安备 13100302000077号", "1310000077")
+    assert (tenant.sponsor_zh, tenant.sponsor_en) == ("廊坊市交通运输局", "Langfang Transport Bureau")  # the names
+    user, roles = _account(app, "jtj.admin")
+    assert user.display_name == "赵管理" and user.must_change_password and user.platform_role is None
+    assert roles == [(tenant.id, "site_admin")]
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    password = re.search(r"临时密码为 (\S+)（仅显示这一次）", html_module.unescape(page)).group(1)
+    assert "http://jtj.localhost/admin/login" in page and "页脚信息齐全" in page
+    assert password not in html_module.unescape(admin.get(response.headers["Location"]).get_data(as_text=True))
+    entry = last_platform_entry(app)
+    assert entry.action == "site.create" and json.loads(entry.detail)["administrator"] == "jtj.admin"
+    assert site_actions(app, tenant.id) == ["user.create", "role.grant"]  # on the new site's own log
+    site = client_for("jtj.localhost")
+    signed = login(site, Account(user.id, "jtj.admin", password))
+    assert signed.status_code == 302 and signed.headers["Location"] == "/admin/password"  # change it first
+    public = client_for("jtj.localhost").get("/").get_data(as_text=True)
+    assert "冀ICP备05000128号-7" in public and "1310000077" in public and "0316-2212345" in public
+
+
+def test_every_problem_of_the_site_its_footer_and_its_account_shows_at_once_and_nothing_is_written(app, city,
+                                                                                                   admin):
+    before = snapshot(app)
+    data = {**NEW_SITE, "slug": "rsj", "address_zh": "", "phone": "电话待定", "icp_record": "ICP 12",
+            "psb_record": "冀公网安备 131003号", "site_code": "13-10", "admin_username": "li.siteadmin",
+            "admin_name": ""}
+    html = post_form(admin, "/platform/sites/new", data).get_data(as_text=True)
+    for name in ("slug", "address_zh", "phone", "icp_record", "psb_record", "site_code", "admin_username",
+                 "admin_name"):
+        assert is_invalid(html, name), name
+    assert not is_invalid(html, "name_zh") and not is_invalid(html, "sponsor_zh")
+    assert "冀ICP备05000128号" in html and "14 位数字" in html and "10 位数字或字母" in html and "区号" in html
+    assert "已被使用" in html or "已被占用" in html  # the user name is someone else's
+    assert field_value(html, "icp_record") == "ICP 12" and field_value(html, "admin_username") == "li.siteadmin"
+    assert snapshot(app) == before
+
+
+def test_a_site_that_would_be_fine_is_not_kept_when_its_account_is_refused(app, city, admin):
+    before = snapshot(app)
+    for account in ({"admin_username": "li.siteadmin"}, {"admin_username": "9bad"}, {"admin_name": " "}):
+        html = post_form(admin, "/platform/sites/new", {**NEW_SITE, **account}).get_data(as_text=True)
+        assert is_invalid(html, "admin_username") or is_invalid(html, "admin_name"), account
+        assert snapshot(app) == before and _tenant(app, "jtj") is None
+    assert _account(app, "jtj.admin") == (None, [])
+
+
+def test_a_site_missing_footer_facts_has_a_checklist_and_a_marker_in_the_list(app, city, admin, create_site):
+    bare = create_site("wsj", name_zh="廊坊市卫生健康委员会")  # as `flask tenants create` makes one: no footer facts
+    html = admin.get(f"/platform/sites/{bare.id}").get_data(as_text=True)
+    checklist = re.search(r'<ul class="checklist" id="footer-gaps">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", checklist) == ["地址（中文）", "电话", "ICP备案号", "公安备案号", "网站标识码"]
+    assert 'href="http://wsj.localhost/admin/settings"' in html
+    listing = admin.get("/platform/").get_data(as_text=True)
+    row = listing[listing.index("廊坊市卫生健康委员会"):]
+    row = row[:row.index("</tr>")]
+    assert "页脚缺 5 项" in row and "ICP备案号、公安备案号" in row
+    with app.app_context():
+        tenant = db.session.get(Tenant, bare.id)
+        tenant.address_zh, tenant.phone, tenant.icp_record = "新华路1号", "0316-2000000", "冀ICP备05000128号"
+        tenant.psb_record, tenant.site_code = "冀公网安备 13100302000001号", "1310000001"
+        db.session.commit()
+    assert "页脚信息齐全" in admin.get(f"/platform/sites/{bare.id}").get_data(as_text=True)
+    listing = admin.get("/platform/").get_data(as_text=True)
+    row = listing[listing.index("廊坊市卫生健康委员会"):]
+    assert "页脚缺" not in row[:row.index("</tr>")]
+
+
+@pytest.mark.parametrize("field, bad", [("phone", "call us"), ("icp_record", "冀ICP备1号"),
+                                        ("psb_record", "冀公网安备 1310030200000号"), ("site_code", "131000000")])
+def test_the_site_settings_refuse_a_footer_fact_that_is_not_one(app, two_sites, signed_in, field, bad):
+    client, _ = signed_in("rsj.localhost", "zhang.admin", site=two_sites[0], roles=["site_admin"])
+    form = {"sponsor_zh": "廊坊市人事局", "sponsor_en": "Langfang Personnel Bureau", "address_zh": "新华路1号",
+            "phone": "0316-2011111、0316-2011112", "icp_record": "冀ICP备05000128号", "psb_record": "",
+            "site_code": "", "accent": "green", "banner": "river"}
+    html = post_form(client, "/admin/settings", {**form, field: bad}).get_data(as_text=True)
+    assert is_invalid(html, field) and field_value(html, field) == bad
+    with app.app_context():
+        assert db.session.get(Tenant, two_sites[0].id).address_zh == ""  # nothing saved
+    assert post_form(client, "/admin/settings", form).status_code == 302
+
+
+def test_the_list_filters_the_sites_whose_footer_is_incomplete(app, city, admin, create_site):
+    create_site("wsj", name_zh="廊坊市卫生健康委员会")
+    with app.app_context():
+        for tenant in db.session.execute(select(Tenant).where(Tenant.slug.in_(["rsj", "czj"]))).scalars():
+            tenant.address_zh, tenant.phone, tenant.icp_record = "新华路1号", "0316-2000000", "冀ICP备05000128号"
+            tenant.psb_record, tenant.site_code = "冀公网安备 13100302000001号", "1310000001"
+        db.session.commit()
+    html = admin.get("/platform/?footer=incomplete").get_data(as_text=True)
+    assert "廊坊市卫生健康委员会" in html and "廊坊市人事局" not in html and "廊坊市财政局" not in html
+    assert '<option value="incomplete" selected>' in html

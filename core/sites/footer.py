@@ -1,0 +1,62 @@
+"""The legal footer every government site carries: what it must give, what each fact looks like, what is missing.
+
+The public footer leaves out what a site has not given (themes/default/templates/_footer.html);
+the console lists it, so the bureau sees which sites still lack a record number.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+#: Every fact of the footer, as the console and the settings page name it.
+LABELS = {
+    "sponsor_zh": _l("Sponsor (Chinese)"),
+    "sponsor_en": _l("Sponsor (English)"),
+    "address_zh": _l("Address (Chinese)"),
+    "address_en": _l("Address (English)"),
+    "phone": _l("Telephone"),
+    "icp_record": _l("ICP record"),
+    "psb_record": _l("Public security record"),
+    "site_code": _l("Site identifier code"),
+}
+#: What a site must give; the English sponsor and address fall back to the Chinese ones.
+REQUIRED = ("sponsor_zh", "address_zh", "phone", "icp_record", "psb_record", "site_code")
+
+_PHONE = re.compile(r"^\+?\d[\d\- ()]{4,24}$")
+_PHONES = re.compile(r"\s*[、,，;；/]\s*")
+#: 冀ICP备05000128号, and the numbered sites of one filing: 冀ICP备05000128号-2.
+_ICP = re.compile(r"^[\u4e00-\u9fff]ICP[备证]\d{4,12}号(-\d{1,4})?$")
+#: 冀公网安备 13100302000001号: the province, then fourteen digits.
+_PSB = re.compile(r"^[\u4e00-\u9fff]公网安备 ?\d{14}号$")
+#: 网站标识码: ten letters or digits (1310000001; bm01000001 for a ministry).
+_SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
+
+FORMATS = {
+    "phone": (lambda v: all(_PHONE.match(part) and sum(c.isdigit() for c in part) >= 5
+                            for part in _PHONES.split(v))),
+    "icp_record": _ICP.match,
+    "psb_record": _PSB.match,
+    "site_code": _SITE_CODE.match,
+}
+MESSAGES = {
+    "phone": _l("Write the telephone number with its area code, in digits and hyphens, e.g. 0316-2012345; "
+                "separate several with 、."),
+    "icp_record": _l("An ICP record number reads like 冀ICP备05000128号, with -2 after it for a second site of "
+                     "the same filing."),
+    "psb_record": _l("A public security record number reads like 冀公网安备 13100302000001号: the province, "
+                     "then 14 digits."),
+    "site_code": _l("The site identifier code is the 10 letters or digits the State Council's office assigned, "
+                    "e.g. 1310000001."),
+}
+
+
+def format_problems(fields: dict[str, object]) -> dict[str, object]:
+    """Why a footer fact that was given does not look like one (an empty one is not checked here)."""
+    return {name: MESSAGES[name] for name, check in FORMATS.items()
+            if isinstance(fields.get(name), str) and fields[name].strip() and not check(fields[name].strip())}
+
+
+def gaps(site) -> list[tuple[str, object]]:
+    """The required facts a site has not given, as (field, label), in the footer's order."""
+    return [(name, LABELS[name]) for name in REQUIRED if not (getattr(site, name, "") or "").strip()]
