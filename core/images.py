@@ -37,7 +37,7 @@ class CleanImage:
 
 def _open(data: bytes, name: str, max_pixels: int) -> Image.Image:
     too_many = _l("'%(name)s' has too many pixels to be opened safely; at most %(limit)s are accepted.",
-                  name=name, limit=f"{max_pixels:,}")
+                  name=name, limit="{:,}".format(max_pixels))
     with warnings.catch_warnings():
         # Pillow warns past Image.MAX_IMAGE_PIXELS and raises past twice that: either is a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -68,7 +68,7 @@ def reencode(data: bytes, *, name: str, max_pixels: int = 4_000_000) -> CleanIma
         if width * height > max_pixels:  # the header's size, read before a pixel is decoded
             raise ImageRefused(_l("'%(name)s' is %(width)s × %(height)s pixels; at most %(limit)s pixels are "
                                   "accepted.", name=name, width=width, height=height,
-                                  limit=f"{max_pixels:,}"))
+                                  limit="{:,}".format(max_pixels)))
         extension = WEB_FORMATS[image.format]
         try:
             image.seek(0)
