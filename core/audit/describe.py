@@ -21,102 +21,33 @@ from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext
 from core.audit.models import _Entry
 from core.i18n import is_english
 
-#: Every action code recorded anywhere, and what it says.
-ACTIONS: dict[str, object] = {
-    # signing in and accounts
-    "login.success": _l("Signed in"),
-    "login.second_factor": _l("Passed two-step login"),
-    "login.failure": _l("Sign-in failed"),
-    "login.refused": _l("Sign-in refused"),
-    "login.lockout": _l("Account locked for a while after failed sign-ins"),
-    "logout": _l("Signed out"),
-    "password.change": _l("Changed their own password"),
-    "password.reset": _l("Gave an account a new temporary password"),
-    "user.create": _l("Created an account"),
-    "user.lock": _l("Locked an account"),
-    "user.unlock": _l("Unlocked an account"),
-    "role.grant": _l("Granted a role"),
-    "role.revoke": _l("Took a role away"),
-    "account.update": _l("Changed their own name or language"),
-    "totp.enable": _l("Turned two-step login on"),
-    "totp.disable": _l("Turned two-step login off"),
-    # duties
-    "duty.assign": _l("Named who answers for a duty"),
-    # sites
-    "site.create": _l("Created a site"),
-    "site.domain.add": _l("Added a domain to a site"),
-    "site.domain.remove": _l("Removed a domain from a site"),
-    "site.suspend": _l("Suspended a site"),
-    "site.resume": _l("Opened a suspended site again"),
-    "site.mourning": _l("Switched a site's mourning mode"),
-    "site.settings": _l("Changed a site's settings"),
-    "mourning.city": _l("Switched mourning mode for the whole city"),
-    # sections
-    "section.add": _l("Added a section"),
-    "section.update": _l("Changed a section"),
-    "section.move": _l("Moved a section"),
-    "section.delete": _l("Deleted a section"),
-    "mandatory.add": _l("Added a mandatory section"),
-    "mandatory.update": _l("Changed a mandatory section"),
-    "mandatory.remove": _l("Removed a mandatory section"),
-    "mandatory.move": _l("Moved a mandatory section"),
-    "mandatory.defaults": _l("Restored the default mandatory sections"),
-    "mandatory.sync": _l("Brought every site's mandatory sections in step"),
-    # items and the publishing process
-    "article.create": _l("Created an item"),
-    "article.save": _l("Saved an item"),
-    "article.restore": _l("Restored an earlier revision of an item"),
-    "article.submit": _l("Sent an item on"),
-    "article.return": _l("Sent an item back"),
-    "article.approve": _l("Approved an item"),
-    "article.publish": _l("Published an item"),
-    "article.unschedule": _l("Cancelled an item's scheduled publication"),
-    "article.force_publish": _l("Published an item past review (urgent)"),
-    "article.post_approve": _l("Approved an item after its publication"),
-    "article.withdraw": _l("Withdrew an item"),
-    "article.reopen": _l("Reopened an item for editing"),
-    "article.scheduled_publish": _l("Published an item at its scheduled time"),
-    "article.expire": _l("Took an item down at its expiry"),
-    "notice.push": _l("Sent a notice to every site"),
-    "notice.receive": _l("Received a notice from the information bureau"),
-    # the disclosure catalogue
-    "category.defaults": _l("Restored the default disclosure categories"),
-    "category.add": _l("Added a disclosure category"),
-    "category.update": _l("Changed a disclosure category"),
-    "category.delete": _l("Deleted a disclosure category"),
-    "category.move": _l("Moved a disclosure category"),
-}
-
+#: Every action code recorded anywhere, and what it says: each module adds its own (`describe_actions`).
+ACTIONS: dict[str, object] = {}
 #: What an action is about, by the first word of its code: for codes `ACTIONS` does not name.
-SUBJECTS: dict[str, object] = {
-    "login": _l("Signing in"),
-    "logout": _l("Signing in"),
-    "password": _l("Accounts"),
-    "user": _l("Accounts"),
-    "role": _l("Accounts"),
-    "account": _l("Accounts"),
-    "totp": _l("Accounts"),
-    "duty": _l("Duties"),
-    "site": _l("Sites"),
-    "mourning": _l("Mourning mode"),
-    "section": _l("Sections"),
-    "mandatory": _l("Mandatory sections"),
-    "article": _l("Items"),
-    "notice": _l("Notices"),
-    "category": _l("Disclosure categories"),
-}
+SUBJECTS: dict[str, object] = {}
+#: The filter of the audit pages: a kind of action and the codes it covers (by their beginning), in the
+#: order the modules declare them (`describe_group`).
+GROUPS: dict[str, tuple[object, tuple[str, ...]]] = {}
 
-#: The filter of the audit pages: a kind of action and the codes it covers (by their beginning).
-GROUPS: dict[str, tuple[object, tuple[str, ...]]] = {
-    "login": (_l("Signing in and out"), ("login.", "logout")),
-    "accounts": (_l("Accounts and roles"), ("user.", "role.", "password.", "account.", "totp.")),
-    "duties": (_l("Duties"), ("duty.",)),
-    "sites": (_l("Sites and mourning mode"), ("site.", "mourning.")),
-    "sections": (_l("Sections"), ("section.", "mandatory.")),
-    "articles": (_l("Items and publishing"), ("article.",)),
-    "notices": (_l("Notices"), ("notice.",)),
-    "categories": (_l("Disclosure categories"), ("category.",)),
-}
+
+def describe_actions(actions: Mapping[str, object], subjects: Mapping[str, object] | None = None) -> None:
+    """Name a module's action codes, and the subjects (first words of its codes) for codes not named.
+
+    Called from the module's `init_app`, next to the operations that record them:
+    ``describe_actions({"duty.assign": _l("Named who answers for a duty")}, {"duty": _l("Duties")})``.
+    """
+    ACTIONS.update(actions)
+    SUBJECTS.update(subjects or {})
+
+
+def describe_group(key: str, label, prefixes: tuple[str, ...]) -> None:
+    """Offer a kind of action in the audit pages' filter: the codes starting with any of `prefixes`."""
+    GROUPS[key] = (label, prefixes)
+
+
+def describe_details(details: Mapping[str, object]) -> None:
+    """Name the detail keys a module records that the common ones (`DETAILS`) do not cover."""
+    DETAILS.update(details)
 
 
 #: What each detail's key means.
@@ -198,16 +129,6 @@ def describe_targets(action_prefix: str, labels: Mapping | Callable[[str], objec
     _TARGETS[action_prefix] = labels.get if isinstance(labels, Mapping) else labels
 
 
-describe_values("login.", "reason", {
-    "unknown user": _l("no account has this user name"),
-    "account locked": _l("the account is locked"),
-    "no role on this site": _l("the account has no role on this site"),
-    "wrong password": _l("wrong password"),
-    "wrong second-factor code": _l("wrong two-step login code"),
-})
-describe_values("password.", "by", {"console": _l("the information bureau's console"),
-                                    "cli": _l("the command line"),
-                                    "site": _l("the site's administrator")})
 describe_values("", "direction", {"up": _l("up"), "down": _l("down")})
 describe_values("", "language", {"zh_CN": "中文", "en": "English"})
 describe_values("", "on", {True: _l("on"), False: _l("off")})

@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.auth import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.auth import cli, guard, jobs, sessions, views  # noqa: F401  (jobs: its @scheduled declarations)
 
     sessions.init_app(app)

@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.content import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.content import cli, jobs, views  # noqa: F401  (jobs: its @scheduled declarations)
     from core.content.labels import policy_level_label, policy_status_label
     from core.content.queries import articles_by_section

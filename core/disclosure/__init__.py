@@ -3,6 +3,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core.disclosure import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.disclosure import views
 
     views.init_app(app)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core.duties import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.audit.describe import describe_targets
     from core.duties import views
     from core.duties.queries import DUTY_LABELS

@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.sections import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.sections import cli, sync, views
     from tenants.provisioning import site_created
 

@@ -10,6 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.sites import audit_labels
+
+    audit_labels.register()  # the audit log's words for this module's actions
     from core.audit.describe import describe_values
     from core.sites import cli, views
     from core.sites.forms import ACCENT_LABELS, BANNER_LABELS, SITE_KIND_LABELS

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.audit.describe import ACTIONS, DETAILS, action_label, detail_pairs, target_text
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.publishing.workflow import TRANSITIONS
+from core.publishing.workflow import CHANGE_TRANSITIONS, TRANSITIONS
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCES = [p for folder in ("core", "tenants", "jobs", "themes") for p in (ROOT / folder).rglob("*.py")
            if "migrations" not in p.parts]
 #: Codes built at run time, and what they can be: the test fails on a computed code it cannot expand.
-COMPUTED = {"article.{action}": {f"article.{t.action}" for t in TRANSITIONS}}
+COMPUTED = {"article.{action}": {f"article.{t.action}" for t in (*TRANSITIONS, *CHANGE_TRANSITIONS)}}
 #: Arguments of `record` that are not details.
 NOT_DETAILS = {"user", "username", "platform"}
 
@@ -54,7 +54,8 @@ def test_the_source_is_read():
     assert len(calls) > 40  # every module's operations, not an empty walk
 
 
-def test_every_action_recorded_in_the_code_has_a_label():
+def test_every_action_recorded_in_the_code_has_a_label(app):
+    """Each module names its own actions from its `init_app` (so the app is built first)."""
     used = set()
     for path, call in _record_calls():
         used |= _codes(call, path)
@@ -62,7 +63,7 @@ def test_every_action_recorded_in_the_code_has_a_label():
     assert sorted(used - set(ACTIONS)) == []
 
 
-def test_every_detail_named_in_the_code_has_a_label():
+def test_every_detail_named_in_the_code_has_a_label(app):
     keys = set()
     for _path, call in _record_calls():
         keys |= {k.arg for k in call.keywords if k.arg and k.arg not in NOT_DETAILS}

@@ -1,0 +1,14 @@
+"""The audit log's words for duties: what each action code this module records says."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.audit.describe import describe_actions, describe_group
+
+
+def register() -> None:
+    """Name this module's actions in the audit log (called from its `init_app`)."""
+    describe_group("duties", _l("Duties"), ("duty.",))
+    describe_actions({
+        "duty.assign": _l("Named who answers for a duty"),
+    }, {"duty": _l("Duties")})
