@@ -166,7 +166,7 @@ def test_the_sweep_deletes_only_old_files_nothing_refers_to(app, two_sites, coll
     with app.app_context():
         result = sweep_unreferenced_files(now())
         db.session.commit()
-    assert result.outcome == "success" and "rsj: 1 files deleted" in result.summary
+    assert result.outcome == "success" and result.done["rsj"] == {"deleted": 1}
     assert files_of(app, rsj) == earlier | {live, removed, "b" * 32 + ".pdf", "logo-0123456789abcdef.png"}
     with app.app_context():
         sweep_unreferenced_files(now() + SWEEP_GRACE + timedelta(hours=2))  # the upload never committed
