@@ -31,6 +31,7 @@ FEATURES = (
     "core.auth",
     "core.duties",
     "core.sites",
+    "core.workdays",  # the working-day calendar every deadline is counted with
     "core.sections",
     "core.content",
     "core.publishing",
