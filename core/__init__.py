@@ -28,6 +28,7 @@ INFRASTRUCTURE = (
 #: A feature may use those above it in this list, never those below.
 FEATURES = (
     "core.audit",
+    "core.privacy",  # personal information: checks, masks, encryption at rest, masked logs
     "core.auth",
     "core.duties",
     "core.sites",
