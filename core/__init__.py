@@ -28,9 +28,11 @@ INFRASTRUCTURE = (
 #: A feature may use those above it in this list, never those below.
 FEATURES = (
     "core.audit",
+    "core.privacy",  # personal information: checks, masks, encryption at rest, masked logs
     "core.auth",
     "core.duties",
     "core.sites",
+    "core.workdays",  # the working-day calendar every deadline is counted with
     "core.sections",
     "core.content",
     "core.publishing",

@@ -49,6 +49,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "JOB_SCHEDULES": ("", "Job schedules that replace the code's: 'job.id=every 30s; other.id=cron 0 2 * * *' (city time)."),
     "JOBS_DISABLED": ((), "Job ids the scheduler does not run (`flask jobs run-once` still can)."),
     "SCHEDULER_LEASE_SECONDS": (30.0, "How long a scheduler's lease lasts unrenewed: a standby takes over after it runs out."),
+    "PERSONAL_DATA_KEYS": ((), "Fernet keys for personal information at rest, newest first (comma-separated in the "
+                              "environment); default: generated into instance/personal_data_keys."),
+    "PERSONAL_DATA_INDEX_KEY": ("", "HMAC key of the lookup hashes of personal information; default: generated into "
+                                    "instance/personal_data_index_key. Changing it makes stored lookups unfindable."),
     "SCHEDULER_RENEW_SECONDS": (10.0, "How often a scheduler renews its lease, or a standby tries to take it."),
 }
 

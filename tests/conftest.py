@@ -38,6 +38,8 @@ def app(tmp_path_factory):
         "TESTING": True,
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret",
+        "PERSONAL_DATA_KEYS": ("aQ6x0m1dN9iGkq3yJmKJkW2m1aXb6h2c3kQpV6yq8sU=",),
+        "PERSONAL_DATA_INDEX_KEY": "test-index-key",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "DEMO_ACCOUNTS_FILE": str(tmp_path_factory.mktemp("demo") / "demo-accounts.csv"),
         "TENANT_CACHE_TTL": 3600.0,

@@ -41,7 +41,7 @@ PLATFORM = "admin.localhost"
 FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
-                 "user_id": "user_id", "slug": "catalog_slug"},
+                 "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day"},
 }
 
 
@@ -93,6 +93,7 @@ def world(app, two_sites, create_account):
             .scalar_one(),
             "category_id": db.session.execute(select(DisclosureCategory.id)).scalars().first(),
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
+            "calendar_year": 2026, "calendar_day": "2026-02-14",
         }
         db.session.remove()
     return rsj, czj, ids

@@ -27,14 +27,23 @@ def admin_menu() -> list[tuple[str, str]]:
     return menu_items("platform" if g.get("host_kind") == "platform" else "site", _allowed)
 
 
+def home_cards() -> list[Markup]:
+    """The cards modules add to this host's home (`add_panel`) that the user may see, drawn, in order.
+
+    The site admin's home shows them; the console's home page (a module's
+    page, the site list) draws them above its own content.
+    """
+    area = "platform" if g.get("host_kind") == "platform" else "site"
+    return [Markup(render_page(panel.template, **panel.context())) for panel in panels(area, _allowed)]
+
+
 @route(bp, "/admin/", permission="admin.enter")
 def home():
-    cards = [Markup(render_page(panel.template, **panel.context())) for panel in panels("site", _allowed)]
-    return render_page("admin/home.html", cards=cards)
+    return render_page("admin/home.html", cards=home_cards())
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
     set_home(app, "site", "admin.home")
     add_menu_item(app, "site", "admin.home", _l("Overview"), "admin.enter", order=0)
-    app.jinja_env.globals.update(admin_menu=admin_menu)
+    app.jinja_env.globals.update(admin_menu=admin_menu, home_cards=home_cards)

@@ -19,6 +19,9 @@ from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.extensions import db
 from core.disclosure.operations import ensure_default_categories
+from core.workdays.operations import load_year
+from core.workdays.queries import known_years
+from core.workdays.sources import package_years
 from core.sections.operations import SectionError, add_section
 from core.sections.queries import site_sections
 from core.sections.sync import ensure_mandatory_set, sync_sections
@@ -70,6 +73,9 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         ensure_group(group["key"], group["name_zh"], group["name_en"], position)
     ensure_mandatory_set()
     ensure_default_categories()
+    for year in (today.year - 1, today.year, today.year + 1):  # what the calendar package knows of them
+        if year in package_years() and year not in known_years():
+            load_year(year)
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0}
     for site in catalog_sites(scale):

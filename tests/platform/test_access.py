@@ -25,6 +25,8 @@ PAGES = (
     "/platform/audit?site={rsj}",
     "/platform/mourning",
     "/platform/notices",
+    "/platform/calendar",
+    "/platform/calendar/{year}",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -52,11 +54,16 @@ ACTIONS = (
     ("/platform/users/{editor}/unlock", {}),
     ("/platform/mourning", {"start": "1"}),
     ("/platform/notices", {"title": "关于国庆节放假的通知", "body": "全市放假七天。"}),
+    ("/platform/calendar/{year}", {"day": "2026-12-31", "kind": "holiday", "name_zh": "元旦"}),
+    ("/platform/calendar/{year}/load", {}),
+    ("/platform/calendar/{year}/confirm", {}),
+    ("/platform/calendar/day/{day}/clear", {}),
 )
 
 
 def _fill(path: str, city) -> str:
-    return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, editor=city.editor_id)
+    return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, editor=city.editor_id,
+                       year=2026, day="2026-02-14")
 
 
 def test_every_console_route_is_covered_here(app):

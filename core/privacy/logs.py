@@ -1,0 +1,40 @@
+"""No personal information in the logs: every log record is masked as it is made.
+
+A record factory rather than a handler filter, so that records of every
+logger — the app's, gunicorn's access log with its query strings, a library's
+warning that quotes a value — are masked before any handler sees them.
+"""
+from __future__ import annotations
+
+import logging
+
+from core.privacy.masking import mask_personal_text
+
+_installed = False
+
+
+def _masking_factory(make):
+    def factory(*args, **kwargs):
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot format itself is left for logging to report
+            return record
+        masked = mask_personal_text(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return record
+
+    return factory
+
+
+def install() -> None:
+    """Mask ID and mobile numbers in every log record from now on (once per process)."""
+    global _installed
+    if not _installed:
+        logging.setLogRecordFactory(_masking_factory(logging.getLogRecordFactory()))
+        _installed = True
+
+
+def init_app(app) -> None:
+    install()

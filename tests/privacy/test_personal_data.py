@@ -1,0 +1,123 @@
+"""Personal information: real ID and mobile numbers only, masked where not needed, encrypted at rest, never logged."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+
+from core.privacy.checks import id_check_character, id_number_problem, is_mobile, normalise_mobile
+from core.privacy.masking import mask_email, mask_id_number, mask_name, mask_personal_text, mask_phone
+
+# GB 11643's own example number, and one with an X check character.
+VALID_IDS = ("11010519491231002X", "110101199003074477", "131000198506151233")
+
+
+@pytest.mark.parametrize("number", VALID_IDS)
+def test_valid_id_numbers_pass(number):
+    assert id_number_problem(number, today=date(2026, 11, 30)) is None
+    assert id_number_problem(number.lower(), today=date(2026, 11, 30)) is None
+
+
+@pytest.mark.parametrize("number, problem", [
+    ("110105194912310021", "check"),     # the last character mistyped
+    ("11010519481231002X", "check"),     # one digit of the year mistyped (1949 → 1948)
+    ("11010519491231002", "format"),     # 17 characters
+    ("1101051949123100２X", "format"),   # a full-width digit
+    ("011010519491231002", "format"),    # no region starts with 0
+    ("110105194902301234", "birth_date"),  # 30 February
+    ("110105203001011234", "birth_date"),  # born in 2030
+])
+def test_wrong_id_numbers_say_what_is_wrong(number, problem):
+    assert id_number_problem(number, today=date(2026, 11, 30)) == problem
+
+
+def test_the_check_character_is_iso_7064_mod_11_2():
+    assert id_check_character("11010519491231002") == "X"
+    assert id_check_character("11010119900307447") == "7"
+
+
+@pytest.mark.parametrize("raw, ok", [("13812345678", True), ("+86 138-1234-5678", True), ("0086 19912345678", True),
+                                     ("12812345678", False), ("1381234567", False), ("0316-2222222", False)])
+def test_mobile_numbers(raw, ok):
+    assert is_mobile(raw) is ok
+    if ok:
+        assert len(normalise_mobile(raw)) == 11
+
+
+def test_masks():
+    assert mask_id_number("110101199003074477") == "1101**********4477"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_name("张三丰") == "张**" and mask_name("") == ""
+    assert mask_email("zhangsan@example.com") == "z*******@example.com"
+
+
+def test_personal_numbers_in_free_text_are_masked_and_other_numbers_kept():
+    text = ("我的身份证号11010519491231002X，手机+86 138-1234-5678，单号123456789012345678，"
+            "办公电话0316-2222222，文号廊政〔2026〕8号。")
+    masked = mask_personal_text(text)
+    assert "1101**********002X" in masked and "138****5678" in masked
+    assert "123456789012345678" in masked  # 18 digits whose check does not add up: not an ID number
+    assert "0316-2222222" in masked and "廊政〔2026〕8号" in masked
+    assert "11010519491231002X" not in masked and "1234-5678" not in masked
+
+
+def test_log_records_are_masked(app, caplog):
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("govsites.test").info("query by %s with %s", "13812345678", "11010519491231002X")
+    assert "13812345678" not in caplog.text and "11010519491231002X" not in caplog.text
+    assert "138****5678" in caplog.text
+
+
+def test_encrypted_at_rest_and_found_by_a_keyed_hash(app):
+    from core.privacy.crypto import decrypt, encrypt, lookup_hash, reencrypt
+
+    with app.app_context():
+        token = encrypt("11010519491231002X")
+        assert "11010519491231002X" not in token and decrypt(token) == "11010519491231002X"
+        assert encrypt("13812345678") != encrypt("13812345678")  # no two tokens alike
+        assert lookup_hash("13812345678", "a.phone") == lookup_hash("13812345678", "a.phone")
+        assert lookup_hash("13812345678", "a.phone") != lookup_hash("13812345678", "b.phone")
+        # A new key in front: old values still open, and rotation moves them to the new key.
+        from cryptography.fernet import Fernet
+
+        old_keys = app.config["PERSONAL_DATA_KEYS"]
+        new = Fernet.generate_key().decode()
+        app.config["PERSONAL_DATA_KEYS"] = (new, *old_keys)
+        try:
+            assert decrypt(token) == "11010519491231002X"
+            rotated = reencrypt(token)
+            app.config["PERSONAL_DATA_KEYS"] = (new,)
+            assert decrypt(rotated) == "11010519491231002X"
+        finally:
+            app.config["PERSONAL_DATA_KEYS"] = old_keys
+
+
+def test_a_missing_key_refuses_rather_than_storing_in_the_clear(app):
+    from core.privacy.crypto import PersonalDataKeyError, encrypt
+
+    with app.app_context():
+        keys = app.config["PERSONAL_DATA_KEYS"]
+        app.config["PERSONAL_DATA_KEYS"] = ("not-a-key",)
+        try:
+            with pytest.raises(PersonalDataKeyError):
+                encrypt("13812345678")
+        finally:
+            app.config["PERSONAL_DATA_KEYS"] = keys
+
+
+def test_form_validators_explain_and_normalise(app):
+    from wtforms import Form, StringField
+
+    from core.privacy.forms import IdNumber, MobilePhone
+
+    class Applicant(Form):
+        id_number = StringField(validators=[IdNumber()])
+        phone = StringField(validators=[MobilePhone()])
+
+    with app.test_request_context():
+        form = Applicant(data={"id_number": " 11010519491231002x ", "phone": "+86 138 1234 5678"})
+        assert form.validate() and form.id_number.data == "11010519491231002X" and form.phone.data == "13812345678"
+        form = Applicant(data={"id_number": "110105194912310021", "phone": "0316-2222222"})
+        assert not form.validate()
+        assert "逐位核对" in form.id_number.errors[0] and "11位数字" in form.phone.errors[0]  # Chinese by default
