@@ -8,12 +8,14 @@ a programmer would ("无法转化类型"). `_wtforms_messages` lists them for
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask import abort
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, TextAreaField
+from wtforms import DecimalField, FloatField, HiddenField, IntegerField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -60,6 +62,12 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
+            if isinstance(field, (IntegerField, DecimalField, FloatField)) and field.raw_data and field.raw_data[0] \
+                    and not _ASCII_NUMBER.fullmatch(field.raw_data[0].strip()):
+                # Python reads "١٢" or "１２" as 12: a number is typed in the digits 0-9, or it is not taken.
+                field.errors = [*field.errors, str(_l("Type the number in the digits 0 to 9."))]
+                valid = False
+                continue
             values = field.data if isinstance(field.data, list) else [field.data]
             for value in values:
                 problem = isinstance(value, str) and text_problem(value, multiline=isinstance(field, TextAreaField))
@@ -68,6 +76,21 @@ class Form(FlaskForm):
                     valid = False
                     break
         return valid
+
+
+_ASCII_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def ascii_int(value) -> int:
+    """`coerce` for a select of ids: ASCII digits only (int() would take "١" or "１" as 1).
+
+    :raises ValueError: for anything else, which WTForms reports as an invalid choice.
+    """
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not _ASCII_NUMBER.fullmatch(value) or "." in value:
+        raise ValueError(value)
+    return int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):

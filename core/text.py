@@ -13,9 +13,11 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 
-#: C0 controls and DEL; a line of text allows none, a block of text allows tab and line breaks.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"[\t\n\r]")
+#: C0 and C1 controls and DEL (U+009B starts a terminal escape; U+0085 is a line break some systems honour);
+#: a line of text allows none, a block of text allows tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Line breaks, including the Unicode line and paragraph separators: a line of text (a title) holds none.
+_LINE_BREAK = re.compile(r"[\t\n\r\u2028\u2029]")
 #: Embeddings, overrides and isolates, which change the order text is shown in (not the LRM/RLM marks).
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
@@ -37,8 +39,11 @@ def text_problem(value: str, *, multiline: bool = False, max_length: int | None 
 
 
 def strip_controls(value: str) -> str:
-    """A block of text (a body, HTML) with the characters no column holds removed: NUL and the other controls."""
-    return _BIDI.sub("", _CONTROL.sub("", value or ""))
+    """A block of text (a body, HTML) with the characters no column holds removed: NUL and the other controls.
+
+    A Unicode line or paragraph separator becomes an ordinary line break.
+    """
+    return _BIDI.sub("", _CONTROL.sub("", value or "")).replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 def column_problems(model, values: dict[str, object], *, multiline: tuple[str, ...] = ()) -> dict[str, str]:

@@ -15,10 +15,13 @@ import re
 from typing import Any
 
 from flask_babel import gettext, ngettext
+from sqlalchemy import select
 
+from core.extensions import db
 from core.i18n import is_english
 from jobs.registry import JOBS
 from jobs.sites import GROUP_NAMED, SUMMARY_LIMIT, SiteLoopResult
+from tenants.models import Tenant
 
 #: Sites named in a stored summary, at most; the rest are counted.
 NAMED_LIMIT = 40
@@ -93,7 +96,11 @@ def _result(job_id: str, value: Any) -> str:
 
 
 def _sites(slugs: list[str]) -> str:
-    return (", " if is_english() else "、").join(slugs)
+    """Sites named as people know them (市人事局), in the page's language; a site since deleted by its slug."""
+    rows = db.session.execute(select(Tenant.slug, Tenant.name_zh, Tenant.name_en)
+                              .where(Tenant.slug.in_(slugs))).all() if slugs else []
+    names = {slug: (name_en or name_zh) if is_english() else name_zh for slug, name_zh, name_en in rows}
+    return (", " if is_english() else "、").join(names.get(slug, slug) for slug in slugs)
 
 
 def _loop(job_id: str, record: dict) -> str:

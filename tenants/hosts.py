@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, redirect, request
 from werkzeug.exceptions import HTTPException
@@ -110,7 +111,10 @@ def resolve_request():
 
 
 def _same_path_on(hostname: str) -> str:
-    return f"{public_origin(hostname)}{request.full_path.rstrip('?')}"
+    """The request's address on another host, its path encoded again: a decoded CR/LF never reaches a header."""
+    query = request.query_string.decode("latin-1")
+    path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    return f"{public_origin(hostname)}{path}{'?' + query if query else ''}"
 
 
 def _leave(_exc=None) -> None:

@@ -40,6 +40,7 @@ def register() -> None:
     })
     describe_values("login.", "reason", {
         "unknown user": _l("no account has this user name"),
+        "no such account here": _l("no account of that name signs in here"),
         "account locked": _l("the account is locked"),
         "no role on this site": _l("the account has no role on this site"),
         "wrong password": _l("wrong password"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from core.audit.describe import describe_actions, describe_details
+from core.audit.describe import describe_actions, describe_details, describe_values
+from core.publishing.workflow import CHANGE_STATUS_LABELS, NO_CHANGE
 
 
 def register() -> None:
@@ -32,6 +33,9 @@ def register() -> None:
         "article.change_force_publish": _l("Published a correction past review (urgent)"),
         "article.change_discard": _l("Discarded a correction"),
     })
+    # A correction's states: "none" before it starts or after it is discarded, "live" once published.
+    describe_values("article.change_", ("from", "to"), {
+        **CHANGE_STATUS_LABELS, NO_CHANGE: _l("no correction"), "live": _l("published as the live text")})
     describe_details({
         "missing_files": lazy_pgettext("audit detail", "Files no longer kept"),
         "pending": lazy_pgettext("audit detail", "As a correction of the published text"),

@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, S
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
-from core.forms import Form, MultiCheckboxField, choices
+from core.forms import Form, MultiCheckboxField, ascii_int, choices
 
 #: What the form calls each field an editor changes; the revision compare names them the same way.
 FIELD_LABELS = {
@@ -27,7 +27,7 @@ FIELD_LABELS = {
 
 
 class ArticleForm(Form):
-    section_id = SelectField(_l("Section"), coerce=int)
+    section_id = SelectField(_l("Section"), coerce=ascii_int)
     title = StringField(FIELD_LABELS["title"], validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(FIELD_LABELS["summary"], validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     body_html = TextAreaField(FIELD_LABELS["body_html"], validators=[Optional(), Length(max=500_000)],
@@ -60,7 +60,7 @@ class StepForm(Form):
 
 
 class BulkForm(Form):
-    ids = MultiCheckboxField(coerce=int, choices=[])
+    ids = MultiCheckboxField(coerce=ascii_int, choices=[])
     action = SelectField(_l("With the selected items"), choices=[])
     comment = StringField(_l("Comment (required to withdraw)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Apply"))

@@ -23,7 +23,10 @@ LABELS = {
 #: What a site must give; the English sponsor and address fall back to the Chinese ones.
 REQUIRED = ("sponsor_zh", "address_zh", "phone", "icp_record", "psb_record", "site_code")
 
-_PHONE = re.compile(r"^\+?\d[\d\- ()]{4,24}$")
+#: A number the public can call: a landline with its area code (0316-2012345, ext. -801), a mobile, a
+#: government hotline (12345 市民热线, 12333 人社热线) or a 400/800 number; +86 before any but a hotline.
+_PHONE = re.compile(r"^(?:(?:\+86[ -]?)?(?:\(?0\d{2,3}\)?[ -]?\d{7,8}(?:-\d{1,6})?|1[3-9]\d{9}|[48]00[ -]?\d{3}[ -]?\d{4})"
+                    r"|12\d{3})$", re.ASCII)
 _PHONES = re.compile(r"\s*[、,，;；/]\s*")
 #: 冀ICP备05000128号, and the numbered sites of one filing: 冀ICP备05000128号-2.
 _ICP = re.compile(r"^[\u4e00-\u9fff]ICP[备证]\d{4,12}号(-\d{1,4})?$")
@@ -33,15 +36,14 @@ _PSB = re.compile(r"^[\u4e00-\u9fff]公网安备 ?\d{14}号$")
 _SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
 
 FORMATS = {
-    "phone": (lambda v: all(_PHONE.match(part) and sum(c.isdigit() for c in part) >= 5
-                            for part in _PHONES.split(v))),
+    "phone": (lambda v: all(_PHONE.match(part) for part in _PHONES.split(v))),
     "icp_record": _ICP.match,
     "psb_record": _PSB.match,
     "site_code": _SITE_CODE.match,
 }
 MESSAGES = {
-    "phone": _l("Write the telephone number with its area code, in digits and hyphens, e.g. 0316-2012345; "
-                "separate several with 、."),
+    "phone": _l("Write the telephone number with its area code in the digits 0-9, e.g. 0316-2012345 (a mobile, "
+                "a 400 number or a hotline such as 12345 also do); separate several with 、."),
     "icp_record": _l("An ICP record number reads like 冀ICP备05000128号, with -2 after it for a second site of "
                      "the same filing."),
     "psb_record": _l("A public security record number reads like 冀公网安备 13100302000001号: the province, "

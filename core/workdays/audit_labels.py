@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
+from core.audit.describe import describe_actions, describe_details, describe_group, describe_targets, describe_values
 from core.workdays.forms import KIND_LABELS
 
 
@@ -22,3 +22,9 @@ def register() -> None:
         "day": lazy_pgettext("audit detail", "Date"),
     })
     describe_values("calendar.", "kind", KIND_LABELS)
+    describe_targets("calendar.", _calendar_target)
+
+
+def _calendar_target(target: str) -> str:
+    """`calendar:2026` → "2026", `calendar:2027-02-08` → "2027-02-08": a year or a day of the calendar."""
+    return target.split(":", 1)[1] if target.startswith("calendar:") else target

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from core.extensions import db
-from core.workdays.operations import CalendarError, load_year
+from core.workdays.operations import FIRST_YEAR, LAST_YEAR, CalendarError, load_year
 from core.workdays.queries import add_working_days, days_of_year, known_years
 from core.workdays.sources import package_years
 
@@ -44,7 +44,16 @@ def show(year) -> None:
 @click.argument("days", type=click.IntRange(0, 3650))
 def add(start, days) -> None:
     """The date a limit of DAYS working days ends, counted from the day after START."""
-    click.echo(add_working_days(start.date(), days).isoformat())
+    first = start.date()
+    if not FIRST_YEAR <= first.year <= LAST_YEAR - 20:
+        raise click.BadParameter(f"choose a date between {FIRST_YEAR} and {LAST_YEAR - 20}", param_hint="START")
+    end = add_working_days(first, days)
+    click.echo(end.isoformat())
+    known = known_years()
+    missing = [year for year in range(first.year, end.year + 1) if year not in known]
+    if missing:
+        click.echo(f"warning: the holidays of {', '.join(map(str, missing))} are not entered; "
+                   "the count there takes Monday to Friday as working days", err=True)
 
 
 def init_app(app: Flask) -> None:

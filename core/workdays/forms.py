@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.forms import Form, choices
 
@@ -15,7 +15,7 @@ KIND_LABELS = {
 
 
 class DayForm(Form):
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Give the date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Give the date."))])
     kind = RadioField(_l("Kind of day"), choices=choices(KIND_LABELS.items()), default="holiday",
                       validators=[DataRequired(_l("Choose what kind of day it is."))])
     name_zh = StringField(_l("Holiday (in Chinese)"), validators=[Optional(), Length(max=50)],

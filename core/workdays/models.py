@@ -32,8 +32,9 @@ class CalendarDay(db.Model):
 
     @property
     def kind(self) -> str:
-        """"holiday" (off), "workday" (a weekend day worked), or "normal" (the bureau undid the schedule's entry)."""
-        if self.working == (self.day.weekday() < 5):
+        """"holiday" (a day off, a weekend inside a holiday included), "workday" (a weekend day worked), or
+        "normal" (the bureau undid the schedule's entry: such a row has no holiday name)."""
+        if not self.name_zh and self.working == (self.day.weekday() < 5):
             return "normal"
         return "workday" if self.working else "holiday"
 

@@ -98,6 +98,7 @@ def platform_calendar_clear(day: str):
         found = date.fromisoformat(day)
     except ValueError:
         abort(404)
+    _year_or_404(found.year)
     submitted(ActionForm())
     done, _ = attempt(set_day, found, "normal")
     if done:

@@ -168,3 +168,21 @@ def test_an_items_trail_names_its_steps_and_states(app, two_sites, signed_in):
     assert "新建稿件" in trail and "提交稿件" in trail
     assert "原状态：</span>采集中" in trail and "新状态：</span>编辑中" in trail
     assert "article.submit<" not in trail and '"from"' not in trail and "collecting" not in trail
+
+
+def test_codes_that_reached_the_chinese_log_are_words(app, two_sites):
+    """Reasons, a correction's states, a section's address and a calendar day read as words, not codes."""
+    from core.audit.describe import detail_pairs, target_text
+
+    def entry(action, target="", **detail):
+        return AuditEntry(action=action, target=target, detail=json.dumps(detail, ensure_ascii=False))
+
+    with app.test_request_context(headers={"Cookie": "lang=zh_CN"}), activate_tenant(two_sites[0].id):
+        pairs = dict(detail_pairs(entry("login.failure", reason="no such account here")))
+        assert "no such account here" not in "".join(pairs.values())
+        pairs = dict(detail_pairs(entry("article.change_start", **{"from": "none", "to": "editing"})))
+        assert "none" not in "".join(pairs.values())
+        pairs = dict(detail_pairs(entry("article.change_publish", **{"from": "approved", "to": "live"})))
+        assert "live" not in "".join(pairs.values())
+        assert "工作动态" in "".join(dict(detail_pairs(entry("article.create", section="news"))).values())
+        assert target_text(entry("calendar.set_day", "calendar:2027-02-08")) == "2027-02-08"

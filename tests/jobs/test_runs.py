@@ -111,8 +111,9 @@ def test_a_site_that_fails_makes_the_run_partial_and_the_other_sites_work_is_kep
         run_job("test.per_site", now=NOW)
     [run] = runs(app)
     assert run.outcome == "partial"
-    assert words(app, run) == "2 sites: 1 done, 1 failed (rsj); czj: Langfang Municipal Finance Bureau done"
-    assert words(app, run, lang="zh_CN").startswith("2 个站点：1 个完成，1 个失败（rsj）；czj：")
+    assert words(app, run) == ("2 sites: 1 done, 1 failed (Langfang Municipal Personnel Bureau); "
+                               "Langfang Municipal Finance Bureau: Langfang Municipal Finance Bureau done")  # sites by name
+    assert words(app, run, lang="zh_CN").startswith("2 个站点：1 个完成，1 个失败（廊坊市人事局）；廊坊市财政局：")
     assert run.error.startswith("[rsj]\n") and "ValueError: bad data on rsj" in run.error
     assert "czj" not in run.error
     assert _site_actions(app) == {"czj": ["test.done"]}  # rsj's write rolled back, czj's committed

@@ -128,3 +128,17 @@ def test_warm_host_resolution_costs_no_query(app, two_sites, client_for, count_q
         assert client_for("unknown.localhost").get("/").status_code == 404
         assert client_for("renshi.localhost").get("/").status_code == 301
     assert counter.count == 0
+
+
+@pytest.mark.parametrize("path, location", [
+    ("/a%0d%0ab", "/a%0D%0Ab"),
+    ("/sections/%0a/?q=%0d", "/sections/%0A/?q=%0d"),
+    ("/政策/文件 1", "/%E6%94%BF%E7%AD%96/%E6%96%87%E4%BB%B6%201"),
+])
+def test_a_redirect_to_the_primary_host_encodes_the_path_again(two_sites, client_for, public_address, path, location):
+    """A decoded CR/LF (or any character a header cannot hold) never reaches the Location header."""
+    public_address("http", "8000")
+    for host, target in (("renshi.localhost", "http://rsj.localhost:8000"), ("www.localhost", "http://localhost:8000")):
+        response = client_for(host).get(path)
+        assert response.status_code == 301
+        assert response.headers["Location"] == target + location

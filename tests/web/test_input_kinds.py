@@ -192,3 +192,30 @@ def test_a_control_character_in_a_filter_is_a_clear_400_not_a_database_error(two
 def test_public_and_console_addresses_with_a_nul_are_refused(two_sites, client_for, path):
     host = "admin.localhost" if path.startswith("/platform") else "rsj.localhost"
     assert client_for(host).get(path).status_code == 400
+
+
+@pytest.mark.parametrize("text", ["a\x85b", "a\x9b[31mb", "第一行\u2028第二行", "段\u2029落"])
+def test_c1_controls_and_unicode_line_separators_are_refused_in_a_line(text):
+    from core.text import text_problem
+
+    assert text_problem(text) is not None
+
+
+@pytest.mark.parametrize("raw", ["١٢", "１２", "1e3", "12.5"])
+def test_a_number_typed_in_other_digits_is_a_form_error(app, raw):
+    from wtforms import IntegerField
+
+    from core.forms import Form, ascii_int
+
+    class Position(Form):
+        class Meta:
+            csrf = False
+
+        position = IntegerField()
+
+    with app.test_request_context(method="POST", data={"position": raw}):
+        form = Position()
+        assert not form.validate() and form.position.errors
+    with pytest.raises(ValueError):
+        ascii_int(raw)
+    assert ascii_int("12") == 12

@@ -89,3 +89,36 @@ def test_the_console_home_warns_while_a_year_deadlines_need_is_missing(app, admi
         assert f"/platform/calendar/{now().year + 1}" in home
     else:
         assert 'id="calendar-missing"' not in home
+
+
+def test_the_shell_counts_and_warns_about_years_not_entered(app, runner):
+    from core.workdays.operations import load_year
+
+    with app.app_context():
+        load_year(2026)
+        db.session.commit()
+    result = runner.invoke(args=["workdays", "add", "2026-02-13", "20"])
+    assert result.exit_code == 0 and result.output.strip() == "2026-03-19"
+    crossing = runner.invoke(args=["workdays", "add", "2026-12-25", "20"])
+    assert crossing.exit_code == 0 and "2027" in crossing.output and "not entered" in crossing.output
+    assert runner.invoke(args=["workdays", "add", "9999-12-20", "20"]).exit_code == 2  # a clear refusal
+
+
+def test_weekend_days_of_a_holiday_are_days_off(app, admin):
+    from core.workdays.operations import load_year, set_day
+
+    with app.app_context():
+        load_year(2026)
+        set_day(date(2027, 2, 6), "holiday", name_zh="春节")  # a Saturday the bureau enters
+        db.session.commit()
+        assert db.session.get(CalendarDay, date(2026, 2, 15)).kind == "holiday"  # a Sunday of the Spring Festival
+        assert db.session.get(CalendarDay, date(2027, 2, 6)).kind == "holiday"
+    page = admin.get("/platform/calendar/2026").get_data(as_text=True)
+    assert "已撤销" not in page
+
+
+def test_an_impossible_date_says_so_and_a_day_out_of_range_is_not_found(app, admin):
+    response = post_form(admin, "/platform/calendar/2027", {"day": "2027-02-30", "kind": "holiday", "name_zh": "春节"})
+    assert "日期格式不正确" in response.get_data(as_text=True)
+    response = post_form(admin, "/platform/calendar/day/1999-01-01/clear", {}, form_path="/platform/calendar/2026")
+    assert response.status_code == 404
