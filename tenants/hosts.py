@@ -14,8 +14,8 @@ _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(
 _PORT = re.compile(r"^[0-9]{1,5}$")
 
 #: Paths a suspended site still answers: its admin area stays reachable (with
-#: the editor's script), and the theme's files are needed by the maintenance page itself.
-SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/", "/_vendor/")
+#: the editor's script), and the theme's files and the tab's icon are needed by the maintenance page itself.
+SUSPENSION_EXEMPT_PREFIXES = ("/admin", "/_themes/", "/_vendor/", "/favicon.ico")
 
 
 class SiteSuspended(HTTPException):

@@ -69,6 +69,8 @@ def test_suspended_site_keeps_its_admin_paths_out_of_the_maintenance_page(two_si
     # No admin area exists yet (accounts come next); what matters here is that
     # /admin is not swallowed by the maintenance page, so the platform can reach it.
     assert client_for("rsj.localhost").get("/admin/").status_code != 503
+    assert client_for("rsj.localhost").get("/favicon.ico").status_code in (200, 301)  # the tab's icon too
+    assert client_for("rsj.localhost").get("/").status_code == 503
 
 
 def test_portal_lists_sites_by_group_with_links_and_city_news(two_sites, client_for, public_address):
