@@ -76,6 +76,10 @@ class ServiceItem(TenantScoped, PublicContent, db.Model):
     #: The online application form: a JSON list of fields (see core.services.fields).
     application_fields: Mapped[str] = mapped_column(Text, default="[]")
     guide_status: Mapped[str] = mapped_column(String(16), default="editing")
+    #: What the reviewer asked to change when sending the guide back ("" once it is sent for review again).
+    guide_note: Mapped[str] = mapped_column(Text, default="")
+    #: Who sent the guide for review: where the site forbids reviewing one's own work, not its reviewer.
+    guide_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The guide as last approved, as JSON (core.services.guide.snapshot); None until first published.
     published_guide: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
