@@ -52,10 +52,10 @@ def register() -> None:
         "code": lazy_pgettext("audit detail", "Item code"),
         "removed": lazy_pgettext("audit detail", "Removed"),
         "complete_list": lazy_pgettext("audit detail", "The whole list of its sites"),
-        "action": lazy_pgettext("audit detail", "Request"),
+        "request": lazy_pgettext("audit detail", "Request"),
         "site": lazy_pgettext("audit detail", "Site"),
         "answer": lazy_pgettext("audit detail", "Answer"),
     })
     describe_values("service.", "fields", FIELD_LABELS)
-    describe_values("service.request", "action", {"add": _l("add an item"), "remove": _l("remove an item")})
+    describe_values("service.request", "request", {"add": _l("add an item"), "remove": _l("remove an item")})
     describe_targets("service.", _target)

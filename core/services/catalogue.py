@@ -232,7 +232,8 @@ def _check_text(values: dict[str, str], line: int, problems: list[str]) -> None:
         problem = text_problem(value, multiline=key == "legal_basis", max_length=length)
         if problem:
             label = next(c for c in COLUMNS if c.key == key)
-            problems.append(_line_problem(line, f"{_column_name(label)}: {problem}"))
+            problems.append(_line_problem(line, gettext("%(column)s: %(problem)s", column=_column_name(label),
+                                                        problem=problem)))
 
 
 def _column_name(column: Column) -> str:
@@ -583,10 +584,10 @@ def approve_request(found: CatalogueRequest, *, actor: User) -> ServiceItem | No
             if item is not None:
                 item.catalogue_status = "removed"
         found.status, found.decided_by_id, found.decided_at = "approved", actor.id, now()
-        record("service.request_approve", _request_target(found), action=found.action, code=payload.get("code"),
+        record("service.request_approve", _request_target(found), request=found.action, code=payload.get("code"),
                name=payload.get("name"))
         db.session.flush()
-    record("service.request_approve", _request_target(found), platform=True, action=found.action,
+    record("service.request_approve", _request_target(found), platform=True, request=found.action,
            code=payload.get("code"), name=payload.get("name"), site=_site_slug(found))
     db.session.flush()
     return item
@@ -613,10 +614,10 @@ def refuse_request(found: CatalogueRequest, *, actor: User, answer: str) -> None
             if item is not None and item.catalogue_status == "removal_requested":
                 item.catalogue_status = "active"
         found.status, found.answer, found.decided_by_id, found.decided_at = "refused", answer, actor.id, now()
-        record("service.request_refuse", _request_target(found), action=found.action, code=payload.get("code"),
+        record("service.request_refuse", _request_target(found), request=found.action, code=payload.get("code"),
                name=payload.get("name"), answer=answer)
         db.session.flush()
-    record("service.request_refuse", _request_target(found), platform=True, action=found.action,
+    record("service.request_refuse", _request_target(found), platform=True, request=found.action,
            code=payload.get("code"), name=payload.get("name"), site=_site_slug(found), answer=answer)
     db.session.flush()
 
