@@ -50,7 +50,7 @@ class GuideForm(Form):
                                  description=_l("Working days the department promises, at most the law's; "
                                                 "0 when it is done on the spot."))
     online_level = RadioField(FIELD_LABELS["online_level"], choices=choices(ONLINE_LABELS.items()),
-                              default="in_person")
+                              default="in_person", render_kw={"class": "checkboxes"})
     version = HiddenField()
     submit = SubmitField(_l("Save the guide"))
 
@@ -102,7 +102,8 @@ class RemovalForm(PartForm):
 class AdditionForm(Form):
     code = StringField(_l("Item code"), filters=[strip], description=_l("The committee's code of the item."))
     name = StringField(_l("Item name"), filters=[strip])
-    kind = RadioField(_l("Kind"), choices=choices(KIND_LABELS.items()), default="licensing")
+    kind = RadioField(_l("Kind"), choices=choices(KIND_LABELS.items()), default="licensing",
+                      render_kw={"class": "checkboxes"})
     reason = TextAreaField(_l("Why it should be added"), filters=[strip], render_kw={"rows": 3},
                            description=_l("Name the committee's decision (document number), if there is one."))
     submit = SubmitField(_l("Ask the bureau to add it"))

@@ -55,8 +55,9 @@ ONLINE_LABELS = {
 ONLINE_EXPLAINED = {
     "online": _l("The whole application can be made online: fill in the form and upload the materials; "
                  "no visit is needed to apply."),
-    "download": _l("The forms can be downloaded here; bring them, filled in, with the materials to the office."),
-    "in_person": _l("Apply in person at the office, with the materials listed below."),
+    "download": _l("The forms can be downloaded with the guide; bring them, filled in, with the materials to the "
+                   "office."),
+    "in_person": _l("Apply in person at the office, with the materials the guide lists."),
 }
 MATERIAL_FORM_LABELS = {
     "original": lazy_pgettext("material form", "Original"),

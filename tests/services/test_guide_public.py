@@ -70,7 +70,7 @@ def test_the_item_page_in_english_and_for_an_item_done_in_person(app, rsj, publi
     public.set_language("en")
     text = _text(_main(public.get(f"/services/items/{item_id}").get_data(as_text=True)))
     assert "Time limit promised Done on the spot" in text and "Time limit set by law Not set" in text
-    assert "Materials to bring" in text and "Apply in person at the office" in text
+    assert "Materials to bring" in text and "Apply in person at the office, with the materials the guide lists." in text
     assert "Apply online" not in text and f"/services/items/{item_id}/apply" not in text
 
 
