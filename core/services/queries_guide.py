@@ -91,6 +91,11 @@ class ItemState:
     def complete(self) -> bool:
         return not self.missing
 
+    @property
+    def published_level(self) -> str | None:
+        """How far the public can do it online, as the published guide says (None before publication)."""
+        return (published(self.item) or {}).get("online_level")
+
 
 def catalogue_items(*, include_removed: bool = False) -> list[ItemState]:
     """The active site's items with their guides' gaps, in the catalogue's order (four queries)."""

@@ -560,7 +560,7 @@ def platform_template_csv():
 def platform_site_catalogue(tenant_id: int):
     """One site's catalogue, item by item, with what each guide lacks."""
     site = get_or_404(Tenant, tenant_id)
-    return render_page("services/platform_catalogue_site.html", site=site, rows=catalogue_of_site(site.id),
+    return render_page("services/platform_catalogue_site.html", tenant=site, rows=catalogue_of_site(site.id),
                        catalogue_labels=CATALOGUE_LABELS, **_labels())
 
 
