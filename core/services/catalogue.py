@@ -505,7 +505,8 @@ def request_addition(*, actor: User, code: str, name: str, kind: str, reason: st
     if not reason:
         problems["reason"] = str(_l("Say why the item should be added (e.g. the committee's document)."))
     if not problems.get("code") and values["code"]:
-        existing = db.session.execute(select(ServiceItem).where(ServiceItem.code == values["code"])).scalar_one_or_none()
+        existing = db.session.execute(select(ServiceItem).where(ServiceItem.code == values["code"])
+                                      ).scalar_one_or_none()
         if existing is not None and existing.catalogue_status != "removed":
             problems["code"] = str(_l("The item %(code)s is in the catalogue already: %(name)s.",
                                       code=values["code"], name=existing.name))

@@ -1,4 +1,4 @@
-"""Forms of the guides and the catalogue: the department's guide editor and requests, the bureau's import and decisions."""
+"""Forms of the guides and the catalogue: the guide editor and requests, the bureau's import and decisions."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -68,7 +68,8 @@ class PartForm(Form):
 
 class MaterialForm(PartForm):
     name = StringField(_l("Material"), filters=[strip], description=_l("e.g. 居民身份证, 营业执照"))
-    original_or_copy = SelectField(_l("Original or copy"), choices=choices(MATERIAL_FORM_LABELS.items()), default="original")
+    original_or_copy = SelectField(_l("Original or copy"), choices=choices(MATERIAL_FORM_LABELS.items()),
+                                   default="original")
     count = IntegerField(_l("How many"), default=1, validators=[NumberRange(1, MAX_COUNT)])
     required = BooleanField(_l("Required (untick when only some applicants need it)"), default=True)
     note = StringField(_l("Note"), filters=[strip], description=_l("e.g. 需加盖单位公章; 委托办理的提供"))

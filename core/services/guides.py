@@ -142,7 +142,8 @@ def _material_values(item: ServiceItem, *, name: str, original_or_copy: str, cou
         problems["blank_form_id"] = str(_l("Choose one of this item's forms."))
     if problems:
         raise GuideError(problems)
-    return {**values, "form": original_or_copy, "count": count, "required": bool(required), "blank_form_id": blank_form_id}
+    return {**values, "form": original_or_copy, "count": count, "required": bool(required),
+            "blank_form_id": blank_form_id}
 
 
 def _renumber(rows) -> None:

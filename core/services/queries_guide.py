@@ -1,4 +1,4 @@
-"""Reading the catalogue and the guides: the public's published items, the department's working copies, the bureau's view."""
+"""Reading the catalogue and the guides: the public's published items, the working copies, the bureau's view."""
 from __future__ import annotations
 
 import json

@@ -244,12 +244,13 @@ def _item_page(item: ServiceItem, *, status: int = 200, stale: dict | None = Non
         "removal_form": forms.get("removal_form") or RemovalForm(prefix="removal", formdata=None),
         "action_form": ActionForm(formdata=None),
     }
+    names = user_names([item.guide_submitted_by_id] + [r.requested_by_id for r in requests])
     return render_page(
         "services/admin_item.html", item=item, editable=refusal is None, refusal=refusal, problems=problems,
-        missing=[k for k in ELEMENT_LABELS if k in problems], changes=unpublished_changes(item), live=published(item), own_submission=own_submission(item, current_user),
-        history=history, trail=SimpleNamespace(items=history, pages=1), requests=requests, names=user_names([item.guide_submitted_by_id] +
-                                                              [r.requested_by_id for r in requests]),
-        stale=stale, problem=problem, catalogue_labels=CATALOGUE_LABELS, **context, **_labels()), status
+        missing=[k for k in ELEMENT_LABELS if k in problems], changes=unpublished_changes(item), live=published(item),
+        own_submission=own_submission(item, current_user), history=history,
+        trail=SimpleNamespace(items=history, pages=1), requests=requests, names=names, stale=stale, problem=problem,
+        catalogue_labels=CATALOGUE_LABELS, **context, **_labels()), status
 
 
 def _guide_fields(form: GuideForm) -> dict:
@@ -361,8 +362,9 @@ def admin_material(item_id: int, material_id: int):
     form.submit.label.text = str(_l("Save the material"))
     if request.method == "POST" and form.validate_on_submit():
         done, _ = attempt(update_material, material, actor=current_user, name=form.name.data or "",
-                          original_or_copy=form.original_or_copy.data, count=form.count.data, required=form.required.data,
-                          note=form.note.data or "", blank_form_id=form.blank_form_id.data, form=form)
+                          original_or_copy=form.original_or_copy.data, count=form.count.data,
+                          required=form.required.data, note=form.note.data or "",
+                          blank_form_id=form.blank_form_id.data, form=form)
         if done:
             return _step_done(item, _l("The material was saved."), "#materials")
     return render_page("services/admin_item_material.html", item=item, material=material, form=form,

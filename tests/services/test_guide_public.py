@@ -177,3 +177,15 @@ def test_public_pages_read_only_what_public_pages_may(app, rsj, public, create_i
             assert public.get(path).status_code == 200, path
         read = {t for s in counter.statements for t in tables if re.search(rf'\b(FROM|JOIN)\s+"?{t}"?\b', s)}
         assert read - allowed == set(), path
+
+
+def test_the_pages_take_a_few_queries_whatever_the_number_of_items(app, rsj, public, create_item, count_queries):
+    first = create_item(rsj, code="0", published=True)
+    for n in range(1, 25):
+        create_item(rsj, code=str(n), name=f"事项{n}", published=True, theme=f"主题{n % 4}")
+    public.get("/")  # warm the host map, as a running worker is
+    for path, most in (("/sections/services/", 5), ("/sections/online/", 5), ("/sections/forms/", 6),
+                       (f"/services/items/{first}", 3)):
+        with count_queries() as counter:
+            assert public.get(path).status_code == 200
+        assert counter.count <= most, (path, counter.count)
