@@ -47,7 +47,7 @@ KIND_LABELS = {
     "public_service": lazy_pgettext("service item kind", "Public service"),
 }
 ONLINE_LABELS = {
-    "online": lazy_pgettext("online level", "Apply online"),
+    "online": lazy_pgettext("online level", "Fully online"),
     "download": lazy_pgettext("online level", "Forms to download"),
     "in_person": lazy_pgettext("online level", "In person"),
 }
@@ -107,7 +107,7 @@ def publication_problems(item: ServiceItem) -> dict[str, str]:
     The ten elements, then the promised time limit: the public is told it and
     every application is timed against it.
     """
-    problems = {element: str(_l("%(element)s is missing.", element=ELEMENT_LABELS[element]))
+    problems = {element: str(_l("Missing: %(element)s.", element=ELEMENT_LABELS[element]))
                 for element in missing_elements(item)}
     if item.promised_days is None:
         problems["promised_days"] = str(_l("Give the time limit promised, in working days (0 when it is done on "
