@@ -37,6 +37,7 @@ FEATURES = (
     "core.content",
     "core.publishing",
     "core.disclosure",
+    "core.services",
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

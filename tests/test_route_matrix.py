@@ -20,6 +20,7 @@ from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.sections.models import MandatorySection
 from core.sections.operations import add_section
+from core.services.models import CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial, ServiceStep
 from core.web.routes import RULES
 from tenants.catalog import load_catalog
 from tenants.scoping import activate_tenant
@@ -39,9 +40,11 @@ PLATFORM = "admin.localhost"
 
 #: What each URL parameter of a guarded route is, per host kind: the key of the `world` ids that fills it.
 FILLERS = {
-    "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id"},
+    "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
+             "material_id": "material_id", "step_id": "step_id", "form_id": "form_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
-                 "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day"},
+                 "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
+                 "request_id": "catalogue_request_id"},
 }
 
 
@@ -81,8 +84,19 @@ def world(app, two_sites, create_account):
         with app.app_context(), activate_tenant(site.id):
             section = add_section(name_zh="专题", name_en="Topics", slug="topics")
             article = create_article(section=section, title="草稿", status="collecting")
+            item = ServiceItem(code="XK-001", name="人力资源服务许可", kind="licensing")
+            item.materials.append(ServiceMaterial(name="营业执照"))
+            item.steps.append(ServiceStep(title="受理"))
+            item.forms.append(ServiceForm(title="申请表", filename="申请表.pdf", stored_name="0" * 32 + ".pdf",
+                                          content_type="application/pdf", size=4))
+            db.session.add(item)
+            db.session.flush()
+            request = CatalogueRequest(action="remove", item_id=item.id, reason="编委调整")
+            db.session.add(request)
             db.session.commit()
-            ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id}
+            ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
+                              "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
+                              "form_id": item.forms[0].id, "request_id": request.id}
     with app.app_context():
         ensure_default_categories()
         db.session.commit()
@@ -93,7 +107,7 @@ def world(app, two_sites, create_account):
             .scalar_one(),
             "category_id": db.session.execute(select(DisclosureCategory.id)).scalars().first(),
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
-            "calendar_year": 2026, "calendar_day": "2026-02-14",
+            "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
         }
         db.session.remove()
     return rsj, czj, ids

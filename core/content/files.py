@@ -203,9 +203,22 @@ def apply_attachment_entries(article: Article, entries: list[dict]) -> list[str]
 
 # --- the sweep ---------------------------------------------------------------------------------
 
+#: Functions that name, for the active site, the stored files their module's rows still refer to: () -> names.
+#: Modules that keep uploads in the site's folder through `write_upload` (online services: items' blank forms,
+#: applicants' materials) add theirs with `add_file_referrer`, so the sweep never deletes a file they use.
+_REFERRERS: list = []
+
+
+def add_file_referrer(referrer) -> None:
+    if referrer not in _REFERRERS:
+        _REFERRERS.append(referrer)
+
+
 def referenced_files() -> set[str]:
-    """Every stored name the active site's rows or revisions refer to."""
+    """Every stored name the active site's rows or revisions refer to (every module's that keeps files)."""
     names = set(db.session.execute(select(Attachment.stored_name)).scalars())
+    for referrer in _REFERRERS:
+        names.update(referrer())
     for data in db.session.execute(select(ArticleRevision.data)).scalars():
         try:
             listed = json.loads(data).get("attachments") or []

@@ -227,10 +227,11 @@ def test_public_pages_take_few_queries_whatever_the_size(app, two_sites, client_
     article = create_article_in(rsj, "forms", "表格", attachments=[Upload("a.pdf", b"%PDF")])
     client = client_for("rsj.localhost")
     client.get("/")  # warm the host map, as a running worker is
-    for path in ("/", f"/articles/{article}", "/sections/news/", "/sections/forms/"):
+    # The form-download section also lists the forms of every service guide: one query more, whatever their number.
+    for path, most in (("/", 5), (f"/articles/{article}", 5), ("/sections/news/", 5), ("/sections/forms/", 6)):
         with count_queries() as counter:
             assert client.get(path).status_code == 200
-        assert counter.count <= 5, (path, counter.statements)
+        assert counter.count <= most, (path, counter.statements)
 
 
 def test_site_logo_replaces_the_emblem_and_bad_images_are_refused(app, two_sites, client_for, runner, tmp_path):

@@ -1,0 +1,19 @@
+"""Online services (网上办事): service guides, form downloads, applications filed and tracked online, ratings.
+
+The guideline: licensing and service items are published exactly as the
+staffing committee assigned them, each guide complete (the national
+inspection's ten elements); window departments handle every licensing item
+online, the others at least offer the forms. The parts: `guide` (the
+catalogue and guides, public and admin), `applications` (filing, tracking,
+handling, rating), `stats` (figures for the site and the city).
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from core.services import audit_labels, views_applications, views_guide, views_stats
+
+    audit_labels.register()  # the audit log's words for this module's actions
+    views_guide.init_app(app)
+    views_applications.init_app(app)
+    views_stats.init_app(app)
