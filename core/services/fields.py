@@ -355,10 +355,10 @@ def _validators(spec: FieldSpec, *, resubmission: bool = False) -> list:
 
 def _field(spec: FieldSpec, *, resubmission: bool = False):
     label, description = spec.shown_label(), spec.shown_help()
-    if resubmission and spec.type in KEPT_WHEN_EMPTY:
-        keep = str(_l("Leave it empty to keep the file you sent.") if spec.type == "file"
-                   else _l("Leave it empty to keep what you sent."))
-        description = " ".join(p for p in (description, keep) if p)
+    keep = str(_l("Leave it empty to keep the file you sent.") if spec.type == "file"
+               else _l("Leave it empty to keep what you sent."))
+    if resubmission and spec.type in SENSITIVE_TYPES:
+        description = _sentences(description, keep)
     validators = _validators(spec, resubmission=resubmission)
     kw = {"label": label, "description": description, "validators": validators}
     if spec.type in ("text", "id_number", "mobile", "email"):
@@ -371,15 +371,26 @@ def _field(spec: FieldSpec, *, resubmission: bool = False):
     if spec.type == "textarea":
         return TextAreaField(filters=[strip], render_kw={"rows": 5, "maxlength": spec.max_length}, **kw)
     if spec.type == "number":
-        return DecimalField(render_kw={"inputmode": "decimal"}, **kw)
+        return DecimalField(places=None, render_kw={"inputmode": "decimal"}, **kw)
     if spec.type == "date":
         return DateField(**kw)
     if spec.type == "choice":
         options = [("", _l("— choose —"))] + [(c.value, c.shown()) for c in spec.choices]
         return SelectField(choices=make_choices(options), **kw)
     accept = ",".join(f".{e}" for e in (spec.extensions or FILE_TYPES))
-    kw["description"] = " ".join(p for p in (description, file_hint(spec)) if p)
+    kw["description"] = _sentences(description, file_hint(spec), *([keep] if resubmission else []))
     return FileField(render_kw={"accept": accept}, **kw)
+
+
+def _sentences(*parts: str) -> str:
+    """Hints one after the other, each ended as a sentence of the reader's language ends."""
+    english = is_english()
+    ended = []
+    for part in (p.strip() for p in parts if p and p.strip()):
+        if not part.endswith(("。", "！", "？", ".", "!", "?", "；", ";")):
+            part += "." if english else "。"
+        ended.append(part)
+    return (" " if english else "").join(ended)
 
 
 def build_form(specs: list[FieldSpec], base: type[Form], *, resubmission: bool = False) -> type[Form]:

@@ -97,12 +97,14 @@ def _not_kept(response):
 
 def _address_key() -> str:
     """One bucket per address and per site, whatever port or spelling the Host header has."""
-    return f"{request.remote_addr}|{g.site.slug}"
+    site = g.get("site")
+    return f"{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
 
 
 def _code_key() -> str:
     """One bucket per tracking code tried, from any address: guessing the phone of one code stays slow."""
-    return f"code|{g.site.slug}|{normalise_tracking_code(request.form.get('code', ''))[:20]}"
+    site = g.get("site")
+    return f"code|{site.slug if site is not None else ''}|{normalise_tracking_code(request.form.get('code', ''))[:20]}"
 
 
 def _apply_limit() -> str:
