@@ -137,6 +137,12 @@ def _check_answers(specs: list[FieldSpec], answers: dict[str, str]) -> dict[str,
 
 # --- filing ------------------------------------------------------------------------------------
 
+def _sent_again(application: Application, target: ApplyItem) -> Application:
+    """The same form posted again: nothing new is filed; the log says it came twice (a double click, a reload)."""
+    record("application.submit_again", _target(application), item=target.name)
+    return application
+
+
 @audited
 def submit_application(target: ApplyItem, *, applicant_name: str, id_number: str, phone: str, email: str = "",
                        answers: dict[str, str], uploads: dict[str, Upload],
@@ -153,7 +159,7 @@ def submit_application(target: ApplyItem, *, applicant_name: str, id_number: str
     if submission_key:
         earlier = by_submission_key(submission_key)
         if earlier is not None:
-            return earlier, False
+            return _sent_again(earlier, target), False
     problems: dict[str, str] = {}
     name = _check_text(problems, "applicant_name", applicant_name, limit=NAME_LIMIT, multiline=False,
                        required_message=_l("Give your name as on your ID card."))
@@ -193,7 +199,7 @@ def submit_application(target: ApplyItem, *, applicant_name: str, id_number: str
             if submission_key:
                 earlier = by_submission_key(submission_key)
                 if earlier is not None:
-                    return earlier, False
+                    return _sent_again(earlier, target), False
     else:  # pragma: no cover - five codes taken in a row
         raise ApplicationError(_l("The application could not be filed just now; send it again."))
     _store_files(application, target.fields, uploads)

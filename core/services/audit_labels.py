@@ -21,6 +21,7 @@ def _applications() -> None:
 
     describe_actions({
         "application.submit": _l("An applicant filed an application online"),
+        "application.submit_again": _l("The same application form was sent again (nothing new was filed)"),
         "application.resubmit": _l("An applicant sent a corrected application"),
         "application.accept": _l("Accepted an application"),
         "application.return": _l("Returned an application for correction"),

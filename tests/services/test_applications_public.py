@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.audit.models import AuditEntry
 from core.extensions import db, limiter
 from core.services.models import Application, ApplicationEvent, ApplicationFile
 from tenants.scoping import activate_tenant
@@ -167,6 +168,11 @@ def test_posting_the_same_form_twice_files_one_application(app, two_sites, onlin
     second = apply(client, item.id, page=page)  # the same form again: a double click, a reload of the post
     assert first.status_code == second.status_code == 302
     assert receipt_code(client) == code  # the receipt of the one application
+    with app.app_context(), activate_tenant(rsj.id):
+        actions = db.session.execute(select(AuditEntry.action).where(AuditEntry.action.like("application.%"))
+                                     .order_by(AuditEntry.id)).scalars().all()
+        db.session.remove()
+    assert actions == ["application.submit", "application.submit_again"]
     assert _counts(app, rsj) == (1, 1, 1) and len(_stored_files(app, rsj)) == len(before) + 1
     # A fresh form is a new application.
     apply(client, item.id)
@@ -295,3 +301,34 @@ def test_the_public_pages_show_no_personal_data(app, two_sites, online_item, cli
         for personal in ("王小明", ID_NUMBER, PHONE, "131002198506151236", "wang@example.com", "138****5678",
                          "学历证书.pdf"):
             assert personal not in html, personal
+
+
+def test_two_posts_of_one_form_racing_file_one_application(app, two_sites, online_item, monkeypatch):
+    """The second post did not see the first (both checked before either committed): the database's unique key
+    on the form's submission refuses the second row, and the second post answers with the first application."""
+    from core.content.files import Upload
+    from core.services import applications
+    from core.services.models import ServiceItem
+    from core.services.queries_applications import apply_item
+
+    rsj = two_sites[0]
+    item = online_item(rsj)
+    before = _stored_files(app, rsj)
+    facts = dict(applicant_name="王小明", id_number=ID_NUMBER, phone=PHONE,
+                 answers={"employer": "廊坊市第一中学", "level": "中级"}, submission_key="k" * 32)
+    with app.app_context(), activate_tenant(rsj.id):
+        target = apply_item(db.session.get(ServiceItem, item.id))
+        first, created = applications.submit_application(target, uploads={"diploma": Upload("a.pdf", PDF)}, **facts)
+        db.session.commit()
+        assert created
+        real_lookup = applications.by_submission_key
+        calls = []
+        # The second post's first look finds nothing, as it would while the first was not yet committed.
+        monkeypatch.setattr(applications, "by_submission_key",
+                            lambda key: None if not calls.append(key) and len(calls) == 1 else real_lookup(key))
+        second, created = applications.submit_application(target, uploads={"diploma": Upload("a.pdf", PDF)},
+                                                          **facts)
+        db.session.commit()
+        assert not created and second.id == first.id and len(calls) == 2
+        db.session.remove()
+    assert _counts(app, rsj) == (1, 1, 1) and len(_stored_files(app, rsj)) == len(before) + 1
