@@ -37,8 +37,8 @@ from core.services.feedback import PROBLEMS, is_poor
 from core.services.fields import SENSITIVE_TYPES, FieldSpec, file_problem
 from core.services.models import RATINGS, Application, ApplicationEvent, ApplicationFile, Feedback
 from core.services.queries_applications import (TRACKING_ALPHABET, TRACKING_LENGTH, ApplyItem, answers_of,
-                                                by_submission_key, feedback_of, files_of, last_returned_at,
-                                                phone_lookup)
+                                                by_submission_key, feedback_of, files_of, is_service_officer,
+                                                last_returned_at, phone_lookup)
 from core.text import text_problem
 from core.timeutil import now
 from core.workdays.queries import add_working_days, working_days_between
@@ -65,6 +65,13 @@ def new_tracking_code() -> str:
 def new_submission_key() -> str:
     """The random key a form page carries, so that posting it twice files one application."""
     return secrets.token_urlsafe(24)
+
+
+def _must_be_officer(actor) -> None:
+    """Only one of the site's own service officers handles an application (not every holder of the permission:
+    the bureau's administrators hold all of a site's permissions, and see its applicants' data masked)."""
+    if not (can(actor, "services.handle") and is_service_officer(actor)):
+        raise OperationForbidden(_l("Only the site's service officers handle applications."))
 
 
 def _target(application: Application) -> str:
@@ -240,8 +247,7 @@ def available_steps(application: Application) -> list[Step]:
 def _take(application: Application, key: str, *, actor, note: str, legal_basis: str = "") -> str:
     """Check and make one step; return the state it left. The caller records the audit entry."""
     step = STEPS[key]
-    if not can(actor, "services.handle"):
-        raise OperationForbidden(_l("Only the site's service officers handle applications."))
+    _must_be_officer(actor)
     if application.status not in step.sources:
         raise ApplicationError(_l("This step cannot be taken now: the application has moved on. Reload the page."))
     problems: dict[str, str] = {}
@@ -429,8 +435,7 @@ def rate(application: Application, *, rating: int, problems: list[str], comment:
 @audited
 def answer_follow_up(application: Application, *, actor, answer: str) -> None:
     """The site answers a poor rating (整改反馈): what it found and what it does about it; the applicant reads it."""
-    if not can(actor, "services.handle"):
-        raise OperationForbidden(_l("Only the site's service officers handle applications."))
+    _must_be_officer(actor)
     feedback = feedback_of(application)
     if feedback is None or not is_poor(feedback.rating):
         raise ApplicationError(_l("This application has no poor rating to follow up."))
@@ -448,6 +453,5 @@ def answer_follow_up(application: Application, *, actor, answer: str) -> None:
 @audited
 def note_file_download(application: Application, file: ApplicationFile, *, actor, material: str) -> None:
     """Record that an officer downloaded an applicant's material (personal information: who read it is kept)."""
-    if not can(actor, "services.handle"):
-        raise OperationForbidden(_l("Only the site's service officers handle applications."))
+    _must_be_officer(actor)
     record("application.file_download", _target(application), item=_item_name(application), material=material)

@@ -388,7 +388,7 @@ def _sentences(*parts: str) -> str:
     ended = []
     for part in (p.strip() for p in parts if p and p.strip()):
         if not part.endswith(("。", "！", "？", ".", "!", "?", "；", ";")):
-            part += "." if english else "。"
+            part += "。" if not english or "\u4e00" <= part[-1] <= "\u9fff" else "."
         ended.append(part)
     return (" " if english else "").join(ended)
 

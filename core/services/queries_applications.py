@@ -200,13 +200,16 @@ def actor_names(events: list[ApplicationEvent], feedback: Feedback | None = None
 
 # --- who sees personal data --------------------------------------------------------------------
 
-def may_see_personal_data(user) -> bool:
-    """Whether `user` sees applicants' personal data in full: only the site's own service officers.
-
-    Holding the permission is not enough (the bureau's administrators hold every
-    site permission): the person must be one of this site's service officers.
-    """
+def is_service_officer(user) -> bool:
+    """Whether `user` is one of this site's service officers (by role on the site, not by permission)."""
     return bool(getattr(user, "is_authenticated", False)) and "service_officer" in site_roles(user)
+
+
+def may_see_personal_data(user) -> bool:
+    """Whether `user` sees applicants' personal data in full and opens their materials: the site's own service
+    officers only. Holding the permission is not enough (the bureau's administrators hold every site permission).
+    """
+    return is_service_officer(user)
 
 
 # --- deadlines ---------------------------------------------------------------------------------

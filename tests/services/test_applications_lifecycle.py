@@ -16,7 +16,7 @@ from core.services.models import Application, ApplicationEvent, ApplicationFile,
 from core.workdays.operations import load_year
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import csrf_token
-from tests.services.application_helpers import (PDF, PHONE, PNG, application_row, apply, clock, officer_of,  # noqa: F401
+from tests.services.application_helpers import (PHONE, PNG, application_row, apply, clock, officer_of,  # noqa: F401
                                                 online_item, receipt_code, step, track)
 
 

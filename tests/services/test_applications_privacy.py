@@ -81,6 +81,13 @@ def test_the_bureaus_administrator_sees_it_masked_and_cannot_open_the_materials(
         assert personal not in html, personal
     download = admin.get(f"/admin/services/applications/{application.id}/files/{_file_id(app, rsj)}")
     assert download.status_code == 403 and "只有本网站的办事专员可以打开" in download.get_data(as_text=True)
+    # Nor does the administrator take a step in the department's place.
+    assert "只有本网站的办事专员才能办理申请的各个环节" in html and 'name="step"' not in html
+    token = csrf_token(html)
+    refused = admin.post(f"/admin/services/applications/{application.id}",
+                         data={"step": "accept", "accept-csrf_token": token})
+    assert refused.status_code == 403 and "只有本网站的办事专员可以办理申请" in refused.get_data(as_text=True)
+    assert application_row(app, rsj).status == "submitted"
 
 
 def test_other_roles_of_the_site_reach_no_application(app, two_sites, online_item, client_for, signed_in):

@@ -14,8 +14,7 @@ from core.services.models import Application, ApplicationEvent, ApplicationFile
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import csrf_token
 from tests.services.application_helpers import (FIELDS, ID_NUMBER, OTHER_PHONE, PDF, PHONE, apply,  # noqa: F401
-                                                application_row, form_values, good_answers, online_item,
-                                                receipt_code, track)
+                                                form_values, good_answers, online_item, receipt_code, track)
 
 
 def _counts(app, site) -> tuple[int, int, int]:
