@@ -20,6 +20,7 @@ applicant for correction move it on by as many working days.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -144,6 +145,11 @@ def _check_answers(specs: list[FieldSpec], answers: dict[str, str]) -> dict[str,
 
 # --- filing ------------------------------------------------------------------------------------
 
+def _same_sender(application: Application, phone: str) -> bool:
+    """Whether a post that repeats a form's key comes from the one who sent it (the same mobile number)."""
+    return bool(phone) and is_mobile(phone) and hmac.compare_digest(application.phone_hash, phone_lookup(phone))
+
+
 def _sent_again(application: Application, target: ApplyItem) -> Application:
     """The same form posted again: nothing new is filed; the log says it came twice (a double click, a reload)."""
     record("application.submit_again", _target(application), item=target.name)
@@ -156,17 +162,21 @@ def submit_application(target: ApplyItem, *, applicant_name: str, id_number: str
                        submission_key: str | None = None) -> tuple[Application, bool]:
     """File an application for an item open online; return it, and whether it is new.
 
-    A form posted again with the same `submission_key` (a double click, a
-    reload of the page that was sending) files nothing and returns the
-    application the first post filed. Everything is checked before anything is
-    written; a refusal leaves no row and no file behind.
+    A form posted again with the same `submission_key` and the same mobile
+    number (a double click, a reload of the page that was sending) files
+    nothing and returns the application the first post filed; the key with
+    another number files a new application (a key is no way into someone
+    else's receipt). Everything is checked before anything is written; a
+    refusal leaves no row and no file behind.
 
     :raises ApplicationError: with the problems by field name of the apply form.
     """
     if submission_key:
         earlier = by_submission_key(submission_key)
-        if earlier is not None:
+        if earlier is not None and _same_sender(earlier, phone):
             return _sent_again(earlier, target), False
+        if earlier is not None:
+            submission_key = None  # a key copied into another person's post opens nothing of theirs
     problems: dict[str, str] = {}
     name = _check_text(problems, "applicant_name", applicant_name, limit=NAME_LIMIT, multiline=False,
                        required_message=_l("Give your name as on your ID card."))
@@ -205,8 +215,10 @@ def submit_application(target: ApplyItem, *, applicant_name: str, id_number: str
             # billions) the code was taken: the first finds that application, the second draws again.
             if submission_key:
                 earlier = by_submission_key(submission_key)
-                if earlier is not None:
+                if earlier is not None and _same_sender(earlier, phone):
                     return _sent_again(earlier, target), False
+                if earlier is not None:
+                    submission_key = None
     else:  # pragma: no cover - five codes taken in a row
         raise ApplicationError(_l("The application could not be filed just now; send it again."))
     _store_files(application, target.fields, uploads)

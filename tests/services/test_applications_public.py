@@ -176,6 +176,13 @@ def test_posting_the_same_form_twice_files_one_application(app, two_sites, onlin
     # A fresh form is a new application.
     apply(client, item.id)
     assert _counts(app, rsj)[0] == 2
+    # Someone who copied the first form's key into a post of their own does not get its receipt: theirs is new.
+    other = client_for("rsj.localhost")
+    values = form_values(other.get(f"/services/items/{item.id}/apply").get_data(as_text=True))
+    other.post(f"/services/items/{item.id}/apply", content_type="multipart/form-data", data={
+        **values, "submission": form_values(page.get_data(as_text=True))["submission"],
+        **good_answers(phone=OTHER_PHONE, applicant_name="张三"), "f_diploma": (io.BytesIO(PDF), "a.pdf")})
+    assert _counts(app, rsj)[0] == 3 and receipt_code(other) not in (code, receipt_code(client))
 
 
 @pytest.mark.parametrize("change", [{"online_level": "download"}, {"published": False},
