@@ -401,6 +401,11 @@ def build_form(specs: list[FieldSpec], base: type[Form], *, resubmission: bool =
 
     for spec in specs:
         setattr(ItemForm, f"f_{spec.key}", _field(spec, resubmission=resubmission))
+    # Fields the page draws after the item's (the declaration, a note): made again, so they also come after
+    # them in the form's order, which the summary of problems follows.
+    for name in getattr(base, "LAST", ()):
+        unbound = getattr(base, name)
+        setattr(ItemForm, name, unbound.field_class(*unbound.args, **unbound.kwargs))
     ItemForm.specs = specs
     return ItemForm
 

@@ -14,6 +14,9 @@ from core.services.fields import EmailAddress
 class ApplyForm(Form):
     """The fixed part of every application: who applies and how to reach them. The item's fields are added."""
 
+    #: Drawn after the item's fields (core.services.fields.build_form keeps that order).
+    LAST = ("declaration", "submit")
+
     applicant_name = StringField(_l("Your name"), filters=[strip],
                                  validators=[DataRequired(_l("Give your name as on your ID card.")), Length(max=100)],
                                  description=_l("As on your resident ID card."),
@@ -56,6 +59,8 @@ class TrackForm(Form):
 
 class ResubmitForm(Form):
     """The corrected application: the item's fields are added (files optional: empty keeps the one sent)."""
+
+    LAST = ("note", "submit")
 
     note = TextAreaField(_l("What you corrected (optional)"), filters=[strip],
                          validators=[Optional(), Length(max=500)], render_kw={"rows": 3, "maxlength": 500})

@@ -67,6 +67,9 @@ def test_errors_are_shown_by_field_with_what_was_typed_kept(app, two_sites, onli
     assert response.status_code == 200
     assert "请更正以下内容" in html  # the summary at the top, each problem a link to its field
     assert '<a href="#id_number">' in html and '<a href="#f_employer">' in html
+    summary = re.search(r'<div class="svc-error-summary".*?</div>', html, re.S).group(0)
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["id_number", "f_employer", "f_years", "f_agent_id",
+                                                         "declaration"]  # in the page's order
     assert "身份证号码校验不通过，请对照证件逐位核对" in html  # the check digit
     assert "请填写此项" in html and "请勾选承诺后再提交申请" in html
     assert "数值须在 0 至 60 之间" in html
