@@ -38,6 +38,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "LOCKOUT_THRESHOLD": (5, "Failed logins in a row that lock an account."),
     "LOCKOUT_MINUTES": (15, "How long such a lock lasts."),
     "LOGIN_RATE_LIMIT": ("20 per minute", "Login attempts one address may make on one host (Flask-Limiter)."),
+    "SERVICES_APPLY_RATE_LIMIT": ("10 per minute;60 per hour", "Online applications (and corrections, ratings) one "
+                                  "address may send to one site (Flask-Limiter)."),
+    "SERVICES_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Tracking queries that find nothing one address may make on "
+                                  "one site, and one tracking code may have from any address."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Where rate-limit counters live; redis://… when several hosts serve."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),
     "PAGE_SIZE": (20, "Items per page on section lists."),

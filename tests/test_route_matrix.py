@@ -7,6 +7,7 @@ exists; a URL parameter this file does not know how to fill fails
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,13 +15,17 @@ from sqlalchemy import select
 
 from core import create_app
 from core.auth.permissions import SITE_PERMISSIONS
+from core.content.files import Upload
 from core.content.operations import create_article
 from core.disclosure.models import DisclosureCategory
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.sections.models import MandatorySection
 from core.sections.operations import add_section
-from core.services.models import CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial, ServiceStep
+from core.services.applications import submit_application
+from core.services.models import (ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial,
+                                  ServiceStep)
+from core.services.queries_applications import apply_item
 from core.web.routes import RULES
 from tenants.catalog import load_catalog
 from tenants.scoping import activate_tenant
@@ -41,7 +46,8 @@ PLATFORM = "admin.localhost"
 #: What each URL parameter of a guarded route is, per host kind: the key of the `world` ids that fills it.
 FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
-             "material_id": "material_id", "step_id": "step_id", "form_id": "form_id"},
+             "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
+             "application_id": "application_id", "file_id": "file_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id"},
@@ -93,10 +99,13 @@ def world(app, two_sites, create_account):
             db.session.flush()
             request = CatalogueRequest(action="remove", item_id=item.id, reason="编委调整")
             db.session.add(request)
+            application = _application_with_a_file()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
-                              "form_id": item.forms[0].id, "request_id": request.id}
+                              "form_id": item.forms[0].id, "request_id": request.id,
+                              "application_id": application.id,
+                              "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one()}
     with app.app_context():
         ensure_default_categories()
         db.session.commit()
@@ -111,6 +120,18 @@ def world(app, two_sites, create_account):
         }
         db.session.remove()
     return rsj, czj, ids
+
+
+def _application_with_a_file():
+    """An online application with one uploaded material, filed on the active site."""
+    item = ServiceItem(code="RS-001", name="职称评审", online_level="online", published_guide=json.dumps(
+        {"online_level": "online", "application_fields": [{"key": "doc", "type": "file", "label": "材料"}]}))
+    db.session.add(item)
+    db.session.flush()
+    application, _new = submit_application(apply_item(item), applicant_name="王小明", id_number="11010519491231002X",
+                                           phone="13812345678", answers={},
+                                           uploads={"doc": Upload("材料.pdf", b"%PDF-1.4\n")})
+    return application
 
 
 def url(endpoint: str, values: dict, host: str = "site") -> str:

@@ -48,6 +48,11 @@ def test_every_endpoint_has_a_rule(app):
     assert endpoints - set(RULES) == set()
 
 
+#: The forms anyone may post: the sign-in, and the public's online applications (each rate-limited, CSRF-checked).
+PUBLIC_FORMS = ("auth.login", "auth.verify", "services_applications.apply", "services_applications.track",
+                "services_applications.resubmit_application", "services_applications.feedback")
+
+
 def test_open_routes_are_only_public_pages_and_the_sign_in(app):
     """A route open to anyone (permission None) is a GET page, or one of the sign-in pages."""
     from core.web.routes import RULES
@@ -55,8 +60,7 @@ def test_open_routes_are_only_public_pages_and_the_sign_in(app):
     for rule in app.url_map.iter_rules():
         declared = RULES[rule.endpoint]
         if declared.permission is None:
-            assert rule.methods <= {"GET", "HEAD", "OPTIONS"} or rule.endpoint in ("auth.login", "auth.verify"), \
-                rule.endpoint
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"} or rule.endpoint in PUBLIC_FORMS, rule.endpoint
             assert not rule.rule.startswith("/platform"), rule.endpoint
 
 

@@ -201,6 +201,7 @@ class Application(TenantScoped, db.Model):
         ForeignKeyConstraint(["tenant_id", "item_id"], ["service_items.tenant_id", "service_items.id"],
                              ondelete="RESTRICT"),
         Index("ix_service_applications_queue", "tenant_id", "status", "due_on"),
+        UniqueConstraint("tenant_id", "submission_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,6 +226,9 @@ class Application(TenantScoped, db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The promised limit's last day, in working days from acceptance; moved on by the days spent in correction.
     due_on: Mapped[date | None] = mapped_column(Date)
+    #: The random key of the form page that filed it: the same form posted again (a double click, a reload)
+    #: finds this application instead of filing a second one.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
 
 
