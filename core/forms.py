@@ -62,8 +62,8 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if isinstance(field, (IntegerField, DecimalField, FloatField)) and field.raw_data and field.raw_data[0] \
-                    and not _ASCII_NUMBER.fullmatch(field.raw_data[0].strip()):
+            if isinstance(field, (IntegerField, DecimalField, FloatField)) and not field.errors and field.raw_data \
+                    and field.raw_data[0] and not _ASCII_NUMBER.fullmatch(field.raw_data[0].strip()):
                 # Python reads "١٢" or "１２" as 12: a number is typed in the digits 0-9, or it is not taken.
                 field.errors = [*field.errors, str(_l("Type the number in the digits 0 to 9."))]
                 valid = False
