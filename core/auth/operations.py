@@ -96,12 +96,12 @@ def enter_from_console(ticket: str) -> User:
 
     :raises AccountError: (HANDOFF_FAILED) for a link that is not ours, too
         old, for another site, already used, whose console login has ended,
-        or whose account is locked.
+        or whose account is locked or has not set up two-step login.
     """
     data = read_ticket(ticket)
     moment = now()
     user = db.session.get(User, data["user"]) if data is not None and data["site"] == active_tenant_id() else None
-    if user is None or not user.platform_role or _is_locked(user, moment) \
+    if user is None or not user.platform_role or not user.totp_enabled or _is_locked(user, moment) \
             or not _console_login_lasts(data["login"], user, moment):
         raise AccountError(HANDOFF_FAILED)
     # Once: the link names the account's next handoff number; taking it moves the count on, in one
@@ -385,10 +385,10 @@ def enable_totp(user: User, secret: str, code: str) -> None:
 def disable_totp(user: User, *, password: str, code: str) -> None:
     """Turn two-step login off, with the password and a current code.
 
-    :raises AccountError: for a platform administrator (they must keep it), or a wrong password or code.
+    :raises AccountError: for an information-bureau account (every one must keep it), or a wrong password or code.
     """
-    if user.platform_role == "platform_admin":
-        raise AccountError(_l("Platform administrators must keep two-step login on."))
+    if user.platform_role is not None:
+        raise AccountError(_l("Information-bureau accounts must keep two-step login on."))
     if not (verify_password(user.password_hash, password) and _accept_totp(user, code)):
         raise AccountError(_l("The password or the code is not right."))
     user.totp_enabled = False
