@@ -1,8 +1,10 @@
 """Error pages: themed on a known host, plain anywhere else; a refused operation of a role is a 403.
 
-A refusal met by staff (a 403 on a site's /admin/ pages or on the console)
-is drawn in the admin layout, with the reason in words: the refusing
-operation's own message (`OperationForbidden`), the description a view gave
+Every error met on a staff page (a site's /admin/ pages, the console) is
+drawn in the admin layout, with a way back into the admin (`errors/admin_*.html`):
+a public page's layout and its "back to the homepage" would lead staff out.
+A refusal there (403) gives the reason in words: the refusing operation's own
+message (`OperationForbidden`), the description a view gave
 (`abort(403, description=...)`), or, for a page the route's permission keeps
 out, which roles it needs and which the person has.
 """
@@ -12,7 +14,7 @@ from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException
 
 from core.extensions import db
 from core.operations import OperationForbidden
@@ -20,22 +22,45 @@ from core.web.routes import UnreadableAddress, current_rule
 from tenants.hosts import SiteSuspended
 
 
-def _themed(status: int, template: str | None = None, headers: dict | None = None):
+def _page(status: int, template: str, headers: dict | None = None, **context):
+    """`template`, answered with `status`; plain text on a host that is no site, or when the theme fails."""
     if g.get("host_kind") not in ("site", "portal", "platform"):
         return Response("Not Found" if status == 404 else "Error", status=status, mimetype="text/plain")
     from themes import render_page
 
     try:
-        return render_page(template or f"errors/{status}.html"), status, headers or {}
+        return render_page(template, **context), status, headers or {}
     except Exception:  # the theme itself failed: still answer, plainly
         return Response("Error", status=status, mimetype="text/plain")
 
 
+def _themed(status: int, name: str | None = None, **context):
+    """The error page `errors/<name>.html` (`name` defaults to the status); on a staff page, `errors/admin_<name>.html`."""
+    name = name or str(status)
+    if _in_admin():
+        from themes import render_page
+
+        try:
+            return render_page(f"errors/admin_{name}.html", admin_home=_admin_home(), **context), status
+        except Exception:  # the admin layout itself failed: still answer, in the site's own pages
+            db.session.rollback()
+    return _page(status, f"errors/{name}.html")
+
+
 def _in_admin() -> bool:
-    """Whether the request is a staff page: a site's /admin/ or the console, signed in."""
+    """Whether the request is a staff page: a site's /admin/ pages or the console (signed in or not)."""
     kind = g.get("host_kind")
-    staff_path = kind == "platform" or (kind == "site" and request.path.startswith("/admin"))
-    return staff_path and getattr(current_user, "is_authenticated", False)
+    path = request.path
+    return kind == "platform" or (kind == "site" and (path == "/admin" or path.startswith("/admin/")))
+
+
+def _admin_home() -> str:
+    """The way back into the admin: the site's admin home, or the console's (the sign-in when signed out)."""
+    from flask import url_for
+
+    from core.web.menus import home_endpoint
+
+    return url_for(home_endpoint("site" if g.get("host_kind") == "site" else "platform"))
 
 
 def _role_reason() -> str:
@@ -60,14 +85,14 @@ def _role_reason() -> str:
 
 
 def _forbidden(reason: str | None):
-    if not _in_admin():
-        return _themed(403)
-    from themes import render_page
-
-    try:
-        return render_page("errors/admin_403.html", reason=reason or _role_reason()), 403
-    except Exception:  # the admin layout itself failed: still refuse, in the site's own pages
-        return _themed(403)
+    if _in_admin() and not reason:
+        try:
+            signed_in = getattr(current_user, "is_authenticated", False)
+            reason = _role_reason() if signed_in else _("Sign in with an account that may do this.")
+        except Exception:  # the roles could not be read: still refuse, in general words
+            db.session.rollback()
+            reason = _("Your roles on this site do not allow this.")
+    return _themed(403, reason=reason)
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +104,11 @@ def init_app(app: Flask) -> None:
         custom = error.description if error.description != Forbidden.description else None
         return _forbidden(custom)
 
+    @app.errorhandler(BadRequest)
+    def bad_request(_error: HTTPException):
+        """A request a page cannot use (an action's form that does not check out): in words, not Werkzeug's."""
+        return _themed(400, "bad_request")
+
     @app.errorhandler(UnreadableAddress)
     def unreadable(_error: HTTPException):
         return _themed(400)
@@ -86,11 +116,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def form_expired(_error: CSRFError):
         """A form without its token, or with an expired one: say so in words, not Flask-WTF's English."""
-        return _themed(400, "errors/form_expired.html")
+        return _themed(400, "form_expired")
 
     @app.errorhandler(SiteSuspended)
     def suspended(error: HTTPException):
-        return _themed(503, "maintenance.html", dict(error.get_headers()))
+        return _page(503, "maintenance.html", dict(error.get_headers()))
 
     @app.errorhandler(OperationForbidden)
     def forbidden_operation(error: OperationForbidden):

@@ -217,7 +217,7 @@ def test_wrong_role_gets_403_and_right_role_gets_the_page(world, signed_in, endp
 @pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
 def test_evaluator_reads_and_changes_nothing(app, world, signed_in, endpoint, rule):
     rsj, _, ids = world
-    client, _ = signed_in("rsj.localhost", "eval.one", platform_role="evaluator")
+    client, _ = signed_in("rsj.localhost", "eval.one", platform_role="evaluator", totp=True)
     path = url(endpoint, ids["rsj"])
     if "GET" in _methods(endpoint) and rule.permission.endswith((".view", ".enter")):
         assert client.get(path).status_code == 200
@@ -246,7 +246,7 @@ def test_console_anonymous_is_sent_to_the_login_page(world, client_for, endpoint
 @pytest.mark.parametrize("endpoint, rule", PLATFORM_ROUTES, ids=[e for e, _ in PLATFORM_ROUTES])
 def test_console_evaluator_reads_and_cannot_change(app, world, signed_in, endpoint, rule):
     rsj, _, ids = world
-    client, _ = signed_in(PLATFORM, "eval.console", platform_role="evaluator")
+    client, _ = signed_in(PLATFORM, "eval.console", platform_role="evaluator", totp=True)
     path = url(endpoint, ids["platform"], "platform")
     if "GET" in _methods(endpoint):
         assert client.get(path).status_code == 200

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit.log import record
 from core.auth.handoff import read_ticket
@@ -95,12 +96,12 @@ def enter_from_console(ticket: str) -> User:
 
     :raises AccountError: (HANDOFF_FAILED) for a link that is not ours, too
         old, for another site, already used, whose console login has ended,
-        or whose account is locked.
+        or whose account is locked or has not set up two-step login.
     """
     data = read_ticket(ticket)
     moment = now()
     user = db.session.get(User, data["user"]) if data is not None and data["site"] == active_tenant_id() else None
-    if user is None or not user.platform_role or _is_locked(user, moment) \
+    if user is None or not user.platform_role or not user.totp_enabled or _is_locked(user, moment) \
             or not _console_login_lasts(data["login"], user, moment):
         raise AccountError(HANDOFF_FAILED)
     # Once: the link names the account's next handoff number; taking it moves the count on, in one
@@ -117,7 +118,18 @@ def enter_from_console(ticket: str) -> User:
 @audited
 def register_failure(user: User, reason: str) -> None:
     """Count a failed attempt; the fifth in a row locks the account for a while."""
-    user.failed_logins += 1
+    _count_failure(user, reason)
+
+
+def _count_failure(user: User, reason: str) -> None:
+    """Count a failed attempt, in the calling operation's audit entries.
+
+    The count is added to in the database (one UPDATE), not read and written
+    back: two wrong attempts sent at the same moment count two.
+    """
+    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.refresh(user, ["failed_logins"])
     record("login.failure", user.username, user=user, reason=reason, count=user.failed_logins)
     if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
         user.locked_until = now() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
@@ -134,11 +146,21 @@ def register_success(user: User) -> None:
 
 
 def _accept_totp(user: User, code: str, *, secret: str | None = None) -> bool:
-    """Take a second-factor code once: a step at or before the last one accepted is refused (a replay)."""
+    """Take a second-factor code once: a step at or before the last one accepted is refused (a replay).
+
+    The step is taken in one conditional UPDATE, as the console's link is
+    (`enter_from_console`): of two requests sending the same code at the same
+    moment, the database lets one move the step on, and the other finds it taken.
+    """
     step = totp_step(user, code, secret=secret)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
+    taken = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step), execution_options={"synchronize_session": False}).rowcount
+    if taken != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -151,7 +173,7 @@ def pass_second_factor(user: User, code: str) -> bool:
     if _accept_totp(user, code):
         record("login.second_factor", user.username, user=user)
         return True
-    register_failure(user, "wrong second-factor code")
+    _count_failure(user, "wrong second-factor code")
     return False
 
 
@@ -363,10 +385,10 @@ def enable_totp(user: User, secret: str, code: str) -> None:
 def disable_totp(user: User, *, password: str, code: str) -> None:
     """Turn two-step login off, with the password and a current code.
 
-    :raises AccountError: for a platform administrator (they must keep it), or a wrong password or code.
+    :raises AccountError: for an information-bureau account (every one must keep it), or a wrong password or code.
     """
-    if user.platform_role == "platform_admin":
-        raise AccountError(_l("Platform administrators must keep two-step login on."))
+    if user.platform_role is not None:
+        raise AccountError(_l("Information-bureau accounts must keep two-step login on."))
     if not (verify_password(user.password_hash, password) and _accept_totp(user, code)):
         raise AccountError(_l("The password or the code is not right."))
     user.totp_enabled = False

@@ -26,6 +26,7 @@ from core.auth.sessions import open_session
 from core.extensions import db, limiter
 from core.forms import ActionForm, show_problems, submitted
 from core.i18n import LANG_COOKIE, localized, safe_next
+from core.privacy.crypto import PersonalDataKeyError, decrypt, encrypt
 from core.timeutil import now
 from core.web import add_menu_item, add_panel, get_or_404, page_number, route
 from core.web.actions import attempt
@@ -195,12 +196,31 @@ def account():
     return render_page("auth/account.html", form=form, disable_form=TotpDisableForm())
 
 
+def _enrolment_secret() -> str:
+    """The secret being set up, the same on every page of one enrolment.
+
+    Flask's session is a cookie anyone holding it can read (signed, not
+    hidden), so it keeps the secret encrypted with the keys outside the
+    database (`core.privacy.crypto`), bound to the account.
+    """
+    held = session.get("totp_enrolment")
+    if isinstance(held, str):
+        try:
+            user_id, _, secret = decrypt(held).partition(":")
+        except PersonalDataKeyError:  # not ours, or its key is gone: start again
+            user_id, secret = "", ""
+        if secret and user_id == str(current_user.id):
+            return secret
+    secret = new_totp_secret()
+    session["totp_enrolment"] = encrypt(f"{current_user.id}:{secret}")
+    return secret
+
+
 @route(bp, "/admin/account/totp", permission="account.own", host="any", methods=("GET", "POST"))
 def enrol_totp():
     if current_user.totp_enabled:
         return redirect(url_for("auth.account"))
-    secret = session.get("totp_enrolment") or new_totp_secret()
-    session["totp_enrolment"] = secret
+    secret = _enrolment_secret()
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -216,8 +236,10 @@ def enrol_totp():
     issuer = localized(g.site) if g.get("site") else "govsites"
     uri = totp_uri(current_user, secret, issuer)
     qr = Markup(segno.make(uri, micro=False).svg_inline(scale=4, title=str(_l("QR code for your authenticator app"))))
-    return render_page("auth/totp.html", form=form, secret=secret, qr=qr,
-                       required=needs_totp_enrolment(current_user))
+    response = make_response(render_page("auth/totp.html", form=form, secret=secret, qr=qr,
+                                         required=needs_totp_enrolment(current_user)))
+    response.headers["Cache-Control"] = "no-store"  # the secret in it: kept by no cache
+    return response
 
 
 @route(bp, "/admin/account/totp/disable", permission="account.own", host="any", methods=("POST",))
@@ -244,6 +266,18 @@ def users():
     return render_page("auth/users.html", members=site_members(), role_label=role_label)
 
 
+def _shown_once(heading, message: str, back: str, back_label):
+    """The answer to the form that made a temporary password, with the password in it.
+
+    Never flashed: a flash message waits in the session cookie, which can be
+    read and sent again. Drawn here, it is in this one answer, kept by no cache.
+    """
+    response = make_response(render_page("auth/password_once.html", heading=heading, message=message, back=back,
+                                         back_label=back_label))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @route(bp, "/admin/users/new", permission="site.users.manage", methods=("GET", "POST"))
 def new_user():
     form = NewUserForm()
@@ -257,9 +291,10 @@ def new_user():
             show_problems(form, error, {"": "username"})
         else:
             db.session.commit()
-            flash(str(_l("Account %(name)s created. Its temporary password, shown only now: %(password)s",
-                         name=user.username, password=password)), "success")
-            return redirect(url_for("auth.user", user_id=user.id))
+            return _shown_once(_l("New account"), str(_l("Account %(name)s created. Its temporary password, shown "
+                                                       "only now: %(password)s", name=user.username,
+                                                       password=password)),
+                              url_for("auth.user", user_id=user.id), _l("Go to the account's page"))
     return render_page("auth/user_new.html", form=form)
 
 
@@ -313,11 +348,22 @@ def _staff_member(user_id: int) -> User:
     return person
 
 
+def _reset_button(person: User, reset, back: str, back_label):
+    """A reset button: check its form (400), reset, commit, show the new password in the answer (`_shown_once`)."""
+    submitted(ActionForm())
+    done, password = attempt(reset, person)
+    if not done:  # the refusal is flashed
+        return redirect(back)
+    db.session.commit()
+    return _shown_once(_l("New temporary password"), _new_password_message(person, password), back, back_label)
+
+
 @route(bp, "/admin/users/<int:user_id>/reset-password", permission="site.users.manage", methods=("POST",))
 def reset_staff(user_id: int):
     person = _staff_member(user_id)
-    _account_button(person, lambda p: reset_staff_password(p, actor=current_user), _new_password_message)
-    return redirect(url_for("auth.user", user_id=person.id))
+    back = url_for("auth.user", user_id=person.id)
+    return _reset_button(person, lambda p: reset_staff_password(p, actor=current_user), back,
+                         _l("Back to the person's page"))
 
 
 @route(bp, "/admin/users/<int:user_id>/unlock", permission="site.users.manage", methods=("POST",))
@@ -345,9 +391,8 @@ def _back_to_users():
 @route(bp, "/platform/users/<int:user_id>/reset-password", permission="platform.manage", host="platform",
        methods=("POST",))
 def platform_reset_password(user_id: int):
-    _account_button(get_or_404(User, user_id), lambda p: reset_password(p, actor=current_user, by="console"),
-                    _new_password_message)
-    return _back_to_users()
+    return _reset_button(get_or_404(User, user_id), lambda p: reset_password(p, actor=current_user, by="console"),
+                         url_for("auth.platform_users", q=request.args.get("q") or None), _l("Back to the accounts"))
 
 
 @route(bp, "/platform/users/<int:user_id>/lock", permission="platform.manage", host="platform", methods=("POST",))

@@ -4,7 +4,8 @@ plus the information bureau's administrator and evaluator.
 Passwords are random, printed once by `flask demo load` and written to
 instance/demo-accounts.csv (never committed). Demo accounts need no password
 change at first sign-in so the demo can be walked through at once; the
-platform administrator still sets up two-step login, as every one must.
+information bureau's two accounts (administrator and evaluator) still set up
+two-step login at their first sign-in, as every platform account must.
 """
 from __future__ import annotations
 

@@ -35,6 +35,9 @@ def load(scale: int, news_per_site: int) -> None:
         click.echo("Sign in at /admin/login on each site's host; the platform console is at "
                    f"{public_origin(current_app.config['PLATFORM_HOST_LABEL'] + '.' + current_app.config['BASE_DOMAIN'])}"
                    "/admin/login")
+        click.echo("The console's accounts (platform.admin, platform.evaluator) set up two-step login at their first "
+                   "sign-in: scan the QR code with any authenticator app, or type the key shown under it; every "
+                   "later sign-in asks for the app's six-digit code.")
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Sites' pages: the console's list and site pages, catalog and mourning; a site's settings; its logo file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, send_from_directory, url_for
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, request, send_from_directory,
+                   url_for)
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -79,12 +80,25 @@ def platform_index():
                        kinds=SITE_KIND_LABELS, footer_gaps=footer.gaps)
 
 
-def _created(tenant: Tenant, *more):
+def _created(tenant: Tenant):
     db.session.commit()
     flash(str(_l("The site %(name)s was created, with the mandatory sections.", name=tenant.name_zh)), "success")
-    for message in more:
-        flash(str(message), "success")
     return redirect(url_for("sites.platform_site", tenant_id=tenant.id))
+
+
+def _created_with_administrator(tenant: Tenant, user, password: str):
+    """The answer to the new-site form: the administrator's temporary password, in this page alone.
+
+    Never flashed: a flash message waits in the session cookie, which can be
+    read and sent again; here it is in one answer, kept by no cache.
+    """
+    response = make_response(render_page(
+        "sites/platform_created.html", tenant=tenant,
+        administrator=_l("Its administrator %(name)s signs in at %(address)s with the temporary password "
+                         "%(password)s, shown only now; it must be changed at the first sign-in.",
+                         name=user.username, address=site_url(tenant, "/admin/login"), password=password)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @_console("/platform/sites/new", methods=("GET", "POST"))
@@ -106,10 +120,8 @@ def platform_new():
             db.session.rollback()
             show_problems(form, error, {"alias ": "aliases"})
         else:
-            return _created(tenant, _l("Its administrator %(name)s signs in at %(address)s with the temporary "
-                                       "password %(password)s, shown only now; it must be changed at the first "
-                                       "sign-in.", name=user.username, address=site_url(tenant, "/admin/login"),
-                                       password=password))
+            db.session.commit()
+            return _created_with_administrator(tenant, user, password)
     return render_page("sites/platform_new.html", form=form, base_domain=current_app.config["BASE_DOMAIN"])
 
 

@@ -194,7 +194,7 @@ def test_an_expired_or_forged_link_is_refused(app, two_sites, console, client_fo
 def test_the_evaluator_enters_to_read_and_a_sites_login_page_points_the_bureau_to_the_console(
         app, two_sites, signed_in, client_for, public_address):
     rsj = two_sites[0]
-    client, _ = signed_in("rsj.localhost", "eval.one", platform_role="evaluator")
+    client, _ = signed_in("rsj.localhost", "eval.one", platform_role="evaluator", totp=True)
     assert client.get("/admin/users").status_code == 200
     public_address("https", "")
     page = client_for("rsj.localhost:20001").get("/admin/login").get_data(as_text=True)

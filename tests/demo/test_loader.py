@@ -1,6 +1,8 @@
 """`flask demo load` builds the whole demo city, and running it again changes nothing."""
 from __future__ import annotations
 
+import csv
+
 from sqlalchemy import func, select
 
 from core.content.models import Article, Attachment
@@ -9,6 +11,7 @@ from core.sections.defaults import DEFAULT_MANDATORY_SECTIONS
 from core.sections.models import Section
 from tenants.catalog import load_catalog
 from tenants.models import Tenant
+from tests.fixtures.accounts import Account, login
 
 
 def _count(app, model) -> int:
@@ -37,3 +40,17 @@ def test_demo_load_builds_every_catalog_site_and_is_idempotent(app, runner, clie
         assert client_for(f"{alias}.localhost").get("/").status_code == 301
     portal = client_for("localhost").get("/").get_data(as_text=True)
     assert all(f'http://{s["slug"]}.localhost/' in portal for s in sites)
+
+
+def test_the_demo_console_accounts_set_up_two_step_login_first(app, runner, client_for):
+    result = runner.invoke(args=["demo", "load", "--news-per-site", "1"])
+    assert result.exit_code == 0 and "two-step login" in result.output
+    with open(app.config["DEMO_ACCOUNTS_FILE"], newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for username in ("platform.admin", "platform.evaluator"):
+        row = [r for r in rows if r["username"] == username][-1]  # the latest load's password
+        assert row["site host"] == "admin.localhost"
+        client = client_for("admin.localhost")
+        response = login(client, Account(0, username, row["password"]))
+        assert response.headers["Location"] == "/admin/account/totp", username  # before anything else
+        assert client.get("/platform/").headers["Location"] == "/admin/account/totp"

@@ -38,7 +38,7 @@ def runs(app, **where) -> list[JobRun]:
 @pytest.fixture
 def evaluator(signed_in):
     """A client on the platform host, signed in as an evaluator (reads everything, changes nothing)."""
-    client, _ = signed_in("admin.localhost", "zhao.evaluator", platform_role="evaluator")
+    client, _ = signed_in("admin.localhost", "zhao.evaluator", platform_role="evaluator", totp=True)
     return client
 
 

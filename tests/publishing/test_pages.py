@@ -169,7 +169,7 @@ def test_evaluator_reads_articles_but_cannot_touch_them(app, two_sites, signed_i
 
     article = act(staff["collector"], lambda u, _: create_draft(section=db.session.get(Section, news_section),
                                                                   actor=u, fields={"title": "草稿"})[0].id)
-    client, _ = signed_in("rsj.localhost", "eval.x", platform_role="evaluator")
+    client, _ = signed_in("rsj.localhost", "eval.x", platform_role="evaluator", totp=True)
     assert client.get(f"/admin/articles/{article}").status_code == 200
     assert post_form(client, f"/admin/articles/{article}/step", {"action": "submit"},
                      form_path=f"/admin/articles/{article}").status_code == 403

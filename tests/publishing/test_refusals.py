@@ -57,10 +57,10 @@ def test_the_public_403_stays_in_the_public_layout_for_the_public(two_sites, cli
 
 
 def test_the_evaluator_is_told_the_account_only_reads_on_a_site_and_on_the_console(two_sites, signed_in, app):
-    client, _ = signed_in("rsj.localhost", "eval.403", platform_role="evaluator")
+    client, _ = signed_in("rsj.localhost", "eval.403", platform_role="evaluator", totp=True)
     refused = post_form(client, "/admin/articles/", {"action": "approve-reviewing"})
     assert refused.status_code == 403 and "您的账号可以查看所有站点，但不能做任何修改。" in refused.get_data(as_text=True)
-    console, _ = signed_in("admin.localhost", "eval.console", platform_role="evaluator")
+    console, _ = signed_in("admin.localhost", "eval.console", platform_role="evaluator", totp=True)
     refused = post_form(console, "/platform/notices", {"title": "通知", "body": "内容"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 403 and ADMIN_LAYOUT in html and "可以查看管理控制台和所有站点" in html
@@ -77,7 +77,7 @@ def test_bulk_steps_are_those_of_ones_roles_with_labels_that_say_what_happens(tw
     reviewer, _ = signed_in("rsj.localhost", "rsj.bulk.r", site=rsj, roles=["reviewer"])
     both, _ = signed_in("rsj.localhost", "rsj.bulk.ce", site=rsj, roles=["collector", "editor"])
     publisher, _ = signed_in("rsj.localhost", "rsj.bulk.p", site=rsj, roles=["publisher"])
-    evaluator, _ = signed_in("rsj.localhost", "eval.bulk", platform_role="evaluator")
+    evaluator, _ = signed_in("rsj.localhost", "eval.bulk", platform_role="evaluator", totp=True)
     assert _bulk_options(collector.get("/admin/articles/").get_data(as_text=True)) == ["提交编辑"]
     assert _bulk_options(reviewer.get("/admin/articles/").get_data(as_text=True)) == ["审核通过"]
     assert _bulk_options(both.get("/admin/articles/").get_data(as_text=True)) == ["提交编辑", "送审"]
