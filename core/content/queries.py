@@ -68,6 +68,18 @@ def articles_by_section() -> dict[int, int]:
     return dict(db.session.execute(select(Article.section_id, func.count()).group_by(Article.section_id)).all())
 
 
+def public_articles_by_section() -> dict[int, int]:
+    """How many items each section shows the public now or will when their time comes (published or scheduled).
+
+    The sections module's published counter: a section holding any of them is not deleted.
+    """
+    moment = now()
+    public = Article.status.in_(("published", "scheduled")) & (Article.expires_at.is_(None)
+                                                                | (Article.expires_at > moment))
+    return dict(db.session.execute(select(Article.section_id, func.count()).where(public)
+                                   .group_by(Article.section_id)).all())
+
+
 @crosses_tenants("the city portal shows the latest public news of every active site")
 def city_news(active_site_ids: list[int], limit: int) -> list[tuple[Article, int]]:
     """The latest work news of the given sites, and items they shared to the portal: [(article, site id)]."""

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from core.audit.describe import describe_actions, describe_group
+from core.audit.describe import describe_actions, describe_details, describe_group
 
 
 def register() -> None:
@@ -24,3 +25,5 @@ def register() -> None:
         "section": _l("Sections"),
         "mandatory": _l("Mandatory sections"),
     })
+    describe_details({"sub_sections_deleted": lazy_pgettext("audit detail", "Sub-sections deleted"),
+                      "items_deleted": lazy_pgettext("audit detail", "Items deleted")})
