@@ -32,6 +32,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.content.labels import human_size
 from core.content.models import Article, ArticleRevision, Attachment
 from core.extensions import db
 from core.operations import OperationError
@@ -91,8 +92,8 @@ def check_upload(upload: Upload) -> None:
                               ext=extension or "?", allowed=", ".join(allowed)))
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if len(upload.data) > limit:
-        raise ContentError(_l("'%(name)s' is %(size)s MB; the limit is %(limit)s MB.", name=name,
-                              size=round(len(upload.data) / 1048576, 1), limit=round(limit / 1048576, 1)))
+        raise ContentError(_l("'%(name)s' is %(size)s; the limit is %(limit)s.", name=name,
+                              size=human_size(len(upload.data)), limit=human_size(limit)))
 
 
 # --- writing, and forgetting what did not commit -----------------------------------------------
