@@ -76,8 +76,8 @@ def upload_dir(tenant_id: int) -> Path:
 def check_upload(upload: Upload) -> None:
     """Refuse a file of a type or size the platform does not take, saying which.
 
-    :raises ContentError: no usable name, an extension outside ALLOWED_ATTACHMENT_EXTENSIONS,
-        or more than MAX_ATTACHMENT_BYTES.
+    :raises ContentError: no usable name (none at all, or nothing before the extension: ".pdf"), an
+        extension outside ALLOWED_ATTACHMENT_EXTENSIONS, an empty file, or more than MAX_ATTACHMENT_BYTES.
     """
     name = upload.filename.strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -87,9 +87,15 @@ def check_upload(upload: Upload) -> None:
     if len(name) > MAX_FILENAME:
         raise ContentError(_l("The file's name is longer than %(n)s characters; rename it and try again.",
                               n=MAX_FILENAME))
+    if "." in name and not name.rsplit(".", 1)[0].strip(" ."):
+        raise ContentError(_l("The file '%(name)s' has no name before its extension: rename it to say what it is "
+                              "(visitors download it under that name) and try again.", name=name))
     if extension not in allowed:
         raise ContentError(_l("Files of type '%(ext)s' are not accepted; allowed: %(allowed)s.",
                               ext=extension or "?", allowed=", ".join(allowed)))
+    if not upload.data:
+        raise ContentError(_l("The file '%(name)s' is empty (0 bytes): it may not have been saved, or not been "
+                              "copied whole. Check it opens, then choose it again.", name=name))
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if len(upload.data) > limit:
         raise ContentError(_l("'%(name)s' is %(size)s; the limit is %(limit)s.", name=name,
