@@ -1,6 +1,7 @@
 """Language: Chinese by default, English complete; the visitor switches with a cookie."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request
@@ -25,9 +26,20 @@ def is_english() -> bool:
     return str(get_locale()) == "en"
 
 
-def content_lang() -> Markup:
-    """` lang="zh-CN"` for what departments write (titles, bodies) when the page is in English (WCAG 3.1.2)."""
-    return Markup(' lang="zh-CN"') if is_english() else Markup("")
+#: Han characters, CJK punctuation (、。〔〕《》) and fullwidth forms (（），：): text that is Chinese.
+_CHINESE = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+                      r"\uff00-\uffef\U00020000-\U0002ffff]")
+
+
+def content_lang(text: object = None) -> Markup:
+    """` lang="zh-CN"` for what departments write (titles, bodies) when the page is in English (WCAG 3.1.2).
+
+    Given the `text` itself (a file name, a record number, a value that may
+    have no English), only when it holds Chinese: "form.pdf" is not marked Chinese.
+    """
+    if not is_english() or (text is not None and not _CHINESE.search(str(text))):
+        return Markup("")
+    return Markup(' lang="zh-CN"')
 
 
 def localized(obj, field: str = "name") -> str:

@@ -57,8 +57,11 @@ def reencode(data: bytes, *, name: str, max_pixels: int = 4_000_000) -> CleanIma
 
     JPEG stays JPEG (turned upright, as its EXIF said); the others become PNG.
 
-    :raises ImageRefused: not a PNG, JPEG or GIF picture, over `max_pixels`, or damaged.
+    :raises ImageRefused: empty, not a PNG, JPEG or GIF picture, over `max_pixels`, or damaged.
     """
+    if not data:
+        raise ImageRefused(_l("'%(name)s' is empty (0 bytes): it may not have been saved, or not been copied whole. "
+                              "Check it opens, then choose it again.", name=name))
     image = _open(data, name, max_pixels)
     with image:
         if image.format not in WEB_FORMATS:  # only their decoders were offered the bytes: never true

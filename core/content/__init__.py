@@ -9,11 +9,14 @@ def init_app(app: Flask) -> None:
 
     audit_labels.register()  # the audit log's words for this module's actions
     from core.content import cli, jobs, views  # noqa: F401  (jobs: its @scheduled declarations)
-    from core.content.labels import policy_level_label, policy_status_label
-    from core.content.queries import articles_by_section
+    from core.content.labels import human_size, policy_level_label, policy_status_label
+    from core.content.queries import articles_by_section, next_public_change, public_articles_by_section
     from core.sections.queries import add_item_counter
+    from core.web.cache import add_next_change
 
     app.jinja_env.globals.update(policy_level_label=policy_level_label, policy_status_label=policy_status_label)
-    add_item_counter(articles_by_section)
+    app.jinja_env.filters["filesize"] = human_size  # a file's size in words: "12 bytes", "1.5 KB", "3.2 MB"
+    add_item_counter(articles_by_section, published=public_articles_by_section)
+    add_next_change(next_public_change)  # no cached page outlives an item's time to come or go
     views.init_app(app)
     cli.init_app(app)

@@ -29,8 +29,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.content.labels import human_size
 from core.content.models import Article, ArticleRevision, Attachment
 from core.extensions import db
 from core.operations import OperationError
@@ -74,8 +76,8 @@ def upload_dir(tenant_id: int) -> Path:
 def check_upload(upload: Upload) -> None:
     """Refuse a file of a type or size the platform does not take, saying which.
 
-    :raises ContentError: no usable name, an extension outside ALLOWED_ATTACHMENT_EXTENSIONS,
-        or more than MAX_ATTACHMENT_BYTES.
+    :raises ContentError: no usable name (none at all, or nothing before the extension: ".pdf"), an
+        extension outside ALLOWED_ATTACHMENT_EXTENSIONS, an empty file, or more than MAX_ATTACHMENT_BYTES.
     """
     name = upload.filename.strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -85,13 +87,19 @@ def check_upload(upload: Upload) -> None:
     if len(name) > MAX_FILENAME:
         raise ContentError(_l("The file's name is longer than %(n)s characters; rename it and try again.",
                               n=MAX_FILENAME))
+    if "." in name and not name.rsplit(".", 1)[0].strip(" ."):
+        raise ContentError(_l("The file '%(name)s' has no name before its extension: rename it to say what it is "
+                              "(visitors download it under that name) and try again.", name=name))
     if extension not in allowed:
         raise ContentError(_l("Files of type '%(ext)s' are not accepted; allowed: %(allowed)s.",
                               ext=extension or "?", allowed=", ".join(allowed)))
+    if not upload.data:
+        raise ContentError(_l("The file '%(name)s' is empty (0 bytes): it may not have been saved, or not been "
+                              "copied whole. Check it opens, then choose it again.", name=name))
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if len(upload.data) > limit:
-        raise ContentError(_l("'%(name)s' is %(size)s MB; the limit is %(limit)s MB.", name=name,
-                              size=round(len(upload.data) / 1048576, 1), limit=round(limit / 1048576, 1)))
+        raise ContentError(_l("'%(name)s' is %(size)s; the limit is %(limit)s.", name=name,
+                              size=human_size(len(upload.data)), limit=human_size(limit)))
 
 
 # --- writing, and forgetting what did not commit -----------------------------------------------
@@ -178,28 +186,55 @@ def attachment_entries(article: Article) -> list[dict]:
 def apply_attachment_entries(article: Article, entries: list[dict]) -> list[str]:
     """Make the article's files those of `entries` (a revision's list), matched by stored name.
 
-    A file not attached now gets its row back when its file is still on disk;
-    a file attached now and not listed loses its row (its file stays). Returns
-    the names of listed files that are no longer on disk (left out).
+    A file not attached now gets its row back when its file is still on disk,
+    under the id it had (`_restore_row`); a file attached now and not listed
+    loses its row (its file stays). Returns the names of listed files that are
+    no longer on disk (left out).
     """
     folder = upload_dir(current_tenant_id())
     current = {a.stored_name: a for a in article.attachments}
-    wanted, missing = set(), []
+    listed = {entry["stored_name"] for entry in entries}
+    for attachment in list(article.attachments):
+        if attachment.stored_name not in listed:
+            article.attachments.remove(attachment)  # the row goes; the file stays for the revisions
+    missing, restored = [], False
     for entry in entries:
         row = current.get(entry["stored_name"])
         if row is None:
             if not STORED_NAME.match(entry["stored_name"]) or not (folder / entry["stored_name"]).is_file():
                 missing.append(entry["filename"])
                 continue
-            row = Attachment(stored_name=entry["stored_name"], content_type=entry["content_type"],
-                             size=entry["size"], filename=entry["filename"], alt_text=entry.get("alt_text") or "")
-            article.attachments.append(row)
+            row, restored = _restore_row(article, entry), True
         row.filename, row.alt_text = entry["filename"], entry.get("alt_text") or ""
-        wanted.add(entry["stored_name"])
-    for attachment in list(article.attachments):
-        if attachment.stored_name not in wanted:
-            article.attachments.remove(attachment)  # the row goes; the file stays for the revisions
+    if restored:
+        db.session.flush()
+        db.session.expire(article, ["attachments"])  # read again, with the rows brought back, in id order
     return missing
+
+
+def _restore_row(article: Article, entry: dict) -> Attachment:
+    """Bring back the row of a file a revision lists: under its old id while no row holds that id.
+
+    The public link of a file is /attachments/<id>/<name>, and a list shows files
+    in id order: the same id keeps old links working and the file in its place.
+    Should another row hold the id now (a database that hands out freed ids
+    again), the row gets a new one.
+    """
+    values = dict(article_id=article.id, stored_name=entry["stored_name"], content_type=entry["content_type"],
+                  size=entry["size"], filename=entry["filename"], alt_text=entry.get("alt_text") or "")
+    old_id = entry.get("id")
+    if isinstance(old_id, int) and not isinstance(old_id, bool) and old_id > 0:
+        db.session.flush()  # what came before is written outside the savepoint below
+        try:
+            with db.session.begin_nested():
+                row = Attachment(id=old_id, **values)
+                db.session.add(row)
+            return row
+        except IntegrityError:
+            pass  # the id is taken: the savepoint went back, and only it
+    row = Attachment(**values)
+    db.session.add(row)
+    return row
 
 
 # --- the sweep ---------------------------------------------------------------------------------

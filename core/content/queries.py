@@ -1,14 +1,16 @@
 """Reading articles as the public sees them: published, newest first, a page at a time."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from datetime import datetime
+
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from core.content.models import Article
 from core.extensions import db
 from core.sections.models import Section
 from core.timeutil import now
-from tenants.scoping import crosses_tenants
+from tenants.scoping import active_tenant_id, crosses_tenants
 
 
 def published():
@@ -23,6 +25,33 @@ def published():
     live = (Article.status == "published") & (Article.published_at <= moment)
     due = (Article.status == "scheduled") & (Article.publish_at <= moment)
     return (live | due) & (Article.expires_at.is_(None) | (Article.expires_at > moment))
+
+
+def _next_change_statement(moment: datetime):
+    """The soonest moment after `moment` that an item appears (its time to go out) or goes (its take-down time)."""
+    def after(condition, column):
+        return func.min(case((condition & (column > moment), column)))
+
+    return (select(after(Article.status == "scheduled", Article.publish_at),
+                   after(Article.status == "published", Article.published_at),
+                   after(Article.expires_at.is_not(None), Article.expires_at))
+            .select_from(Article).where(Article.status.in_(("published", "scheduled"))))
+
+
+def next_public_change() -> datetime | None:
+    """When the active site's public pages next change by the clock alone: the page cache keeps none past it.
+
+    With no site active (the city portal, which shows every site's news), the next such moment of any site.
+    """
+    if active_tenant_id() is None:
+        return _next_change_of_any_site()
+    return min((m for m in db.session.execute(_next_change_statement(now())).one() if m is not None), default=None)
+
+
+@crosses_tenants("the city portal shows every site's news: its page changes when any site's item comes or goes")
+def _next_change_of_any_site() -> datetime | None:
+    row = db.session.execute(_next_change_statement(now()).execution_options(all_tenants=True)).one()
+    return min((m for m in row if m is not None), default=None)
 
 
 def latest_by_section(section_ids: list[int], per_section: int) -> dict[int, list[Article]]:
@@ -66,6 +95,18 @@ def public_article(article_id: int) -> Article | None:
 def articles_by_section() -> dict[int, int]:
     """How many items (any state) each section of the active site holds: the sections module's item counter."""
     return dict(db.session.execute(select(Article.section_id, func.count()).group_by(Article.section_id)).all())
+
+
+def public_articles_by_section() -> dict[int, int]:
+    """How many items each section shows the public now or will when their time comes (published or scheduled).
+
+    The sections module's published counter: a section holding any of them is not deleted.
+    """
+    moment = now()
+    public = Article.status.in_(("published", "scheduled")) & (Article.expires_at.is_(None)
+                                                                | (Article.expires_at > moment))
+    return dict(db.session.execute(select(Article.section_id, func.count()).where(public)
+                                   .group_by(Article.section_id)).all())
 
 
 @crosses_tenants("the city portal shows the latest public news of every active site")

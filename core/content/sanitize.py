@@ -183,14 +183,62 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
 
 
+class _Blocks(HTMLParser):
+    """The top-level blocks of stored HTML as [tag, text] (text outside any block has the tag "")."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.blocks.append([tag, ""])
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            self.blocks.append([tag, ""])
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID:
+            self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data):
+        if self.depth == 0 or not self.blocks:
+            self.blocks.append(["", data])
+        else:
+            self.blocks[-1][1] += data
+
+
+def _squashed(text: str) -> str:
+    """Text compared without its spacing: Chinese has none, and editors add or drop it freely."""
+    return "".join(text.split())
+
+
 def summary_opens_body(summary: str, body_html: str) -> bool:
-    """Whether the body begins with the summary's words (a summary cut with "…" counts by what it keeps).
+    """Whether a reader of the body meets the summary's words first (a summary cut with "…" counts by what it keeps).
 
     An item whose summary is its first sentence would say it twice on its
     page; the page then shows the summary only in lists and its description.
+    The body's opening is read three ways, any of which counts: its text from
+    the top; its text after the headings it starts with (a title or a
+    subtitle set as a heading); and its first paragraph, wherever that is.
+    Spacing is not compared.
     """
-    lead = " ".join(summary.split()).rstrip("…").rstrip(".").strip()
-    return bool(lead) and plain_text(body_html).startswith(lead)
+    lead = _squashed(summary).rstrip("…").rstrip(".").strip()
+    if not lead:
+        return False
+    parser = _Blocks()
+    parser.feed(body_html or "")
+    parser.close()
+    blocks = [(tag, _squashed(text)) for tag, text in parser.blocks]
+    after_headings = next((i for i, (tag, _) in enumerate(blocks) if tag not in ("h2", "h3", "h4")), len(blocks))
+    openings = ("".join(text for _, text in blocks),
+                "".join(text for _, text in blocks[after_headings:]),
+                next((text for tag, text in blocks if tag == "p" and text), ""))
+    return any(opening.startswith(lead) for opening in openings)
 
 
 @dataclass

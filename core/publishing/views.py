@@ -120,8 +120,11 @@ def _bulk(bulk: BulkForm, steps: dict):
     """Take one step on many items; say how many moved, and for each of the others why not."""
     if not steps:
         abort(403, description=str(_l("Your roles on this site do not allow any step on many items at once.")))
-    ids = [parse_int(raw, minimum=1) for raw in request.form.getlist("ids")]
-    bulk.ids.choices = [(i, str(i)) for i in ids if i is not None]
+    # Each item once, however often the form names it (a tampered form, a double tick): it moves, or is
+    # refused, once, and is counted once.
+    ids = list(dict.fromkeys(i for i in (parse_int(raw, minimum=1) for raw in request.form.getlist("ids"))
+                             if i is not None))
+    bulk.ids.choices = [(i, str(i)) for i in ids]
     if not bulk.validate_on_submit() or not bulk.ids.data:
         flash(str(_l("Choose items and a step.")), "error")
         return redirect(url_for("publishing.index"))
@@ -130,7 +133,7 @@ def _bulk(bulk: BulkForm, steps: dict):
         flash(str(_l("Say why, in the comment: it goes to the person who gets the item.")), "error")
         return redirect(url_for("publishing.index"))
     moved, refused = 0, []
-    for article_id in bulk.ids.data:
+    for article_id in dict.fromkeys(bulk.ids.data):
         article = db.session.execute(select(Article).where(Article.id == article_id)).scalar_one_or_none()
         if article is None:
             continue

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from core.audit.describe import describe_actions, describe_group, describe_values
+from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
 from core.i18n import localized
 from core.sections.queries import site_sections
 from tenants.scoping import active_tenant_id
@@ -59,3 +60,5 @@ def register() -> None:
         "mandatory": _l("Mandatory sections"),
     })
     describe_values("", "section", _SectionNames())  # every module's records name the section by its address
+    describe_details({"sub_sections_deleted": lazy_pgettext("audit detail", "Sub-sections deleted"),
+                      "items_deleted": lazy_pgettext("audit detail", "Items deleted")})

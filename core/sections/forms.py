@@ -71,3 +71,16 @@ class EditMandatorySectionForm(MandatorySectionForm):
     key = None  # the key is every site's address of the section: it does not change
     position = None  # the order changes with the move buttons
     submit = SubmitField(_l("Save for every site"))
+
+
+class DeleteSectionForm(Form):
+    confirmation = StringField(_l("To confirm, type the section's name"), validators=[Length(max=100)],
+                               filters=[strip], render_kw={"autocomplete": "off", "autocapitalize": "none",
+                                                           "spellcheck": "false"})
+    submit = SubmitField(_l("Delete the section for good"))
+
+
+class RemoveMandatorySectionForm(Form):
+    confirm = BooleanField(_l("I understand that this section will no longer be required on every site."),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Remove it from the set"))

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from core.audit.log import record
 from core.extensions import db
+from core.i18n import localized
 from core.operations import audited
 from core.sections.models import KINDS, MandatorySection, Section
-from core.sections.queries import descendants, mandatory_sections, site_sections
+from core.sections.queries import SectionLoss, deletion_loss, descendants, mandatory_sections, site_sections
 from core.sections.sync import MandatorySectionLocked, SectionError, ensure_mandatory_set, sync_all_tenants
 from core.text import column_problems
 
@@ -127,18 +128,39 @@ def move_section(section: Section, direction: str) -> bool:
     return True
 
 
+def _same_name(name: str | None) -> str:
+    """A name as typed, compared without regard to spacing or letter case."""
+    return " ".join((name or "").split()).casefold()
+
+
 @audited
-def delete_section(section: Section) -> None:
-    """Delete a site's own section with its items and sub-sections.
+def delete_section(section: Section, *, confirmation: str) -> SectionLoss:
+    """Delete a site's own section with its sub-sections and their items, once nothing in it is public.
+
+    Deleting cannot be undone: items, their revisions and files go with the
+    section. So it is refused while any item in the branch is published or
+    scheduled (the public would lose pages, and links to them, without a
+    decision about each: withdraw them first), and it needs `confirmation`,
+    the section's name typed again (in Chinese or in English). Returns what went.
 
     :raises MandatorySectionLocked: for a mandatory section.
+    :raises SectionError: while published items remain; under "confirmation" when the name typed differs.
     """
     if section.is_mandatory:
         raise MandatorySectionLocked(_l("A mandatory section cannot be deleted."))
+    loss = deletion_loss(section)
+    if loss.published:
+        raise SectionError(_l("“%(name)s” still shows %(n)s published or scheduled items to the public. Withdraw "
+                              "them first; then the section can be deleted.", name=localized(section), n=loss.published))
+    if _same_name(confirmation) not in {_same_name(section.name_zh), _same_name(section.name_en)}:
+        raise SectionError({"confirmation": _l("Type the section's name exactly as shown to confirm: “%(name)s”.",
+                                               name=localized(section))})
     slug, name_zh = section.slug, section.name_zh
     db.session.delete(section)
     db.session.flush()
-    record("section.delete", slug, name_zh=name_zh)
+    record("section.delete", slug, name_zh=name_zh, sub_sections_deleted=len(loss.sub_sections),
+           items_deleted=loss.items)
+    return loss
 
 
 # --- the platform's mandatory set ------------------------------------------------------------

@@ -1,10 +1,14 @@
 """Reading sections: a site's in navigation order, the platform's set, a request's own copy."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import case, select
 
 from core.extensions import db
 from core.sections.models import MandatorySection, Section
+from tenants.models import Tenant
+from tenants.scoping import activate_tenant, crosses_tenants
 
 
 def ordering():
@@ -59,17 +63,80 @@ def descendants(section_id: int, sections: list[Section]) -> set[int]:
 #: Each module whose items live in sections adds its own (content: articles), so that "empty
 #: section" (虚设栏目) means empty of everything, without this module knowing the others.
 _ITEM_COUNTERS: list = []
+#: The same, counting only what the public sees or is about to see (published, or scheduled to be):
+#: what deleting a section must never take with it.
+_PUBLISHED_COUNTERS: list = []
 
 
-def add_item_counter(counter) -> None:
+def add_item_counter(counter, published=None) -> None:
+    """Count a module's items per section: `counter` all of them, `published` those that are public."""
     if counter not in _ITEM_COUNTERS:
         _ITEM_COUNTERS.append(counter)
+    if published is not None and published not in _PUBLISHED_COUNTERS:
+        _PUBLISHED_COUNTERS.append(published)
+
+
+def _summed(counters: list) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for counter in counters:
+        for section_id, count in counter().items():
+            totals[section_id] = totals.get(section_id, 0) + count
+    return totals
 
 
 def items_by_section() -> dict[int, int]:
     """How many items each section of the active site holds, every module's counted."""
-    totals: dict[int, int] = {}
-    for counter in _ITEM_COUNTERS:
-        for section_id, count in counter().items():
-            totals[section_id] = totals.get(section_id, 0) + count
-    return totals
+    return _summed(_ITEM_COUNTERS)
+
+
+def published_by_section() -> dict[int, int]:
+    """How many items each section of the active site shows the public, or will when their time comes."""
+    return _summed(_PUBLISHED_COUNTERS)
+
+
+@dataclass
+class SectionLoss:
+    """What deleting a section takes with it: its sub-sections, their items, and those the public sees."""
+
+    section: Section
+    sub_sections: list[Section]
+    items: int
+    published: int
+    #: The sections (this one or below) still holding published items, with how many: [(section, count)].
+    holding_published: list[tuple[Section, int]]
+
+
+def deletion_loss(section: Section) -> SectionLoss:
+    """What deleting `section` would delete: the whole branch below it and every item in it."""
+    sections = site_sections()
+    below = descendants(section.id, sections)
+    branch = [section] + [s for s in sections if s.id in below]
+    items, published = items_by_section(), published_by_section()
+    return SectionLoss(section=section, sub_sections=branch[1:],
+                       items=sum(items.get(s.id, 0) for s in branch),
+                       published=sum(published.get(s.id, 0) for s in branch),
+                       holding_published=[(s, published[s.id]) for s in branch if published.get(s.id)])
+
+
+@dataclass
+class MandatoryHolding:
+    """What the sites hold in one section of the platform's set: the console says it before removing it."""
+
+    sites: int
+    items: int
+    published: int
+
+
+@crosses_tenants("the console's confirmation says what every site holds in a section it would hand over")
+def mandatory_holding(key: str) -> MandatoryHolding:
+    """How many sites have the set's section `key`, and how many items (published ones too) they keep in it."""
+    holding = MandatoryHolding(0, 0, 0)
+    for tenant_id in db.session.execute(select(Tenant.id).order_by(Tenant.id)).scalars().all():
+        with activate_tenant(tenant_id):
+            found = db.session.execute(select(Section.id).where(Section.mandatory_key == key)).scalar_one_or_none()
+            if found is None:
+                continue
+            holding.sites += 1
+            holding.items += items_by_section().get(found, 0)
+            holding.published += published_by_section().get(found, 0)
+    return holding

@@ -13,15 +13,17 @@ from flask_babel import lazy_gettext as _l
 from core.extensions import db
 from core.forms import ActionForm, MoveForm, choices, show_problems, submitted
 from core.i18n import localized
-from core.sections.forms import KIND_LABELS, EditMandatorySectionForm, EditSectionForm, MandatorySectionForm, \
-    SectionForm
+from core.sections.forms import KIND_LABELS, DeleteSectionForm, EditMandatorySectionForm, EditSectionForm, \
+    MandatorySectionForm, RemoveMandatorySectionForm, SectionForm
 from core.sections.models import MandatorySection, Section
 from core.sections.pages import SECTION_PAGES, section_page
 from core.sections.operations import (SectionError, add_mandatory_section, add_section, delete_section,
                                       move_mandatory_section, move_section, remove_mandatory_section,
                                       restore_default_sections, update_mandatory_section, update_section)
-from core.sections.queries import mandatory_sections, nav_sections, request_sections, section_by_slug, site_sections
+from core.sections.queries import (deletion_loss, mandatory_holding, mandatory_sections, nav_sections,
+                                   request_sections, section_by_slug, site_sections)
 from core.web import add_menu_item, cached_page, get_or_404, route
+from core.web.actions import attempt
 from themes import render_page
 
 bp = Blueprint("sections", __name__, template_folder="templates")
@@ -127,19 +129,22 @@ def move(section_id: int):
     return redirect(url_for("sections.index"))
 
 
-@route(bp, "/admin/sections/<int:section_id>/delete", permission="site.sections.manage", methods=("POST",))
+@route(bp, "/admin/sections/<int:section_id>/delete", permission="site.sections.manage", methods=("GET", "POST"))
 def delete(section_id: int):
-    submitted(ActionForm())
+    """Say what deleting the section loses, and delete it on the name typed again (nothing public may be in it)."""
     section = get_or_404(Section, section_id)
-    try:
-        delete_section(section)
-    except SectionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(str(_l("Section deleted, with its items.")), "success")
-    return redirect(url_for("sections.index"))
+    if section.is_mandatory:
+        abort(404)  # the platform's: never the site's to delete
+    form = DeleteSectionForm()
+    if form.validate_on_submit():
+        done, loss = attempt(delete_section, section, confirmation=form.confirmation.data, form=form)
+        if done:
+            db.session.commit()
+            flash(str(_l("“%(name)s” was deleted, with %(sections)s sub-sections and %(items)s items.",
+                         name=localized(loss.section), sections=len(loss.sub_sections), items=loss.items)),
+                  "success")
+            return redirect(url_for("sections.index"))
+    return render_page("sections/delete.html", section=section, loss=deletion_loss(section), form=form)
 
 
 # --- the platform's mandatory set (the console) ------------------------------------------------
@@ -199,16 +204,19 @@ def platform_edit(section_id: int):
     return render_page("sections/platform_edit.html", row=row, form=form)
 
 
-@route(bp, "/platform/sections/<int:section_id>/delete", permission="platform.manage", host="platform",
-       methods=("POST",))
+@route(bp, "/platform/sections/<int:section_id>/delete", permission="platform.view", write="platform.manage",
+       host="platform", methods=("GET", "POST"))
 def platform_delete(section_id: int):
+    """Say what removing a section from the set means for every site; remove it once that is ticked."""
     row = get_or_404(MandatorySection, section_id)
-    submitted(ActionForm())
-    counts = remove_mandatory_section(row)
-    db.session.commit()
-    flash(_sync_message(str(_l("Section removed from the set; every site keeps it, with its items, as its own.")),
-                        counts), "success")
-    return redirect(url_for("sections.platform_index"))
+    form = RemoveMandatorySectionForm()
+    if form.validate_on_submit():
+        counts = remove_mandatory_section(row)
+        db.session.commit()
+        flash(_sync_message(str(_l("Section removed from the set; every site keeps it, with its items, as its own.")),
+                            counts), "success")
+        return redirect(url_for("sections.platform_index"))
+    return render_page("sections/platform_delete.html", row=row, holding=mandatory_holding(row.key), form=form)
 
 
 @route(bp, "/platform/sections/<int:section_id>/move", permission="platform.manage", host="platform",

@@ -6,8 +6,13 @@ worker keeps the HTML it rendered and serves it again while nothing changed.
 counter bumped in the same transaction as any change to sections, articles or
 attachments (and the host map's version for site, footer and theme changes).
 A publish is therefore visible on the very next request, in every worker.
-Entries also expire after `PAGE_CACHE_SECONDS`, so an item whose publication
-time arrives without any write still shows up within that time.
+
+Some changes need no write: a scheduled item's time comes, a published one's
+take-down time passes. A page is therefore never kept past the next such
+moment of its site: the modules whose items keep time say when that is
+(`add_next_change`), asked once per site and content version and kept with
+it, so a cached page costs the same one read. `PAGE_CACHE_SECONDS` remains
+as the longest any page is kept.
 """
 from __future__ import annotations
 
@@ -16,11 +21,14 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
+from datetime import datetime
+
 from flask import Response, current_app, g, make_response, request
 from flask_babel import get_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from core import timeutil
 from core.extensions import db
 from tenants.hosts import registry
 from tenants.models import RegistryVersion
@@ -57,12 +65,35 @@ def content_version() -> int:
     return db.session.connection().execute(_CONTENT_VERSION).scalar_one_or_none() or 0
 
 
+#: Functions naming the next moment the active site's public pages change by the clock alone (an item
+#: due to appear, or to go), or None: () -> datetime | None. With no site active (the city portal), the
+#: next such moment of any site. Each module whose items keep time adds its own (content: articles).
+_NEXT_CHANGE_FINDERS: list = []
+
+
+def add_next_change(finder) -> None:
+    if finder not in _NEXT_CHANGE_FINDERS:
+        _NEXT_CHANGE_FINDERS.append(finder)
+
+
+def next_change() -> datetime | None:
+    """The next moment the active site's pages change with no write (None: no such moment is set)."""
+    moments = [moment for moment in (finder() for finder in _NEXT_CHANGE_FINDERS) if moment is not None]
+    return min(moments, default=None)
+
+
 class PageCache:
-    """A bounded LRU of rendered pages for one worker."""
+    """A bounded LRU of rendered pages for one worker.
+
+    Each page is kept until the content version changes, `max_age` passes, or
+    its site's next timed change comes (`until`, on the city's clock), whichever is first.
+    """
 
     def __init__(self, max_entries: int, max_age: float):
         self.max_entries, self.max_age = max_entries, max_age
-        self._entries: OrderedDict[tuple, tuple[tuple, float, bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[tuple, float, datetime | None, bytes]] = OrderedDict()
+        #: Per site (the page key's host and site): (versions, its next timed change), as last asked.
+        self._next_changes: dict[tuple, tuple[tuple, datetime | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple, version: tuple) -> bytes | None:
@@ -70,23 +101,42 @@ class PageCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            stored_version, stored_at, body = entry
-            if stored_version != version or time.monotonic() - stored_at > self.max_age:
+            stored_version, stored_at, until, body = entry
+            if stored_version != version or time.monotonic() - stored_at > self.max_age or \
+                    (until is not None and timeutil.now() >= until):
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
             return body
 
-    def put(self, key: tuple, version: tuple, body: bytes) -> None:
+    def put(self, key: tuple, version: tuple, body: bytes, until: datetime | None = None) -> None:
         with self._lock:
-            self._entries[key] = (version, time.monotonic(), body)
+            self._entries[key] = (version, time.monotonic(), until, body)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def next_change(self, scope: tuple, version: tuple) -> datetime | None:
+        """The next timed change of the site `scope`, asked of the database once per content version.
+
+        Kept until the versions change (a write may add or move a moment) or the moment passes (the
+        one after it is asked for then).
+        """
+        with self._lock:
+            known = self._next_changes.get(scope)
+        if known is not None and known[0] == version and (known[1] is None or timeutil.now() < known[1]):
+            return known[1]
+        moment = next_change()
+        with self._lock:
+            self._next_changes[scope] = (version, moment)
+            while len(self._next_changes) > max(self.max_entries, 1):
+                self._next_changes.pop(next(iter(self._next_changes)))
+        return moment
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._next_changes.clear()
 
 
 def page_key() -> tuple:
@@ -119,7 +169,7 @@ def cached_page(view):
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
-                cache.put(key, version, response.get_data())
+                cache.put(key, version, response.get_data(), until=cache.next_change(key[:2], version))
         response.vary.add("Cookie")  # the language cookie picks the version
         return response
 

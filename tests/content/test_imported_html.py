@@ -82,6 +82,19 @@ def test_the_shell_names_the_encoding_of_a_file_it_cannot_read(app, two_sites, r
     ("会议部署了全年工作。", "<p>3月5日，市人社局召开全体干部大会。</p><p>会议部署了全年工作。</p>", False),
     ("A &amp; B", "<p>A &amp; B met.</p>", False),
     ("A & B", "<p>A &amp; B met.</p>", True),
+    # The body opens with its title, or a title and a subtitle, set as headings: the paragraph after them counts.
+    ("3月5日，市人社局召开全体干部大会。", "<h2>全体干部大会召开</h2><p>3月5日，市人社局召开全体干部大会。会议……</p>", True),
+    ("3月5日，市人社局召开全体干部大会。", "<h2>大会召开</h2><h3>部署全年工作</h3><p>3月5日，市人社局召开全体干部大会。</p>",
+     True),
+    # Its first paragraph, after a picture or a table.
+    ("会议传达了全市工作会议精神。", "<p><img src=\"/a.png\" alt=\"会场\"></p><p>会议传达了全市工作会议精神。</p>", True),
+    ("会议传达了全市工作会议精神。", "<table><tr><td>议程</td></tr></table><p>会议传达了全市工作会议精神。</p>", True),
+    # Spacing does not count, nor an ellipsis typed as three dots.
+    ("3月5日， 市人社局召开 全体干部大会。", "<p>3月5日，市人社局召开全体干部大会。</p>", True),
+    ("The bureau met on 5 March...", "<p>The bureau met on 5 March to plan the year.</p>", True),
+    # Words further down are not the opening: the summary is shown.
+    ("会议部署了全年工作。", "<h2>全体干部大会召开</h2><p>3月5日召开。</p><p>会议部署了全年工作。</p>", False),
+    ("全体干部大会召开", "<h2>大会</h2><p>3月5日，全体干部大会召开。</p>", False),
 ])
 def test_a_summary_that_opens_the_body_is_recognised(summary, body, repeats):
     from core.content.sanitize import summary_opens_body
@@ -99,3 +112,7 @@ def test_an_article_page_does_not_say_its_first_sentence_twice(two_sites, client
     page = client.get(f"/articles/{same}").get_data(as_text=True)
     assert page.split("</head>")[1].count(lead) == 1 and f'<meta name="description" content="{lead}">' in page
     assert 'class="summary"' in client.get(f"/articles/{other}").get_data(as_text=True)
+    headed = create_article_in(two_sites[0], "news", "全体干部大会", summary=lead,
+                               body_html=f"<h2>全体干部大会召开</h2><p>{lead}会议传达了全市工作会议精神。</p>")
+    page = client.get(f"/articles/{headed}").get_data(as_text=True)
+    assert page.split("</head>")[1].count(lead) == 1 and 'class="summary"' not in page

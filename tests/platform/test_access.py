@@ -47,7 +47,7 @@ ACTIONS = (
     ("/platform/sections/defaults", {}),
     ("/platform/sections/{section}", {"name_zh": "部门动态", "name_en": "Department news", "kind": "article_list",
                                       "in_nav": "y"}),
-    ("/platform/sections/{section}/delete", {}),
+    ("/platform/sections/{section}/delete", {"confirm": "y"}),
     ("/platform/sections/{section}/move", {"direction": "down"}),
     ("/platform/categories", {"name_zh": "政策解读", "name_en": "Policy interpretation"}),
     ("/platform/categories/defaults", {}),

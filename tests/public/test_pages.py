@@ -70,7 +70,7 @@ def test_article_page_shows_date_source_and_attachments(app, two_sites, client_f
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<h1>人才引进申请表</h1>" in html
-    assert "来源: 人才交流中心" in html and "作者: 张明" in html
+    assert "来源: <span>人才交流中心</span>" in html and "作者: <span>张明</span>" in html
     assert re.search(r'发布时间: <time datetime="\d{4}-\d\d-\d\dT[\d:]+">\d{4}-\d\d-\d\d \d\d:\d\d</time>', html)
     assert "<script>alert" not in html and "onclick" not in html
     link = re.search(r'href="(/attachments/\d+/[^"]+)"', html).group(1)

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from core.audit.models import AuditEntry
 from core.content.models import Article, ArticleRevision
 from core.extensions import db
 from tenants.scoping import activate_tenant
@@ -211,3 +212,22 @@ def test_an_absurdly_large_upload_is_cut_off_with_a_clear_page(app, two_sites, c
         assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
+
+
+@pytest.mark.parametrize("ids", [
+    lambda a, b: [a, a, b, a],
+    lambda a, b: [a, "0" + a, b, b],  # the same number written two ways
+])
+def test_a_bulk_step_counts_each_item_once_however_often_it_is_named(app, two_sites, signed_in, news_section, ids):
+    rsj = two_sites[0]
+    collector, _ = signed_in("rsj.localhost", "rsj.col4", site=rsj, roles=["collector"])
+    first, second = (new_article(collector, news_section, title=f"重复{n}").headers["Location"].rsplit("/", 1)[1]
+                     for n in range(2))
+    page = collector.get("/admin/articles/?status=collecting").get_data(as_text=True)
+    done = collector.post("/admin/articles/", data={"ids": ids(first, second), "action": "submit-collecting", "comment": "",
+                                                    "csrf_token": csrf_token(page)}, follow_redirects=True)
+    flashes = re.findall(r'<p class="flash[^>]*>([^<]*)', done.get_data(as_text=True))
+    assert flashes == ["2 条信息已处理，现为“编辑中”。"]  # not 4 moved, nor "2 were not moved"
+    with app.app_context(), activate_tenant(rsj.id):
+        steps = db.session.execute(select(AuditEntry.target).where(AuditEntry.action == "article.submit")).scalars()
+        assert sorted(steps) == sorted([f"article:{first}", f"article:{second}"])  # one step each

@@ -88,7 +88,7 @@ def test_an_edit_with_an_empty_name_changes_nothing(app, city, admin):
 
 
 def test_removing_a_section_hands_it_to_each_site_with_its_items(app, city, admin):
-    response = post_form(admin, f"/platform/sections/{city.section_id}/delete", {}, form_path="/platform/sections")
+    response = post_form(admin, f"/platform/sections/{city.section_id}/delete", {"confirm": "y"})
     assert response.status_code == 302
     assert "news" not in [key for key, *_ in _set(app)]
     for site in (city.rsj, city.czj):

@@ -32,7 +32,7 @@ def _mandatory(site, key="news") -> Section:
 
 
 @pytest.mark.parametrize("action", [
-    lambda s: delete_section(s),
+    lambda s: delete_section(s, confirmation=s.name_zh),
     lambda s: update_section(s, name_zh="部门动态", name_en="Our news"),
     lambda s: move_section(s, "down"),
 ])
@@ -77,7 +77,7 @@ def test_specialized_sections_can_be_added_nested_ordered_renamed_and_deleted(ap
         assert order[:len(DEFAULT_KEYS)] == DEFAULT_KEYS  # mandatory first, whatever the positions
         assert order[len(DEFAULT_KEYS):] == ["integrity", "talent", "exams"]
         assert exams.parent_id == talent.id
-        delete_section(talent)
+        delete_section(talent, confirmation="人才引进")
         db.session.commit()
         assert {s.slug for s in site_sections()} == set(DEFAULT_KEYS) | {"integrity"}  # the child went with it
 
@@ -128,7 +128,7 @@ def test_platform_changes_reach_every_site_and_sites_created_later(app, two_site
     # Released, the section is the site's own: it may now delete it.
     with app.app_context(), activate_tenant(rsj.id):
         forms = db.session.execute(select(Section).where(Section.slug == "forms")).scalar_one()
-        delete_section(forms)
+        delete_section(forms, confirmation=forms.name_zh)
         db.session.commit()
 
 
