@@ -403,18 +403,8 @@ def download(application_id: int, file_id: int):
     return response
 
 
-def size_text(size: int) -> str:
-    """A file's size as people read it, in units every language writes the same: 51 B, 3.2 KB, 1.5 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1048576:.1f} MB"
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.add_template_filter(size_text, "size_text")
     app.jinja_env.globals.update(application_state_label=lambda s: str(STATE_LABELS.get(s, s)),
                                  feedback_rating_label=lambda r: str(RATING_LABELS.get(r, r)))
     add_menu_item(app, "site", "services_applications.queue", _l("Applications"), "services.handle", order=45)

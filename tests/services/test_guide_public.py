@@ -148,7 +148,7 @@ def test_the_form_section_lists_every_items_forms_with_its_item_and_the_sections
     block = re.search(r'<div class="form-group">(.*?)</div>', html, re.S).group(1)
     assert f'href="/services/items/{published}"' in block and "人力资源服务许可" in block
     assert re.search(rf'href="/services/items/{published}/forms/\d+/{quote("人力资源服务许可申请表.docx")}"', block)
-    assert "DOCX, 20.0 KB" in block
+    assert "DOCX, 20 KB" in block
     assert "劳务派遣申请表" not in html  # its item is not published
     assert "退休审批表" in html and re.search(rf'href="/attachments/\d+/{quote("退休审批表.pdf")}"', html)
 
