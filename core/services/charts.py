@@ -28,10 +28,10 @@ STYLE = Style(
     foreground_strong="#1a1a1a",
     foreground_subtle="#555555",
     font_family='"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif',
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
-    title_font_size=16,
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=15,
+    title_font_size=17,
     value_font_size=12,
     no_data_font_size=20,
     guide_stroke_color="#c8c8c8",
@@ -45,7 +45,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _options(title: str) -> dict:
-    return dict(style=STYLE, title=title, js=[], disable_xml_declaration=True, width=720, height=340,
+    return dict(style=STYLE, title=title, js=[], disable_xml_declaration=True, width=520, height=320,
                 legend_at_bottom=True, legend_at_bottom_columns=2, truncate_legend=-1, x_label_rotation=0,
                 show_minor_x_labels=True, print_values=False, no_data_text=_("No figures in this period"),
                 margin=12, spacing=10)
@@ -77,7 +77,7 @@ def rates_chart(report: Report) -> Markup:
     """The on-time rate and the share of satisfied ratings, month by month, in percent (lines)."""
     chart = pygal.Line(**_options(_("On time and satisfied, month by month (%)")), x_labels=_months(report),
                        range=(0, 100), include_x_axis=True, allow_interruptions=True, dots_size=4,
-                       value_formatter=lambda v: f"{v:.0f}%")
+                       value_formatter=lambda v: f"{v:.0f}%", margin_right=28)
     chart.add(_("On-time rate"), [_percent(t.on_time_rate) for _m, t in report.monthly])
     chart.add(_("Satisfaction"), [_percent(t.satisfaction) for _m, t in report.monthly])
     return _svg(chart, "chart-rates")

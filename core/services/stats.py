@@ -223,14 +223,14 @@ def _ratings(period: Period, options: dict) -> list:
 
 
 def _items(options: dict) -> dict[tuple[int, int], tuple[str, str, bool]]:
-    """(tenant, item) -> (name, code, whether it is offered online now), for every item not removed."""
+    """(tenant, item) -> (name, code, whether the public can apply for it online now), for every item."""
     query = (select(ServiceItem.tenant_id, ServiceItem.id, ServiceItem.name, ServiceItem.code,
                     ServiceItem.online_level, ServiceItem.published_guide.is_not(None).label("published"),
                     ServiceItem.catalogue_status)
              .order_by(ServiceItem.tenant_id, ServiceItem.position, ServiceItem.id)
              .execution_options(**options))
-    return {(row.tenant_id, row.id): (row.name, row.code,
-                                      row.online_level == "online" and row.published and row.catalogue_status != "removed")
+    return {(row.tenant_id, row.id): (row.name, row.code, row.online_level == "online" and row.published
+                                      and row.catalogue_status != "removed")
             for row in db.session.execute(query)}
 
 
@@ -311,20 +311,26 @@ def site_report(months: int, today: date) -> Report:
 
 @crosses_tenants("the information bureau's statistics count every site's applications, items and ratings")
 def city_report(months: int, today: date) -> Report:
-    """Every site's figures for the last `months` months: the city's totals, each site's, each item's."""
+    """Every site's figures for the last `months` months: the city's totals, each site's, each item's.
+
+    The sites listed are those with applications or an item offered online, the busiest first.
+    """
     period = Period.last(months, today)
     options = {"all_tenants": True}
     report, by_item = _report(period, options, today)
-    tenants = list(db.session.execute(select(Tenant).order_by(Tenant.kind.desc(), Tenant.slug)).scalars())
-    names = {t.id: localized(t) for t in tenants}
-    rank = {t.id: n for n, t in enumerate(tenants)}
     items = _items(options)
-    items = dict(sorted(items.items(), key=lambda pair: rank[pair[0][0]]))  # stable: each site's own order kept
-    report.by_item = _item_rows(by_item, items, names)
     sites: dict[int, Tally] = defaultdict(Tally)
     for (tenant_id, _item_id), tally in by_item.items():
         sites[tenant_id].add(tally)
-    report.by_site = [Row(label=names[t.id], code=t.slug, tally=sites[t.id]) for t in tenants if t.id in sites]
+    for tenant_id, _item_id in (key for key, (_name, _code, online) in items.items() if online):
+        sites.setdefault(tenant_id, Tally())
+    tenants = sorted(db.session.execute(select(Tenant).where(Tenant.id.in_(list(sites)))).scalars(),
+                     key=lambda t: (-sites[t.id].submitted, t.slug))
+    names = {t.id: localized(t) for t in tenants}
+    rank = {t.id: n for n, t in enumerate(tenants)}
+    ordered = dict(sorted(((k, v) for k, v in items.items() if k[0] in rank), key=lambda pair: rank[pair[0][0]]))
+    report.by_item = _item_rows(by_item, ordered, names)
+    report.by_site = [Row(label=names[t.id], code=t.slug, tally=sites[t.id]) for t in tenants]
     return report
 
 
@@ -354,7 +360,8 @@ class Coverage:
 
 @crosses_tenants("the information bureau's coverage page weighs every site's service catalogue")
 def coverage() -> list[Coverage]:
-    """Every site (suspended ones too), with its items not removed, by the catalogue's group order then slug."""
+    """Every site (suspended ones too) with its items not removed: the flagged first, then window departments,
+    other departments and county portals, each by the catalogue's group order then address name."""
     tenants = list(db.session.execute(select(Tenant).options(selectinload(Tenant.group))).scalars())
     by_tenant = {t.id: Coverage(t) for t in tenants}
     items = db.session.execute(
@@ -371,7 +378,8 @@ def coverage() -> list[Coverage]:
         if item.kind == "licensing":
             row.licensing += 1
             row.licensing_online += online
-    return sorted(by_tenant.values(), key=lambda c: (c.tenant.kind != "department",
+    return sorted(by_tenant.values(), key=lambda c: (not c.flagged, not c.tenant.is_window_department,
+                                                     c.tenant.kind != "department",
                                                      c.tenant.group.position if c.tenant.group else 0,
                                                      c.tenant.slug))
 
@@ -446,8 +454,8 @@ def report_tables(report: Report, *, city: bool) -> list[Table]:
 
 
 def coverage_table(rows: list[Coverage]) -> Table:
-    header = [_("Site"), _("Address name"), _("Window department"), _("Items"), _("Complete guides"),
-              _("Share complete"), _("Published"), _("Share published"), _("Online"), _("Share online"),
+    header = [_("Site"), _("Address name"), _("Window department"), _("Service items"), _("Complete guides"),
+              _("Share complete"), _("Guides published"), _("Share published"), _("Online"), _("Share online"),
               _("Licensing items"), _("Licensing items online"), _("Flagged")]
     body = [[localized(c.tenant), c.tenant.slug, _("Yes") if c.tenant.is_window_department else _("No"), c.items,
              c.complete, c.share(c.complete), c.published, c.share(c.published), c.online, c.share(c.online),
