@@ -44,10 +44,11 @@ SATISFIED = (5, 4)
 #: The states an application is in once handled to the end (办结), or turned away.
 FINISHED = ("completed", "not_accepted")
 
+#: An application's state, worded as the officers' queue words it (core.services.applications).
 STATE_LABELS = {
-    "submitted": _l("Submitted"),
+    "submitted": _l("Waiting to be accepted"),
     "returned": _l("Returned for correction"),
-    "accepted": _l("Accepted"),
+    "accepted": _l("Accepted, being handled"),
     "not_accepted": _l("Not accepted"),
     "approved": _l("Approved"),
     "refused": _l("Refused"),

@@ -124,8 +124,8 @@ def test_a_site_counts_its_applications_by_state_on_time_handling_days_and_satis
                                                              ("RS-GG-002", "人事档案查询")]
     permit, quiet = by_item
     # Submitted October to March: four (August's is outside); by the state each is in now.
-    assert (permit["Applications"], permit["Completed"], permit["Accepted"], permit["Not accepted"],
-            permit["Submitted"]) == ("4", "2", "1", "1", "0")
+    assert (permit["Applications"], permit["Completed"], permit["Accepted, being handled"], permit["Not accepted"],
+            permit["Waiting to be accepted"]) == ("4", "2", "1", "1", "0")
     # One of the two completed by its due date.
     assert (permit["Completed on time"], permit["On-time rate"]) == ("1", "50.0")
     # 12 Feb → 4 Mar is 10 working days (Saturdays 14 and 28 Feb worked, 15-23 off), 3 of them in correction
@@ -179,7 +179,7 @@ def test_the_page_reads_in_chinese(figures, signed_in):
     client, _ = signed_in(rsj.host, "liu.officer", site=rsj, roles=["service_officer"])
     html = client.get("/admin/services/stats").get_data(as_text=True)
     assert "办件统计" in html and "按期办结率" in html and "满意率" in html and "逐月" in html
-    assert "个工作日" in html and "不予受理" in html
+    assert "个工作日" in html and "不予受理" in html and "待受理" in html
 
 
 def test_the_excel_export_has_both_tables_shares_as_percentages_and_text_never_a_formula(app, officer, figures):
