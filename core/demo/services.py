@@ -67,7 +67,7 @@ HOMESTEAD = {
     "kind": "licensing",
     "theme": "美丽乡村建设",
     "online": "download",
-    "office": "自然资源和规划局",
+    "office": "{county}自然资源和规划局",
     "basis": "《中华人民共和国土地管理法》第六十二条；《中华人民共和国土地管理法实施条例》第三十四条",
     "conditions": "本集体经济组织成员，以户为单位申请，一户只能拥有一处宅基地，面积不得超过省规定的标准；"
                   "出卖、出租、赠与住宅后再申请宅基地的，不予批准；使用存量建设用地和空闲地，符合乡（镇）国土空间规划和村庄规划。",
@@ -168,11 +168,16 @@ def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: in
     data = load_data()
     place = data["sites"].get(site["slug"], {})
     defaults = data["defaults"]
-    hall = place.get("hall") or f"{site['name_zh']}（{site['address_zh'].removeprefix('廊坊市')}）一楼服务大厅"
+    county = site["name_zh"].removesuffix("人民政府")
+    if site["kind"] == "county":
+        hall = f"{county}政务服务中心（{site['address_zh']}）"
+    else:
+        hall = place.get("hall") or f"{site['name_zh']}（{site['address_zh'].removeprefix('廊坊市')}）一楼服务大厅"
     phone = place.get("phone") or site["phone"]
     items = []
     for position, spec in enumerate(site_items(site), start=1):
-        item = _item(site, spec, position, hall=hall, hours=defaults["hours"], phone=phone, rng=rng, today=today)
+        item = _item(site, spec, position, hall=hall, hours=defaults["hours"], phone=phone, rng=rng, today=today,
+                     county=county)
         items.append((item, spec))
     db.session.flush()
     calendar = working_calendar(today - timedelta(days=WINDOW_DAYS + 10), today + timedelta(days=200))
@@ -192,10 +197,12 @@ def _code(site: dict, spec: dict, position: int) -> str:
 
 
 def _item(site: dict, spec: dict, position: int, *, hall: str, hours: str, phone: str, rng: random.Random,
-          today: date) -> ServiceItem:
+          today: date, county: str) -> ServiceItem:
     draft = bool(spec.get("draft"))
     office = spec.get("office", "")
-    if office and not office.startswith("廊坊"):
+    if "{county}" in office:
+        office = office.format(county=county)
+    elif office and not office.startswith("廊坊"):
         office = f"{site['name_zh']}{office}"
     kind = spec.get("kind", "licensing")
     online = spec.get("online", "in_person")
