@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from core.extensions import db
 from core.i18n import localized
@@ -365,16 +365,19 @@ def coverage() -> list[Coverage]:
     other departments and county portals, each by the catalogue's group order then address name."""
     tenants = list(db.session.execute(select(Tenant).options(selectinload(Tenant.group))).scalars())
     by_tenant = {t.id: Coverage(t) for t in tenants}
+    # The published snapshots and form definitions are not needed here, only whether there is a snapshot.
     items = db.session.execute(
-        select(ServiceItem).where(ServiceItem.catalogue_status != "removed")
-        .options(selectinload(ServiceItem.materials), selectinload(ServiceItem.steps))
-        .execution_options(all_tenants=True)).scalars()
-    for item in items:
+        select(ServiceItem, ServiceItem.published_guide.is_not(None).label("published"))
+        .where(ServiceItem.catalogue_status != "removed")
+        .options(defer(ServiceItem.published_guide), defer(ServiceItem.application_fields),
+                 selectinload(ServiceItem.materials), selectinload(ServiceItem.steps))
+        .execution_options(all_tenants=True))
+    for item, published in items:
         row = by_tenant[item.tenant_id]
-        online = item.published_guide is not None and item.online_level == "online"
+        online = bool(published) and item.online_level == "online"
         row.items += 1
         row.complete += not missing_elements(item)
-        row.published += item.published_guide is not None
+        row.published += bool(published)
         row.online += online
         if item.kind == "licensing":
             row.licensing += 1
