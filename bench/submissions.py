@@ -404,7 +404,7 @@ def submit_for(port: int, targets_: list[Target], settings: Settings, seconds: f
         turn = time.monotonic() + n * interval / settings.submitters
         for k in itertools.count(next(start_at) * 17):
             if interval:
-                time.sleep(max(0.0, turn - time.monotonic()))
+                time.sleep(max(0.0, min(turn, deadline) - time.monotonic()))
                 turn += interval
             if time.monotonic() >= deadline:
                 return
