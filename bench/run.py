@@ -44,7 +44,8 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-VENV_BIN = ROOT / ".venv" / "bin"
+# The repository's virtualenv; else the one running this script (a worktree sharing another checkout's).
+VENV_BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
 FLASK = str(VENV_BIN / "flask")
 GUNICORN = str(VENV_BIN / "gunicorn")
 WRK = shutil.which("wrk") or "/usr/bin/wrk"

@@ -1,5 +1,5 @@
-"""Demo accounts: a site administrator and one person per publishing role on every site,
-plus the information bureau's administrator and evaluator.
+"""Demo accounts: a site administrator and one person per publishing role on every site (and a service
+officer where the public applies online), plus the information bureau's administrator and evaluator.
 
 Passwords are random, printed once by `flask demo load` and written to
 instance/demo-accounts.csv (never committed). Demo accounts need no password
@@ -22,7 +22,7 @@ from tenants.scoping import activate_tenant, crosses_tenants
 
 CSV_COLUMNS = ("site host", "username", "password", "roles")
 ROLE_NAMES_ZH = {"site_admin": "管理员", "collector": "采集员", "editor": "编辑", "reviewer": "审核员",
-                 "publisher": "发布员"}
+                 "publisher": "发布员", "service_officer": "办事专员"}
 PLATFORM_ACCOUNTS = (("platform.admin", "平台管理员", "platform_admin"),
                      ("platform.evaluator", "网站评估员", "evaluator"))
 
@@ -43,11 +43,12 @@ def ensure_platform_accounts(platform_host: str) -> list[tuple[str, str, str, st
 
 
 @crosses_tenants("each demo site gets its accounts, granted inside that site")
-def ensure_site_accounts(tenant_id: int, slug: str, host: str, site_name: str) -> list[tuple[str, str, str, str]]:
-    """Create the site's demo staff that do not exist yet; return their credentials."""
+def ensure_site_accounts(tenant_id: int, slug: str, host: str, site_name: str,
+                         more_roles: tuple[str, ...] = ()) -> list[tuple[str, str, str, str]]:
+    """Create the site's demo staff that do not exist yet (with `more_roles`, one person each); return their credentials."""
     rows = []
     with activate_tenant(tenant_id):
-        for role in ("site_admin", *PUBLISHING_ROLES):
+        for role in ("site_admin", *PUBLISHING_ROLES, *more_roles):
             username = f"{slug}.{role.replace('_', '')}"
             if _exists(username):
                 continue

@@ -25,7 +25,8 @@ def load(scale: int, news_per_site: int) -> None:
     totals = load_city(today=now().date(), seed=current_app.config["DEMO_SEED"], scale=scale,
                        news_per_site=news_per_site, echo=lambda line: None, accounts=accounts)
     click.echo(f"demo city: {totals['sites_created']} sites created, {totals['sites_updated']} brought in step, "
-               f"{totals['articles']} articles written")
+               f"{totals['articles']} articles written, {totals['service_items']} service items and "
+               f"{totals['applications']} applications")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

@@ -15,8 +15,11 @@ from core.content.models import Article
 from core.content.files import Upload
 from core.content.store import insert_article
 from core.content.sanitize import clean_html
+from core.auth.models import User
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
+from core.demo.services import fill_services, has_online_items
+from core.services.models import ServiceItem
 from core.extensions import db
 from core.disclosure.operations import ensure_default_categories
 from core.workdays.operations import load_year
@@ -77,7 +80,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         if year in package_years() and year not in known_years():
             load_year(year)
     db.session.commit()
-    totals = {"sites_created": 0, "sites_updated": 0, "articles": 0}
+    totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0}
     for site in catalog_sites(scale):
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
         fields = {k: site[k] for k in SITE_FIELDS}
@@ -91,13 +94,23 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             update_tenant(tenant, **fields)
             sync_sections(tenant.id)
             totals["sites_updated"] += 1
+        online = has_online_items(site)
         if accounts is not None:
-            accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"]))
+            accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"],
+                                                 ("service_officer",) if online else ()))
         rng = random.Random(f"{seed}:{site['slug']}")
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
             if not has_content:
                 totals["articles"] += _fill_site(site, today=today, rng=rng, news_per_site=news_per_site)
+            has_services = db.session.execute(select(func.count()).select_from(ServiceItem)).scalar_one()
+            if not has_services:
+                officer = db.session.execute(select(User.id).where(User.username == f"{tenant.slug}.serviceofficer"))\
+                    .scalar_one_or_none() if online else None
+                items, applications = fill_services(site, today=today, officer_id=officer,
+                                                    rng=random.Random(f"{seed}:{site['slug']}:services"))
+                totals["service_items"] += items
+                totals["applications"] += applications
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     return totals
