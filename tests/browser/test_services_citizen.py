@@ -123,7 +123,7 @@ def test_a_citizen_applies_is_returned_corrects_and_checks_on_a_phone(browser, l
     sign_in(officer, port, "rsj.localhost", OFFICER, OFFICER_PASSWORD)
     officer.wait_for_url(f"{site}/admin/")
     assert "网上办事申请" in officer.locator("main").inner_text()
-    officer.get_by_role("link", name="办件").first.click()
+    officer.get_by_role("navigation").get_by_role("link", name="办件", exact=True).click()
     row = officer.locator("tr", has_text=code)
     assert "王**" in row.inner_text() and "138****5678" in row.inner_text() and "待受理" in row.inner_text()
     officer.screenshot(path=str(tmp_path / "officer-queue-1280.png"), full_page=True)

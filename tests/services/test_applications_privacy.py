@@ -99,7 +99,7 @@ def test_other_roles_of_the_site_reach_no_application(app, two_sites, online_ite
     for path in ("/admin/services/applications/", f"/admin/services/applications/{application.id}",
                  f"/admin/services/applications/{application.id}/files/{_file_id(app, rsj)}"):
         assert admin.get(path).status_code == 403, path
-    assert "办件" not in admin.get("/admin/").get_data(as_text=True)
+    assert "/admin/services/applications" not in admin.get("/admin/").get_data(as_text=True)  # no queue, no card
 
 
 def test_materials_are_served_as_attachments_with_a_safe_type(app, two_sites, online_item, client_for, officer_of):
