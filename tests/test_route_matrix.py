@@ -47,7 +47,7 @@ PLATFORM = "admin.localhost"
 FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
-             "application_id": "application_id", "file_id": "file_id"},
+             "application_id": "application_id", "file_id": "file_id", "field_key": "field_key"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id"},
@@ -90,7 +90,8 @@ def world(app, two_sites, create_account):
         with app.app_context(), activate_tenant(site.id):
             section = add_section(name_zh="专题", name_en="Topics", slug="topics")
             article = create_article(section=section, title="草稿", status="collecting")
-            item = ServiceItem(code="XK-001", name="人力资源服务许可", kind="licensing")
+            item = ServiceItem(code="XK-001", name="人力资源服务许可", kind="licensing", application_fields=json.dumps(
+                [{"key": "employer", "type": "text", "label": "工作单位"}, {"key": "title", "type": "text", "label": "职务"}]))
             item.materials.append(ServiceMaterial(name="营业执照"))
             item.steps.append(ServiceStep(title="受理"))
             item.forms.append(ServiceForm(title="申请表", filename="申请表.pdf", stored_name="0" * 32 + ".pdf",
@@ -104,7 +105,7 @@ def world(app, two_sites, create_account):
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
                               "form_id": item.forms[0].id, "request_id": request.id,
-                              "application_id": application.id,
+                              "application_id": application.id, "field_key": "title",
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one()}
     with app.app_context():
         ensure_default_categories()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from core.services import audit_labels, views_applications, views_guide, views_stats
+    from core.services import audit_labels, views_applications, views_guide, views_guide_fields, views_stats
 
     audit_labels.register()  # the audit log's words for this module's actions
     views_guide.init_app(app)
+    views_guide_fields.init_app(app)
     views_applications.init_app(app)
     views_stats.init_app(app)

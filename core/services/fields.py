@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateField
@@ -69,9 +70,11 @@ MAX_TEXT = 5000
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 TYPE_LABELS = {
-    "text": _l("Text"), "textarea": _l("Longer text"), "number": _l("Number"), "date": _l("Date"),
-    "choice": _l("Choice"), "id_number": _l("ID number"), "mobile": _l("Mobile number"), "email": _l("E-mail"),
-    "file": _l("File"),
+    "text": lazy_pgettext("field type", "Text on one line"), "textarea": lazy_pgettext("field type", "Longer text"),
+    "number": lazy_pgettext("field type", "Number"), "date": lazy_pgettext("field type", "Date"),
+    "choice": lazy_pgettext("field type", "Choice"), "id_number": lazy_pgettext("field type", "ID number"),
+    "mobile": lazy_pgettext("field type", "Mobile number"), "email": lazy_pgettext("field type", "E-mail"),
+    "file": lazy_pgettext("field type", "File"),
 }
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, \
-    TextAreaField
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, StringField, \
+    SubmitField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from core.forms import Form, choices, strip
+from core.forms import Form, MultiCheckboxField, choices, strip
+from core.services.fields import FILE_TYPES, TYPE_LABELS
 from core.services.guide import FIELD_LABELS, KIND_LABELS, MATERIAL_FORM_LABELS, ONLINE_LABELS
 from core.services.guides import MAX_COUNT, MAX_DAYS
 
@@ -87,6 +88,40 @@ class FormUploadForm(PartForm):
     title = StringField(_l("Title"), filters=[strip], description=_l("Leave empty to use the file's name."))
     file = FileField(_l("The form (PDF, Word, Excel, WPS, OFD)"))
     submit = SubmitField(_l("Add the form"))
+
+
+class ApplicationFieldForm(PartForm):
+    """One field of the item's online application form, as the department describes it (no JSON to write)."""
+
+    label = StringField(_l("Label"), filters=[strip], description=_l("What the applicant is asked, e.g. 工作单位."))
+    label_en = StringField(_l("Label in English"), filters=[strip],
+                           description=_l("Shown on the English pages; leave empty to show the Chinese."))
+    type = SelectField(_l("Kind of answer"), choices=choices(TYPE_LABELS.items()), default="text")
+    required = BooleanField(_l("The applicant must answer it"))
+    help = TextAreaField(_l("Hint"), filters=[strip], render_kw={"rows": 2},
+                         description=_l("Shown under the field, e.g. 与劳动合同一致."))
+    help_en = TextAreaField(_l("Hint in English"), filters=[strip], render_kw={"rows": 2})
+    max_length = IntegerField(_l("Longest answer, in characters"), validators=[Optional()],
+                              description=_l("For text. Leave empty for the usual limit: 200 characters for a "
+                                             "line, 2000 for a longer text."))
+    minimum = DecimalField(_l("Smallest number"), places=None, validators=[Optional()],
+                           description=_l("For a number. Leave empty when there is no limit."))
+    maximum = DecimalField(_l("Largest number"), places=None, validators=[Optional()],
+                           description=_l("For a number. Leave empty when there is no limit."))
+    options = TextAreaField(_l("Options"), filters=[strip], render_kw={"rows": 4},
+                            description=_l("For a choice: one option per line."))
+    extensions = MultiCheckboxField(_l("File types taken"), choices=choices((e, e.upper()) for e in FILE_TYPES),
+                                    default=["pdf", "jpg", "jpeg", "png"], render_kw={"class": "checkboxes"})
+    max_mb = DecimalField(_l("Largest file, in MB"), places=None, validators=[Optional()],
+                          description=_l("For a file. Leave empty for 10 MB (or the platform's limit, if lower)."))
+    submit = SubmitField(_l("Add the field"))
+
+    def values(self) -> dict:
+        """What the operations of core.services.guide_fields take."""
+        values = {name: getattr(self, name).data for name in (
+            "label", "label_en", "type", "required", "help", "help_en", "max_length", "minimum", "maximum",
+            "extensions", "max_mb")}
+        return {**values, "choices": self.options.data}
 
 
 class ReturnForm(PartForm):

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "promised_days": lazy_pgettext("guide element", "Time limit promised"),
     "online_level": lazy_pgettext("guide element", "How far it can be done online"),
     "forms": lazy_pgettext("guide element", "Forms"),
+    "application_fields": lazy_pgettext("guide element", "Online application form"),
 }
 KIND_LABELS = {
     "licensing": lazy_pgettext("service item kind", "Administrative licensing"),
@@ -115,6 +116,15 @@ def publication_problems(item: ServiceItem) -> dict[str, str]:
     return problems
 
 
+def working_fields(item: ServiceItem) -> list:
+    """The working copy's application form as stored (a list of field definitions); [] when unreadable."""
+    try:
+        fields = json.loads(item.application_fields or "[]")
+    except ValueError:
+        return []
+    return fields if isinstance(fields, list) else []
+
+
 def snapshot(item: ServiceItem) -> dict:
     """The working copy as the public will read it once approved (JSON-ready).
 
@@ -128,6 +138,7 @@ def snapshot(item: ServiceItem) -> dict:
     data["steps"] = [{"title": s.title, "description": s.description} for s in item.steps]
     data["forms"] = [{"id": f.id, "title": f.title, "filename": f.filename, "stored_name": f.stored_name,
                       "content_type": f.content_type, "size": f.size} for f in item.forms]
+    data["application_fields"] = working_fields(item)
     return data
 
 
@@ -153,6 +164,10 @@ def unpublished_changes(item: ServiceItem) -> list[str]:
     for part in ("materials", "steps", "forms"):
         if current[part] != live.get(part):
             changed.append("procedure" if part == "steps" else part)
+    if live and current["application_fields"] != live.get("application_fields", current["application_fields"]):
+        changed.append("application_fields")
+    elif not live and current["application_fields"]:
+        changed.append("application_fields")
     return changed
 
 

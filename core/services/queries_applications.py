@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.auth.models import User
@@ -109,7 +110,8 @@ def fields_for(application: Application) -> list[FieldSpec]:
         specs = []
     known = {s.key for s in specs}
     answers = answers_of(application)
-    specs += [FieldSpec(key=key, type="text", label=key) for key in answers if key not in known]
+    specs += [FieldSpec(key=key, type="text", label=str(_l("A field since taken off the form (%(key)s)", key=key)))
+              for key in answers if key not in known]
     return specs
 
 

@@ -69,7 +69,7 @@ class Period:
     def last(cls, count: int, today: date) -> "Period":
         year, month = today.year, today.month
         months = []
-        for _ in range(count):
+        for _month in range(count):
             months.append((year, month))
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         return cls(tuple(reversed(months)))

@@ -21,8 +21,9 @@ from core.sections.queries import request_sections
 from core.services import audit_labels_guide
 from core.services.catalogue import (CatalogueFileError, approve_request, import_catalogue, refuse_request,
                                      request_addition, request_payload, request_removal, template_csv, template_xlsx)
-from core.services.forms_guide import (AdditionForm, FormUploadForm, GuideForm, ImportForm, MaterialForm,
-                                       RefusalForm, RemovalForm, ReturnForm, StepForm)
+from core.services.fields import TYPE_LABELS, FieldDefinitionError, file_hint, parse_fields
+from core.services.forms_guide import (AdditionForm, ApplicationFieldForm, FormUploadForm, GuideForm, ImportForm,
+                                       MaterialForm, RefusalForm, RemovalForm, ReturnForm, StepForm)
 from core.services.guide import (CATALOGUE_LABELS, ELEMENT_LABELS, FIELD_LABELS, GUIDE_FIELDS, KIND_LABELS,
                                  MATERIAL_FORM_LABELS, ONLINE_EXPLAINED, ONLINE_LABELS, TEXT_FIELDS, days_text,
                                  publication_problems, published, snapshot, unpublished_changes)
@@ -241,16 +242,22 @@ def _item_page(item: ServiceItem, *, status: int = 200, stale: dict | None = Non
         "step_form": forms.get("step_form") or StepForm(prefix="step", formdata=None),
         "upload_form": forms.get("upload_form") or FormUploadForm(prefix="upload", formdata=None),
         "return_form": forms.get("return_form") or ReturnForm(prefix="return", formdata=None),
+        "field_form": forms.get("field_form") or ApplicationFieldForm(prefix="field", formdata=None),
         "removal_form": forms.get("removal_form") or RemovalForm(prefix="removal", formdata=None),
         "action_form": ActionForm(formdata=None),
     }
     names = user_names([item.guide_submitted_by_id] + [r.requested_by_id for r in requests])
+    try:
+        specs, fields_problem = parse_fields(item.application_fields), None
+    except FieldDefinitionError as error:
+        specs, fields_problem = [], error.message
     return render_page(
         "services/admin_item.html", item=item, editable=refusal is None, refusal=refusal, problems=problems,
         missing=[k for k in ELEMENT_LABELS if k in problems], changes=unpublished_changes(item), live=published(item),
         own_submission=own_submission(item, current_user), history=history,
         trail=SimpleNamespace(items=history, pages=1), requests=requests, names=names, stale=stale, problem=problem,
-        catalogue_labels=CATALOGUE_LABELS, **context, **_labels()), status
+        catalogue_labels=CATALOGUE_LABELS, specs=specs, fields_problem=fields_problem, type_labels=TYPE_LABELS,
+        file_hint=file_hint, **context, **_labels()), status
 
 
 def _guide_fields(form: GuideForm) -> dict:
