@@ -9,6 +9,7 @@ from wtforms.validators import NumberRange, Optional
 
 from core.forms import Form, MultiCheckboxField, choices, strip
 from core.services.fields import FILE_TYPES, TYPE_LABELS
+from core.services.guide_fields import SCANS
 from core.services.guide import FIELD_LABELS, KIND_LABELS, MATERIAL_FORM_LABELS, ONLINE_LABELS
 from core.services.guides import MAX_COUNT, MAX_DAYS
 
@@ -111,7 +112,7 @@ class ApplicationFieldForm(PartForm):
     options = TextAreaField(_l("Options"), filters=[strip], render_kw={"rows": 4},
                             description=_l("For a choice: one option per line."))
     extensions = MultiCheckboxField(_l("File types taken"), choices=choices((e, e.upper()) for e in FILE_TYPES),
-                                    default=["pdf", "jpg", "jpeg", "png"], render_kw={"class": "checkboxes"})
+                                    default=list(SCANS), render_kw={"class": "checkboxes"})
     max_mb = DecimalField(_l("Largest file, in MB"), places=None, validators=[Optional()],
                           description=_l("For a file. Leave empty for 10 MB (or the platform's limit, if lower)."))
     submit = SubmitField(_l("Add the field"))

@@ -33,6 +33,8 @@ from core.text import text_problem
 
 #: What each setting of a field may hold, in characters.
 LIMITS = {"label": 200, "label_en": 200, "help": 500, "help_en": 500}
+#: The file types a new file field takes unless the editor ticks others: scans of paper documents.
+SCANS = ("pdf", "jpg", "jpeg", "png")
 #: The most options a choice offers.
 MAX_CHOICES = 50
 
@@ -234,6 +236,7 @@ def editor_values(entry: dict) -> dict:
         "minimum": Decimal(str(entry["min"])) if entry.get("min") is not None else None,
         "maximum": Decimal(str(entry["max"])) if entry.get("max") is not None else None,
         "options": "\n".join(c if isinstance(c, str) else str(c.get("label", "")) for c in entry.get("choices", [])),
-        "extensions": list(entry.get("extensions", FILE_TYPES)),
+        # A file field without a list takes every type; any other kind starts from the usual scans.
+        "extensions": list(entry.get("extensions") or (FILE_TYPES if entry.get("type") == "file" else SCANS)),
         "max_mb": Decimal(str(entry["max_mb"])) if entry.get("max_mb") is not None else None,
     }
