@@ -34,17 +34,28 @@ def _page(status: int, template: str, headers: dict | None = None, **context):
         return Response("Error", status=status, mimetype="text/plain")
 
 
-def _themed(status: int, name: str | None = None, **context):
+def _themed(status: int, name: str | None = None, headers: dict | None = None, **context):
     """The error page `errors/<name>.html` (`name` defaults to the status); on a staff page, `errors/admin_<name>.html`."""
     name = name or str(status)
     if _in_admin():
         from themes import render_page
 
         try:
-            return render_page(f"errors/admin_{name}.html", admin_home=_admin_home(), **context), status
+            return render_page(f"errors/admin_{name}.html", admin_home=_admin_home(), **context), status, \
+                headers or {}
         except Exception:  # the admin layout itself failed: still answer, in the site's own pages
             db.session.rollback()
-    return _page(status, f"errors/{name}.html")
+    return _page(status, f"errors/{name}.html", headers, **context)
+
+
+def _too_many(error: HTTPException):
+    """429: how long to wait, from the limit that was hit (its window), in whole minutes; also as Retry-After."""
+    try:
+        seconds = int(error.limit.limit.get_expiry())
+    except (AttributeError, TypeError, ValueError):
+        seconds = 60
+    minutes = max(1, -(-seconds // 60))
+    return _themed(429, minutes=minutes, headers={"Retry-After": str(seconds)})
 
 
 def _in_admin() -> bool:
@@ -96,8 +107,9 @@ def _forbidden(reason: str | None):
 
 
 def init_app(app: Flask) -> None:
-    for status in (404, 413, 429):
+    for status in (404, 413):
         app.register_error_handler(status, lambda _error, status=status: _themed(status))
+    app.register_error_handler(429, _too_many)
 
     @app.errorhandler(Forbidden)
     def forbidden(error: Forbidden):

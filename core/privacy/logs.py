@@ -7,6 +7,7 @@ warning that quotes a value — are masked before any handler sees them.
 from __future__ import annotations
 
 import logging
+from urllib.parse import unquote_plus
 
 from core.privacy.masking import mask_personal_text
 
@@ -20,12 +21,27 @@ def _masking_factory(make):
             message = record.getMessage()
         except Exception:  # a record that cannot format itself is left for logging to report
             return record
-        masked = mask_personal_text(message)
+        masked = mask_log_line(message)
         if masked != message:
             record.msg, record.args = masked, ()
         return record
 
     return factory
+
+
+def mask_log_line(message: str) -> str:
+    """The line with every ID and mobile number masked, also where a URL carries it encoded.
+
+    An access log line quotes the query string as sent ("?q=138+1234+5678", "%28138%2912345678"): when the
+    decoded line holds personal data, the decoded line is logged masked instead.
+    """
+    masked = mask_personal_text(message)
+    if "%" in message or "+" in message:
+        decoded = unquote_plus(message, errors="replace")
+        masked_decoded = mask_personal_text(decoded)
+        if masked_decoded != decoded:
+            return mask_personal_text(masked_decoded)
+    return masked
 
 
 def install() -> None:

@@ -14,7 +14,9 @@ from core.privacy.checks import id_check_character
 #: In free text: an 18-character ID number, or a 15-digit old one, or an 11-digit mobile number.
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])", re.ASCII)
 _OLD_ID_IN_TEXT = re.compile(r"(?<!\d)[1-9]\d{14}(?!\d)", re.ASCII)
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)", re.ASCII)
+#: A mobile number, with or without +86, its parts run together or apart: "13812345678", "138 1234 5678",
+#: "+86-138-1234-5678", "(138)12345678", "138.1234.5678".
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?\(?(1[3-9]\d)\)?[\s.-]?(\d{4})[\s.-]?(\d{4})(?!\d)", re.ASCII)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -69,3 +71,4 @@ def init_app(app) -> None:
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(mask_name, "mask_name")
     app.add_template_filter(mask_email, "mask_email")
+    app.add_template_filter(mask_personal_text, "mask_text")

@@ -26,6 +26,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from core.audit.log import record
@@ -256,6 +257,22 @@ def available_steps(application: Application) -> list[Step]:
     return [s for s in STEPS.values() if application.status in s.sources]
 
 
+def _claim(application: Application, before: str, target: str, moment) -> None:
+    """Move the stored state from `before` to `target` in one conditional UPDATE, or refuse.
+
+    Two officers (or one double click) taking a step at once both read the same state; only the first
+    UPDATE finds the row still in it, so the other is refused instead of recording the step twice.
+
+    :raises ApplicationError: when the stored state is no longer `before`.
+    """
+    claimed = db.session.execute(
+        update(Application).where(Application.id == application.id, Application.status == before)
+        .values(status=target, updated_at=moment).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ApplicationError(_l("This step cannot be taken now: the application has moved on. Reload the page."))
+    application.status = target
+
+
 def _take(application: Application, key: str, *, actor, note: str, legal_basis: str = "") -> str:
     """Check and make one step; return the state it left. The caller records the audit entry."""
     step = STEPS[key]
@@ -273,7 +290,7 @@ def _take(application: Application, key: str, *, actor, note: str, legal_basis: 
         raise ApplicationError(problems)
     moment = now()
     before = application.status
-    application.status = step.target
+    _claim(application, before, step.target, moment)
     if step.note_label:  # what to correct, or why not: kept on the application; other notes are the event's
         application.officer_note = note
     if step.needs_basis:
@@ -401,8 +418,8 @@ def resubmit(application: Application, specs: list[FieldSpec], *, answers: dict[
         if old.field_key in uploads:
             old.superseded = True
     _store_files(application, specs, uploads)
+    _claim(application, "returned", "submitted", moment)
     application.answers = json.dumps(kept, ensure_ascii=False)
-    application.status = "submitted"
     application.officer_note = ""
     application.updated_at = moment
     _event(application, "returned", moment, note)

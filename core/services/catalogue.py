@@ -30,6 +30,7 @@ from core.auth.permissions import can
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.services.guide import KIND_LABELS
+from core.services.guides import MAX_TEXT
 from core.services.models import ITEM_KINDS, CatalogueRequest, ServiceItem
 from core.text import column_problems, text_problem
 from core.timeutil import now
@@ -161,9 +162,28 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+#: The most a workbook may hold once unpacked: a small .xlsx can unpack to gigabytes (a "zip bomb").
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def _unpacked_size(data: bytes) -> int:
+    """The sum of the unpacked sizes of a ZIP package's parts, as its directory declares them, in bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return sum(info.file_size for info in package.infolist())
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, int, list[str]]]:
     from openpyxl import load_workbook  # only the bureau's import needs it
 
+    try:
+        too_big = _unpacked_size(data) > MAX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise CatalogueFileError([gettext("The file could not be read as an Excel workbook (.xlsx): save it again "
+                                          "from Excel or WPS, or as CSV.")]) from error
+    if too_big:
+        raise CatalogueFileError([gettext("The workbook holds more than %(n)s MB once unpacked: a list of items is "
+                                          "far smaller. Save it again with only the list, or as CSV.",
+                                          n=MAX_UNPACKED_BYTES // 1048576)])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
@@ -172,8 +192,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = book.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in values])
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((line, line, [_cell_text(v) for v in values]))
             if len(rows) > MAX_LINES + 1:
                 break
         return rows
@@ -181,7 +201,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         book.close()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes) -> list[tuple[int, int, list[str]]]:
     # Excel and WPS in China save CSV as GB18030 (GBK); other tools as UTF-8, often with a BOM.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -191,15 +211,24 @@ def _read_csv(data: bytes) -> list[list[str]]:
             continue
     else:  # gb18030 decodes any byte sequence, so this is unreachable; kept for clarity
         raise CatalogueFileError([gettext("The file's characters could not be read: save it as CSV (UTF-8).")])
+    rows = []
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        reader = csv.reader(io.StringIO(text, newline=""))
+        line = 1  # where the next record starts: a quoted cell may hold line breaks, so a record spans lines
+        for row in reader:
+            rows.append((line, reader.line_num, [cell.strip() for cell in row]))
+            line = reader.line_num + 1
+        return rows
     except csv.Error as error:
         raise CatalogueFileError([gettext("The file could not be read as CSV: %(reason)s", reason=str(error))]) \
             from error
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The file's rows of cells, as text (the first sheet of a workbook).
+def read_table(filename: str, data: bytes) -> list[tuple[int, int, list[str]]]:
+    """The file's rows of cells, as text (the first sheet of a workbook), each with its first and last line.
+
+    Line numbers are the file's own, as Excel or a text editor shows them: a CSV record whose quoted cell
+    runs over several lines starts where its first line is.
 
     :raises CatalogueFileError: for a type other than .csv or .xlsx, a file too large, or one that cannot be read.
     """
@@ -229,11 +258,22 @@ def _check_text(values: dict[str, str], line: int, problems: list[str]) -> None:
     for key, value in values.items():
         column = ServiceItem.__table__.c[key]
         length = getattr(column.type, "length", None)
-        problem = text_problem(value, multiline=key == "legal_basis", max_length=length)
+        problem = text_problem(value, multiline=key == "legal_basis", max_length=length or MAX_TEXT)
         if problem:
             label = next(c for c in COLUMNS if c.key == key)
             problems.append(_line_problem(line, gettext("%(column)s: %(problem)s", column=_column_name(label),
                                                         problem=problem)))
+
+
+def _joined_lines(values: dict[str, str], short: bool) -> bool:
+    """Whether a record that runs over several lines looks like lines joined by an unclosed quotation mark.
+
+    A quoted cell may hold a line break (which a one-line column then refuses as such); lines swallowed by a
+    quote that never closes leave the record short of cells, or a one-line cell holding a separator after a
+    line break.
+    """
+    broken = [value for key, value in values.items() if key != "legal_basis" and "\n" in value]
+    return bool(broken) and (short or any("," in value.split("\n", 1)[1] for value in broken))
 
 
 def _column_name(column: Column) -> str:
@@ -249,7 +289,8 @@ def parse_catalogue(filename: str, data: bytes) -> list[CatalogueRow]:
 
     :raises CatalogueFileError: with every problem found (each with its line), when there is any.
     """
-    table = read_table(filename, data)
+    lines = read_table(filename, data)
+    table = [cells for _first, _last, cells in lines]
     if not table or not any(cell for cell in table[0]):
         raise CatalogueFileError([gettext("The file is empty: its first line must name the columns, as in the "
                                           "template.")])
@@ -270,10 +311,15 @@ def parse_catalogue(filename: str, data: bytes) -> list[CatalogueRow]:
     if len(table) > MAX_LINES + 1:
         raise CatalogueFileError([gettext("The file has more than %(n)s lines: split it.", n=MAX_LINES)])
     sites, rows, first_seen = _sites(), [], {}
-    for index, cells in enumerate(table[1:], start=2):
+    for index, last, cells in lines[1:]:
         values = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}
         if not any(values.values()):
             continue  # a blank line
+        if last > index and _joined_lines(values, len(cells) < len(header)):
+            problems.append(_line_problem(index, gettext(
+                "a quotation mark (\") opens here and is not closed where the cell ends, so lines %(first)s to "
+                "%(last)s were read as one item: close it, or remove it.", first=index, last=last)))
+            continue
         row = _check_row(index, values, sites, problems)
         if row is None:
             continue

@@ -26,11 +26,15 @@ from core.services.guide import ELEMENT_LABELS, FIELD_LABELS, GUIDE_FIELDS, TEXT
     snapshot, unpublished_changes
 from core.services.models import MATERIAL_FORMS, ONLINE_LEVELS, ServiceForm, ServiceItem, ServiceMaterial, \
     ServiceStep
-from core.text import column_problems
+from core.text import column_problems, text_problem
 from core.timeutil import now
 
 #: The guide's text that may run over several lines (the rest are one line each).
 MULTILINE = ("legal_basis", "conditions", "fee_basis", "fee_standard")
+#: The longest a block of a guide's text may be, in characters (a legal basis with every article quoted fits).
+MAX_TEXT = 5000
+#: The longest description of one step of the procedure, in characters.
+MAX_STEP_TEXT = 2000
 #: The longest time limit a guide may give, in working days (about five years).
 MAX_DAYS = 1250
 #: The most copies of one material a guide may ask for.
@@ -105,6 +109,9 @@ def update_guide(item: ServiceItem, *, actor: User, fields: dict, version: str |
                             "changes again."))
     values = {field: (fields.get(field) or "").strip() for field in TEXT_FIELDS}
     problems = column_problems(ServiceItem, values, multiline=MULTILINE)
+    for field in MULTILINE:
+        if field not in problems and len(values[field]) > MAX_TEXT:
+            problems[field] = text_problem(values[field], multiline=True, max_length=MAX_TEXT)
     level = fields.get("online_level") or item.online_level
     if level not in ONLINE_LEVELS:
         problems["online_level"] = str(_l("Choose how far the item can be done online."))
@@ -227,6 +234,8 @@ def _move(rows: list, row, step: int) -> bool:
 def _step_values(title: str, description: str) -> dict:
     values = {"title": (title or "").strip(), "description": (description or "").strip()}
     problems = column_problems(ServiceStep, values, multiline=("description",))
+    if "description" not in problems and len(values["description"]) > MAX_STEP_TEXT:
+        problems["description"] = text_problem(values["description"], multiline=True, max_length=MAX_STEP_TEXT)
     if not values["title"]:
         problems["title"] = str(_l("Name the step, e.g. 申请 or 受理."))
     if problems:

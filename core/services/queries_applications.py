@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from core.auth.models import User
 from core.auth.permissions import site_roles
@@ -150,11 +150,14 @@ def find_for_applicant(code: str, phone: str) -> Application | None:
     the code exists, so the answer takes as long either way.
     """
     wanted = phone_lookup(phone)
-    found = db.session.execute(select(Application).where(
-        Application.tracking_code == normalise_tracking_code(code))).scalar_one_or_none()
-    stored = found.phone_hash if found is not None else "0" * 64
+    # Only the id and the hash are read (nothing decrypted) until both match.
+    row = db.session.execute(select(Application.id, Application.phone_hash).where(
+        Application.tracking_code == normalise_tracking_code(code))).one_or_none()
+    stored = row.phone_hash if row is not None else "0" * 64
     matches = hmac.compare_digest(stored, wanted)
-    return found if found is not None and matches else None
+    if row is None or not matches:
+        return None
+    return db.session.get(Application, row.id)
 
 
 def by_submission_key(key: str) -> Application | None:
@@ -287,10 +290,12 @@ def flag_counts(today: date | None = None) -> dict[str, int]:
 
 
 def queue_query(*, state: str = "", flag: str = "", item_id: int | None = None, search: str = "",
-                today: date | None = None):
+                today: date | None = None, by_phone: bool = True):
     """The officers' list: by state, or overdue / due soon / waiting for a follow-up; soonest due first.
 
     `search` is a tracking code or the applicant's mobile number (matched by its hash, never by reading).
+    Without `by_phone` (a reader who sees personal data masked) a mobile number finds nothing: otherwise
+    the search would tell who applied for what.
     """
     today = today or now().date()
     query = select(Application)
@@ -311,7 +316,7 @@ def queue_query(*, state: str = "", flag: str = "", item_id: int | None = None, 
         code = normalise_tracking_code(search)
         mobile = normalise_mobile(search)
         if mobile.isdigit() and len(mobile) == 11:
-            query = query.where(Application.phone_hash == phone_lookup(mobile))
+            query = query.where(Application.phone_hash == phone_lookup(mobile) if by_phone else false())
         else:
             query = query.where(Application.tracking_code == code)
     return query.order_by(Application.due_on.is_(None), Application.due_on, Application.submitted_at,

@@ -311,7 +311,8 @@ def queue():
     search = request.args.get("q", "").strip()[:40]
     if flag or search:
         state = "all"  # a flag or a search looks in every state
-    query = queue_query(state=state, flag=flag, item_id=item_id, search=search)
+    full = may_see_personal_data(current_user)
+    query = queue_query(state=state, flag=flag, item_id=item_id, search=search, by_phone=full)
     pagination = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     rows = list(pagination.items)
     return render_page("services/admin_applications.html", pagination=pagination, rows=rows,
@@ -320,7 +321,8 @@ def queue():
                        filters={"state": state, "flag": flag, "item": item_id or "", "q": search},
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "item": item_id or "",
                                                      "q": search}.items() if v},
-                       state_labels=STATE_LABELS, deadline_text=deadline_text, code=format_tracking_code)
+                       state_labels=STATE_LABELS, deadline_text=deadline_text, code=format_tracking_code,
+                       phone_search=full)
 
 
 @route(bp, f"{ADMIN}/<int:application_id>", permission="services.handle", methods=("GET", "POST"))

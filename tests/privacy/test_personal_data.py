@@ -62,6 +62,29 @@ def test_personal_numbers_in_free_text_are_masked_and_other_numbers_kept():
     assert "11010519491231002X" not in masked and "1234-5678" not in masked
 
 
+@pytest.mark.parametrize("line", [
+    "GET /admin/services/applications/?q=139+1234+5678 HTTP/1.1",
+    "GET /admin/services/applications/?q=%28139%2912345678 HTTP/1.1",
+    "GET /?q=%2B86%20139%201234%205678",
+    "GET /?q=%31%33%39%31%32%33%34%35%36%37%38",
+    "GET /?q=11010519491231002x",
+    "tel (139)12345678 / 139.1234.5678",
+])
+def test_a_log_line_quoting_a_url_is_masked_however_the_number_is_written(line):
+    from core.privacy.logs import mask_log_line
+
+    masked = mask_log_line(line)
+    assert "1234" not in masked.replace("139****5678", "").replace("1101**********002", ""), masked
+    assert "****" in masked
+
+
+def test_a_log_line_without_personal_data_is_left_as_sent():
+    from core.privacy.logs import mask_log_line
+
+    line = "GET /sections/news/?page=2&q=%E7%A4%BE%E4%BF%9D+%E6%94%BF%E7%AD%96 HTTP/1.1"
+    assert mask_log_line(line) == line
+
+
 def test_log_records_are_masked(app, caplog):
     with caplog.at_level(logging.INFO):
         logging.getLogger("govsites.test").info("query by %s with %s", "13812345678", "11010519491231002X")

@@ -175,6 +175,31 @@ def test_not_accepted_at_the_door_with_the_reason(app, two_sites, online_item, c
     assert response.status_code == 302 and application_row(app, rsj).status == "not_accepted"
 
 
+def test_a_step_taken_twice_at_once_is_recorded_once(app, two_sites, online_item, client_for, officer_of):
+    """Two officers (or a double click) read the same state; the second to write finds it moved on."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from core.auth.models import User
+    from core.services.applications import ApplicationError, accept, return_for_correction
+
+    rsj = two_sites[0]
+    apply(client_for("rsj.localhost"), online_item(rsj).id)
+    officer_of(rsj)
+    with app.app_context(), activate_tenant(rsj.id):
+        officer = db.session.execute(select(User).where(User.username.like("%officer%"))).scalars().first()
+        application = db.session.execute(select(Application)).scalar_one()
+        accept(application, actor=officer)
+        db.session.commit()
+        set_committed_value(application, "status", "submitted")  # what the other request read before
+        with pytest.raises(ApplicationError):
+            return_for_correction(application, actor=officer, note="请补充材料。")
+        db.session.rollback()
+        events = db.session.execute(select(ApplicationEvent.to_status)).scalars().all()
+        assert db.session.get(Application, application.id).status == "accepted"
+        assert sorted(events) == ["accepted", "submitted"]
+        db.session.remove()
+
+
 def test_approved_and_completed_then_rated_well_without_a_follow_up(app, two_sites, online_item, client_for,
                                                                     officer_of):
     rsj = two_sites[0]

@@ -200,3 +200,35 @@ def test_no_personal_data_reaches_the_logs(app, two_sites, online_item, client_f
     # The note the officer typed reaches the applicant's page masked.
     status = citizen.get("/services/track/status").get_data(as_text=True)
     assert "1101**********002X" in status and "138****5678" in status and ID_NUMBER not in status
+
+
+def test_personal_data_typed_into_free_text_is_masked_for_anyone_but_the_officers(app, two_sites, online_item,
+                                                                                 client_for, officer_of, signed_in):
+    rsj = two_sites[0]
+    item = online_item(rsj)
+    apply(client_for("rsj.localhost"), item.id,
+          good_answers(f_employer=f"第一中学（本人手机 139 1234 5678，配偶身份证 {AGENT_ID}）"))
+    application = application_row(app, rsj)
+    officer = officer_of(rsj)
+    step(officer, application.id, "return", note="请联系经办人，手机(139)12345678。")
+    html = officer.get(f"/admin/services/applications/{application.id}").get_data(as_text=True)
+    assert "139 1234 5678" in html and AGENT_ID in html and "(139)12345678" in html
+    admin, _ = signed_in("rsj.localhost", "chen.admin", platform_role="platform_admin", totp=True)
+    html = admin.get(f"/admin/services/applications/{application.id}").get_data(as_text=True)
+    assert "139****5678" in html and "1310**********1236" in html
+    for personal in ("139 1234 5678", AGENT_ID, "(139)12345678", "12345678"):
+        assert personal not in html, personal
+
+
+def test_only_the_officers_search_by_mobile_number(app, two_sites, online_item, client_for, officer_of, signed_in):
+    """A search by mobile number would tell someone who sees the data masked who applied for what."""
+    rsj = two_sites[0]
+    item = online_item(rsj)
+    citizen = client_for("rsj.localhost")
+    apply(citizen, item.id)
+    code = receipt_code(citizen)
+    assert code in officer_of(rsj).get(f"/admin/services/applications/?q={PHONE}").get_data(as_text=True)
+    admin, _ = signed_in("rsj.localhost", "chen.admin", platform_role="platform_admin", totp=True)
+    html = admin.get(f"/admin/services/applications/?q={PHONE}").get_data(as_text=True)
+    assert code not in html and "这里没有办件" in html and ">查询码</label>" in html
+    assert code in admin.get(f"/admin/services/applications/?q={code}").get_data(as_text=True)

@@ -260,7 +260,7 @@ def test_wrong_tries_are_rate_limited_and_right_ones_are_not(app, two_sites, onl
 
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
-                          "RATELIMIT_ENABLED": True, "SERVICES_TRACK_RATE_LIMIT": "3 per minute",
+                          "RATELIMIT_ENABLED": True, "SERVICES_TRACK_RATE_LIMIT": "3 per 10 minutes",
                           "SERVICES_APPLY_RATE_LIMIT": "2 per minute"})
     try:
         item = online_item(two_sites[0])
@@ -290,6 +290,9 @@ def test_wrong_tries_are_rate_limited_and_right_ones_are_not(app, two_sites, onl
         assert [query(code, OTHER_PHONE).status_code for _ in range(4)] == [200, 200, 200, 429]
         refused = query(code, PHONE)
         assert refused.status_code == 429 and "尝试次数过多" in refused.get_data(as_text=True)
+        # The page says how long to wait: the window of the limit that was hit, not "a minute".
+        assert "请等待 10 分钟后再试" in refused.get_data(as_text=True)
+        assert refused.headers["Retry-After"] == "600"
     finally:
         limiter.reset()
         limiter.enabled = False

@@ -1,6 +1,7 @@
 """The item catalogue: the bureau imports the committee's list (all or nothing); departments ask to add or remove items."""
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -147,6 +148,39 @@ def test_a_file_that_cannot_be_read_says_why(app, sites, admin, filename, data, 
     assert response.status_code == 200
     assert any(problem in p for p in _problems(response)), _problems(response)
     assert _items(app, sites[0]) == []
+
+
+def test_an_unclosed_quote_is_named_with_the_lines_it_joined_and_later_lines_keep_their_numbers(app, sites, admin):
+    bad = "\n".join([
+        HEADER,
+        'rsj,"130100-XK-001,人力资源服务许可,行政许可,,,20',
+        "rsj,130100-XK-002,职业介绍许可,行政许可,,,",
+        'rsj,130100-XK-003",劳务派遣经营许可,行政许可,,,',
+        "rsj,130100-XK-004,劳务派遣,许可证,,,",
+        'rsj,130100-XK-005,"民办职业培训学校设立',
+        '（含分校）",行政许可,,,',
+        "nosuch,130100-XK-006,名称,行政许可,,,",
+    ]) + "\n"
+    response = _import(admin, bad.encode("utf-8"))
+    assert [html.unescape(p) for p in _problems(response)] == [
+        "第 2 行：引号（\"）从这里开始，到单元格结束处没有闭合，第 2 行至第 4 行被读成了一个事项：请补上或删去引号。",
+        "第 5 行：事项类型“许可证”不是“行政许可”或“公共服务”。",
+        "第 6 行：事项名称：此内容含有无法保存的控制字符，请去掉后重新输入。",
+        "第 8 行：没有名为“nosuch”的站点：请填写站点代码（如 rsj）或部门全称。",
+    ]
+    assert _items(app, sites[0]) == []
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_opened(app, sites, admin):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/sharedStrings.xml", b"<sst>" + b"A" * (60 * 1024 * 1024) + b"</sst>")
+    assert len(out.getvalue()) < 1024 * 1024  # small on the way in
+    response = _import(admin, out.getvalue(), "清单.xlsx")
+    assert response.status_code == 200
+    assert any("解压后超过 50 MB" in p for p in _problems(response)), _problems(response)
 
 
 def test_the_templates_are_the_files_the_import_reads(app, sites, admin):

@@ -230,6 +230,7 @@ def test_a_save_made_meanwhile_is_not_overwritten(app, rsj, editor, signed_in, c
     ({"statutory_days": "-3"}, "statutory_days"),
     ({"phone": "0316\x002011111"}, "phone"),
     ({"location": "地" * 301}, "location"),
+    ({"conditions": "条" * 5001}, "conditions"),
 ])
 def test_wrong_input_is_refused_under_its_field_with_what_was_typed_kept(app, rsj, editor, create_item, changes,
                                                                          field):
