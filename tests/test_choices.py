@@ -6,10 +6,11 @@ import re
 import pytest
 
 from core.forms import Form
+from core.services.fields import FILE_TYPES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-#: Options shown as they are in every language: a language's own name, a dash for "none".
-AS_THEY_ARE = {"English", "中文", "—"}
+#: Options shown as they are in every language: a language's own name, a dash for "none", a file format's name.
+AS_THEY_ARE = {"English", "中文", "—", *(kind.upper() for kind in FILE_TYPES)}
 
 
 def _forms() -> list[type[Form]]:
