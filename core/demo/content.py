@@ -25,12 +25,10 @@ __all__ = [
     "DOCX_CONTENT_TYPE",
     "about_page",
     "disclosure_items",
-    "form_items",
     "make_docx",
     "news_items",
     "notice_items",
     "policy_items",
-    "service_guide_items",
 ]
 
 TITLE_LIMIT = 60
@@ -1112,51 +1110,10 @@ def _policy_body(org, title, body, number, topic, effective, status, today, rng)
     return blocks
 
 
-# --- forms -----------------------------------------------------------------
-
-_FORM_TEMPLATES = ("{t}申请表", "{t}登记表", "{t}备案表", "{t}审批表", "{t}变更登记表", "{t}年度报告表",
-                   "{t}情况统计表", "{t}申报书")
-
-
-def form_items(site: dict, *, today: datetime.date, rng: random.Random, count: int) -> list[dict]:
-    """Return downloadable forms, each with one or two real .docx attachments.
-
-    Non-window departments must at least offer their forms for download, so
-    every form carries a file that actually opens.
-    """
-    org = _org(site)
-    deck = _Deck(list(_FORM_TEMPLATES), org.services, rng)
-    seen: set[str] = set()
-    items = []
-    for d in _spread_dates(today, rng, count, 540):
-        when = _at_office_hours(d, rng)
-        title, topic = _distinct_title(deck, lambda tpl, topic: (tpl.format(t=topic), topic), seen)
-        fields = _form_fields(title)
-        instructions = [
-            "请用黑色钢笔、签字笔填写或用计算机打印，字迹工整，内容真实。",
-            "表中所列项目应逐项填写，没有内容的填“无”。",
-            f"申请人须同时提交身份证明及{topic}相关证明材料原件和复印件。",
-        ]
-        addressee = f"{org.name}有关部门" if org.is_county else org.name
-        blocks = [
-            _p(f"本表适用于向{addressee}申请办理{topic}相关事项的单位和个人。"),
-            _p(f"申请人可在本网站下载表格，按要求如实填写后，携带有关材料到{_service_hall(org)}办理，"
-               f"也可通过本网站“网上办事”栏目在线提交。"),
-            _h3("填表说明"),
-            _list("ol", instructions),
-            _p(f"咨询电话：{_phone(org, rng)}。"),
-        ]
-        attachments = [_attachment(f"{title}.docx", title, [f"（{org.name}制）"] + fields)]
-        if rng.random() < 0.4:
-            attachments.append(_attachment(f"{title}填表说明.docx", f"{title}填表说明", instructions))
-        items.append(_item(
-            title, f"{org.name}{title}，供申请办理{topic}相关事项时下载填写。", blocks,
-            org.office, _person(rng), when, attachments=attachments,
-        ))
-    return _newest_first(items)
-
+# --- blank forms -----------------------------------------------------------
 
 def _form_fields(title: str) -> list[str]:
+    """The lines of a blank form (core.demo.services writes them into its items' .docx forms)."""
     blank = "＿" * 16
     return [
         f"申请人（单位）名称：{blank}",
@@ -1170,10 +1127,6 @@ def _form_fields(title: str) -> list[str]:
         "审核意见：",
         "经办人：            审核人：            年    月    日",
     ]
-
-
-def _attachment(filename: str, title: str, paragraphs: list[str]) -> dict:
-    return {"filename": filename, "content_type": DOCX_CONTENT_TYPE, "data": make_docx(title, paragraphs)}
 
 
 # --- government information disclosure -------------------------------------
@@ -1391,77 +1344,6 @@ _DISCLOSURE_BUILDERS = (
     ("建议提案办理", _disclose_proposals),
     ("应急管理", _disclose_emergency),
 )
-
-
-# --- service guides --------------------------------------------------------
-
-_GUIDE_ACTIONS = ("申请", "审核", "登记", "备案", "变更", "咨询")
-# A service already named by its action (农村宅基地审批) gets the customary
-# bracketed variants instead of a second verb.
-_GUIDE_VARIANTS = ("", "（变更）", "（补办）", "（注销）", "（延续）", "（查询）")
-_ACTION_ENDINGS = ("审批", "办理", "登记", "报销", "许可", "申请", "保险", "保障", "改造")
-
-
-def _guide_name(topic: str, index: int) -> str:
-    if topic.endswith(_ACTION_ENDINGS):
-        return topic + _GUIDE_VARIANTS[index % len(_GUIDE_VARIANTS)]
-    return topic + _GUIDE_ACTIONS[index % len(_GUIDE_ACTIONS)]
-
-
-def service_guide_items(site: dict, *, today: datetime.date, rng: random.Random, count: int) -> list[dict]:
-    """Return service guides carrying the six elements the guideline requires.
-
-    Each item also has ``service_kind`` ("licensing" for window departments'
-    items, otherwise "service") and ``elements``, the same six elements as
-    plain text (name, legal_basis, conditions, procedure, fee, time_limit),
-    so a service item can be seeded without parsing HTML.
-    """
-    org = _org(site)
-    deck = _Deck(list(range(len(_GUIDE_ACTIONS))), org.services, rng, every_topic=True)
-    seen: set[str] = set()
-    items = []
-    for d in _spread_dates(today, rng, count, 400):
-        when = _at_office_hours(d, rng)
-        name, topic = _distinct_title(deck, lambda index, topic: (_guide_name(topic, index), topic), seen)
-        licensing = org.is_window and rng.random() < 0.7
-        elements = _guide_elements(org, name, topic, licensing, rng)
-        blocks = []
-        for heading, key in (("事项名称", "name"), ("设定依据", "legal_basis"), ("办理条件", "conditions"),
-                             ("办理程序", "procedure"), ("收费依据及标准", "fee"), ("办理时限", "time_limit")):
-            blocks += [_h3(heading), _p(elements[key])]
-        blocks += [_h3("办理地点及咨询电话"), _p(f"办理地点：{_service_hall(org)}；咨询电话：{_phone(org, rng)}。")]
-        items.append(_item(
-            f"{name}办事指南", f"{org.name}{name}的设定依据、办理条件、办理程序、收费标准和办理时限。",
-            blocks, org.office, _person(rng), when,
-            service_kind="licensing" if licensing else "service", elements=elements,
-        ))
-    return _newest_first(items)
-
-
-def _guide_elements(org: _Org, name: str, topic: str, licensing: bool, rng: random.Random) -> dict:
-    year = rng.randint(2003, 2012)
-    basis = [f"《河北省{topic}管理办法》", f"《廊坊市{topic}实施细则》（廊政〔{year}〕{rng.randint(5, 120)}号）"]
-    if licensing:
-        basis.insert(0, "《中华人民共和国行政许可法》")
-    legal_days = rng.choice((20, 20, 15, 30))
-    promised = rng.randint(3, legal_days // 2)
-    if rng.random() < 0.75:
-        fee = "不收费。"
-    else:
-        fee = (f"按照省物价局、省财政厅有关收费标准的通知（冀价行费〔{year}〕{rng.randint(3, 60)}号）规定，"
-               f"每件收取工本费{rng.choice((5, 10, 20))}元。")
-    return {
-        "name": name,
-        "legal_basis": "；".join(basis) + "。",
-        "conditions": f"（一）申请人具有完全民事行为能力或依法设立；（二）符合{topic}有关法律、法规规定的条件；"
-                      f"（三）申请材料齐全、符合法定形式。",
-        "procedure": f"（一）受理：申请人提交申请材料，窗口工作人员当场审查，材料齐全的予以受理；"
-                     f"（二）审查：{'有关部门' if org.is_county else org.self_ref + '有关科室'}对申请材料进行审查，必要时进行实地核查；"
-                     f"（三）决定：作出准予或不予{'许可' if licensing else '办理'}的书面决定；"
-                     f"（四）送达：通知申请人领取结果，申请人也可在网上查询办理结果。",
-        "fee": fee,
-        "time_limit": f"法定时限{legal_days}个工作日，承诺时限{promised}个工作日。",
-    }
 
 
 # --- about -----------------------------------------------------------------

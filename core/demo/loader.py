@@ -11,23 +11,21 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import func, select
 
-from core.content.models import Article
-from core.content.files import Upload
-from core.content.store import insert_article
-from core.content.sanitize import clean_html
 from core.auth.models import User
+from core.content.models import Article
+from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.demo.services import fill_services, has_online_items
-from core.services.models import ServiceItem
-from core.extensions import db
 from core.disclosure.operations import ensure_default_categories
-from core.workdays.operations import load_year
-from core.workdays.queries import known_years
-from core.workdays.sources import package_years
+from core.extensions import db
 from core.sections.operations import SectionError, add_section
 from core.sections.queries import site_sections
 from core.sections.sync import ensure_mandatory_set, sync_sections
+from core.services.models import ServiceItem
+from core.workdays.operations import load_year
+from core.workdays.queries import known_years
+from core.workdays.sources import package_years
 from tenants.catalog import load_catalog
 from tenants.models import Tenant
 from tenants.provisioning import create_tenant, default_domain, ensure_group, update_tenant
@@ -133,8 +131,8 @@ def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: in
         ("notices", content.notice_items(site, today=today, rng=rng, count=15)),
         ("policies", content.policy_items(site, today=today, rng=rng, count=16)),
         ("disclosure", content.disclosure_items(site, today=today, rng=rng, count=10)),
-        ("services", content.service_guide_items(site, today=today, rng=rng, count=8)),
     ]
+    # The service guide, forms and online services sections show the site's service items (core.demo.services).
     for key, section in by_key.items():
         if not section.is_mandatory and section.kind == "article_list":
             plan.append((key, content.news_items(site, today=today, rng=rng, count=8)))
@@ -143,12 +141,6 @@ def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: in
         section = by_key[key]
         db.session.add_all(_article(section.id, item) for item in items)
         count += len(items)
-    for item in content.form_items(site, today=today, rng=rng, count=6):
-        uploads = [Upload(a["filename"], a["data"], a["content_type"]) for a in item["attachments"]]
-        insert_article(section=by_key["forms"], title=item["title"], body_html=item["body_html"],
-                       summary=item["summary"], source=item["source"], author=item["author"],
-                       published_at=item["published_at"], attachments=uploads)
-        count += 1
     db.session.flush()
     return count
 

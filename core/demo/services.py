@@ -6,7 +6,10 @@ disclosure request, and a county portal its rural homestead approval. Online
 items get applications spread over the last six months, each carried through
 the steps the officers take (accepted, returned for correction and sent back,
 not accepted, approved or refused, completed) with the working-day calendar,
-stopped wherever "today" finds it, and rated (好差评) once completed.
+stopped wherever "today" finds it, and rated (好差评) once completed. Each
+application carries the scans its applicant uploaded (core.demo.scans), stored
+as the public form stores them; one returned and sent back has the file the
+officer asked about twice: the first marked superseded, and its replacement.
 
 Rows are written directly, as the loader does for articles: this is a data
 set, not a user's action. Everything is drawn from the site's seeded random
@@ -24,12 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.content.files import Upload, write_upload
-from core.demo import content
+from core.demo import content, scans
 from core.extensions import db
 from core.privacy.checks import id_check_character
 from core.privacy.crypto import lookup_hash
-from core.services.models import (Application, ApplicationEvent, Feedback, ServiceForm, ServiceItem, ServiceMaterial,
-                                  ServiceStep)
+from core.services.applications import FILES_SUBFOLDER
+from core.services.models import (Application, ApplicationEvent, ApplicationFile, Feedback, ServiceForm, ServiceItem,
+                                  ServiceMaterial, ServiceStep)
 from core.workdays.counting import WorkingCalendar
 from core.workdays.queries import working_calendar
 
@@ -474,6 +478,7 @@ def _applications(item: ServiceItem, spec: dict, *, calendar: WorkingCalendar, t
             officer = officer_id if after not in ("submitted",) else None
             db.session.add(ApplicationEvent(application_id=application.id, at=at, from_status=before, to_status=after,
                                             actor_id=officer, note=note))
+        _upload_materials(application, spec, life.events, random.Random(application.tracking_code))
         if life.status == "completed":
             _rate(application, late=due is not None and life.at.date() > due, cutoff=cutoff, calendar=calendar,
                   rng=rng, officer_id=officer_id)
@@ -562,3 +567,118 @@ def _rate(application: Application, *, late: bool, cutoff: datetime, calendar: W
             feedback.follow_up_by_id = officer_id
             feedback.follow_up_at = answered
     db.session.add(feedback)
+
+
+# --------------------------------------------------------------------------- the uploaded materials
+
+#: Words of a material that is a card or a certificate: photographed with a phone (JPEG) or scanned in colour.
+_CARD_WORDS = ("营业执照", "证书", "许可证", "登记证", "结婚证", "户口簿", "行驶证", "驾驶证", "道路运输证",
+               "社会保障卡", "银行卡", "权证", "资格证")
+#: How an applicant names the file sent again, when not by a phone's or a scanner app's own name.
+_AGAIN = ("（补正）", "（重新扫描）", "-新", "（盖章版）")
+#: An optional material is sent with this chance (the first, required one always).
+OPTIONAL_SENT = 0.7
+
+
+@dataclass(frozen=True)
+class _Material:
+    layout: str  # one of core.demo.scans.LAYOUTS
+    title: str  # drawn on the page
+    stem: str  # the file's name, without its extension
+    extensions: tuple[str, ...]  # the types an applicant sends it as
+
+
+def _stem(name: str) -> str:
+    """A file name an applicant would give the material: its first alternative, without notes, not too long."""
+    stem = re.sub(r"（[^）]*）", "", name.strip("《》"))
+    for mark in ("或者", "或", "，"):
+        head = stem.split(mark)[0]
+        if len(head) >= 4:
+            stem = head
+    if len(stem) > 20 and "的" in stem:
+        stem = stem.rsplit("的", 1)[1]
+    return stem[:20]
+
+
+def _material(name: str) -> _Material:
+    """What an applicant uploads for a material of the guide: an ID card's photo, a form's scan, a certificate..."""
+    clean = name.strip("《》")
+    if "照片" in clean:
+        return _Material("photo", "", "证件照", ("jpg",))
+    if any(word in clean for word in ("身份证", "身份证明", "身份证件")):
+        return _Material("id_card", "", "身份证正反面", ("jpg",))
+    if name.startswith("《"):
+        return _Material("form", clean, clean, ("pdf",))
+    stem = _stem(clean)
+    if any(word in clean for word in _CARD_WORDS):
+        return _Material("certificate", stem, stem, ("jpg", "jpg", "pdf"))
+    return _Material("document", stem, stem, ("pdf",))
+
+
+def _file_name(material: _Material, extension: str, at: datetime, rng: random.Random, *, again: bool) -> str:
+    """The name as it arrives: the material's, or now and then the phone camera's or the scanner app's own."""
+    if rng.random() < 0.12:
+        if extension == "jpg":
+            return f"IMG_{at:%Y%m%d_%H%M}{rng.randint(0, 59):02d}.jpg"
+        return f"扫描全能王 {at:%Y-%m-%d %H.%M}.pdf"
+    return f"{material.stem}{rng.choice(_AGAIN) if again else ''}.{extension}"
+
+
+def _asked_about(note: str, names: list[str]) -> int:
+    """Which of the uploaded materials an officer's return note is about (its index; the first when unclear)."""
+    for n, name in enumerate(names):
+        if _stem(name) in note or name.strip("《》") in note:
+            return n
+    for words, match in ((("身份证",), lambda name: "身份" in name), (("营业执照",), lambda name: "营业执照" in name),
+                         (("申请表", "签名", "公章"), lambda name: name.startswith("《"))):
+        if any(word in note for word in words):
+            for n, name in enumerate(names):
+                if match(name):
+                    return n
+    return 0
+
+
+def _upload_materials(application: Application, spec: dict, events: list, rng: random.Random) -> None:
+    """Store the scans the applicant uploaded with the application, and with its corrected resubmission.
+
+    Written by `core.content.files.write_upload` into the site's folder for applicants' materials, as the public
+    form writes them, and listed as `ApplicationFile` rows (the download page and the file sweep read those). The
+    bytes come from `core.demo.scans` (the same material's file is made once a build). The material an officer's
+    return note is about is sent unsharp at first (when the note says so); sent back, it is replaced: the first
+    file is kept, superseded. A material the note asks to add that was left out is sent with the correction.
+    """
+    names = [name for name, *_rest in spec["materials"][:MAX_FILE_FIELDS]]
+    if not names:
+        return
+    submitted = events[0][0]
+    sent = [n == 0 or rng.random() < OPTIONAL_SENT for n in range(len(names))]
+    returned = next((note for _at, _before, after, note in events if after == "returned"), None)
+    back = next((at for at, before, after, _note in events if before == "returned" and after == "submitted"), None)
+    asked, unsharp, added = None, False, False
+    if returned is not None:
+        asked = _asked_about(returned, names)
+        added = asked > 0 and "补充" in returned
+        sent[asked] = not added
+        unsharp = "不清晰" in returned
+    chosen: dict[int, str] = {}
+    for n, name in enumerate(names):
+        if sent[n]:
+            material = _material(name)
+            chosen[n] = extension = rng.choice(material.extensions)
+            _store_material(application, n, material, extension, submitted, rng,
+                            blurred=unsharp and n == asked, superseded=back is not None and n == asked, again=False)
+    if back is not None and asked is not None:
+        material = _material(names[asked])
+        extension = chosen.get(asked) or rng.choice(material.extensions)
+        _store_material(application, asked, material, extension, back, rng, blurred=False, superseded=False,
+                        again=not added)
+
+
+def _store_material(application: Application, n: int, material: _Material, extension: str, at: datetime,
+                    rng: random.Random, *, blurred: bool, superseded: bool, again: bool) -> None:
+    data = scans.scan(material.layout, material.title, extension, blurred)
+    entry = write_upload(Upload(_file_name(material, extension, at, rng, again=again), data), subfolder=FILES_SUBFOLDER)
+    db.session.add(ApplicationFile(application_id=application.id, field_key=f"material_{n + 1}",
+                                   filename=entry["filename"], stored_name=entry["stored_name"],
+                                   content_type=entry["content_type"], size=entry["size"], superseded=superseded,
+                                   uploaded_at=at))

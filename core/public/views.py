@@ -5,10 +5,11 @@ site map; content: articles and files; sites: the logo).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g
+from flask import Blueprint, abort, current_app, g, url_for
 
 from core.content.queries import latest_by_section
 from core.sections.queries import request_sections
+from core.services.queries_guide import public_items
 from core.web import cached_page, route
 from core.web.menus import front_page, set_front_page
 from themes import render_page
@@ -29,9 +30,30 @@ def home():
 def site_home():
     blocks = sorted((s for s in request_sections() if s.homepage_priority is not None and s.kind not in
                      ("single_page", "external_link")), key=lambda s: (s.homepage_priority, s.position))
-    items = latest_by_section([s.id for s in blocks], current_app.config["HOMEPAGE_BLOCK_SIZE"])
+    size = current_app.config["HOMEPAGE_BLOCK_SIZE"]
+    items = latest_by_section([s.id for s in blocks], size)
     about = next((s for s in request_sections() if s.mandatory_key == "about"), None)
-    return render_page("public/home.html", blocks=[(s, items[s.id]) for s in blocks], about=about)
+    return render_page("public/home.html", blocks=[(s, items[s.id]) for s in blocks], about=about,
+                       catalogue=_catalogue_blocks(blocks, size))
+
+
+def _catalogue_blocks(blocks, size: int) -> dict[int, list[tuple[str, str]]]:
+    """The service guide's and the form downloads' blocks: the site's published items and their forms.
+
+    Those sections show the service catalogue (core.services); their block lists it too, first `size` entries
+    as (title, link), in the catalogue's order. A site with no item keeps the section's own articles there.
+    """
+    kinds = {s.kind for s in blocks} & {"service_items", "forms"}
+    if not kinds:
+        return {}
+    listed = public_items()
+    entries = {
+        "service_items": [(i.name, url_for("services_guide.item", item_id=i.id)) for i in listed[:size]],
+        "forms": [(f["title"], url_for("services_guide.form_file", item_id=i.id, form_id=f["id"],
+                                       filename=f["filename"]))
+                  for i in listed for f in i.forms][:size],
+    }
+    return {s.id: entries[s.kind] for s in blocks if s.kind in kinds and entries[s.kind]}
 
 
 def init_app(app) -> None:

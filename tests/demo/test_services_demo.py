@@ -4,11 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections import defaultdict
 import re
 import zipfile
 from collections import Counter
 from datetime import timedelta
 
+from PIL import Image
 from sqlalchemy import delete, select
 
 from core.auth.models import User
@@ -17,8 +19,10 @@ from core.demo.services import fill_services, load_data, site_items
 from core.extensions import db
 from core.privacy.checks import id_number_problem, is_mobile
 from core.services.guide import missing_elements
-from core.services.models import (APPLICATION_STATES, Application, ApplicationEvent, Feedback, ServiceForm,
-                                  ServiceItem, ServiceMaterial, ServiceStep)
+from core.services.applications import FILES_SUBFOLDER
+from core.services.fields import file_problem, parse_fields
+from core.services.models import (APPLICATION_STATES, Application, ApplicationEvent, ApplicationFile, Feedback,
+                                  ServiceForm, ServiceItem, ServiceMaterial, ServiceStep)
 from core.timeutil import now
 from core.workdays.queries import working_calendar
 from tenants.catalog import load_catalog
@@ -40,7 +44,10 @@ def _fingerprint(tenant_id: int) -> list:
         applications = [(a.tracking_code, a.status, a.submitted_at, a.completed_at, a.due_on, a.applicant_name,
                          a.id_number, a.phone) for a in db.session.execute(select(Application)
                                                                           .order_by(Application.id)).scalars()]
-    return [items, applications]
+        codes = dict(db.session.execute(select(Application.id, Application.tracking_code)).all())
+        files = [(codes[f.application_id], f.field_key, f.filename, f.size, f.superseded, f.uploaded_at)
+                 for f in db.session.execute(select(ApplicationFile).order_by(ApplicationFile.id)).scalars()]
+    return [items, applications, files]
 
 
 def test_the_demo_city_gets_real_items_forms_and_applications_in_every_state(app, runner, admin):
@@ -116,6 +123,7 @@ def test_the_demo_city_gets_real_items_forms_and_applications_in_every_state(app
                 completed += 1
                 late += a.completed_at.date() > a.due_on
         assert 0.03 < late / completed < 0.2  # mostly on time, not always
+        _check_uploaded_materials(applications, items, events)
         ratings = _all(select(Feedback))
         assert len(ratings) > completed * 0.6
         assert Counter(f.rating for f in ratings).most_common(1)[0][0] == 5
@@ -142,8 +150,8 @@ def test_the_demo_city_gets_real_items_forms_and_applications_in_every_state(app
         rsj = tenants["rsj"]
         before = _fingerprint(rsj.id)
         with activate_tenant(rsj.id):
-            for model in (Feedback, ApplicationEvent, Application, ServiceStep, ServiceMaterial, ServiceForm,
-                          ServiceItem):
+            for model in (Feedback, ApplicationEvent, ApplicationFile, Application, ServiceStep, ServiceMaterial,
+                          ServiceForm, ServiceItem):
                 db.session.execute(delete(model))
             site = next(s for s in load_catalog()["sites"] if s["slug"] == "rsj")
             fill_services(site, today=today, rng=random.Random(f"{app.config['DEMO_SEED']}:rsj:services"),
@@ -151,6 +159,48 @@ def test_the_demo_city_gets_real_items_forms_and_applications_in_every_state(app
                           .scalar_one())
             db.session.commit()
         assert _fingerprint(rsj.id) == before
+
+
+def _check_uploaded_materials(applications, items, events) -> None:
+    """Every application, in every state, has the scans its applicant uploaded, as the public form keeps them."""
+    specs = {(i.tenant_id, i.id): {s.key: s for s in parse_fields(i.application_fields)} for i in items}
+    files = defaultdict(list)
+    for f in _all(select(ApplicationFile).order_by(ApplicationFile.uploaded_at, ApplicationFile.id)):
+        files[(f.tenant_id, f.application_id)].append(f)
+    assert set(files) == {(a.tenant_id, a.id) for a in applications}
+    checked: dict[str, bytes] = {}
+    for a in applications:
+        sent = files[(a.tenant_id, a.id)]
+        fields = specs[(a.tenant_id, a.item_id)]
+        required = {k for k, spec in fields.items() if spec.type == "file" and spec.required}
+        assert required <= {f.field_key for f in sent if not f.superseded}, a.tracking_code
+        for f in sent:
+            # On disk under the site's folder for applicants' materials, of the declared type, as the form checks it.
+            data = (upload_dir(f.tenant_id) / FILES_SUBFOLDER / f.stored_name).read_bytes()
+            assert len(data) == f.size and file_problem(fields[f.field_key], f.filename, data) is None, f.filename
+            assert f.content_type == ("application/pdf" if f.filename.endswith(".pdf") else "image/jpeg")
+            checked.setdefault(f.filename.rsplit(".", 1)[-1], data)
+        steps = events[(a.tenant_id, a.id)]
+        assert sent[0].uploaded_at == a.submitted_at
+        back = [s.at for s in steps if s.from_status == "returned" and s.to_status == "submitted"]
+        if not back:
+            assert not any(f.superseded for f in sent) and {f.uploaded_at for f in sent} == {a.submitted_at}
+            continue
+        # Sent back corrected: the material asked about is sent again; the file it replaces is kept, superseded.
+        again = [f for f in sent if f.uploaded_at == back[0]]
+        assert len(again) == 1 and not again[0].superseded, a.tracking_code
+        old = [f for f in sent if f.superseded]
+        assert all(f.field_key == again[0].field_key and f.uploaded_at == a.submitted_at for f in old)
+    resubmitted = [sent for sent in files.values() if any(f.superseded for f in sent)]
+    assert len(resubmitted) >= 5
+    # The files open: a one-page PDF, a JPEG photo.
+    assert checked["pdf"].startswith(b"%PDF-") and checked["pdf"].rstrip().endswith(b"%%EOF")
+    assert b"/Count 1" in checked["pdf"]
+    with Image.open(io.BytesIO(checked["jpg"])) as image:
+        image.verify()
+    # Named as applicants name them: by the material, and the ID card's photo by its sides.
+    names = Counter(f.filename for sent in files.values() for f in sent)
+    assert names["身份证正反面.jpg"] > 20 and any(n.startswith("IMG_") for n in names)
 
 
 def test_the_data_file_names_a_real_department_for_each_entry():

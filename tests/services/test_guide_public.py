@@ -1,6 +1,7 @@
 """What the public reads: the service guide section, an item's page, the form downloads, the online services section."""
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
@@ -8,6 +9,7 @@ import pytest
 
 from core.content.files import Upload
 from core.extensions import db
+from core.services.guide import snapshot
 from core.services.models import ServiceForm, ServiceItem
 from core.web.cache import PublicContent
 from tenants.scoping import activate_tenant
@@ -189,3 +191,28 @@ def test_the_pages_take_a_few_queries_whatever_the_number_of_items(app, rsj, pub
         with count_queries() as counter:
             assert public.get(path).status_code == 200
         assert counter.count <= most, (path, counter.count)
+
+
+def test_the_homepage_blocks_of_the_guide_and_the_forms_list_the_published_items(app, rsj, public, create_item,
+                                                                                 create_article_in):
+    def block(html: str, name: str) -> str:
+        return re.search(rf'<h2 id="block-\d+">{name}</h2>.*?</section>', html, re.S).group(0)
+
+    # A site with no item yet keeps the sections' own articles there.
+    create_article_in(rsj, "services", "社会保险登记办事指南")
+    assert "社会保险登记办事指南" in block(public.get("/").get_data(as_text=True), "办事指南")
+    published = create_item(rsj, code="XK-1", name="人力资源服务许可", published=True)
+    create_item(rsj, code="XK-2", name="劳务派遣经营许可")  # not published
+    with app.app_context(), activate_tenant(rsj.id):
+        item = db.session.get(ServiceItem, published)
+        item.forms.append(ServiceForm(title="人力资源服务许可申请表", filename="人力资源服务许可申请表.docx",
+                                      stored_name="a" * 32 + ".docx", content_type="application/msword", size=20480))
+        db.session.flush()
+        item.published_guide = json.dumps(snapshot(item), ensure_ascii=False)
+        db.session.commit()
+    html = public.get("/").get_data(as_text=True)
+    guide = block(html, "办事指南")
+    assert f'href="/services/items/{published}"' in guide and "人力资源服务许可" in guide
+    assert "劳务派遣经营许可" not in guide and "社会保险登记办事指南" not in guide
+    forms = block(html, "表格下载")
+    assert re.search(rf'href="/services/items/{published}/forms/\d+/{quote("人力资源服务许可申请表.docx")}"', forms)
