@@ -19,7 +19,7 @@ import mimetypes
 from urllib.parse import quote
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, get_flashed_messages, redirect, request,
-                   send_from_directory, url_for)
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -122,18 +122,20 @@ def public_document(consultation_id: int):
 
 
 def _send(consultation: Consultation) -> Response:
+    """The draft document as an attachment: its type from the stored name's extension, never the upload's claim."""
     stored, filename = consultation.document_stored_name or "", consultation.document_filename or ""
-    if not STORED_NAME.match(stored) or not (upload_dir(consultation.tenant_id) / stored).is_file():
+    path = upload_dir(consultation.tenant_id) / stored
+    if not STORED_NAME.match(stored) or not path.is_file():
         abort(404)
-    response = send_from_directory(upload_dir(consultation.tenant_id), stored, as_attachment=True,
-                                   download_name=filename,
-                                   mimetype=mimetypes.guess_type(stored)[0] or "application/octet-stream")
+    response = Response(path.read_bytes(), mimetype=mimetypes.guess_type(stored)[0] or "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if not filename.isascii():
+    if filename.isascii():
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
+    else:
         # Old clients read only filename=: give them a name that says what it is, not a bare ".pdf".
-        fallback = f"draft-{consultation.id}.{stored.rsplit('.', 1)[-1]}"
-        response.headers["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
-                                                   f"filename*=UTF-8''{quote(filename, safe='')}")
+        response.headers.set("Content-Disposition", "attachment",
+                             filename=f"draft-{consultation.id}.{stored.rsplit('.', 1)[-1]}",
+                             **{"filename*": f"UTF-8''{quote(filename, safe='')}"})
     return response
 
 
