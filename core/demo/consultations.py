@@ -93,7 +93,7 @@ def _summary(consultation: Consultation, decided: list[tuple[list[str], str]], o
 
     def lines(specs, with_reason: bool) -> str:
         return "\n".join(f"{n}. {(spec[0] + '：') if spec[0] else ''}{spec[1]}"
-                         + (f"\n   处理情况：{spec[3]}" if with_reason and spec[3] else "")
+                         + (f"\n处理情况：{spec[3]}" if with_reason and spec[3] else "")
                          for n, spec in enumerate(specs, start=1))
 
     parts = [f"{consultation.open_on:%Y年%m月%d日}至{consultation.close_on:%Y年%m月%d日}，{owner}就《"
@@ -126,7 +126,8 @@ def fill_consultations(site: dict, *, today: date, rng: random.Random,
     """
     drafts = _drafts_for(site)
     names = _names(site)
-    closed_draft = rng.choice(drafts[:2]) if len(drafts) > 1 else drafts[0]
+    # A site with drafts of its own usually consulted on one of them; the others on their general rules or plan.
+    closed_draft = drafts[0] if rng.random() < 0.7 else rng.choice(drafts[1:])
     close_on = today - timedelta(days=rng.randint(25, 120))
     open_on = close_on - timedelta(days=WINDOW_DAYS - 1)
     closed = _consultation(site, closed_draft, open_on=open_on, close_on=close_on, names=names)

@@ -70,7 +70,7 @@ class DecisionForm(Form):
 
 
 class SummaryForm(Form):
-    summary_text = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional(), Length(max=SUMMARY_LIMIT)],
+    summary_text = TextAreaField(_l("Feedback summary"), filters=[strip], validators=[Optional(), Length(max=SUMMARY_LIMIT)],
                                  description=_l("Which opinions were adopted and how the draft changed; which were "
                                                 "not and why. The counts are added from the decisions."),
                                  render_kw={"rows": 12})
