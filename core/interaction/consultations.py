@@ -1,4 +1,4 @@
-"""Public consultations, the changes: drafting, publishing, withdrawing, the public's opinions, the decisions, the summary.
+"""Public consultations, the changes: drafting, publishing, withdrawing, the public's opinions, decisions, summary.
 
 Every function is an operation (`@audited`): it checks the rules, writes,
 records its audit entry, flushes, never commits. The audit log names a
@@ -365,7 +365,7 @@ def publish_summary(consultation: Consultation, *, actor, summary_text: str) -> 
 
 @audited
 def note_export(consultation: Consultation, *, actor, file_format: str, rows: int) -> None:
-    """Record that an officer exported a consultation's opinions (they may hold personal data: who took them is kept)."""
+    """Record that an officer exported a consultation's opinions (personal data: who took them is kept)."""
     _must(actor, "interaction.handle", _l("Only the site's interaction officers export opinions."))
     record("consultation.export", _target(consultation), title=consultation.title, format=file_format,
            opinions=rows)

@@ -1,4 +1,4 @@
-"""The forms of public consultations: the draft, publishing and withdrawing, the public's opinion, decisions, summary."""
+"""The forms of public consultations: the draft, withdrawing, the public's opinion, decisions, the summary."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -70,7 +70,8 @@ class DecisionForm(Form):
 
 
 class SummaryForm(Form):
-    summary_text = TextAreaField(_l("Feedback summary"), filters=[strip], validators=[Optional(), Length(max=SUMMARY_LIMIT)],
+    summary_text = TextAreaField(_l("Feedback summary"), filters=[strip],
+                                 validators=[Optional(), Length(max=SUMMARY_LIMIT)],
                                  description=_l("Which opinions were adopted and how the draft changed; which were "
                                                 "not and why. The counts are added from the decisions."),
                                  render_kw={"rows": 12})

@@ -1,4 +1,4 @@
-"""Consultations made directly, a clock the module reads, and the public's and the officers' forms as a browser posts them."""
+"""Consultations made directly, a clock the module reads, the public's and officers' forms as a browser posts them."""
 from __future__ import annotations
 
 import re
@@ -42,7 +42,7 @@ def make_consultation(app, site, *, open_on=date(2026, 3, 1), close_on=date(2026
 
 @pytest.fixture
 def consultation(app):
-    """`consultation(site, **fields)`: a consultation of `site`, published and open 2026-03-01 to 2026-03-31 by default."""
+    """`consultation(site, **fields)`: a consultation of `site`, published, open 2026-03-01 to 2026-03-31 by default."""
     return lambda site, **kwargs: make_consultation(app, site, **kwargs)
 
 
