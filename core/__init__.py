@@ -38,6 +38,7 @@ FEATURES = (
     "core.publishing",
     "core.disclosure",
     "core.services",
+    "core.interaction",
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

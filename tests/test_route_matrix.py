@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from core.content.operations import create_article
 from core.disclosure.models import DisclosureCategory
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
+from core.interaction.models_consultations import Consultation, Opinion
 from core.sections.models import MandatorySection
 from core.sections.operations import add_section
 from core.services.applications import submit_application
@@ -47,7 +49,8 @@ PLATFORM = "admin.localhost"
 FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
-             "application_id": "application_id", "file_id": "file_id", "field_key": "field_key"},
+             "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
+             "consultation_id": "consultation_id", "opinion_id": "opinion_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id"},
@@ -101,12 +104,14 @@ def world(app, two_sites, create_account):
             request = CatalogueRequest(action="remove", item_id=item.id, reason="编委调整")
             db.session.add(request)
             application = _application_with_a_file()
+            consultation, opinion = _consultation_with_an_opinion()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
                               "form_id": item.forms[0].id, "request_id": request.id,
                               "application_id": application.id, "field_key": "title",
-                              "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one()}
+                              "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
+                              "consultation_id": consultation.id, "opinion_id": opinion.id}
     with app.app_context():
         ensure_default_categories()
         db.session.commit()
@@ -133,6 +138,25 @@ def _application_with_a_file():
                                            phone="13812345678", answers={},
                                            uploads={"doc": Upload("材料.pdf", b"%PDF-1.4\n")})
     return application
+
+
+def _consultation_with_an_opinion():
+    """A published consultation open now, with its draft as a document and one opinion, on the active site."""
+    from core.content.files import write_upload
+
+    today = date.today()
+    consultation = Consultation(title="就业补贴管理办法（征求意见稿）", body_html="<p>第一条</p>", office="就业促进科",
+                                open_on=today - timedelta(days=10), close_on=today + timedelta(days=20),
+                                status="published")
+    entry = write_upload(Upload("征求意见稿.pdf", b"%PDF-1.4\n"))
+    consultation.document_filename, consultation.document_stored_name = entry["filename"], entry["stored_name"]
+    consultation.document_content_type, consultation.document_size = entry["content_type"], entry["size"]
+    db.session.add(consultation)
+    db.session.flush()
+    opinion = Opinion(consultation_id=consultation.id, body="建议延长申请时限。", phone="13812345678")
+    db.session.add(opinion)
+    db.session.flush()
+    return consultation, opinion
 
 
 def url(endpoint: str, values: dict, host: str = "site") -> str:

@@ -16,19 +16,22 @@ SITE_PERMISSIONS = {
     # content.work: may post to the publishing pages at all; the step itself is
     # checked against the workflow table by core.publishing.operations.
     "collector": {"admin.enter", "content.work", "content.collect"},
-    "editor": {"admin.enter", "content.work", "content.edit"},
-    "reviewer": {"admin.enter", "content.work", "content.review"},
-    "publisher": {"admin.enter", "content.work", "content.publish"},
+    # consultations.view: the public consultations' admin pages (意见征集); editors draft them (content.edit),
+    # publishers publish and withdraw them (content.publish), interaction officers read and decide the
+    # opinions and publish the feedback summary (interaction.handle).
+    "editor": {"admin.enter", "content.work", "content.edit", "consultations.view"},
+    "reviewer": {"admin.enter", "content.work", "content.review", "consultations.view"},
+    "publisher": {"admin.enter", "content.work", "content.publish", "consultations.view"},
     "service_officer": {"admin.enter", "services.handle", "services.stats.view"},
-    "interaction_officer": {"admin.enter", "interaction.handle"},
+    "interaction_officer": {"admin.enter", "interaction.handle", "consultations.view"},
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",
-                   "site.settings.manage", "site.duties.manage", "services.stats.view"},
+                   "site.settings.manage", "site.duties.manage", "services.stats.view", "consultations.view"},
 }
 ALL_SITE_PERMISSIONS = frozenset().union(*SITE_PERMISSIONS.values())
 PLATFORM_PERMISSIONS = frozenset({"platform.view", "platform.manage"})
 #: The evaluator reads every site and the console, and changes nothing.
 EVALUATOR_PERMISSIONS = frozenset({"admin.enter", "site.view", "site.audit.view", "services.stats.view",
-                                   "platform.view"})
+                                   "consultations.view", "platform.view"})
 
 
 def site_roles(user: User) -> set[str]:

@@ -16,7 +16,9 @@ from core.content.models import Article
 from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
+from core.demo.consultations import fill_consultations
 from core.demo.services import fill_services, has_online_items
+from core.interaction.models_consultations import Consultation
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.sections.operations import SectionError, add_section
@@ -78,7 +80,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         if year in package_years() and year not in known_years():
             load_year(year)
     db.session.commit()
-    totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0}
+    totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
+              "consultations": 0, "opinions": 0}
     for site in catalog_sites(scale):
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
         fields = {k: site[k] for k in SITE_FIELDS}
@@ -109,6 +112,13 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                                                     rng=random.Random(f"{seed}:{site['slug']}:services"))
                 totals["service_items"] += items
                 totals["applications"] += applications
+            if not db.session.execute(select(func.count()).select_from(Consultation)).scalar_one():
+                officer = db.session.execute(select(User.id).where(
+                    User.username == f"{tenant.slug}.interactionofficer")).scalar_one_or_none()
+                consultations, opinions = fill_consultations(
+                    site, today=today, officer_id=officer, rng=random.Random(f"{seed}:{site['slug']}:consultations"))
+                totals["consultations"] += consultations
+                totals["opinions"] += opinions
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     return totals

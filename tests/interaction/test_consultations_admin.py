@@ -1,0 +1,154 @@
+"""The department's side: editors draft (text and/or a document), publishers publish and withdraw, the draft is
+locked once the window opens, interaction officers export the opinions; every step is in the audit log in words;
+and nobody reaches another site's consultation by its number."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.fixtures.accounts import csrf_token
+from tests.interaction.consultation_helpers import (NAME, PHONE, clock, comment, consultation,  # noqa: F401
+                                                    consultation_row, post_with_token)
+
+DOCX = b"PK\x03\x04" + b"\x00" * 60
+FIELDS = {"title": "廊坊市城区停车收费管理办法（征求意见稿）", "office": "价格管理科", "open_on": "2026-05-01",
+          "close_on": "2026-05-31", "body_html": "", "how_to": "信函请寄：廊坊市新华路1号 发展改革局价格管理科"}
+
+
+@pytest.fixture
+def staff(two_sites, signed_in):
+    rsj = two_sites[0]
+    return {role: signed_in("rsj.localhost", f"{role}.rsj", site=rsj, roles=[role])[0]
+            for role in ("editor", "publisher", "interaction_officer", "collector", "site_admin")}
+
+
+def _new(client, fields: dict, document=None):
+    page = client.get("/admin/consultations/new")
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), **fields}
+    if document is not None:
+        data["document"] = (io.BytesIO(document[1]), document[0])
+    return client.post("/admin/consultations/new", data=data, content_type="multipart/form-data")
+
+
+def test_a_draft_goes_from_editor_to_publisher_to_the_public_and_is_locked_once_open(app, two_sites, staff, clock,
+                                                                                   client_for):
+    rsj = two_sites[0]
+    editor, publisher = staff["editor"], staff["publisher"]
+    clock(datetime(2026, 4, 20, 10, 0))
+    # Neither text nor document; the last day before the first: refused under the fields, the title kept.
+    refused = _new(editor, {**FIELDS, "close_on": "2026-04-30"}).get_data(as_text=True)
+    assert "截止日期须晚于起始日期" in refused and "请填写征求意见稿正文，或在下方上传征求意见稿文件" in refused
+    assert FIELDS["title"] in refused
+    # An image is no draft document.
+    refused = _new(editor, FIELDS, ("草案.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)).get_data(as_text=True)
+    assert "征求意见稿应为文档" in refused
+    created = _new(editor, FIELDS, ("停车收费管理办法（征求意见稿）.docx", DOCX))
+    assert created.status_code == 302
+    consultation_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    public = client_for("rsj.localhost")
+    assert public.get(f"/consultations/{consultation_id}").status_code == 404  # a draft is not public
+
+    detail = f"/admin/consultations/{consultation_id}"
+    assert post_with_token(editor, detail, f"{detail}/publish", {}).status_code == 403  # editors do not publish
+    assert post_with_token(publisher, detail, f"{detail}/publish", {}).status_code == 302
+    page = public.get(f"/consultations/{consultation_id}").get_data(as_text=True)
+    assert FIELDS["title"] in page and "尚未开始" in page and 'name="body"' not in page
+    assert "2026-05-01 至 2026-05-31" in page and "信函请寄" in page
+    document = public.get(f"/consultations/{consultation_id}/document")
+    assert document.status_code == 200 and document.data == DOCX
+    assert "attachment" in document.headers["Content-Disposition"]
+    document.close()
+
+    # Before it opens, the editor may still correct it; once it is open, not any more.
+    fields = {**FIELDS, "title": FIELDS["title"].replace("办法", "规定")}
+    assert post_with_token(editor, detail, detail, fields).status_code == 302
+    assert consultation_row(app, rsj, consultation_id).title == fields["title"]
+    clock(datetime(2026, 5, 1, 0, 0))
+    html = editor.get(detail).get_data(as_text=True)
+    assert "征求意见稿不能再修改" in html and "<form method=\"post\" enctype" not in html
+    locked = post_with_token(editor, "/admin/account", detail, {**fields, "title": "改名"})
+    assert locked.status_code == 200 and consultation_row(app, rsj, consultation_id).title == fields["title"]
+
+    # Withdrawn with a reason (not without one): off the public site.
+    withdraw = f"{detail}/withdraw"
+    assert "请说明撤回原因" in post_with_token(publisher, detail, withdraw, {"withdraw-reason": ""},
+                                             prefix="withdraw").get_data(as_text=True)
+    assert post_with_token(publisher, detail, withdraw, {"withdraw-reason": "上位法修订，需重新起草"},
+                           prefix="withdraw").status_code == 302
+    assert public.get(f"/consultations/{consultation_id}").status_code == 404
+    assert public.get(f"/consultations/{consultation_id}/document").status_code == 404
+
+    log = staff["site_admin"].get("/admin/audit/").get_data(as_text=True)
+    for words in ("起草了意见征集", "修改了意见征集的征求意见稿", "发布了意见征集", "从网站撤回了意见征集",
+                  "上位法修订，需重新起草"):
+        assert words in log, words
+
+
+def test_a_consultation_whose_last_day_has_passed_is_not_published(app, two_sites, staff, consultation, clock):
+    made = consultation(two_sites[0], status="draft", open_on=date(2026, 3, 1), close_on=date(2026, 3, 31))
+    clock(datetime(2026, 4, 1, 8, 0))
+    detail = f"/admin/consultations/{made.id}"
+    response = post_with_token(staff["publisher"], detail, f"{detail}/publish", {})
+    assert response.status_code == 302
+    assert "截止日期（2026-03-31）已过" in staff["publisher"].get(detail).get_data(as_text=True)
+    assert consultation_row(app, two_sites[0], made.id).status == "draft"
+
+
+def test_who_reaches_which_page(two_sites, staff, consultation):
+    made = consultation(two_sites[0])
+    detail = f"/admin/consultations/{made.id}"
+    assert staff["collector"].get("/admin/consultations/").status_code == 403
+    assert staff["publisher"].get("/admin/consultations/new").status_code == 403
+    assert staff["editor"].get(f"{detail}/opinions").status_code == 403
+    assert staff["site_admin"].get(f"{detail}/summary").status_code == 403
+    for role in ("editor", "publisher", "interaction_officer", "site_admin"):
+        assert staff[role].get(detail).status_code == 200, role
+    # The menu entry is there for those who work on consultations, not for the others.
+    assert "/admin/consultations/" in staff["editor"].get("/admin/").get_data(as_text=True)
+    assert "/admin/consultations/" not in staff["collector"].get("/admin/").get_data(as_text=True)
+
+
+def test_another_sites_staff_cannot_see_or_act_on_a_consultation_by_its_number(two_sites, consultation, clock,
+                                                                              client_for, signed_in, app):
+    rsj, czj, _ = two_sites
+    made = consultation(rsj)
+    clock(datetime(2026, 3, 10, 9, 0))
+    assert comment(client_for("rsj.localhost"), made.id).status_code == 302
+    from tests.interaction.consultation_helpers import opinions_of
+    opinion_id = opinions_of(app, rsj, made.id)[0].id
+    # The other site's public host does not know it either.
+    assert client_for("czj.localhost").get(f"/consultations/{made.id}").status_code == 404
+    officer, _ = signed_in("czj.localhost", "io.czj", site=czj,
+                           roles=["interaction_officer", "editor", "publisher"])
+    base = f"/admin/consultations/{made.id}"
+    for path in (base, f"{base}/opinions", f"{base}/summary", f"{base}/opinions.csv", f"{base}/opinions.xlsx"):
+        assert officer.get(path).status_code == 404, path
+    token = csrf_token(officer.get("/admin/account").get_data(as_text=True))
+    for path, data in ((f"{base}/opinions/{opinion_id}", {f"o{opinion_id}-decision": "adopted"}),
+                       (f"{base}/publish", {}), (f"{base}/withdraw", {"withdraw-reason": "x"}),
+                       (f"{base}/summary", {"summary_text": "x"}), (base, {"title": "x"})):
+        assert officer.post(path, data={"csrf_token": token, **data}).status_code == 404, path
+    assert opinions_of(app, rsj, made.id)[0].decision is None
+
+
+def test_officers_export_every_opinion_and_the_export_is_logged(two_sites, staff, consultation, clock, client_for):
+    made = consultation(two_sites[0])
+    clock(datetime(2026, 3, 10, 9, 0))
+    public = client_for("rsj.localhost")
+    comment(public, made.id)
+    comment(public, made.id, {"body": "=HYPERLINK(\"http://x\")", "part": "", "name": "", "phone": ""})
+    officer = staff["interaction_officer"]
+    csv_response = officer.get(f"/admin/consultations/{made.id}/opinions.csv")
+    assert csv_response.status_code == 200 and csv_response.headers["Cache-Control"] == "no-store"
+    text = csv_response.data.decode("utf-8-sig")
+    assert "建议将补贴申请时限由30日延长至60日" in text and PHONE in text and NAME in text
+    assert "'=HYPERLINK" in text  # a formula typed by the public stays text in a spreadsheet
+    workbook = load_workbook(io.BytesIO(officer.get(f"/admin/consultations/{made.id}/opinions.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[1][3] == "建议将补贴申请时限由30日延长至60日。" and rows[1][5] == PHONE
+    log = staff["site_admin"].get("/admin/audit/").get_data(as_text=True)
+    assert "导出了意见征集收到的意见" in log and "公众对意见征集提交了意见" in log
+    assert PHONE not in log and NAME not in log
