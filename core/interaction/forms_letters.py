@@ -7,12 +7,27 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import Form, ascii_int, choices, strip
+from core.interaction import letters
 from core.interaction.labels import NOT_ACCEPTED_LABELS, RATING_LABELS
-from core.interaction.letters import (ATTACHMENT, BODY_LIMIT, INFO_LIMIT, NAME_LIMIT, NOTE_LIMIT, OFFICE_LIMIT,
-                                      REPLY_LIMIT, RULES_LIMIT, SUBJECT_LIMIT)
+from core.interaction.letters import (
+    ATTACHMENT,
+    BODY_LIMIT,
+    INFO_LIMIT,
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    OFFICE_LIMIT,
+    REPLY_LIMIT,
+    RULES_LIMIT,
+    SUBJECT_LIMIT,
+)
 from core.interaction.queries_letters import MAX_REPLY_DAYS
 from core.privacy.forms import MobilePhone
 from core.services.fields import EmailAddress, FileRules, file_hint
+
+
+def _attachment_rules(form, field):
+    """The attachment's checks, with the rule as the letters module has it now (its types and size)."""
+    FileRules(letters.ATTACHMENT)(form, field)
 
 
 class WriteForm(Form):
@@ -38,7 +53,7 @@ class WriteForm(Form):
     email = StringField(_l("E-mail (optional)"), filters=[strip], validators=[Optional(), EmailAddress()],
                         render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
                                    "maxlength": 254})
-    attachment = FileField(_l("Attachment (optional)"), validators=[FileRules(ATTACHMENT)],
+    attachment = FileField(_l("Attachment (optional)"), validators=[_attachment_rules],
                            description=file_hint(ATTACHMENT),
                            render_kw={"accept": ",".join(f".{e}" for e in ATTACHMENT.extensions)})
     may_publish = RadioField(_l("May the letter and its reply be published?"),

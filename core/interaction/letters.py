@@ -34,13 +34,36 @@ from core.audit.log import record
 from core.auth.permissions import can
 from core.content.files import Upload, upload_dir, write_upload
 from core.extensions import db
-from core.interaction.models import (MAILBOX_KINDS, NOT_ACCEPTED_REASONS, RATINGS, Letter, LetterEvent,
-                                     LetterOptions, Mailbox, PublishedLetter)
-from core.interaction.queries_letters import (CODE_ALPHABET, CODE_LENGTH, MAX_REPLY_DAYS, REPLY_DAYS_SETTING,
-                                              by_submission_key, code_taken, history, mailbox, mailbox_row,
-                                              officers, options_row, phone_lookup, platform_reply_days,
-                                              published_of, review_replies, same_letter_since, text_lookup,
-                                              user_names)
+from core.interaction.models import (
+    MAILBOX_KINDS,
+    NOT_ACCEPTED_REASONS,
+    RATINGS,
+    Letter,
+    LetterEvent,
+    LetterOptions,
+    Mailbox,
+    PublishedLetter,
+)
+from core.interaction.queries_letters import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_REPLY_DAYS,
+    REPLY_DAYS_SETTING,
+    by_submission_key,
+    code_taken,
+    history,
+    mailbox,
+    mailbox_row,
+    officers,
+    options_row,
+    phone_lookup,
+    platform_reply_days,
+    published_of,
+    review_replies,
+    same_letter_since,
+    text_lookup,
+    user_names,
+)
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import is_mobile, normalise_mobile
 from core.privacy.masking import mask_for_publication

@@ -20,12 +20,23 @@ from core.auth.models import Membership, User
 from core.auth.permissions import site_roles
 from core.extensions import db
 from core.interaction.labels import DEFAULT_RULES
-from core.interaction.models import (LETTER_STATES, MAILBOX_KINDS, Letter, LetterEvent, LetterOptions, Mailbox,
-                                     PublishedLetter)
+from core.interaction.models import (
+    LETTER_STATES,
+    MAILBOX_KINDS,
+    Letter,
+    LetterEvent,
+    LetterOptions,
+    Mailbox,
+    PublishedLetter,
+)
 from core.privacy.checks import normalise_mobile
 from core.privacy.crypto import lookup_hash
-from core.services.queries_applications import (TRACKING_ALPHABET, TRACKING_LENGTH, format_tracking_code,
-                                                normalise_tracking_code)
+from core.services.queries_applications import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    format_tracking_code,
+    normalise_tracking_code,
+)
 from core.timeutil import now
 from core.workdays.queries import working_calendar
 from tenants.models import Tenant

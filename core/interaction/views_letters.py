@@ -21,8 +21,19 @@ import mimetypes
 import time
 from urllib.parse import quote
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, get_flashed_messages, redirect, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,24 +43,85 @@ from core.content.files import STORED_NAME, Upload, upload_dir
 from core.content.queries import section_page as article_page
 from core.extensions import db, limiter
 from core.forms import ActionForm
-from core.interaction.forms_letters import (AddInfoForm, AssignForm, ForwardForm, MailboxForm, NoteForm,
-                                            NotAcceptForm, OptionsForm, PlatformLettersForm, PublishForm,
-                                            PublishedSearchForm, QueryForm, RatingForm, ReplyForm, WriteForm)
-from core.interaction.labels import (ACTION_LABELS, HOLD_LABELS, KIND_LABELS, KIND_PURPOSES, NOT_ACCEPTED_LABELS,
-                                     PUBLIC_STATE, RATING_LABELS, STATE_LABELS)
-from core.interaction.letters import (FILES_SUBFOLDER, add_info, approve_reply, assign, forward_letter,
-                                      masked_version, new_submission_key, not_accept, note_attachment_download,
-                                      publication_problem, publish_letter, rate, release, reply, request_info,
-                                      send_back, set_platform_reply_days, set_review_replies, submit_letter,
-                                      unpublish_letter, update_mailbox)
+from core.interaction.forms_letters import (
+    AddInfoForm,
+    AssignForm,
+    ForwardForm,
+    MailboxForm,
+    NotAcceptForm,
+    NoteForm,
+    OptionsForm,
+    PlatformLettersForm,
+    PublishedSearchForm,
+    PublishForm,
+    QueryForm,
+    RatingForm,
+    ReplyForm,
+    WriteForm,
+)
+from core.interaction.labels import (
+    ACTION_LABELS,
+    HOLD_LABELS,
+    KIND_LABELS,
+    KIND_PURPOSES,
+    NOT_ACCEPTED_LABELS,
+    PUBLIC_STATE,
+    RATING_LABELS,
+    STATE_LABELS,
+)
+from core.interaction.letters import (
+    FILES_SUBFOLDER,
+    add_info,
+    approve_reply,
+    assign,
+    forward_letter,
+    masked_version,
+    new_submission_key,
+    not_accept,
+    note_attachment_download,
+    publication_problem,
+    publish_letter,
+    rate,
+    release,
+    reply,
+    request_info,
+    send_back,
+    set_platform_reply_days,
+    set_review_replies,
+    submit_letter,
+    unpublish_letter,
+    update_mailbox,
+)
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, Letter
-from core.interaction.queries_letters import (QUEUE_FLAGS, Deadline, deadlines, find_for_writer, flag_counts,
-                                              follow_forwarded, format_query_code, forward_targets, history,
-                                              is_interaction_officer, is_query_code, mailbox, mailboxes,
-                                              may_see_personal_data, normalise_query_code, officers,
-                                              platform_reply_days, published_counts, published_letter, published_of,
-                                              published_query, queue_panel, queue_query, review_replies, site_of,
-                                              state_counts, user_names)
+from core.interaction.queries_letters import (
+    QUEUE_FLAGS,
+    Deadline,
+    deadlines,
+    find_for_writer,
+    flag_counts,
+    follow_forwarded,
+    format_query_code,
+    forward_targets,
+    history,
+    is_interaction_officer,
+    is_query_code,
+    mailbox,
+    mailboxes,
+    may_see_personal_data,
+    normalise_query_code,
+    officers,
+    platform_reply_days,
+    published_counts,
+    published_letter,
+    published_of,
+    published_query,
+    queue_panel,
+    queue_query,
+    review_replies,
+    site_of,
+    state_counts,
+    user_names,
+)
 from core.privacy.masking import mask_for_publication
 from core.sections.models import Section
 from core.sections.pages import section_page

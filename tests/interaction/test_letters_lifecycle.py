@@ -11,8 +11,7 @@ from core.extensions import db
 from core.interaction.letters import set_review_replies
 from core.interaction.models import LetterEvent
 from tenants.scoping import activate_tenant
-from tests.interaction.letter_helpers import (PDF, PHONE, letter_row, post_on_status, query, receipt_code, step,
-                                              write)
+from tests.interaction.letter_helpers import PDF, PHONE, letter_row, post_on_status, query, receipt_code, step, write
 
 
 def _review_on(app, site, admin_id):
