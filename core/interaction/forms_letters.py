@@ -22,7 +22,7 @@ from core.interaction.letters import (
 )
 from core.interaction.queries_letters import MAX_REPLY_DAYS
 from core.privacy.forms import MobilePhone
-from core.services.fields import EmailAddress, FileRules, file_hint
+from core.services.fields import EmailAddress, FileRules
 
 
 def _attachment_rules(form, field):
@@ -38,7 +38,7 @@ class WriteForm(Form):
                                       Length(max=SUBJECT_LIMIT)],
                           description=_l("In a few words, what the letter is about."),
                           render_kw={"maxlength": SUBJECT_LIMIT})
-    body = TextAreaField(_l("Your letter"), filters=[strip],
+    body = TextAreaField(_l("Content of the letter"), filters=[strip],
                          validators=[DataRequired(_l("Write your letter.")), Length(max=BODY_LIMIT)],
                          description=_l("At most %(n)s characters. Say what happened, where and when, and what you "
                                         "ask for.", n=BODY_LIMIT),
@@ -54,7 +54,6 @@ class WriteForm(Form):
                         render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
                                    "maxlength": 254})
     attachment = FileField(_l("Attachment (optional)"), validators=[_attachment_rules],
-                           description=file_hint(ATTACHMENT),
                            render_kw={"accept": ",".join(f".{e}" for e in ATTACHMENT.extensions)})
     may_publish = RadioField(_l("May the letter and its reply be published?"),
                              choices=choices((("yes", _l("Yes, with my personal details removed")),
@@ -138,8 +137,13 @@ class NotAcceptForm(Form):
                                         "'another reason'."))
 
 
+def _site_id(value):
+    """`coerce` of the department list: its first option (nothing chosen yet) is no id."""
+    return None if value in ("", None) else ascii_int(value)
+
+
 class ForwardForm(Form):
-    site = SelectField(_l("Department"), coerce=ascii_int, validate_choice=False,
+    site = SelectField(_l("Department"), coerce=_site_id, validate_choice=False,
                        validators=[InputRequired(_l("Choose another department's site."))])
     note = TextAreaField(_l("Note to the receiving department (optional)"), filters=[strip],
                          validators=[Optional(), Length(max=NOTE_LIMIT)], render_kw={"rows": 2})

@@ -43,6 +43,7 @@ from core.content.files import STORED_NAME, Upload, upload_dir
 from core.content.queries import section_page as article_page
 from core.extensions import db, limiter
 from core.forms import ActionForm
+from core.interaction import letters
 from core.interaction.forms_letters import (
     AddInfoForm,
     AssignForm,
@@ -123,6 +124,7 @@ from core.interaction.queries_letters import (
     user_names,
 )
 from core.privacy.masking import mask_for_publication
+from core.services.fields import file_hint
 from core.sections.models import Section
 from core.sections.pages import section_page
 from core.sections.queries import request_sections
@@ -253,6 +255,7 @@ def write(kind: str):
     if box is None or not box.enabled:
         abort(404)
     form = WriteForm()
+    form.attachment.description = file_hint(letters.ATTACHMENT)  # in the request's language
     if request.method == "GET":
         form.submission.data = new_submission_key()
         if kind == "report":
@@ -449,7 +452,8 @@ def _step_forms(letter: Letter) -> dict:
         forms["send_back"].note.label.text = _("What should change in the reply")
     if status in ("new", "assigned", "info_requested"):
         forms["forward"] = ForwardForm(prefix="forward")
-        forms["forward"].site.choices = [(s.id, s.name_zh) for s in forward_targets(letter.tenant_id)]
+        forms["forward"].site.choices = [("", _("— choose the department —"))] + \
+            [(s.id, s.name_zh) for s in forward_targets(letter.tenant_id)]
     if status in ("held", "new", "assigned", "info_requested"):
         forms["not_accept"] = NotAcceptForm(prefix="not_accept")
     if status == "replied" and publication_problem(letter) is None:

@@ -151,6 +151,11 @@ def test_forwarded_to_another_department_and_answered_there(app, two_sites, clie
     letter = letter_row(app, rsj)
     sender = officer_of(rsj)
     step(sender, letter.id, "assign", officer=str(sender.account.id))
+    # No department chosen, or this one, or nonsense: said under the field, nothing forwarded.
+    for wrong in ("", str(rsj.id), "abc", "99999"):
+        response = step(sender, letter.id, "forward", site=wrong)
+        assert response.status_code == 200 and 'id="forward-site-errors"' in response.get_data(as_text=True)
+    assert letter_row(app, rsj).status == "assigned"
     assert step(sender, letter.id, "forward", site=str(czj.id), note="涉及财政补贴，请贵局答复。").status_code == 302
     # Here: a read-only trace that says where it went.
     trace = letter_row(app, rsj)
