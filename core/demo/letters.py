@@ -223,7 +223,7 @@ def _letter(draft: _Draft, *, rng, calendar: WorkingCalendar, cutoff: datetime, 
 
     if plan == "new":
         return letter, events
-    assigned = at_day(rng.choice((0, 1)))
+    assigned = max(at_day(rng.choice((0, 1))), received + timedelta(minutes=rng.randint(20, 90)))
     if assigned >= cutoff:
         assigned = received + timedelta(minutes=rng.randint(20, 90))
     letter.status, letter.assigned_to_id = "assigned", officer_id

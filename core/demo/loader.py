@@ -119,7 +119,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             if not db.session.execute(select(func.count()).select_from(Letter)).scalar_one():
                 officer = db.session.execute(select(User.id).where(
                     User.username == f"{tenant.slug}.interactionofficer")).scalar_one_or_none()
-                totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=position % 4 == 1,
+                totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=position % 4 == 2,
                                                   rng=random.Random(f"{seed}:{site['slug']}:letters"))
                 given_letters.append(tenant.id)
         db.session.commit()

@@ -486,8 +486,8 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
         letter.paused_since = None
     letter.status, letter.closed_at = "forwarded", moment
     letter.forwarded_to_id, letter.forwarded_letter_id = target.id, copy.id
-    _event(letter, "forward", before, moment, actor=actor, public=True,
-           note=f"{_l('Forwarded to %(site)s', site=target.name_zh)}\n{note}".strip())
+    went = str(_l("Forwarded to %(site)s", site=target.name_zh))
+    _event(letter, "forward", before, moment, actor=actor, public=True, note=f"{went}\n{note}".strip())
     record("letter.forward", _target(letter), kind=letter.kind, to_site=target.name_zh)
     return copy
 
