@@ -11,25 +11,25 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import func, select
 
-from core.content.models import Article
-from core.content.files import Upload
-from core.content.store import insert_article
-from core.content.sanitize import clean_html
 from core.auth.models import User
+from core.content.files import Upload
+from core.content.models import Article
+from core.content.sanitize import clean_html
+from core.content.store import insert_article
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.demo.letters import fill_letters, forward_some
 from core.demo.services import fill_services, has_online_items
-from core.interaction.models import Letter
-from core.services.models import ServiceItem
-from core.extensions import db
 from core.disclosure.operations import ensure_default_categories
-from core.workdays.operations import load_year
-from core.workdays.queries import known_years
-from core.workdays.sources import package_years
+from core.extensions import db
+from core.interaction.models import Letter
 from core.sections.operations import SectionError, add_section
 from core.sections.queries import site_sections
 from core.sections.sync import ensure_mandatory_set, sync_sections
+from core.services.models import ServiceItem
+from core.workdays.operations import load_year
+from core.workdays.queries import known_years
+from core.workdays.sources import package_years
 from tenants.catalog import load_catalog
 from tenants.models import Tenant
 from tenants.provisioning import create_tenant, default_domain, ensure_group, update_tenant

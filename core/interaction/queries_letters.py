@@ -1,4 +1,4 @@
-"""Reading letters: mailboxes and their limits, the writer's query, the officers' queue and deadlines, published letters.
+"""Reading letters: mailboxes and limits, the writer's query, the officers' queue and deadlines, published letters.
 
 Deadlines are counted in working days (core.workdays) on one loaded calendar
 per page. A letter's clock runs while the office has it (held, received,
@@ -401,6 +401,18 @@ def published_query(search: str = "", kind: str = ""):
 
 def published_letter(published_id: int) -> PublishedLetter | None:
     return db.session.execute(select(PublishedLetter).where(PublishedLetter.id == published_id)).scalar_one_or_none()
+
+
+def published_by_section() -> dict[int, int]:
+    """The site's published letters, counted for its interaction sections: a section that shows them is not empty
+    (虚设栏目), whatever articles it holds (core.sections.queries.add_item_counter)."""
+    from core.sections.models import Section
+
+    total = db.session.execute(select(func.count()).select_from(PublishedLetter)).scalar_one()
+    if not total:
+        return {}
+    return {section_id: total for section_id in db.session.execute(
+        select(Section.id).where(Section.kind == "interaction")).scalars()}
 
 
 def published_counts() -> dict[str, int]:

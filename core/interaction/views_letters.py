@@ -112,6 +112,7 @@ from core.interaction.queries_letters import (
     normalise_query_code,
     officers,
     platform_reply_days,
+    published_by_section,
     published_counts,
     published_letter,
     published_of,
@@ -124,10 +125,10 @@ from core.interaction.queries_letters import (
     user_names,
 )
 from core.privacy.masking import mask_for_publication
-from core.services.fields import file_hint
 from core.sections.models import Section
 from core.sections.pages import section_page
-from core.sections.queries import request_sections
+from core.sections.queries import add_item_counter, request_sections
+from core.services.fields import file_hint
 from core.web import add_menu_item, add_panel, cached_page, get_or_404, page_number, route
 from core.web.actions import attempt
 from themes import render_page, site_url
@@ -145,7 +146,7 @@ KEPT_SECONDS = 30 * 60
 NO_MATCH = _l("No letter matches this query code and mobile number. Check both and try again.")
 #: The pages that carry a writer's letter or code are kept by no cache.
 PRIVATE_ENDPOINTS = {"write", "receipt", "query", "query_letter", "query_info", "query_rating", "queue", "detail",
-                     "attachment", "mailboxes", "platform_settings"}
+                     "attachment", "mailboxes_page", "platform_settings"}
 
 
 @bp.after_request
@@ -640,3 +641,4 @@ def init_app(app) -> None:
                   order=47)
     add_menu_item(app, "platform", "interaction_letters.platform_settings", _l("Letters"), "platform.view", order=55)
     add_panel(app, "site", "interaction/admin_letters_panel.html", queue_panel, "interaction.handle", order=16)
+    add_item_counter(published_by_section, published=published_by_section)

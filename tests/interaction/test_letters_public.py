@@ -201,7 +201,8 @@ def test_published_letters_are_masked_and_show_no_personal_details(app, two_site
     step(officer, letter.id, "reply", reply=f"{NAME}您好：可以补缴，请致电0316-2011234咨询。", office="社会保险科")
     page = officer.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
     # The officer sees the masked version before confirming it.
-    form = re.search(r'<form method="post" class="card" aria-labelledby="step-publish">.*?</form>', page, re.DOTALL).group(0)
+    form = re.search(r'<form method="post" class="card" aria-labelledby="step-publish">.*?</form>', page,
+                     re.DOTALL).group(0)
     assert "王**" in form and "1101**********002X" in form and "138****5678" in form and "w*****@example.com" in form
     assert NAME not in form and ID_NUMBER not in form and PHONE not in form and EMAIL not in form
     assert "0316-*****34" in form
@@ -275,7 +276,8 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
         def ask(code: str, phone: str):
             page = client.get("/interaction/query", environ_overrides=host)
             return client.post("/interaction/query", environ_overrides=host,
-                               data={"code": code, "phone": phone, "csrf_token": csrf_token(page.get_data(as_text=True))})
+                               data={"code": code, "phone": phone,
+                                     "csrf_token": csrf_token(page.get_data(as_text=True))})
 
         assert [send(f"第{i}封").status_code for i in range(3)] == [302, 302, 429]
         code = re.search(r'class="svc-code">([A-Z0-9-]+)<', client.get("/interaction/receipt", environ_overrides=host)
@@ -287,3 +289,39 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
         limiter.enabled = False
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_the_platforms_limit_bounds_every_site_and_counts_for_the_sections(app, two_sites, client_for,
+                                                                           create_account, officer_of):
+    from core.interaction.letters import set_platform_reply_days
+    from core.sections.queries import items_by_section, site_sections
+
+    rsj = two_sites[0]
+    bureau = create_account("chen.admin", platform_role="platform_admin")
+    admin = create_account("admin.rsj", site=rsj, roles=["site_admin"])
+    with app.app_context():
+        set_platform_reply_days(10, actor=db.session.get(User, bureau.id))
+        db.session.commit()
+        with activate_tenant(rsj.id):
+            update_mailbox("suggestion", actor=db.session.get(User, admin.id), enabled=True, rules="", reply_days=7)
+            db.session.commit()
+    page = client_for(rsj.host).get("/sections/interaction/").get_data(as_text=True)
+    assert "10 个工作日内答复" in page and "7 个工作日内答复" in page
+    with app.app_context():  # the bureau shortens the city's limit below the site's: the shorter one applies
+        set_platform_reply_days(4, actor=db.session.get(User, bureau.id))
+        db.session.commit()
+    citizen = client_for(rsj.host)
+    write(citizen, "suggestion")
+    assert letter_row(app, rsj).reply_days == 4
+    # A published letter makes the interaction section one that is not empty (虚设栏目).
+    officer = officer_of(rsj)
+    letter = letter_row(app, rsj)
+    step(officer, letter.id, "reply", reply="感谢建议。", office="办公室")
+    with app.app_context(), activate_tenant(rsj.id):
+        section = next(s for s in site_sections() if s.kind == "interaction")
+        assert items_by_section().get(section.id, 0) == 0
+        db.session.remove()
+    step(officer, letter.id, "publish", subject="建议", body="建议内容", reply="感谢建议。", confirm="y")
+    with app.app_context(), activate_tenant(rsj.id):
+        assert items_by_section().get(section.id) == 1
+        db.session.remove()
