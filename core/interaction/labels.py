@@ -1,5 +1,4 @@
-"""Letters in words: mailbox kinds, states, reasons and ratings, as the public, the officers and the audit log read them.
-"""
+"""Letters in words: mailbox kinds, states, reasons and ratings, as the public, officers and audit log read them."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
