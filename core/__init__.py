@@ -38,7 +38,7 @@ FEATURES = (
     "core.publishing",
     "core.disclosure",
     "core.services",
-    "core.interaction",
+    "core.interaction",  # letters to the mailboxes, their handling, forwarding and publication
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

@@ -45,6 +45,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                   "one site, and one tracking code may have from any address."),
     "CONSULTATION_COMMENT_RATE_LIMIT": ("5 per minute;30 per hour", "Opinions on public consultations one address "
                                         "may send to one site (Flask-Limiter)."),
+    "LETTERS_WRITE_RATE_LIMIT": ("5 per minute;30 per hour", "Letters (and additions, ratings) one address may send "
+                                 "to one site's mailboxes (Flask-Limiter)."),
+    "LETTERS_QUERY_RATE_LIMIT": ("10 per 10 minutes", "Letter queries that find nothing one address may make on one "
+                                 "site, and one query code may have from any address."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Where rate-limit counters live. memory:// counts in each worker alone; "
                                            "redis://… shares the count between workers and hosts."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),

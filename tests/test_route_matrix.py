@@ -22,6 +22,7 @@ from core.disclosure.models import DisclosureCategory
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.interaction.models_consultations import Consultation, Opinion
+from core.interaction.letters import submit_letter
 from core.sections.models import MandatorySection
 from core.sections.operations import add_section
 from core.services.applications import submit_application
@@ -50,7 +51,7 @@ FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
-             "consultation_id": "consultation_id", "opinion_id": "opinion_id"},
+             "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id"},
@@ -105,13 +106,15 @@ def world(app, two_sites, create_account):
             db.session.add(request)
             application = _application_with_a_file()
             consultation, opinion = _consultation_with_an_opinion()
+            letter, _new = submit_letter("consultation", subject="咨询社保缴费", body="请问如何补缴？", writer_name="王小明",
+                                         phone="13812345678", upload=Upload("说明.pdf", b"%PDF-1.4\n"))
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
                               "form_id": item.forms[0].id, "request_id": request.id,
                               "application_id": application.id, "field_key": "title",
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
-                              "consultation_id": consultation.id, "opinion_id": opinion.id}
+                              "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id}
     with app.app_context():
         ensure_default_categories()
         db.session.commit()

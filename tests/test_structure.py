@@ -51,7 +51,9 @@ def test_every_endpoint_has_a_rule(app):
 #: The forms anyone may post: the sign-in, and the public's online applications (each rate-limited, CSRF-checked).
 PUBLIC_FORMS = ("auth.login", "auth.verify", "services_applications.apply", "services_applications.track",
                 "interaction_consultations.public_detail",
-                "services_applications.resubmit_application", "services_applications.feedback")
+                "services_applications.resubmit_application", "services_applications.feedback",
+                "interaction_letters.write", "interaction_letters.query", "interaction_letters.query_info",
+                "interaction_letters.query_rating")
 
 
 def test_open_routes_are_only_public_pages_and_the_sign_in(app):
@@ -126,6 +128,15 @@ def test_crossing_tenants_is_declared_where_it_happens():
 def test_every_declared_crossing_says_why(app):
     assert CROSSINGS, "the declarations load with the modules"
     assert all(len(why) > 20 for why in CROSSINGS.values()), CROSSINGS
+
+
+#: The only functions of the interaction module that cross sites: forwarding a letter (it writes the copy inside
+#: the receiving site) and the writer's query following a forwarded letter (it reads the copies, nothing else).
+INTERACTION_CROSSINGS = {"core.interaction.letters.forward_letter", "core.interaction.queries_letters.follow_forwarded"}
+
+
+def test_letters_cross_sites_only_to_forward_and_to_follow_a_forwarded_letter(app):
+    assert {name for name in CROSSINGS if name.startswith("core.interaction.")} == INTERACTION_CROSSINGS
 
 
 def test_every_operation_is_audited():

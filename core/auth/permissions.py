@@ -23,15 +23,16 @@ SITE_PERMISSIONS = {
     "reviewer": {"admin.enter", "content.work", "content.review", "consultations.view"},
     "publisher": {"admin.enter", "content.work", "content.publish", "consultations.view"},
     "service_officer": {"admin.enter", "services.handle", "services.stats.view"},
-    "interaction_officer": {"admin.enter", "interaction.handle", "consultations.view"},
+    "interaction_officer": {"admin.enter", "interaction.view", "interaction.handle", "consultations.view"},
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",
-                   "site.settings.manage", "site.duties.manage", "services.stats.view", "consultations.view"},
+                   "site.settings.manage", "site.duties.manage", "services.stats.view", "interaction.view",
+                   "consultations.view"},
 }
 ALL_SITE_PERMISSIONS = frozenset().union(*SITE_PERMISSIONS.values())
 PLATFORM_PERMISSIONS = frozenset({"platform.view", "platform.manage"})
 #: The evaluator reads every site and the console, and changes nothing.
 EVALUATOR_PERMISSIONS = frozenset({"admin.enter", "site.view", "site.audit.view", "services.stats.view",
-                                   "consultations.view", "platform.view"})
+                                   "interaction.view", "consultations.view", "platform.view"})
 
 
 def site_roles(user: User) -> set[str]:

@@ -1,5 +1,6 @@
-"""Demo accounts: a site administrator and one person per publishing role on every site (and a service
-officer where the public applies online), plus the information bureau's administrator and evaluator.
+"""Demo accounts: a site administrator, one person per publishing role and an interaction officer (who answers the
+letters) on every site, a service officer where the public applies online, plus the information bureau's
+administrator and evaluator.
 
 Passwords are random, printed once by `flask demo load` and written to
 instance/demo-accounts.csv (never committed). Demo accounts need no password
@@ -22,7 +23,7 @@ from tenants.scoping import activate_tenant, crosses_tenants
 
 CSV_COLUMNS = ("site host", "username", "password", "roles")
 ROLE_NAMES_ZH = {"site_admin": "管理员", "collector": "采集员", "editor": "编辑", "reviewer": "审核员",
-                 "publisher": "发布员", "service_officer": "办事专员"}
+                 "publisher": "发布员", "service_officer": "办事专员", "interaction_officer": "互动专员"}
 PLATFORM_ACCOUNTS = (("platform.admin", "平台管理员", "platform_admin"),
                      ("platform.evaluator", "网站评估员", "evaluator"))
 

@@ -26,8 +26,9 @@ def load(scale: int, news_per_site: int) -> None:
                        news_per_site=news_per_site, echo=lambda line: None, accounts=accounts)
     click.echo(f"demo city: {totals['sites_created']} sites created, {totals['sites_updated']} brought in step, "
                f"{totals['articles']} articles written, {totals['service_items']} service items and "
-               f"{totals['applications']} applications, {totals['consultations']} public consultations with "
-               f"{totals['opinions']} opinions")
+               f"{totals['applications']} applications, {totals['letters']} letters "
+               f"({totals.get('letters_forwarded', 0)} forwarded between sites), {totals['consultations']} public "
+               f"consultations with {totals['opinions']} opinions")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

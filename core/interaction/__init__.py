@@ -1,9 +1,13 @@
-"""Interaction (互动交流): the public's letters to a department, and public consultations on its drafts.
+"""Interaction (互动交流): the public's letters to a department's mailboxes, and public consultations on its drafts.
 
-The guideline asks that the public's consultation, supervision and complaint
-letters be answered online, and the national inspection scores whether a site
-solicits opinions on its drafts and publishes what it did with them. The parts:
-`consultations` (意见征集: drafts, opinions, the feedback summary).
+The guideline: online consultation, supervision and complaint mailboxes are
+answered online, under a rule for handling the public's suggestions and
+reports (舆情处理制度, 互动栏目管理制度); the national inspection fails a
+site without a working channel or with a valid letter left unanswered for
+three months, and scores whether a site solicits opinions on its drafts and
+publishes what it did with them. The parts: `letters` (writing, the officers'
+steps, forwarding between sites, publication) and `consultations` (意见征集:
+drafts, opinions, the feedback summary), each with its queries, forms and views.
 """
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from core.interaction import models_consultations  # noqa: F401  (the tables, fo
 
 
 def init_app(app) -> None:
-    from core.interaction import audit_labels_consultations, views_consultations
+    from core.interaction import audit_labels, audit_labels_consultations, views_consultations, views_letters
 
-    audit_labels_consultations.register()  # the audit log's words for consultations
+    audit_labels.register()  # the audit log's words for letters
+    audit_labels_consultations.register()  # and for consultations
+    views_letters.init_app(app)
     views_consultations.init_app(app)

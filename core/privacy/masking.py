@@ -17,6 +17,10 @@ _OLD_ID_IN_TEXT = re.compile(r"(?<!\d)[1-9]\d{14}(?!\d)", re.ASCII)
 #: A mobile number, with or without +86, its parts run together or apart: "13812345678", "138 1234 5678",
 #: "+86-138-1234-5678", "(138)12345678", "138.1234.5678".
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?\(?(1[3-9]\d)\)?[\s.-]?(\d{4})[\s.-]?(\d{4})(?!\d)", re.ASCII)
+#: A landline with its area code: 0316-2011234, (0316)2011234, 0316 2011234, 010-12345678.
+_LANDLINE_IN_TEXT = re.compile(r"(?<![\d-])(?:\(\s*(0\d{2,3})\s*\)|(0\d{2,3}))[\s-]?(\d{7,8})(?![\d-])", re.ASCII)
+#: An e-mail address, as people write one in a letter.
+_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", re.ASCII)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -64,6 +68,30 @@ def mask_personal_text(text: str | None) -> str:
     text = _ID_IN_TEXT.sub(id_number, text or "")
     text = _OLD_ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
     return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def mask_for_publication(text: str | None, names: tuple[str, ...] | list[str] = ()) -> str:
+    """Free text as it may be published (a letter and its reply): personal details masked.
+
+    Masks what `mask_personal_text` masks (ID numbers with a valid check
+    character, old 15-digit ID numbers, mobile numbers), and also landline
+    numbers written with their area code (`0316-2011234` → `0316-*****34`),
+    e-mail addresses (`z*******@example.com`) and each of `names` (the
+    writer's name, wherever it appears: `张三丰` → `张**`). Masking masked
+    text changes nothing, so an officer's edited copy can be masked again.
+    """
+    text = mask_personal_text(text)
+
+    def landline(match: re.Match) -> str:
+        area = match.group(1) or match.group(2)
+        number = match.group(3)
+        return f"{area}-{'*' * (len(number) - 2)}{number[-2:]}"
+
+    text = _LANDLINE_IN_TEXT.sub(landline, text)
+    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
 
 
 def init_app(app) -> None:

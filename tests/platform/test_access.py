@@ -40,6 +40,7 @@ PAGES = (
     "/platform/services/coverage?show=flagged",
     "/platform/services/coverage.csv",
     "/platform/services/coverage.xlsx",
+    "/platform/interaction/letters",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -74,6 +75,7 @@ ACTIONS = (
     ("/platform/services/catalogue", {}),  # the import (its file is posted in tests/services/test_catalogue.py)
     ("/platform/services/requests/{request}/approve", {}),
     ("/platform/services/requests/{request}/refuse", {"answer": "编委未调整该事项"}),
+    ("/platform/interaction/letters", {"reply_days": "7"}),
 )
 
 

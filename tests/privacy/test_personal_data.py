@@ -144,3 +144,20 @@ def test_form_validators_explain_and_normalise(app):
         form = Applicant(data={"id_number": "110105194912310021", "phone": "0316-2222222"})
         assert not form.validate()
         assert "逐位核对" in form.id_number.errors[0] and "11位数字" in form.phone.errors[0]  # Chinese by default
+
+
+def test_text_is_masked_for_publication():
+    from core.privacy.masking import mask_for_publication
+
+    text = ("我叫张三丰，身份证110105194912310021X号有误，正确为11010519491231002X，旧证130503670401001，"
+            "手机+86 138-1234-5678，座机(0316)2011234或010-12345678，邮箱zhang.san@example.com。张三丰敬上")
+    masked = mask_for_publication(text, ["张三丰"])
+    assert "张三丰" not in masked and masked.count("张**") == 2
+    assert "1101**********002X" in masked and "1305*******1001" in masked
+    assert "138****5678" in masked and "0316-*****34" in masked and "010-******78" in masked
+    assert "z********@example.com" in masked
+    # An 18-digit number whose check digit fails (an order number) and a date stay as they are.
+    assert "110105194912310021X" in masked or "110105194912310021" in masked
+    assert mask_for_publication("2026-02-14 办结，电话12345") == "2026-02-14 办结，电话12345"
+    # Masking is stable: masked text masked again is the same.
+    assert mask_for_publication(masked, ["张三丰"]) == masked

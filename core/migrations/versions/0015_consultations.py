@@ -1,7 +1,7 @@
 """consultations (意见征集): drafts put to the public with their window, the opinions sent on them, the feedback summary
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
