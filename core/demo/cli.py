@@ -27,7 +27,7 @@ def load(scale: int, news_per_site: int) -> None:
     click.echo(f"demo city: {totals['sites_created']} sites created, {totals['sites_updated']} brought in step, "
                f"{totals['articles']} articles written, {totals['service_items']} service items and "
                f"{totals['applications']} applications, {totals['consultations']} public consultations with "
-               f"{totals['opinions']} opinions")
+               f"{totals['opinions']} opinions, {totals['disclosure_applications']} applications for disclosure")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

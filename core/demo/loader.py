@@ -17,8 +17,10 @@ from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.demo.consultations import fill_consultations
+from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.services import fill_services, has_online_items
 from core.interaction.models_consultations import Consultation
+from core.disclosure.models_applications import DisclosureApplication
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.sections.operations import SectionError, add_section
@@ -81,8 +83,10 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             load_year(year)
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
-              "consultations": 0, "opinions": 0}
-    for site in catalog_sites(scale):
+              "consultations": 0, "opinions": 0, "disclosure_applications": 0}
+    sites = catalog_sites(scale)
+    position_of = {site["slug"]: n for n, site in enumerate(sites)}
+    for site in sites:
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
         fields = {k: site[k] for k in SITE_FIELDS}
         fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"])
@@ -98,7 +102,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         online = has_online_items(site)
         if accounts is not None:
             accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"],
-                                                 ("service_officer",) if online else ()))
+                                                 ("service_officer", "disclosure_officer") if online
+                                                 else ("disclosure_officer",)))
         rng = random.Random(f"{seed}:{site['slug']}")
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
@@ -119,6 +124,12 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                     site, today=today, officer_id=officer, rng=random.Random(f"{seed}:{site['slug']}:consultations"))
                 totals["consultations"] += consultations
                 totals["opinions"] += opinions
+            if not db.session.execute(select(func.count()).select_from(DisclosureApplication)).scalar_one():
+                officer = db.session.execute(select(User.id).where(
+                    User.username == f"{tenant.slug}.disclosureofficer")).scalar_one_or_none()
+                totals["disclosure_applications"] += fill_disclosure_applications(
+                    site, index=position_of[site["slug"]], today=today, officer_id=officer,
+                    rng=random.Random(f"{seed}:{site['slug']}:disclosure"))
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     return totals
