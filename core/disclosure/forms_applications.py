@@ -40,7 +40,7 @@ class ApplyForm(Form):
                                     validators=[Optional(), Length(max=100)],
                                     render_kw={"autocomplete": "organization", "maxlength": 100})
     organisation_type = SelectField(_l("Kind of organisation"),
-                                    choices=[("", _l("Choose…")), *choices(ORGANISATION_LABELS.items())],
+                                    choices=choices([("", _l("Choose…")), *ORGANISATION_LABELS.items()]),
                                     validators=[Optional()])
     credit_code = StringField(_l("Unified social credit code"), filters=[_upper],
                               validators=[Optional(), Length(max=20)],
@@ -145,7 +145,7 @@ class ExtendForm(Form):
 class AnswerForm(Form):
     reply_type = RadioField(_l("Reply"), choices=choices(REPLY_LABELS.items()),
                             validators=[DataRequired(_l("Choose the type of reply."))])
-    ground = SelectField(_l("Legal ground"), choices=[("", _l("Choose…")), *choices(GROUND_LABELS.items())],
+    ground = SelectField(_l("Legal ground"), choices=choices([("", _l("Choose…")), *GROUND_LABELS.items()]),
                          validators=[Optional()],
                          description=_l("Required when not disclosed; for a partial disclosure, the ground of the "
                                         "part withheld."))
