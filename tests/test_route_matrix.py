@@ -146,7 +146,7 @@ def _application_with_a_file():
 
 
 def _disclosure_application_with_a_file():
-    """An application for disclosure with the applicant's file, filed on the active site; return it and the file's id."""
+    """An application for disclosure with the applicant's file, filed on the active site; return it, its file's id."""
     found, _new = submit_disclosure_application(
         applicant_kind="person", applicant_name="王小明", id_number="11010519491231002X", phone="13812345678",
         description="某地块征收补偿方案", medium="electronic", delivery="online",

@@ -37,7 +37,8 @@ def person(**overrides) -> dict:
 def organisation(**overrides) -> dict:
     data = person(applicant_kind="organisation", applicant_name="", id_number="",
                   organisation_name="廊坊市安信物流有限公司", organisation_type="business", credit_code=CREDIT_CODE,
-                  legal_representative="赵建国", contact_name="孙丽", description="某物流园建设项目环境影响评价批复文件")
+                  legal_representative="赵建国", contact_name="孙丽",
+                  description="某物流园建设项目环境影响评价批复文件")
     data.update(overrides)
     return data
 

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEntry
 from core.extensions import db
 from tenants.scoping import activate_tenant
-from tests.disclosure.applications_helpers import (ADMIN, PDF, PHONE, apply, calendar_2026, clock,  # noqa: F401
-                                                   officer_of, person, receipt_code, row, step, steps, track)
+from tests.disclosure.applications_helpers import ADMIN, PDF, apply, person, receipt_code, row, step, steps, track
 from tests.fixtures.accounts import csrf_token
 
 

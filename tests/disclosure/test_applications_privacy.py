@@ -13,8 +13,8 @@ from core.disclosure.models_applications import DisclosureApplicationFile
 from core.extensions import db
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import csrf_token
-from tests.disclosure.applications_helpers import (ADMIN, ID_NUMBER, PDF, PHONE, apply, calendar_2026,  # noqa: F401
-                                                   clock, officer_of, person, receipt_code, row, step, track)
+from tests.disclosure.applications_helpers import (ADMIN, ID_NUMBER, PDF, PHONE, apply, person, receipt_code, row,
+                                                   step, track)
 
 NAME, EMAIL, ADDRESS, PURPOSE = "王小明", "wang@example.com", "廊坊市广阳区新华路12号", "本人房屋在征收范围内"
 PERSONAL = (NAME, ID_NUMBER, PHONE, EMAIL, ADDRESS, PURPOSE)
@@ -97,7 +97,8 @@ def test_public_pages_logs_and_the_audit_log_carry_no_personal_data(app, two_sit
     assert citizen.post("/disclosure/track/clarify", content_type="multipart/form-data",
                         data={"csrf_token": csrf_token(pages[-1]), "text": f"我是{NAME}，电话{PHONE}。"}
                         ).status_code == 302
-    assert step(officer, found.id, "answer", reply_type="not_exist", text=f"申请人身份证号码{ID_NUMBER}，经检索信息不存在。").status_code == 302
+    assert step(officer, found.id, "answer", reply_type="not_exist",
+                text=f"申请人身份证号码{ID_NUMBER}，经检索信息不存在。").status_code == 302
     pages.append(citizen.get("/disclosure/track/status").get_data(as_text=True))
     for html in pages:
         for personal in PERSONAL:

@@ -135,8 +135,9 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
 
         def query(code: str, phone: str):
             page = client.get("/disclosure/track", environ_overrides=host)
+            token = csrf_token(page.get_data(as_text=True))
             return client.post("/disclosure/track", environ_overrides=host,
-                               data={"code": code, "phone": phone, "csrf_token": csrf_token(page.get_data(as_text=True))})
+                               data={"code": code, "phone": phone, "csrf_token": token})
 
         assert [send() for _ in range(3)] == [302, 302, 429]
         html = client.get("/disclosure/receipt", environ_overrides=host).get_data(as_text=True)
