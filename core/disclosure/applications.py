@@ -91,7 +91,7 @@ STATE_LABELS = {
     "submitted": _l("Waiting to be registered"),
     "registered": _l("Being handled"),
     "clarifying": _l("Waiting for the applicant's clarification"),
-    "answered": _l("Answered"),
+    "answered": _l("Replied"),
 }
 REPLY_LABELS = {
     "disclosed": _l("Disclosed"),
@@ -147,7 +147,7 @@ STEP_LABELS = {
     "clarify": _l("Asked for clarification"),
     "clarified": _l("Clarification received: the time limit starts again"),
     "extend": _l("Time limit extended"),
-    "answer": _l("Answered"),
+    "answer": _l("Reply given"),
 }
 
 

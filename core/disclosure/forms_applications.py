@@ -67,7 +67,7 @@ class ApplyForm(Form):
     postcode = StringField(_l("Postcode"), filters=[strip], validators=[Optional(), Length(max=6)],
                            render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 6})
     # What is wanted.
-    description = TextAreaField(_l("The information you want"), filters=[strip],
+    description = TextAreaField(_l("Name or description of the information"), filters=[strip],
                                 validators=[Optional(), Length(max=2000)],
                                 description=_l("Its name, or a description precise enough to find it: what it is "
                                                "about, which year, which place or project."),
@@ -143,7 +143,7 @@ class ExtendForm(Form):
 
 
 class AnswerForm(Form):
-    reply_type = RadioField(_l("Reply"), choices=choices(REPLY_LABELS.items()),
+    reply_type = RadioField(_l("Type of reply"), choices=choices(REPLY_LABELS.items()),
                             validators=[DataRequired(_l("Choose the type of reply."))])
     ground = SelectField(_l("Legal ground"), choices=choices([("", _l("Choose…")), *GROUND_LABELS.items()]),
                          validators=[Optional()],

@@ -192,7 +192,7 @@ def apply():
             _hold(RECEIPT_KEY, found)
             return redirect(url_for("disclosure_applications.receipt"))
     return render_page("disclosure/application_apply.html", form=form, section=_section(), limit_days=LIMIT_DAYS,
-                       files_dropped=request.method == "POST")
+                       files_dropped=request.method == "POST" and bool(_uploads("files")))
 
 
 @route(bp, "/disclosure/receipt", permission=None)
