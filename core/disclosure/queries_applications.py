@@ -202,7 +202,7 @@ def flag_counts(today: date | None = None) -> dict[str, int]:
 
 def queue_query(*, state: str = "", flag: str = "", search: str = "", today: date | None = None,
                 by_phone: bool = True):
-    """The officers' list: by state ("open": the office has it), or overdue / due soon; soonest due first.
+    """The officers' list: by state ("open": not yet replied), or overdue / due soon; soonest due first.
 
     `search` is a tracking code or the applicant's mobile number (matched by its hash, never by reading).
     Without `by_phone` (a reader who sees personal data masked) a mobile number finds nothing.
@@ -212,7 +212,7 @@ def queue_query(*, state: str = "", flag: str = "", search: str = "", today: dat
     if state in STATES:
         query = query.where(DisclosureApplication.status == state)
     elif state == "open":
-        query = query.where(DisclosureApplication.status.in_(RUNNING_STATES))
+        query = query.where(DisclosureApplication.status != "answered")
     if flag == "overdue":
         query = _overdue(query, today)
     elif flag == "due_soon":

@@ -40,7 +40,8 @@ def test_a_citizen_applies_on_a_phone_and_reads_the_reply(browser, live_city, tm
     # The organisation's fields are hidden while "citizen" is chosen; shown when the other kind is.
     assert citizen.get_by_label("统一社会信用代码").is_hidden()
     citizen.get_by_label("法人或者其他组织").check()
-    assert citizen.get_by_label("统一社会信用代码").is_visible() and citizen.get_by_label("姓名", exact=True).is_hidden()
+    assert citizen.get_by_label("统一社会信用代码").is_visible()
+    assert citizen.get_by_label("姓名", exact=True).is_hidden()
     citizen.get_by_label("公民").check()
 
     # A mistyped ID number, nothing described, the declaration not ticked.
