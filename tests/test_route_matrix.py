@@ -18,7 +18,9 @@ from core import create_app
 from core.auth.permissions import SITE_PERMISSIONS
 from core.content.files import Upload
 from core.content.operations import create_article
+from core.disclosure.applications import submit_application as submit_disclosure_application
 from core.disclosure.models import DisclosureCategory
+from core.disclosure.models_applications import DisclosureApplicationFile
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.interaction.models_consultations import Consultation, Opinion
@@ -51,7 +53,8 @@ FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
-             "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id"},
+             "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
+             "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id"},
@@ -108,13 +111,15 @@ def world(app, two_sites, create_account):
             consultation, opinion = _consultation_with_an_opinion()
             letter, _new = submit_letter("consultation", subject="咨询社保缴费", body="请问如何补缴？", writer_name="王小明",
                                          phone="13812345678", upload=Upload("说明.pdf", b"%PDF-1.4\n"))
+            disclosure, disclosure_file = _disclosure_application_with_a_file()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
                               "form_id": item.forms[0].id, "request_id": request.id,
                               "application_id": application.id, "field_key": "title",
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
-                              "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id}
+                              "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id,
+                              "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file}
     with app.app_context():
         ensure_default_categories()
         db.session.commit()
@@ -141,6 +146,15 @@ def _application_with_a_file():
                                            phone="13812345678", answers={},
                                            uploads={"doc": Upload("材料.pdf", b"%PDF-1.4\n")})
     return application
+
+
+def _disclosure_application_with_a_file():
+    """An application for disclosure with the applicant's file, filed on the active site; return it, its file's id."""
+    found, _new = submit_disclosure_application(
+        applicant_kind="person", applicant_name="王小明", id_number="11010519491231002X", phone="13812345678",
+        description="某地块征收补偿方案", medium="electronic", delivery="online",
+        uploads=[Upload("身份证.pdf", b"%PDF-1.4\n")])
+    return found, db.session.execute(select(DisclosureApplicationFile.id)).scalar_one()
 
 
 def _consultation_with_an_opinion():

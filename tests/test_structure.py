@@ -51,6 +51,8 @@ def test_every_endpoint_has_a_rule(app):
 #: The forms anyone may post: the sign-in, and the public's online applications (each rate-limited, CSRF-checked).
 PUBLIC_FORMS = ("auth.login", "auth.verify", "services_applications.apply", "services_applications.track",
                 "interaction_consultations.public_detail",
+                "disclosure_applications.apply", "disclosure_applications.track",
+                "disclosure_applications.send_clarification",
                 "services_applications.resubmit_application", "services_applications.feedback",
                 "interaction_letters.write", "interaction_letters.query", "interaction_letters.query_info",
                 "interaction_letters.query_rating")

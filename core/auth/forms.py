@@ -53,6 +53,7 @@ ROLE_LABELS = {
     "publisher": _l("Publisher"),
     "service_officer": _l("Service officer"),
     "interaction_officer": _l("Interaction officer"),
+    "disclosure_officer": _l("Disclosure officer"),
     "site_admin": _l("Site administrator"),
     "platform_admin": _l("Platform administrator"),
     "evaluator": _l("Evaluator"),

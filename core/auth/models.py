@@ -16,7 +16,8 @@ from core.timeutil import now
 from tenants.scoping import TenantScoped
 
 #: The roles a site grants, in the order the publishing process runs.
-SITE_ROLES = ("collector", "editor", "reviewer", "publisher", "service_officer", "interaction_officer", "site_admin")
+SITE_ROLES = ("collector", "editor", "reviewer", "publisher", "service_officer", "interaction_officer",
+              "disclosure_officer", "site_admin")
 PUBLISHING_ROLES = ("collector", "editor", "reviewer", "publisher")
 PLATFORM_ROLES = ("platform_admin", "evaluator")
 #: The languages a person can choose for the admin pages.

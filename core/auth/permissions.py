@@ -24,6 +24,8 @@ SITE_PERMISSIONS = {
     "publisher": {"admin.enter", "content.work", "content.publish", "consultations.view"},
     "service_officer": {"admin.enter", "services.handle", "services.stats.view"},
     "interaction_officer": {"admin.enter", "interaction.view", "interaction.handle", "consultations.view"},
+    # disclosure.handle: applications for disclosure (依申请公开): the queue, each application, its steps.
+    "disclosure_officer": {"admin.enter", "disclosure.handle"},
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",
                    "site.settings.manage", "site.duties.manage", "services.stats.view", "interaction.view",
                    "consultations.view"},

@@ -23,7 +23,8 @@ from tenants.scoping import activate_tenant, crosses_tenants
 
 CSV_COLUMNS = ("site host", "username", "password", "roles")
 ROLE_NAMES_ZH = {"site_admin": "管理员", "collector": "采集员", "editor": "编辑", "reviewer": "审核员",
-                 "publisher": "发布员", "service_officer": "办事专员", "interaction_officer": "互动专员"}
+                 "publisher": "发布员", "service_officer": "办事专员", "interaction_officer": "互动专员",
+                 "disclosure_officer": "信息公开专员"}
 PLATFORM_ACCOUNTS = (("platform.admin", "平台管理员", "platform_admin"),
                      ("platform.evaluator", "网站评估员", "evaluator"))
 

@@ -28,7 +28,8 @@ def load(scale: int, news_per_site: int) -> None:
                f"{totals['articles']} articles written, {totals['service_items']} service items and "
                f"{totals['applications']} applications, {totals['letters']} letters "
                f"({totals.get('letters_forwarded', 0)} forwarded between sites), {totals['consultations']} public "
-               f"consultations with {totals['opinions']} opinions")
+               f"consultations with {totals['opinions']} opinions, {totals['disclosure_applications']} applications "
+               f"for disclosure")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

@@ -17,8 +17,10 @@ from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.demo.consultations import fill_consultations
+from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.letters import fill_letters, forward_some
 from core.demo.services import fill_services, has_online_items
+from core.disclosure.models_applications import DisclosureApplication
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.interaction.models import Letter
@@ -83,9 +85,10 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             load_year(year)
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
-              "consultations": 0, "opinions": 0, "letters": 0}
+              "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0}
     given_letters = []
-    for position, site in enumerate(catalog_sites(scale)):
+    sites = catalog_sites(scale)
+    for position, site in enumerate(sites):
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
         fields = {k: site[k] for k in SITE_FIELDS}
         fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"])
@@ -101,8 +104,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         online = has_online_items(site)
         if accounts is not None:
             accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"],
-                                                 ("service_officer", "interaction_officer") if online
-                                                 else ("interaction_officer",)))
+                                                 ("service_officer", "interaction_officer", "disclosure_officer")
+                                                 if online else ("interaction_officer", "disclosure_officer")))
         rng = random.Random(f"{seed}:{site['slug']}")
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
@@ -129,6 +132,12 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                 totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=position % 4 == 2,
                                                   rng=random.Random(f"{seed}:{site['slug']}:letters"))
                 given_letters.append(tenant.id)
+            if not db.session.execute(select(func.count()).select_from(DisclosureApplication)).scalar_one():
+                officer = db.session.execute(select(User.id).where(
+                    User.username == f"{tenant.slug}.disclosureofficer")).scalar_one_or_none()
+                totals["disclosure_applications"] += fill_disclosure_applications(
+                    site, index=position, today=today, officer_id=officer,
+                    rng=random.Random(f"{seed}:{site['slug']}:disclosure"))
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     if len(given_letters) > 1:  # the sites just given letters forward a few to each other
