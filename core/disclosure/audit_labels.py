@@ -23,6 +23,7 @@ def register() -> None:
         "subject.delete": _l("Deleted a disclosure subject"),
         "subject.move": _l("Moved a disclosure subject"),
         "column.page": _l("Wrote a page of the disclosure column"),
+        "column.parts": _l("Gave the disclosure column its missing parts"),
         "interpretation.link": _l("Linked an interpretation to its policy"),
         "interpretation.unlink": _l("Removed the link between an interpretation and its policy"),
     }, {"category": _l("Disclosure categories"), "subject": _l("Disclosure subjects"),
@@ -31,5 +32,6 @@ def register() -> None:
         "policy": _l("Policy"),
         "policy_title": _l("Policy title"),
         "length": _l("Length (characters)"),
+        "sections": _l("Sections"),
     })
     describe_values("interpretation.", "kind", INTERPRETATION_KIND_LABELS)

@@ -16,7 +16,6 @@ from core.disclosure.defaults import COLUMN_PARTS, GUIDE_SLUG, RULES_SLUG
 from core.extensions import db
 from core.operations import OperationError, audited
 from core.sections.models import Section
-from core.sections.operations import add_section
 from core.sections.queries import site_sections
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
@@ -36,29 +35,47 @@ def column_section(sections: list[Section] | None = None) -> Section | None:
             or next((s for s in sections if s.kind == "disclosure"), None))
 
 
+def _add_missing_parts() -> list[Section]:
+    """Add the parts the active site's column lacks, where their address is free; record nothing."""
+    sections = site_sections()
+    column = column_section(sections)
+    if column is None:
+        return []
+    taken = {s.slug for s in sections}
+    last = max((s.position for s in sections if s.mandatory_key is None), default=0)
+    added = []
+    for slug, name_zh, name_en, kind in COLUMN_PARTS:
+        if slug in taken:
+            continue
+        last += 1
+        added.append(Section(parent_id=column.id, slug=slug, name_zh=name_zh, name_en=name_en, kind=kind,
+                             position=last, in_nav=True, page_html="", external_url=""))
+    db.session.add_all(added)
+    db.session.flush()
+    return added
+
+
 @audited
 def provide_column_parts() -> list[Section]:
     """Give the active site's disclosure column the parts it lacks (guide, rules, annual reports); return them.
 
     A part whose address name the site already uses elsewhere is left out. Idempotent.
     """
-    sections = site_sections()
-    column = column_section(sections)
-    if column is None:
-        return []
-    taken = {s.slug for s in sections}
-    added = []
-    for slug, name_zh, name_en, kind in COLUMN_PARTS:
-        if slug not in taken:
-            added.append(add_section(name_zh=name_zh, name_en=name_en, slug=slug, kind=kind, parent_id=column.id))
+    added = _add_missing_parts()
+    if added:
+        record("column.parts", "", sections=[s.slug for s in added])
     return added
 
 
 @crosses_tenants("a new site's disclosure column gets its parts inside the new site")
 def give_new_site_its_column(tenant: Tenant, **_extra) -> None:
-    """`site_created` receiver (after the sections module's, which gives the column itself)."""
+    """`site_created` receiver (after the sections module's, which gives the column itself).
+
+    Part of creating the site, which the platform's log records; the parts are not recorded one by one, as
+    the mandatory sections are not.
+    """
     with activate_tenant(tenant.id):
-        provide_column_parts()
+        _add_missing_parts()
 
 
 def column_page(section_id: int) -> Section | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
@@ -119,20 +119,19 @@ def active_sites() -> list[Tenant]:
 
 # --- policy interpretation (政策解读) ----------------------------------------------------------------
 
-def interpretations_of(policy_id: int) -> list[tuple[PolicyInterpretation, Article]]:
-    """The published items that interpret a policy of the active site, newest first: [(link, item)]."""
-    return [(link, item) for link, item in db.session.execute(
-        select(PolicyInterpretation, Article).join(Article, Article.id == PolicyInterpretation.interpretation_id)
-        .where(PolicyInterpretation.policy_id == policy_id, published())
-        .options(defer(Article.body_html)).order_by(Article.public_at.desc(), Article.id.desc())).all()]
-
-
-def policies_interpreted_by(article_id: int) -> list[tuple[PolicyInterpretation, Article]]:
-    """The published policies an item of the active site interprets: [(link, policy)]."""
-    return [(link, item) for link, item in db.session.execute(
-        select(PolicyInterpretation, Article).join(Article, Article.id == PolicyInterpretation.policy_id)
-        .where(PolicyInterpretation.interpretation_id == article_id, published())
-        .options(defer(Article.body_html)).order_by(Article.public_at.desc(), Article.id.desc())).all()]
+def interpretation_links(article_id: int) -> tuple[list, list]:
+    """An item's links both ways, published items only, newest first (one query):
+    ([(link, interpretation)] when it is a policy, [(link, policy)] when it interprets one)."""
+    other = case((PolicyInterpretation.policy_id == article_id, PolicyInterpretation.interpretation_id),
+                 else_=PolicyInterpretation.policy_id)
+    rows = db.session.execute(
+        select(PolicyInterpretation, Article).join(Article, Article.id == other)
+        .where(or_(PolicyInterpretation.policy_id == article_id, PolicyInterpretation.interpretation_id == article_id),
+               published())
+        .options(defer(Article.body_html)).order_by(Article.public_at.desc(), Article.id.desc())).all()
+    interpretations = [(link, item) for link, item in rows if link.policy_id == article_id]
+    policies = [(link, item) for link, item in rows if link.interpretation_id == article_id]
+    return interpretations, policies
 
 
 def site_links() -> list[tuple[PolicyInterpretation, Article, Article]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from core.content.models import Article
 from core.disclosure.column import column_section
@@ -16,7 +17,7 @@ from core.disclosure.defaults import GUIDE_SLUG, REPORTS_SLUG, RULES_SLUG
 from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.queries import disclosure_categories, disclosure_subjects
 from core.disclosure.queries_catalogue import (catalogue_page, catalogue_years, counts_by_category,
-                                               counts_by_subject, interpretations_of, policies_interpreted_by)
+                                               counts_by_subject, interpretation_links)
 from core.extensions import db
 from core.sections.models import Section
 from core.sections.pages import section_page
@@ -108,16 +109,16 @@ def _header(article: Article):
     """The table government sites put over a filed item: 索引号, 主题分类, 发布机构, 成文日期, 文号, 发布日期."""
     if article.disclosure_category_id is None:
         return None
-    category = db.session.get(DisclosureCategory, article.disclosure_category_id)
-    subject = db.session.get(DisclosureSubject, article.subject_id) if article.subject_id else None
+    category, subject = db.session.execute(
+        select(DisclosureCategory, DisclosureSubject).where(DisclosureCategory.id == article.disclosure_category_id)
+        .outerjoin(DisclosureSubject, DisclosureSubject.id == article.subject_id)).one_or_none() or (None, None)
     return render_page("disclosure/_article_header.html", article=article, category=category, subject=subject,
                        publisher=article.issuing_body or g.site.name_zh)
 
 
 def _links(article: Article):
     """The interpretations of a policy, and the policies an interpretation explains."""
-    interpretations = interpretations_of(article.id)
-    policies = policies_interpreted_by(article.id)
+    interpretations, policies = interpretation_links(article.id)
     if not interpretations and not policies:
         return None
     return render_page("disclosure/_article_links.html", interpretations=interpretations, policies=policies)
