@@ -18,11 +18,13 @@ from core import create_app
 from core.auth.permissions import SITE_PERMISSIONS
 from core.content.files import Upload
 from core.content.operations import create_article
-from core.disclosure.models import DisclosureCategory
-from core.disclosure.operations import ensure_default_categories
+from core.disclosure.defaults import GUIDE_SLUG
+from core.disclosure.interpretations import link_interpretation
+from core.disclosure.models import DisclosureCategory, DisclosureSubject
+from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
 from core.interaction.models_consultations import Consultation, Opinion
-from core.sections.models import MandatorySection
+from core.sections.models import MandatorySection, Section
 from core.sections.operations import add_section
 from core.services.applications import submit_application
 from core.services.models import (ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial,
@@ -50,10 +52,11 @@ FILLERS = {
     "site": {"user_id": "user_id", "section_id": "section_id", "article_id": "article_id", "item_id": "item_id",
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
-             "consultation_id": "consultation_id", "opinion_id": "opinion_id"},
+             "consultation_id": "consultation_id", "opinion_id": "opinion_id", "page_id": "column_page_id",
+             "link_id": "interpretation_link_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
-                 "request_id": "catalogue_request_id"},
+                 "request_id": "catalogue_request_id", "subject_id": "subject_id"},
 }
 
 
@@ -105,15 +108,19 @@ def world(app, two_sites, create_account):
             db.session.add(request)
             application = _application_with_a_file()
             consultation, opinion = _consultation_with_an_opinion()
+            link = _interpretation_link(section)
+            guide = db.session.execute(select(Section.id).where(Section.slug == GUIDE_SLUG)).scalar_one()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
                               "form_id": item.forms[0].id, "request_id": request.id,
                               "application_id": application.id, "field_key": "title",
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
-                              "consultation_id": consultation.id, "opinion_id": opinion.id}
+                              "consultation_id": consultation.id, "opinion_id": opinion.id,
+                              "column_page_id": guide, "interpretation_link_id": link.id}
     with app.app_context():
         ensure_default_categories()
+        ensure_default_subjects()
         db.session.commit()
         existing = {rsj.slug, czj.slug}
         ids["platform"] = {
@@ -123,6 +130,7 @@ def world(app, two_sites, create_account):
             "category_id": db.session.execute(select(DisclosureCategory.id)).scalars().first(),
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
             "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
+            "subject_id": db.session.execute(select(DisclosureSubject.id)).scalars().first(),
         }
         db.session.remove()
     return rsj, czj, ids
@@ -138,6 +146,13 @@ def _application_with_a_file():
                                            phone="13812345678", answers={},
                                            uploads={"doc": Upload("材料.pdf", b"%PDF-1.4\n")})
     return application
+
+
+def _interpretation_link(section):
+    """A policy and its interpretation, linked, in the given section of the active site."""
+    policy = create_article(section=section, title="就业补贴管理办法", policy_level="municipal")
+    interpretation = create_article(section=section, title="《就业补贴管理办法》政策解读")
+    return link_interpretation(interpretation, policy, kind="text")
 
 
 def _consultation_with_an_opinion():
