@@ -41,8 +41,8 @@ def lists(app) -> Lists:
 def publish_filed(app, lists):
     """Publish an item on a site (by section address), filed under a category and a subject; return its id."""
 
-    def factory(site, title: str, *, category: str = "规范性文件", subject: str = "综合政务", section: str = "disclosure",
-                published_at: datetime | None = None, **fields) -> int:
+    def factory(site, title: str, *, category: str = "规范性文件", subject: str = "综合政务",
+                section: str = "disclosure", published_at: datetime | None = None, **fields) -> int:
         with app.app_context(), activate_tenant(site.id):
             found = next(s for s in site_sections() if s.slug == section)
             article = create_article(section=found, title=title, published_at=published_at,

@@ -98,12 +98,14 @@ def test_a_filed_item_has_the_header_table_and_an_unfiled_one_does_not(app, two_
     rsj = two_sites[0]
     filed = publish_filed(rsj, "关于调整最低工资标准的通知", category="规范性文件", subject="劳动、人事、监察",
                           section="policies", policy_level="municipal", document_number="廊政〔2026〕5号",
-                          issuing_body="廊坊市人民政府", issued_on=datetime(2026, 1, 5).date(), policy_status="in_force")
+                          issuing_body="廊坊市人民政府", issued_on=datetime(2026, 1, 5).date(),
+                          policy_status="in_force")
     html = client_for("rsj.localhost").get(f"/articles/{filed}").get_data(as_text=True)
     header = re.search(r'<table class="disc-header">.*?</table>', html, re.S).group(0)
     for label in ("索引号", "主题分类", "发布机构", "成文日期", "文号", "发布日期"):
         assert f">{label}</th>" in header, label
-    for fact in ("劳动、人事、监察", "廊坊市人民政府", "2026-01-05", "廊政〔2026〕5号", "规范性文件", "市级", "现行有效"):
+    for fact in ("劳动、人事、监察", "廊坊市人民政府", "2026-01-05", "廊政〔2026〕5号", "规范性文件", "市级",
+                 "现行有效"):
         assert fact in header, fact
     assert 'class="policy-facts"' not in html  # the header takes the place of the policy facts
     news = create_article_in(rsj, "news", "一条新闻")

@@ -24,7 +24,8 @@ def _section(slug: str):
 
 
 def _fields(**extra) -> dict:
-    return {"title": "关于公布行政许可事项目录的通知", "summary": "", "body_html": "<p>正文</p>", "source": "", "author": "",
+    return {"title": "关于公布行政许可事项目录的通知", "summary": "", "body_html": "<p>正文</p>", "source": "",
+            "author": "",
             "policy_level": None, "document_number": "", "issuing_body": "", "issued_on": None, "effective_on": None,
             "policy_status": None, "disclosure_category_id": None, "subject_id": None, **extra}
 
@@ -35,7 +36,8 @@ def test_an_item_of_the_column_or_below_it_is_refused_unfiled_on_every_create_pa
     collector = create_account("rsj.col", site=rsj, roles=["collector"])
     with app.app_context(), activate_tenant(rsj.id):
         actor = db.session.get(User, collector.id)
-        below = add_section(name_zh="财政预决算", name_en="Budgets", slug="budgets", parent_id=_section("disclosure").id)
+        below = add_section(name_zh="财政预决算", name_en="Budgets", slug="budgets",
+                            parent_id=_section("disclosure").id)
         for section in (_section("disclosure"), below):
             with pytest.raises(ContentError) as refused:
                 create_article(section=section, title="部门预算公开")
