@@ -6,7 +6,7 @@ content is generated only once, when it has none.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -171,7 +171,10 @@ def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Rando
 
     def filed(item: dict, category: str) -> dict:
         subject = demo_disclosure.SUBJECT_OF_CATEGORY.get(category, own)
-        return {**item, "disclosure_category_id": categories.get(category), "subject_id": subjects.get(subject)}
+        # A document is dated (成文日期) a few days before it is published.
+        issued = item.get("issued_on") or (item["published_at"] - timedelta(days=rng.randint(1, 9))).date()
+        return {**item, "disclosure_category_id": categories.get(category), "subject_id": subjects.get(subject),
+                "issued_on": issued}
 
     policies = content.policy_items(site, today=today, rng=rng, count=16)
     # The site's own and the city's policies are its normative documents; the others are only listed.
