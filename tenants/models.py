@@ -58,6 +58,9 @@ class Tenant(db.Model):
     icp_record: Mapped[str] = mapped_column(String(100), default="")
     psb_record: Mapped[str] = mapped_column(String(100), default="")
     site_code: Mapped[str] = mapped_column(String(20), default="")
+    #: The department's unified social credit code (统一社会信用代码, GB 32100, 18 characters): the first part of
+    #: every index number (索引号) the site gives its disclosure items.
+    organisation_code: Mapped[str] = mapped_column(String(18), default="")
     # Theme options: choices inside the unified layout, never the layout.
     accent: Mapped[str] = mapped_column(String(16), default="red")
     banner: Mapped[str] = mapped_column(String(16), default="skyline")

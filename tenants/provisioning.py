@@ -117,7 +117,8 @@ def create_tenant(*, slug: str, name_zh: str, name_en: str, kind: str = "departm
 
 _EDITABLE_FIELDS = frozenset({
     "is_window_department", "sponsor_zh", "sponsor_en", "address_zh", "address_en", "phone",
-    "icp_record", "psb_record", "site_code", "accent", "banner", "logo_filename", "review_own_forbidden",
+    "icp_record", "psb_record", "site_code", "organisation_code", "accent", "banner", "logo_filename",
+    "review_own_forbidden",
 })
 
 

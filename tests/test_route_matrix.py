@@ -19,13 +19,15 @@ from core.auth.permissions import SITE_PERMISSIONS
 from core.content.files import Upload
 from core.content.operations import create_article
 from core.disclosure.applications import submit_application as submit_disclosure_application
-from core.disclosure.models import DisclosureCategory
+from core.disclosure.defaults import GUIDE_SLUG
+from core.disclosure.interpretations import link_interpretation
+from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.models_applications import DisclosureApplicationFile
-from core.disclosure.operations import ensure_default_categories
+from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
-from core.interaction.models_consultations import Consultation, Opinion
 from core.interaction.letters import submit_letter
-from core.sections.models import MandatorySection
+from core.interaction.models_consultations import Consultation, Opinion
+from core.sections.models import MandatorySection, Section
 from core.sections.operations import add_section
 from core.services.applications import submit_application
 from core.services.models import (ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial,
@@ -54,10 +56,11 @@ FILLERS = {
              "material_id": "material_id", "step_id": "step_id", "form_id": "form_id",
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
              "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
-             "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id"},
+             "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id",
+             "page_id": "column_page_id", "link_id": "interpretation_link_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
-                 "request_id": "catalogue_request_id"},
+                 "request_id": "catalogue_request_id", "subject_id": "subject_id"},
 }
 
 
@@ -112,6 +115,8 @@ def world(app, two_sites, create_account):
             letter, _new = submit_letter("consultation", subject="咨询社保缴费", body="请问如何补缴？", writer_name="王小明",
                                          phone="13812345678", upload=Upload("说明.pdf", b"%PDF-1.4\n"))
             disclosure, disclosure_file = _disclosure_application_with_a_file()
+            link = _interpretation_link(section)
+            guide = db.session.execute(select(Section.id).where(Section.slug == GUIDE_SLUG)).scalar_one()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
@@ -119,9 +124,11 @@ def world(app, two_sites, create_account):
                               "application_id": application.id, "field_key": "title",
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
                               "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id,
-                              "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file}
+                              "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file,
+                              "column_page_id": guide, "interpretation_link_id": link.id}
     with app.app_context():
         ensure_default_categories()
+        ensure_default_subjects()
         db.session.commit()
         existing = {rsj.slug, czj.slug}
         ids["platform"] = {
@@ -131,6 +138,7 @@ def world(app, two_sites, create_account):
             "category_id": db.session.execute(select(DisclosureCategory.id)).scalars().first(),
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
             "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
+            "subject_id": db.session.execute(select(DisclosureSubject.id)).scalars().first(),
         }
         db.session.remove()
     return rsj, czj, ids
@@ -155,6 +163,13 @@ def _disclosure_application_with_a_file():
         description="某地块征收补偿方案", medium="electronic", delivery="online",
         uploads=[Upload("身份证.pdf", b"%PDF-1.4\n")])
     return found, db.session.execute(select(DisclosureApplicationFile.id)).scalar_one()
+
+
+def _interpretation_link(section):
+    """A policy and its interpretation, linked, in the given section of the active site."""
+    policy = create_article(section=section, title="就业补贴管理办法", policy_level="municipal")
+    interpretation = create_article(section=section, title="《就业补贴管理办法》政策解读")
+    return link_interpretation(interpretation, policy, kind="text")
 
 
 def _consultation_with_an_opinion():

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
 from core.content.files import ContentError, Upload
+from core.content.filing import filing_options
 from core.content.operations import create_article
 from core.content.sanitize import clean_body
 from core.extensions import db
@@ -35,9 +36,12 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.option("--policy-level", type=click.Choice(POLICY_LEVELS))
 @click.option("--document-number", default="")
 @click.option("--issuing-body", default="")
+@click.option("--category", default="", help="The disclosure category to file it under: its name or number "
+                                              "(required in the disclosure column).")
+@click.option("--subject", default="", help="The subject classification (主题分类): its name or number.")
 @crosses_tenants("the command works on the site its argument names")
 def create(slug, section_slug, title, body_file, encoding, summary, source, author, published_at, attachments,
-           policy_level, document_number, issuing_body) -> None:
+           policy_level, document_number, issuing_body, category, subject) -> None:
     """Publish an article in one of a site's sections."""
     try:
         tenant = get_tenant(slug)
@@ -49,11 +53,13 @@ def create(slug, section_slug, title, body_file, encoding, summary, source, auth
         if section is None:
             raise click.ClickException(f"no section '{section_slug}' on {slug}")
         try:
+            filing = {"disclosure_category_id": _filing_entry("disclosure_category_id", category, "--category"),
+                      "subject_id": _filing_entry("subject_id", subject, "--subject")}
             article = create_article(
                 section=section, title=title, body_html=body.html if body else "",
                 summary=summary, source=source, author=author, published_at=published_at,
                 attachments=[Upload(p.name, p.read_bytes()) for p in attachments],
-                policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
+                policy_level=policy_level, document_number=document_number, issuing_body=issuing_body, **filing,
             )
         except ContentError as error:
             db.session.rollback()
@@ -62,6 +68,18 @@ def create(slug, section_slug, title, body_file, encoding, summary, source, auth
         if body and body.removed:
             click.echo(str(_l("For safety, the text was cleaned: removed %(what)s.", what=", ".join(body.removed))))
         click.echo(f"article {article.id} published in {slug}/{section_slug}")
+
+
+def _filing_entry(field: str, given: str, option: str) -> int | None:
+    """The id of the list entry named (or numbered) `given`; None when nothing was given."""
+    given = given.strip()
+    if not given:
+        return None
+    found = next((key for key, label in filing_options(field) if given in (str(key), label)), None)
+    if found is None:
+        names = "、".join(label for _, label in filing_options(field))
+        raise click.BadParameter(f"no entry '{given}'; the list: {names}", param_hint=option)
+    return found
 
 
 def _read_body(path: Path, encoding: str) -> str:

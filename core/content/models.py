@@ -28,6 +28,10 @@ class Article(TenantScoped, PublicContent, db.Model):
         ForeignKeyConstraint(["tenant_id", "section_id"], ["sections.tenant_id", "sections.id"], ondelete="CASCADE"),
         # The public lists: newest published items of one section.
         Index("ix_articles_listing", "tenant_id", "section_id", "status", "published_at"),
+        # An index number (索引号) names one item of the site, whatever happens to the others.
+        UniqueConstraint("tenant_id", "index_number"),
+        # The disclosure catalogue: a site's filed items of one category.
+        Index("ix_articles_filing", "tenant_id", "disclosure_category_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +69,12 @@ class Article(TenantScoped, PublicContent, db.Model):
     issued_on: Mapped[date | None] = mapped_column(Date)
     effective_on: Mapped[date | None] = mapped_column(Date)
     policy_status: Mapped[str | None] = mapped_column(String(16))
+    # Filing in the disclosure catalogue (政务公开): the platform's category and subject lists are the
+    # disclosure module's (core.disclosure), which also says where filing is required (core.content.filing).
+    disclosure_category_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_categories.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_subjects.id"))
+    #: The index number (索引号) given at first publication of a filed item: never changed, never reused.
+    index_number: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from core.content.files import ContentError, Upload, check_upload, store_upload
+from core.content.filing import filing_problems
 from core.content.models import Article
 from core.content.sanitize import clean_body
 from core.extensions import db
@@ -23,11 +24,13 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
                    author: str = "", published_at: datetime | None = None, status: str = "published",
                    attachments: list[Upload] = (), policy_level: str | None = None, document_number: str = "",
                    issuing_body: str = "", issued_on: date | None = None, effective_on: date | None = None,
-                   policy_status: str | None = None) -> Article:
+                   policy_status: str | None = None, disclosure_category_id: int | None = None,
+                   subject_id: int | None = None) -> Article:
     """Create an article in the current site's section; files are written last. Records nothing.
 
-    :raises ContentError: under "title" (missing), "policy_level" (unknown) or "" (a refused file);
-        nothing is written then.
+    :raises ContentError: under "title" (missing), "policy_level" (unknown), "disclosure_category_id" or
+        "subject_id" (not filed where the section requires it, or an unknown entry: core.content.filing) or ""
+        (a refused file); nothing is written then.
     """
     title = title.strip()
     if not title:
@@ -37,6 +40,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
     problems = column_problems(Article, {"title": title, "summary": summary, "source": source, "author": author,
                                          "document_number": document_number, "issuing_body": issuing_body},
                                multiline=("summary",))
+    problems.update(filing_problems(section.id, {"disclosure_category_id": disclosure_category_id,
+                                                 "subject_id": subject_id}))
     if problems:
         raise ContentError(problems)
     for upload in attachments:
@@ -45,7 +50,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
                       summary=summary.strip(), source=source.strip(), author=author.strip(), status=status,
                       published_at=published_at or (now() if status == "published" else None),
                       policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
-                      issued_on=issued_on, effective_on=effective_on, policy_status=policy_status)
+                      issued_on=issued_on, effective_on=effective_on, policy_status=policy_status,
+                      disclosure_category_id=disclosure_category_id, subject_id=subject_id)
     db.session.add(article)
     db.session.flush()
     for upload in attachments:

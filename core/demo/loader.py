@@ -6,7 +6,7 @@ content is generated only once, when it has none.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,8 +20,11 @@ from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.letters import fill_letters, forward_some
 from core.demo.services import fill_services, has_online_items
+from core.demo import disclosure as demo_disclosure
+from core.disclosure.defaults import GUIDE_SLUG, REPORTS_SLUG, RULES_SLUG
+from core.disclosure.models import DisclosureCategory, DisclosureSubject, PolicyInterpretation
 from core.disclosure.models_applications import DisclosureApplication
-from core.disclosure.operations import ensure_default_categories
+from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
 from core.interaction.models import Letter
 from core.interaction.models_consultations import Consultation
@@ -80,6 +83,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         ensure_group(group["key"], group["name_zh"], group["name_en"], position)
     ensure_mandatory_set()
     ensure_default_categories()
+    ensure_default_subjects()
     for year in (today.year - 1, today.year, today.year + 1):  # what the calendar package knows of them
         if year in package_years() and year not in known_years():
             load_year(year)
@@ -91,7 +95,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     for position, site in enumerate(sites):
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
         fields = {k: site[k] for k in SITE_FIELDS}
-        fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"])
+        fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"],
+                      organisation_code=demo_disclosure.organisation_code(site["slug"]))
         if tenant is None:
             tenant = create_tenant(slug=site["slug"], name_zh=site["name_zh"], name_en=site["name_en"],
                                    kind=site["kind"], group_key=site["group"],
@@ -161,20 +166,74 @@ def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: in
     plan = [
         ("news", content.news_items(site, today=today, rng=rng, count=news_per_site)),
         ("notices", content.notice_items(site, today=today, rng=rng, count=15)),
-        ("policies", content.policy_items(site, today=today, rng=rng, count=16)),
-        ("disclosure", content.disclosure_items(site, today=today, rng=rng, count=10)),
     ]
     # The service guide, forms and online services sections show the site's service items (core.demo.services).
     for key, section in by_key.items():
-        if not section.is_mandatory and section.kind == "article_list":
+        if not section.is_mandatory and section.kind == "article_list" and section.parent_id is None:
             plan.append((key, content.news_items(site, today=today, rng=rng, count=8)))
+    plan += _disclosure_plan(site, by_key, today=today, rng=rng)
     count = 0
+    written: list[tuple[dict, Article]] = []
     for key, items in plan:
         section = by_key[key]
-        db.session.add_all(_article(section.id, item) for item in items)
+        articles = [_article(section.id, item) for item in items]
+        db.session.add_all(articles)
+        written += zip(items, articles)
         count += len(items)
-    db.session.flush()
+    db.session.flush()  # every filed item gets its index number here, in the order they were published
+    _link_interpretations(written)
     return count
+
+
+def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Random) -> list[tuple[str, list[dict]]]:
+    """The site's policies and its disclosure column, every item filed (core.demo.disclosure); the column's pages."""
+    categories = dict(db.session.execute(select(DisclosureCategory.name_zh, DisclosureCategory.id)).all())
+    subjects = dict(db.session.execute(select(DisclosureSubject.name_zh, DisclosureSubject.id)).all())
+    own = demo_disclosure.site_subject(site)
+
+    def filed(item: dict, category: str) -> dict:
+        subject = demo_disclosure.SUBJECT_OF_CATEGORY.get(category, own)
+        # A document is dated (成文日期) a few days before it is published.
+        issued = item.get("issued_on") or (item["published_at"] - timedelta(days=rng.randint(1, 9))).date()
+        return {**item, "disclosure_category_id": categories.get(category), "subject_id": subjects.get(subject),
+                "issued_on": issued}
+
+    policies = content.policy_items(site, today=today, rng=rng, count=16)
+    # The site's own and the city's policies are its normative documents; the others are only listed.
+    policies = [filed(p, "规范性文件") if p["policy_level"] in ("municipal", "departmental") else p for p in policies]
+    extra, empty = demo_disclosure.catalogue_items(site, today=today, rng=rng)
+    column = [filed(item, item.pop("category")) for item in extra]
+    reports = []
+    for item in content.disclosure_items(site, today=today, rng=rng, count=10):
+        kind = item.pop("category")
+        if kind == demo_disclosure.REPORT_KIND:
+            reports.append(item)
+        elif kind != demo_disclosure.GUIDE_KIND and demo_disclosure.CATEGORY_OF_KIND[kind] not in empty:
+            column.append(filed(item, demo_disclosure.CATEGORY_OF_KIND[kind]))
+    # About two recent municipal policies in three get an interpretation, in words, a graphic or a video.
+    recent = datetime.combine(today.replace(year=today.year - 3), time(0, 0))
+    for policy in (p for p in policies if p["policy_level"] == "municipal" and p["published_at"] >= recent):
+        if rng.random() < 0.65:
+            kind = rng.choice(("text", "text", "graphic", "video"))
+            item = demo_disclosure.interpretation_item(policy, site, kind=kind, today=today, rng=rng)
+            column.append({**filed(item, "规范性文件"), "interprets": policy, "interpretation_kind": kind})
+    if GUIDE_SLUG in by_key:
+        by_key[GUIDE_SLUG].page_html = clean_html(demo_disclosure.guide_html(site))
+    if RULES_SLUG in by_key:
+        by_key[RULES_SLUG].page_html = clean_html(demo_disclosure.rules_html(site))
+    plan = [("policies", policies), ("disclosure", column)]
+    if REPORTS_SLUG in by_key:
+        plan.append((REPORTS_SLUG, reports))
+    return plan
+
+
+def _link_interpretations(written: list[tuple[dict, Article]]) -> None:
+    """Link each demo interpretation to the policy it was written for (the articles have their ids now)."""
+    by_item = {id(item): article for item, article in written}
+    for item, article in written:
+        if "interprets" in item:
+            db.session.add(PolicyInterpretation(policy_id=by_item[id(item["interprets"])].id,
+                                                interpretation_id=article.id, kind=item["interpretation_kind"]))
 
 
 def _article(section_id: int, item: dict) -> Article:
@@ -187,7 +246,8 @@ def _article(section_id: int, item: dict) -> Article:
         status="published", published_at=published_at, policy_level=item.get("policy_level"),
         document_number=item.get("document_number", ""), issuing_body=item.get("issuing_body", ""),
         issued_on=item.get("issued_on"), effective_on=item.get("effective_on"),
-        policy_status=item.get("policy_status"),
+        policy_status=item.get("policy_status"), disclosure_category_id=item.get("disclosure_category_id"),
+        subject_id=item.get("subject_id"),
     )
 
 

@@ -1,17 +1,34 @@
-"""Government information disclosure (政务公开): the bureau's list of categories every site must publish, and
-disclosure on application (依申请公开: `applications`)."""
+"""Government information disclosure (政务公开): the bureau's lists (the categories every site must publish, the
+subject classification), filing items in the catalogue with their index numbers, the public disclosure column,
+policy interpretation, the coverage of the categories, and disclosure on application (依申请公开).
+
+The parts: `operations` (the lists), `filing` (where filing is required: content's hooks), `index_numbers`
+(索引号), `column` (the column's pages), `interpretations` (政策解读), `queries_catalogue` (the catalogue and the
+counts the coverage pages and the yearly report read), `applications` (依申请公开: applying, tracking, the
+officers' steps, the yearly counts); views: `views` (the console's lists), `views_public`, `views_column` (a
+site's pages and links), `views_coverage`, `views_applications`.
+"""
 from __future__ import annotations
 
 from core.disclosure import models_applications  # noqa: F401  (the tables, for the ORM and Alembic)
 
 
 def init_app(app) -> None:
-    from core.disclosure import audit_labels
+    from core.disclosure import audit_labels, filing, index_numbers  # noqa: F401  (index_numbers: its flush hook)
 
     audit_labels.register()  # the audit log's words for this module's actions
-    from core.disclosure import views
+    filing.register()  # content's filing hooks: the lists, and where filing is required
+    from core.disclosure import views, views_column, views_coverage, views_public
+    from core.disclosure.column import give_new_site_its_column
+    from core.disclosure.labels import interpretation_kind_label
+    from tenants.provisioning import site_created
 
+    site_created.connect(give_new_site_its_column)
+    app.jinja_env.globals.update(interpretation_kind_label=interpretation_kind_label)
     views.init_app(app)
+    views_public.init_app(app)
+    views_column.init_app(app)
+    views_coverage.init_app(app)
     from core.disclosure import audit_labels_applications, views_applications
 
     audit_labels_applications.register()

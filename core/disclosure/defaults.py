@@ -30,3 +30,36 @@ DEFAULT_CATEGORIES = (
     ("监督检查情况", "Supervision and inspection",
      "监督检查、执法检查的开展情况及结果。"),
 )
+
+#: The subject classification (主题分类) a new platform starts with: the national list government sites file
+#: their disclosure catalogue by (政府信息公开目录 主题分类).
+DEFAULT_SUBJECTS = (
+    ("综合政务", "General government affairs"),
+    ("国民经济管理、国有资产监管", "Economic management and state assets"),
+    ("财政、金融、审计", "Finance, banking and audit"),
+    ("国土资源、能源", "Land, resources and energy"),
+    ("农业、林业、水利", "Agriculture, forestry and water"),
+    ("工业、交通", "Industry and transport"),
+    ("商贸、海关、旅游", "Trade, customs and tourism"),
+    ("市场监管、安全生产监管", "Market regulation and work safety"),
+    ("城乡建设、环境保护", "Urban and rural construction, environment"),
+    ("科技、教育", "Science and education"),
+    ("文化、广电、新闻出版", "Culture, broadcasting and publishing"),
+    ("卫生、体育", "Health and sport"),
+    ("人口与计划生育、妇女儿童工作", "Population, women and children"),
+    ("劳动、人事、监察", "Labour, personnel and supervision"),
+    ("公安、安全、司法", "Public security and justice"),
+    ("民政、扶贫、救灾", "Civil affairs, poverty relief and disaster relief"),
+    ("其他", "Other"),
+)
+
+#: The parts of every site's disclosure column below it: (slug, Chinese name, English name, kind). The guide
+#: and the rules are single pages the site edits; the annual reports are the items of their own list. The
+#: catalogue is the column's own page; disclosure on application has its own pages.
+COLUMN_PARTS = (
+    ("disclosure-guide", "政府信息公开指南", "Guide to government information disclosure", "single_page"),
+    ("disclosure-rules", "政府信息公开制度", "Rules on government information disclosure", "single_page"),
+    ("disclosure-reports", "政府信息公开年度报告", "Annual reports on government information disclosure",
+     "article_list"),
+)
+GUIDE_SLUG, RULES_SLUG, REPORTS_SLUG = (part[0] for part in COLUMN_PARTS)

@@ -1,19 +1,29 @@
-"""The bureau's list of disclosure categories: add, rename, delete, reorder, defaults. Audited on the platform."""
+"""The bureau's lists: disclosure categories and subjects (主题分类): add, rename, delete, reorder, defaults.
+
+Audited on the platform. An entry some site has filed items under is not deleted: those items would lose
+their place in the catalogue (rename it instead).
+"""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.audit.log import record
-from core.disclosure.defaults import DEFAULT_CATEGORIES
-from core.disclosure.models import DisclosureCategory
-from core.disclosure.queries import disclosure_categories
+from core.disclosure.defaults import DEFAULT_CATEGORIES, DEFAULT_SUBJECTS
+from core.disclosure.models import DisclosureCategory, DisclosureSubject
+from core.disclosure.queries import disclosure_categories, disclosure_subjects, items_filed_under
 from core.extensions import db
 from core.operations import OperationError, audited
 
 
 class DisclosureError(OperationError):
-    """A change to the categories refused."""
+    """A change to the categories or subjects refused."""
+
+
+def _refuse_in_use(count: int) -> None:
+    if count:
+        raise DisclosureError(_l("%(n)s items of the sites are filed under it: it cannot be deleted. Rename it "
+                                 "instead, or have the sites file those items elsewhere first.", n=count))
 
 
 def _renumber(rows: list) -> None:
@@ -82,6 +92,11 @@ def update_category(category: DisclosureCategory, *, name_zh: str, name_en: str,
 
 @audited
 def delete_category(category: DisclosureCategory) -> None:
+    """Delete a category no site has filed items under.
+
+    :raises DisclosureError: some site's items are filed under it (the message says how many).
+    """
+    _refuse_in_use(items_filed_under(category_id=category.id))
     name_zh, name_en = category.name_zh, category.name_en
     rows = [c for c in disclosure_categories() if c.id != category.id]
     db.session.delete(category)
@@ -101,5 +116,93 @@ def move_category(category: DisclosureCategory, step: int) -> bool:
     rows[index], rows[other] = rows[other], rows[index]
     _renumber(rows)
     record("category.move", category.name_zh, direction="up" if step < 0 else "down", position=category.position + 1)
+    db.session.flush()
+    return True
+
+
+# --- subjects (主题分类) ----------------------------------------------------------------------------
+
+def _check_subject(name_zh: str, name_en: str, exclude: int | None) -> None:
+    problems: dict = {}
+    if not name_zh.strip():
+        problems["name_zh"] = _l("The Chinese name is required.")
+    if not name_en.strip():
+        problems["name_en"] = _l("The English name is required.")
+    if "name_zh" not in problems:
+        clash = db.session.execute(select(DisclosureSubject.id).where(
+            DisclosureSubject.name_zh == name_zh.strip(), DisclosureSubject.id != (exclude or -1))).first()
+        if clash:
+            problems["name_zh"] = _l("There is already a subject '%(name)s'.", name=name_zh.strip())
+    if problems:
+        raise DisclosureError(problems)
+
+
+@audited
+def ensure_default_subjects() -> int:
+    """Give a platform with no subjects the national classification's; return how many were added."""
+    if db.session.execute(select(func.count()).select_from(DisclosureSubject)).scalar_one():
+        return 0
+    for position, (name_zh, name_en) in enumerate(DEFAULT_SUBJECTS):
+        db.session.add(DisclosureSubject(position=position, name_zh=name_zh, name_en=name_en))
+    db.session.flush()
+    record("subject.defaults", "", added=len(DEFAULT_SUBJECTS))
+    return len(DEFAULT_SUBJECTS)
+
+
+@audited
+def add_subject(*, name_zh: str, name_en: str) -> DisclosureSubject:
+    """Add a subject at the end of the list.
+
+    :raises DisclosureError: under "name_zh" (empty or taken) or "name_en".
+    """
+    _check_subject(name_zh, name_en, None)
+    last = db.session.execute(select(func.max(DisclosureSubject.position))).scalar()
+    subject = DisclosureSubject(name_zh=name_zh.strip(), name_en=name_en.strip(),
+                                position=0 if last is None else last + 1)
+    db.session.add(subject)
+    db.session.flush()
+    record("subject.add", subject.name_zh, name_en=subject.name_en, position=subject.position + 1)
+    return subject
+
+
+@audited
+def update_subject(subject: DisclosureSubject, *, name_zh: str, name_en: str) -> None:
+    """Rename a subject (the items filed under it follow).
+
+    :raises DisclosureError: under "name_zh" (empty or another subject's) or "name_en".
+    """
+    _check_subject(name_zh, name_en, subject.id)
+    before = {"name_zh": subject.name_zh, "name_en": subject.name_en}
+    subject.name_zh, subject.name_en = name_zh.strip(), name_en.strip()
+    record("subject.update", subject.name_zh, before=before, name_en=subject.name_en)
+    db.session.flush()
+
+
+@audited
+def delete_subject(subject: DisclosureSubject) -> None:
+    """Delete a subject no site has filed items under.
+
+    :raises DisclosureError: some site's items are filed under it.
+    """
+    _refuse_in_use(items_filed_under(subject_id=subject.id))
+    name_zh, name_en = subject.name_zh, subject.name_en
+    rows = [s for s in disclosure_subjects() if s.id != subject.id]
+    db.session.delete(subject)
+    _renumber(rows)
+    record("subject.delete", name_zh, name_en=name_en)
+    db.session.flush()
+
+
+@audited
+def move_subject(subject: DisclosureSubject, step: int) -> bool:
+    """Move a subject one place (-1 up, +1 down); False at either end."""
+    rows = disclosure_subjects()
+    index = next(i for i, r in enumerate(rows) if r.id == subject.id)
+    other = index + step
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    _renumber(rows)
+    record("subject.move", subject.name_zh, direction="up" if step < 0 else "down", position=subject.position + 1)
     db.session.flush()
     return True

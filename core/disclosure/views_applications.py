@@ -387,6 +387,9 @@ def download(disclosure_application_id: int, disclosure_file_id: int):
 
 
 def init_app(app) -> None:
+    from core.disclosure.views_public import add_column_link
+
     app.register_blueprint(bp)
+    add_column_link("disclosure_applications.guide", _l("Disclosure on application"), order=50)
     add_menu_item(app, "site", "disclosure_applications.queue", _l("Applications for disclosure"), HANDLE, order=46)
     add_panel(app, "site", "disclosure/admin_applications_panel.html", queue_panel, HANDLE, order=16)

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from core.content.filing import FILING_FIELDS, filing_label
 from core.content.labels import policy_level_label, policy_status_label
 from core.publishing.forms import FIELD_LABELS
 from core.publishing.queries import TEXT_FIELDS
@@ -124,6 +125,8 @@ def _value_lines(name: str, value) -> list[str]:
         return [policy_level_label(value) or str(value)]
     if name == "policy_status":
         return [policy_status_label(value) or str(value)]
+    if name in FILING_FIELDS:
+        return [filing_label(name, value)]
     return [line for line in str(value).splitlines() if line.strip()]
 
 

@@ -23,7 +23,16 @@ FIELD_LABELS = {
     "issued_on": _l("Issued"),
     "effective_on": _l("In effect from"),
     "policy_status": _l("Status"),
+    "disclosure_category_id": _l("Disclosure category"),
+    "subject_id": _l("Subject classification"),
 }
+
+
+def optional_id(value):
+    """`coerce` for a select of ids with an empty first option: "" is None, else ASCII digits only."""
+    if value in (None, "", "None"):
+        return None
+    return ascii_int(value)
 
 
 class ArticleForm(Form):
@@ -42,6 +51,10 @@ class ArticleForm(Form):
     effective_on = DateField(FIELD_LABELS["effective_on"], validators=[Optional()])
     policy_status = SelectField(FIELD_LABELS["policy_status"], validators=[Optional()],
                                 choices=choices([("", "—")] + list(POLICY_STATUS_LABELS.items())))
+    # Filing in the disclosure catalogue (core.content.filing): the entries are filled in by the view.
+    disclosure_category_id = SelectField(FIELD_LABELS["disclosure_category_id"], coerce=optional_id,
+                                         validators=[Optional()], choices=[])
+    subject_id = SelectField(FIELD_LABELS["subject_id"], coerce=optional_id, validators=[Optional()], choices=[])
     attachment = FileField(_l("Add a file (documents and images)"))
     attachment_alt = StringField(_l("For an image: what it shows (alternative text)"),
                                  validators=[Optional(), Length(max=300)])

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.filing import FILING_FIELDS, filing_problems
 from core.content.files import ContentError, Upload, apply_attachment_entries, check_upload, store_upload, write_upload
 from core.content.models import Article, ArticleRevision
 from core.content.sanitize import clean_body
@@ -34,6 +35,8 @@ from core.text import column_problems
 from core.timeutil import now
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif")
+#: The text fields that stay empty (NULL) rather than "" when not given.
+NULLABLE_FIELDS = ("policy_level", "policy_status", "issued_on", "effective_on") + FILING_FIELDS
 
 
 class WorkflowError(OperationError):
@@ -59,8 +62,7 @@ def _apply(article: Article, data: dict) -> None:
         value = data.get(field)
         if field in ("issued_on", "effective_on") and isinstance(value, str):
             value = date.fromisoformat(value)
-        setattr(article, field, value if value is not None or field in ("policy_level", "policy_status",
-                                                                        "issued_on", "effective_on") else "")
+        setattr(article, field, value if value is not None or field in NULLABLE_FIELDS else "")
 
 
 def _apply_files(article: Article, data: dict) -> list[str]:
@@ -83,13 +85,19 @@ def _add_revision(article: Article, actor: User | None, note: str = "", data: di
     return found
 
 
-def _clean_fields(fields: dict) -> tuple[dict, list[str]]:
+def _clean_fields(fields: dict, section_id: int) -> tuple[dict, list[str]]:
+    """The fields as they are kept, and what cleaning the body removed.
+
+    :raises WorkflowError: no title or an unknown policy level; a character no column holds, or filing the
+        section requires and the fields lack (core.content.filing), under its field.
+    """
     if not (fields.get("title") or "").strip():
         raise WorkflowError(_l("An article needs a title."))
     if fields.get("policy_level") and fields["policy_level"] not in POLICY_LEVELS:
         raise WorkflowError(_l("Unknown policy level."))
     cleaned = {k: (v.strip() if isinstance(v, str) and k != "body_html" else v) for k, v in fields.items()}
     problems = column_problems(Article, {k: v for k, v in cleaned.items() if k != "body_html"}, multiline=("summary",))
+    problems.update(filing_problems(section_id, cleaned))
     if problems:
         raise WorkflowError(problems)
     body = clean_body(fields.get("body_html") or "")  # typed without the editor (no JavaScript): its lines kept
@@ -114,7 +122,7 @@ def create_draft(*, section: Section, actor: User, fields: dict, uploads: list[U
     """A collector starts an item in a section of the active site."""
     if not can(actor, "content.collect"):
         raise WorkflowForbidden(_l("Your roles here do not include collecting items."))
-    cleaned, removed = _clean_fields(fields)
+    cleaned, removed = _clean_fields(fields, section.id)
     _check_uploads(list(uploads))
     article = Article(section_id=section.id, status="collecting", created_by_id=actor.id, published_at=None)
     _apply(article, cleaned)
@@ -143,7 +151,7 @@ def save_article(article: Article, *, actor: User, fields: dict, expected_versio
     if article.version != expected_version:
         raise StaleArticle(_l("Someone saved this item after you opened it. Your text is kept below; "
                               "compare it with the saved version before saving again."))
-    cleaned, removed = _clean_fields(fields)
+    cleaned, removed = _clean_fields(fields, article.section_id)
     _check_uploads(list(uploads))
     if article.change_status is not None:
         _save_change(article, actor, cleaned, uploads, remove_attachments)
@@ -270,6 +278,11 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
     moment = now()
     if expires_at is not None and expires_at <= (publish_at or moment):
         raise WorkflowError(_l("The item would come down before it goes up: check the expiry time."))
+    if action in ("publish", "force_publish"):
+        unfiled = filing_problems(article.section_id, {f: getattr(article, f) for f in FILING_FIELDS})
+        if unfiled:
+            raise WorkflowError(_l("File the item in the disclosure catalogue before it is published: %(why)s",
+                                   why=" ".join(str(m) for m in unfiled.values())))
     previous = article.status
     if share_to_portal is not None and action in ("publish", "force_publish"):
         article.share_to_portal = share_to_portal

@@ -19,7 +19,7 @@ from tenants.scoping import current_tenant_id
 
 #: The fields an editor changes; a revision keeps exactly these.
 TEXT_FIELDS = ("title", "summary", "body_html", "source", "author", "policy_level", "document_number",
-               "issuing_body", "issued_on", "effective_on", "policy_status")
+               "issuing_body", "issued_on", "effective_on", "policy_status", "disclosure_category_id", "subject_id")
 
 
 def _plain(value):

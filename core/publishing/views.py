@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from core.audit.queries import entries_about
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.filing import FILING_FIELDS, filing_options
 from core.content.files import Upload, attachment_entries
 from core.content.models import Article, CHANGE_STATUSES, STATUSES
 from core.extensions import db
@@ -39,7 +40,7 @@ from themes import render_page
 bp = Blueprint("publishing", __name__, template_folder="templates")
 PREFIX = "/admin/articles"
 PER_PAGE = 30
-LIST_KINDS = ("article_list", "policy_list", "service_items", "forms", "online_services", "interaction")
+LIST_KINDS = ("article_list", "policy_list", "disclosure", "service_items", "forms", "online_services", "interaction")
 BULK_ACTIONS = ("submit", "approve", "publish", "withdraw")
 #: A bulk step's name where the step's own label would not say enough.
 BULK_LABELS = {"publish": _l("Publish now"), "withdraw": _l("Withdraw from the public site (say why in the comment)")}
@@ -174,6 +175,12 @@ def _uploads(form: ArticleForm) -> list[Upload]:
     return []
 
 
+def _filing_choices(form: ArticleForm) -> None:
+    """The disclosure lists' entries as the filing selects' options (core.content.filing)."""
+    for name in FILING_FIELDS:
+        form[name].choices = choices([("", "—")] + [(str(key), label) for key, label in filing_options(name)])
+
+
 def _fields(form: ArticleForm) -> dict:
     values = {field: getattr(form, field).data for field in TEXT_FIELDS}
     values["policy_level"] = values["policy_level"] or None
@@ -186,6 +193,7 @@ def new():
     sections = _sections()
     form = ArticleForm()
     form.section_id.choices = choices((str(s.id), localized(s)) for s in sections)
+    _filing_choices(form)
     if request.method == "GET":
         news = next((s.id for s in sections if s.mandatory_key == "news"), None)
         form.section_id.data = int_arg("section") or news
@@ -221,6 +229,7 @@ def _edit_form(article: Article, pending: dict | None, **kwargs) -> tuple[Articl
     """The article form over what the item says now (a published item with a change: the change's text)."""
     form = ArticleForm(obj=SimpleNamespace(**as_form_values(pending)) if pending else article, **kwargs)
     del form.section_id
+    _filing_choices(form)
     files = pending.get("attachments", attachment_entries(article)) if pending else attachment_entries(article)
     form.remove_attachments.choices = [(f["stored_name"], f["filename"]) for f in files]
     return form, files

@@ -8,7 +8,7 @@ from __future__ import annotations
 DEFAULT_MANDATORY_SECTIONS = (
     # key, name_zh, name_en, kind, homepage_priority, in_nav
     ("about", "机构概况", "About us", "single_page", None, True),
-    ("disclosure", "政府信息公开", "Government information disclosure", "article_list", 4, True),
+    ("disclosure", "政府信息公开", "Government information disclosure", "disclosure", 4, True),
     ("policies", "政策法规", "Policies and regulations", "policy_list", 3, True),
     ("news", "工作动态", "Work news", "article_list", 1, True),
     ("notices", "通知公告", "Notices", "article_list", 2, True),

@@ -12,6 +12,7 @@ from core.web.loading import parse_int
 KIND_LABELS = {
     "article_list": _l("Article list"),
     "policy_list": _l("Policy list"),
+    "disclosure": _l("Government information disclosure"),
     "service_items": _l("Service items"),
     "forms": _l("Forms"),
     "online_services": _l("Online services"),

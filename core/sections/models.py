@@ -12,6 +12,7 @@ from tenants.scoping import TenantScoped
 KINDS = (
     "article_list",
     "policy_list",
+    "disclosure",
     "service_items",
     "forms",
     "online_services",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.audit.describe import describe_actions, describe_group
+from core.audit.describe import describe_actions, describe_details, describe_group
 
 
 def register() -> None:
@@ -19,3 +19,4 @@ def register() -> None:
         "site.settings": _l("Changed a site's settings"),
         "mourning.city": _l("Switched mourning mode for the whole city"),
     }, {"site": _l("Sites"), "mourning": _l("Mourning mode")})
+    describe_details({"organisation_code": _l("Unified social credit code")})

@@ -9,6 +9,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from core.sites.codes import is_credit_code
+
 #: Every fact of the footer, as the console and the settings page name it.
 LABELS = {
     "sponsor_zh": _l("Sponsor (Chinese)"),
@@ -36,12 +38,16 @@ _PSB = re.compile(r"^[\u4e00-\u9fff]公网安备 ?\d{14}号$")
 _SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
 
 FORMATS = {
+    "organisation_code": is_credit_code,
     "phone": (lambda v: all(_PHONE.match(part) for part in _PHONES.split(v))),
     "icp_record": _ICP.match,
     "psb_record": _PSB.match,
     "site_code": _SITE_CODE.match,
 }
 MESSAGES = {
+    "organisation_code": _l("The unified social credit code is 18 digits or capital letters, e.g. "
+                            "11131000000000000X, and its last character must match the others (GB 32100): check "
+                            "it against the department's certificate."),
     "phone": _l("Write the telephone number with its area code in the digits 0-9, e.g. 0316-2012345 (a mobile, "
                 "a 400 number or a hotline such as 12345 also do); separate several with 、."),
     "icp_record": _l("An ICP record number reads like 冀ICP备05000128号, with -2 after it for a second site of "

@@ -7,6 +7,11 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import Form, choices, strip
+
+
+def upper(value):
+    """A field filter: a code typed in small letters is the same code."""
+    return value.upper() if isinstance(value, str) else value
 from tenants.models import BANNERS, KINDS as SITE_KINDS, PALETTE
 
 SITE_KIND_LABELS = {
@@ -107,12 +112,17 @@ class SettingsForm(Form):
     icp_record = StringField(_l("ICP record"), validators=[Optional(), Length(max=100)], filters=[strip])
     psb_record = StringField(_l("Public security record"), validators=[Optional(), Length(max=100)], filters=[strip])
     site_code = StringField(_l("Site identifier code"), validators=[Optional(), Length(max=20)], filters=[strip])
+    organisation_code = StringField(
+        _l("Unified social credit code"), validators=[Optional(), Length(max=18)], filters=[strip, upper],
+        description=_l("The department's 18-character code (统一社会信用代码), e.g. 11131000000000000X. It begins "
+                       "every index number (索引号) of the site's disclosure items."),
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     accent = RadioField(_l("Accent colour"), choices=choices((k, ACCENT_LABELS[k]) for k in PALETTE))
     banner = RadioField(_l("Banner"), choices=choices((k, BANNER_LABELS[k]) for k in BANNERS))
     logo = FileField(_l("Logo (PNG, JPEG or GIF, at most 512 KB)"))
     review_own_forbidden = BooleanField(_l("Nobody may review an item they wrote or edited"))
     submit = SubmitField(_l("Save settings"))
 
-    #: The footer fields, saved as typed.
+    #: The footer fields and the organisation code, saved as typed.
     FOOTER_FIELDS = ("sponsor_zh", "sponsor_en", "address_zh", "address_en", "phone", "icp_record", "psb_record",
-                     "site_code")
+                     "site_code", "organisation_code")

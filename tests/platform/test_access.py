@@ -18,6 +18,10 @@ PAGES = (
     "/platform/sections/{section}",
     "/platform/categories",
     "/platform/categories/{category}",
+    "/platform/subjects",
+    "/platform/subjects/{subject}",
+    "/platform/disclosure/coverage",
+    "/platform/disclosure/interpretations",
     "/platform/users",
     "/platform/users?q=wang",
     "/platform/audit",
@@ -63,6 +67,11 @@ ACTIONS = (
     ("/platform/categories/{category}", {"name_zh": "机构职能", "name_en": "Functions"}),
     ("/platform/categories/{category}/delete", {}),
     ("/platform/categories/{category}/move", {"direction": "down"}),
+    ("/platform/subjects", {"name_zh": "政务督查", "name_en": "Inspection"}),
+    ("/platform/subjects/defaults", {}),
+    ("/platform/subjects/{subject}", {"name_zh": "综合政务类", "name_en": "General"}),
+    ("/platform/subjects/{subject}/delete", {}),
+    ("/platform/subjects/{subject}/move", {"direction": "down"}),
     ("/platform/users/{editor}/reset-password", {}),
     ("/platform/users/{editor}/lock", {}),
     ("/platform/users/{editor}/unlock", {}),
@@ -80,7 +89,8 @@ ACTIONS = (
 
 
 def _fill(path: str, city) -> str:
-    return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, editor=city.editor_id,
+    return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, subject=city.subject_id,
+                       editor=city.editor_id,
                        year=2026, day="2026-02-14", request=city.request_id)
 
 

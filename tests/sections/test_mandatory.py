@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.disclosure.defaults import COLUMN_PARTS
 from core.extensions import db
 from core.sections.defaults import DEFAULT_MANDATORY_SECTIONS
 from core.sections.models import MandatorySection, Section
@@ -14,6 +15,8 @@ from core.sections.sync import sync_all_tenants
 from tenants.scoping import activate_tenant
 
 DEFAULT_KEYS = [row[0] for row in DEFAULT_MANDATORY_SECTIONS]
+#: Every new site's disclosure column also gets its guide, rules and annual reports (core.disclosure).
+COLUMN_SLUGS = [row[0] for row in COLUMN_PARTS]
 
 
 def _sections(app, site):
@@ -23,7 +26,11 @@ def _sections(app, site):
 
 def test_every_new_site_gets_the_whole_set_in_the_platforms_order(app, two_sites):
     for site in two_sites[:2]:
-        assert [key for _, _, key in _sections(app, site)] == DEFAULT_KEYS
+        sections = _sections(app, site)
+        assert [key for _, _, key in sections[:len(DEFAULT_KEYS)]] == DEFAULT_KEYS
+        # Then the parts of its disclosure column (core.disclosure), the site's own.
+        assert [(slug, key) for slug, _, key in sections[len(DEFAULT_KEYS):]] == [
+            (slug, None) for slug in COLUMN_SLUGS]
 
 
 def _mandatory(site, key="news") -> Section:
@@ -73,13 +80,14 @@ def test_specialized_sections_can_be_added_nested_ordered_renamed_and_deleted(ap
         move_section(other, "up")
         update_section(talent, name_zh="人才引进", name_en="Attracting talent", homepage_priority=60)
         db.session.commit()
-        order = [s.slug for s in site_sections()]
+        order = [s.slug for s in site_sections() if s.slug not in COLUMN_SLUGS]
         assert order[:len(DEFAULT_KEYS)] == DEFAULT_KEYS  # mandatory first, whatever the positions
         assert order[len(DEFAULT_KEYS):] == ["integrity", "talent", "exams"]
         assert exams.parent_id == talent.id
         delete_section(talent, confirmation="人才引进")
         db.session.commit()
-        assert {s.slug for s in site_sections()} == set(DEFAULT_KEYS) | {"integrity"}  # the child went with it
+        # The child went with it.
+        assert {s.slug for s in site_sections()} == set(DEFAULT_KEYS) | set(COLUMN_SLUGS) | {"integrity"}
 
 
 @pytest.mark.parametrize("kwargs, words", [

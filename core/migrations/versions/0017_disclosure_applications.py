@@ -1,7 +1,7 @@
 """disclosure on application (依申请公开): applications with their clock and reply, their history and files
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,179 @@
+"""Reading the disclosure catalogue: a site's filed items as the public browses them, what each category holds
+(coverage; the yearly report's counts), and the policy interpretation links.
+
+"Published" is what the public sees now (core.content.queries.published); a filed item's year is the year it
+went public, the year of its index number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased, defer
+
+from core.content.models import Article
+from core.content.queries import published
+from core.disclosure.models import DisclosureCategory, PolicyInterpretation
+from core.extensions import db
+from tenants.models import Tenant
+from tenants.scoping import crosses_tenants
+
+#: The policy level whose policies the bureau wants every one interpreted (政策解读).
+INTERPRETED_LEVEL = "municipal"
+
+
+def _in_year(year: int):
+    return and_(Article.public_at >= datetime(year, 1, 1), Article.public_at < datetime(year + 1, 1, 1))
+
+
+def filed():
+    """The condition for a filed item the public sees now: in the catalogue."""
+    return Article.disclosure_category_id.is_not(None) & published()
+
+
+def catalogue_page(*, page: int, per_page: int, category_id: int | None = None, subject_id: int | None = None,
+                   year: int | None = None):
+    """One page of the active site's catalogue, newest first (a Flask-SQLAlchemy pagination; past the end: empty)."""
+    query = select(Article).options(defer(Article.body_html)).where(filed())
+    if category_id is not None:
+        query = query.where(Article.disclosure_category_id == category_id)
+    if subject_id is not None:
+        query = query.where(Article.subject_id == subject_id)
+    if year is not None:
+        query = query.where(_in_year(year))
+    return db.paginate(query.order_by(Article.public_at.desc(), Article.id.desc()), page=page, per_page=per_page,
+                       error_out=False, count=True)
+
+
+def catalogue_years() -> list[int]:
+    """The years the active site's catalogue has items of, newest first (every year between its first and last)."""
+    first, last = db.session.execute(select(func.min(Article.public_at), func.max(Article.public_at))
+                                     .where(filed())).one()
+    if first is None:
+        return []
+    return list(range(last.year, first.year - 1, -1))
+
+
+def counts_by_category(year: int | None = None) -> dict[int, int]:
+    """How many filed items the active site shows the public in each category: {category id: count}.
+
+    With `year`, only the items published that year (the yearly report's proactive disclosure counts).
+    """
+    query = select(Article.disclosure_category_id, func.count()).where(filed())
+    if year is not None:
+        query = query.where(_in_year(year))
+    return dict(db.session.execute(query.group_by(Article.disclosure_category_id)).all())
+
+
+def counts_by_subject(year: int | None = None) -> dict[int, int]:
+    """The same by subject: {subject id: count}."""
+    query = select(Article.subject_id, func.count()).where(filed(), Article.subject_id.is_not(None))
+    if year is not None:
+        query = query.where(_in_year(year))
+    return dict(db.session.execute(query.group_by(Article.subject_id)).all())
+
+
+@dataclass
+class CoverageRow:
+    """What one category of the platform's list holds on a site: how many items, the newest one's date."""
+
+    category: DisclosureCategory
+    count: int
+    newest: datetime | None
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0
+
+
+def _coverage_statement(year: int | None):
+    query = (select(Article.tenant_id, Article.disclosure_category_id, func.count(), func.max(Article.public_at))
+             .where(filed()))
+    if year is not None:
+        query = query.where(_in_year(year))
+    return query.group_by(Article.tenant_id, Article.disclosure_category_id)
+
+
+def coverage(categories: list[DisclosureCategory], year: int | None = None) -> list[CoverageRow]:
+    """For every category of the platform's list, what the active site has published in it (in `year`)."""
+    found = {row[1]: (row[2], row[3]) for row in db.session.execute(_coverage_statement(year)).all()}
+    return [CoverageRow(c, *found.get(c.id, (0, None))) for c in categories]
+
+
+@crosses_tenants("the bureau's coverage matrix and the yearly report compare every site's catalogue")
+def city_coverage(year: int | None = None) -> dict[int, dict[int, tuple[int, datetime]]]:
+    """Every site's published filed items per category: {site id: {category id: (count, newest)}} (in `year`)."""
+    matrix: dict[int, dict[int, tuple[int, datetime]]] = {}
+    for tenant_id, category_id, count, newest in db.session.execute(
+            _coverage_statement(year).execution_options(all_tenants=True)).all():
+        matrix.setdefault(tenant_id, {})[category_id] = (count, newest)
+    return matrix
+
+
+def active_sites() -> list[Tenant]:
+    """The sites the bureau's pages list: the active ones, by name."""
+    return list(db.session.execute(select(Tenant).where(Tenant.status == "active")
+                                   .order_by(Tenant.kind, Tenant.id)).scalars())
+
+
+# --- policy interpretation (政策解读) ----------------------------------------------------------------
+
+def interpretation_links(article_id: int) -> tuple[list, list]:
+    """An item's links both ways, published items only, newest first (one query):
+    ([(link, interpretation)] when it is a policy, [(link, policy)] when it interprets one)."""
+    other = case((PolicyInterpretation.policy_id == article_id, PolicyInterpretation.interpretation_id),
+                 else_=PolicyInterpretation.policy_id)
+    rows = db.session.execute(
+        select(PolicyInterpretation, Article).join(Article, Article.id == other)
+        .where(or_(PolicyInterpretation.policy_id == article_id, PolicyInterpretation.interpretation_id == article_id),
+               published())
+        .options(defer(Article.body_html)).order_by(Article.public_at.desc(), Article.id.desc())).all()
+    interpretations = [(link, item) for link, item in rows if link.policy_id == article_id]
+    policies = [(link, item) for link, item in rows if link.interpretation_id == article_id]
+    return interpretations, policies
+
+
+def site_links() -> list[tuple[PolicyInterpretation, Article, Article]]:
+    """Every link of the active site, whatever state its items are in: [(link, interpretation, policy)]."""
+    interpretation, policy = aliased(Article), aliased(Article)
+    return [tuple(row) for row in db.session.execute(
+        select(PolicyInterpretation, interpretation, policy)
+        .join(interpretation, interpretation.id == PolicyInterpretation.interpretation_id)
+        .join(policy, policy.id == PolicyInterpretation.policy_id)
+        .options(defer(interpretation.body_html), defer(policy.body_html))
+        .order_by(PolicyInterpretation.id.desc())).all()]
+
+
+def _lacking_statement():
+    """Published policies of the interpreted level that no published item interprets."""
+    item = aliased(Article)
+    interpreted = (select(PolicyInterpretation.policy_id)
+                   .join(item, (item.id == PolicyInterpretation.interpretation_id)
+                         & (item.tenant_id == PolicyInterpretation.tenant_id))
+                   .where(item.status.in_(("published", "scheduled"))))
+    return (select(Article).options(defer(Article.body_html))
+            .where(Article.policy_level == INTERPRETED_LEVEL, published(), Article.id.not_in(interpreted))
+            .order_by(Article.public_at.desc(), Article.id.desc()))
+
+
+def policies_lacking_interpretation() -> list[Article]:
+    """The active site's published municipal policies with no published interpretation, newest first."""
+    return list(db.session.execute(_lacking_statement()).scalars())
+
+
+@crosses_tenants("the bureau sees which municipal policies of every site lack an interpretation")
+def city_policies_lacking_interpretation() -> dict[int, list[Article]]:
+    """Every site's published municipal policies with no published interpretation: {site id: [policies]}."""
+    found: dict[int, list[Article]] = {}
+    for article in db.session.execute(_lacking_statement().execution_options(all_tenants=True)).scalars():
+        found.setdefault(article.tenant_id, []).append(article)
+    return found
+
+
+@crosses_tenants("the bureau's interpretation page counts every site's municipal policies")
+def city_policy_counts() -> dict[int, int]:
+    """How many published municipal policies each site shows: {site id: count}."""
+    return dict(db.session.execute(
+        select(Article.tenant_id, func.count()).where(Article.policy_level == INTERPRETED_LEVEL, published())
+        .group_by(Article.tenant_id).execution_options(all_tenants=True)).all())
