@@ -130,10 +130,10 @@ def _must_be_officer(actor) -> None:
 
 
 def _event(letter: Letter, action: str, before: str | None, moment, *, note: str = "", actor=None,
-           public: bool = False, actor_text: str = "") -> None:
+           public: bool = False, actor_text: str = "", staff_note: str = "") -> None:
     db.session.add(LetterEvent(letter_id=letter.id, at=moment, action=action, from_status=before,
                                to_status=letter.status, note=note, public=public, actor_text=actor_text,
-                               actor_id=actor.id if actor is not None else None))
+                               actor_id=actor.id if actor is not None else None, staff_note=staff_note))
 
 
 def _text(problems: dict, field: str, value: str, *, limit: int, multiline: bool = True,
@@ -462,7 +462,8 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     reply limit from today) with the letter's text, the writer's details
     (encrypted again), the attachment and the history so far, and a line
     saying where it came from; it keeps the query code unless that site
-    has it already. The letter here becomes a read-only trace ("forwarded",
+    has it already. The note is for the receiving department's staff: it is
+    kept apart from what the writer reads (who sees only where the letter went). The letter here becomes a read-only trace ("forwarded",
     with where to), which the writer's query follows to the copy. Both
     sites' audit logs record it.
 
@@ -511,9 +512,9 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
             who = f"{source.name_zh} {names.get(e.actor_id, '')}".strip() if e.actor_id else ""
             db.session.add(LetterEvent(letter_id=copy.id, at=e.at, action=e.action, from_status=e.from_status,
                                        to_status=e.to_status, note=e.note, public=e.public,
-                                       actor_text=e.actor_text or who))
+                                       staff_note=e.staff_note, actor_text=e.actor_text or who))
         db.session.add(LetterEvent(letter_id=copy.id, at=moment, action="forwarded_in", from_status=None,
-                                   to_status="new", note=f"{came}\n{note}".strip(), public=True,
+                                   to_status="new", note=came, staff_note=note, public=True,
                                    actor_text=source.name_zh))
         record("letter.forwarded_in", f"#{copy.id}", kind=copy.kind, from_site=source.name_zh,
                attachment=attachment is not None)
@@ -524,7 +525,7 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     letter.closed_at = moment
     letter.forwarded_to_id, letter.forwarded_letter_id = target.id, copy.id
     went = str(_l("Forwarded to %(site)s", site=target.name_zh))
-    _event(letter, "forward", before, moment, actor=actor, public=True, note=f"{went}\n{note}".strip())
+    _event(letter, "forward", before, moment, actor=actor, public=True, note=went, staff_note=note)
     record("letter.forward", _target(letter), kind=letter.kind, to_site=target.name_zh)
     return copy
 

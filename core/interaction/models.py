@@ -169,6 +169,9 @@ class LetterEvent(TenantScoped, db.Model):
     #: Who acted, in words, where the actor is no account of this site (a forwarded letter's earlier steps).
     actor_text: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: A note for the officers only, never shown to the writer, even on a public step (the forwarding note
+    #: for the receiving department).
+    staff_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     public: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

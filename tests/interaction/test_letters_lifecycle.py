@@ -181,6 +181,12 @@ def test_forwarded_to_another_department_and_answered_there(app, two_sites, clie
     query(citizen, code)
     status = citizen.get("/interaction/query/letter").get_data(as_text=True)
     assert f"已转至{czj.name_zh}" in status and "正在办理" not in status.split("转至")[0][-20:]
+    # The note was for the receiving department's staff: the writer reads only where the letter went.
+    assert "涉及财政补贴" not in status
+    assert "涉及财政补贴" in sender.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
+    there_first = client_for(czj.host)
+    query(there_first, code)
+    assert "涉及财政补贴" not in there_first.get("/interaction/query/letter").get_data(as_text=True)
     # The other department answers; the first department's query follows the letter there.
     step(receiver, copy.id, "reply", reply="经核实，您可申请灵活就业社保补贴，请到区人社局窗口申报。", office="社会保障科")
     query(citizen, code)
