@@ -226,6 +226,33 @@ def test_published_letters_are_masked_and_show_no_personal_details(app, two_site
         "没有找到" in public.get("/interaction/letters?q=公积金").get_data(as_text=True)
 
 
+def test_the_officer_edits_the_masked_text_and_is_told_to_look_for_other_people(app, two_sites, client_for,
+                                                                              officer_of):
+    rsj = two_sites[0]
+    citizen = client_for(rsj.host)
+    write(citizen, data=good_letter(body="我的邻居李建国住在新华路61号3单元，他也没有补缴。请问怎么办？"))
+    letter = letter_row(app, rsj)
+    officer = officer_of(rsj)
+    step(officer, letter.id, "reply", reply="可以补缴。", office="社会保险科")
+    page = officer.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
+    form = re.search(r'<form method="post" class="card" aria-labelledby="step-publish">.*?</form>', page,
+                     re.DOTALL).group(0)
+    # A third party's name and address are not found by any pattern: the page says to look for them ...
+    assert "李建国" in form and "他人的姓名、住址" in form
+    # ... and the three texts are ordinary editable fields.
+    for name in ("publish-subject", "publish-body", "publish-reply"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', form).group(0)
+        assert "readonly" not in tag and "disabled" not in tag
+    edited = "我的邻居李**住在某小区，他也没有补缴。请问怎么办？"
+    assert step(officer, letter.id, "publish", subject=letter.subject, body=edited, reply="可以补缴。",
+                confirm="y").status_code == 302
+    public = client_for(rsj.host)
+    published_id = re.search(r'href="/interaction/letters/(\d+)"',
+                             public.get("/interaction/letters").get_data(as_text=True)).group(1)
+    shown = public.get(f"/interaction/letters/{published_id}").get_data(as_text=True)
+    assert edited in shown and "李建国" not in shown and "新华路61号" not in shown
+
+
 def test_reports_are_never_published(app, two_sites, client_for, officer_of):
     rsj = two_sites[0]
     citizen = client_for(rsj.host)
