@@ -420,8 +420,9 @@ def queue():
     search = request.args.get("q", "").strip()[:40]
     if flag or search:
         state = "all"
-    pagination = db.paginate(queue_query(state=state, flag=flag, kind=kind, search=search, user=current_user),
-                             page=page_number(), per_page=PER_PAGE, error_out=False)
+    full = may_see_personal_data(current_user)
+    pagination = db.paginate(queue_query(state=state, flag=flag, kind=kind, search=search, user=current_user,
+                                         by_phone=full), page=page_number(), per_page=PER_PAGE, error_out=False)
     rows = list(pagination.items)
     return render_page("interaction/admin_letters.html", pagination=pagination, rows=rows, deadlines=deadlines(rows),
                        counts=state_counts(), flags=flag_counts(current_user),
@@ -429,8 +430,7 @@ def queue():
                        filters={"state": state, "flag": flag, "kind": kind, "q": search},
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "kind": kind,
                                                      "q": search}.items() if v},
-                       deadline_text=deadline_text, code=format_query_code, full=may_see_personal_data(current_user),
-                       **_labels())
+                       deadline_text=deadline_text, code=format_query_code, full=full, **_labels())
 
 
 def _step_forms(letter: Letter) -> dict:
