@@ -50,6 +50,7 @@ from core.interaction.queries_letters import (
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_REPLY_DAYS,
+    REVIEW_OFFICERS,
     REPLY_DAYS_SETTING,
     by_submission_key,
     code_taken,
@@ -61,6 +62,7 @@ from core.interaction.queries_letters import (
     phone_lookup,
     platform_reply_days,
     published_of,
+    review_in_force,
     review_replies,
     same_letter_since,
     text_lookup,
@@ -323,8 +325,11 @@ def assign(letter: Letter, *, actor, officer_id: int, note: str = "") -> None:
 def reply(letter: Letter, *, actor, text: str, office: str) -> None:
     """Answer the letter, naming the office that answers (答复单位).
 
-    With the site's second-officer review on, the answer waits ("reviewing")
-    until another officer approves it; otherwise the writer reads it at once.
+    With the site's second-officer review in force, the answer waits
+    ("reviewing") until another officer approves it; otherwise the writer
+    reads it at once. Review switched on but fewer than two officers left
+    (queries_letters.review_in_force): the reply goes out at once, and the
+    audit entry says it went out unreviewed.
     """
     _must_be_officer(actor)
     before = _check_state(letter, "reply")
@@ -335,7 +340,7 @@ def reply(letter: Letter, *, actor, text: str, office: str) -> None:
     if problems:
         raise LetterError(problems)
     moment = now()
-    reviewed = review_replies()
+    reviewed = review_in_force()
     _claim(letter, "reviewing" if reviewed else "replied", moment)
     letter.reply, letter.reply_office, letter.replied_by_id = text, office, actor.id
     letter.assigned_to_id = letter.assigned_to_id or actor.id
@@ -346,24 +351,31 @@ def reply(letter: Letter, *, actor, text: str, office: str) -> None:
         return
     letter.replied_at, letter.closed_at = moment, moment
     _event(letter, "reply", before, moment, actor=actor, public=True)
-    record("letter.reply", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on)
+    unreviewed = {"unreviewed": True} if review_replies() else {}
+    record("letter.reply", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on, **unreviewed)
 
 
 @audited
 def approve_reply(letter: Letter, *, actor) -> None:
     """A second officer approves the drafted reply: it goes out, dated now.
 
-    :raises OperationForbidden: the drafter approving their own reply.
+    While the site has fewer than two interaction officers (one left or lost
+    the role after the draft was made), its drafter may approve it, so it
+    does not wait for nobody; the audit entry says it went out unreviewed.
+
+    :raises OperationForbidden: the drafter approving their own reply while another officer could.
     """
     _must_be_officer(actor)
     before = _check_state(letter, "approve")
-    if letter.replied_by_id == actor.id:
+    alone = letter.replied_by_id == actor.id
+    if alone and review_in_force():
         raise OperationForbidden(_l("Another officer approves a reply: not the one who wrote it."))
     moment = now()
     _claim(letter, "replied", moment)
     letter.replied_at, letter.closed_at, letter.reviewed_by_id = moment, moment, actor.id
     _event(letter, "approve", before, moment, actor=actor, public=True)
-    record("letter.approve", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on)
+    record("letter.approve", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on,
+           **({"unreviewed": True} if alone else {}))
 
 
 @audited
@@ -463,9 +475,10 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     (encrypted again), the attachment and the history so far, and a line
     saying where it came from; it keeps the query code unless that site
     has it already. The note is for the receiving department's staff: it is
-    kept apart from what the writer reads (who sees only where the letter went). The letter here becomes a read-only trace ("forwarded",
-    with where to), which the writer's query follows to the copy. Both
-    sites' audit logs record it.
+    kept apart from what the writer reads (who sees only where the letter
+    went). The letter here becomes a read-only trace ("forwarded", with
+    where to), which the writer's query follows to the copy. Both sites'
+    audit logs record it.
 
     :raises LetterError: no such active site, this site itself, or a note that cannot be stored.
     """
@@ -665,9 +678,20 @@ def update_mailbox(kind: str, *, actor, enabled: bool, rules: str, reply_days: i
 
 @audited
 def set_review_replies(*, actor, on: bool) -> None:
-    """The site's administrator turns second-officer review of replies on or off."""
+    """The site's administrator turns second-officer review of replies on or off.
+
+    Review is switched on only when the site has at least REVIEW_OFFICERS
+    interaction officers: with one, every reply would wait for a reviewer
+    who does not exist.
+
+    :raises LetterError: switching it on with fewer than two interaction officers.
+    """
     if not can(actor, "site.settings.manage"):
         raise OperationForbidden(_l("Only the site's administrator sets up its mailboxes."))
+    if on and len(officers()) < REVIEW_OFFICERS:
+        raise LetterError({"review_replies": _l(
+            "Review needs at least two interaction officers: one writes the reply, another approves it. This site "
+            "has %(n)s. Give a second account the interaction officer role first.", n=len(officers()))})
     row = options_row()
     if row is None:
         row = LetterOptions()

@@ -138,9 +138,25 @@ def options_row() -> LetterOptions | None:
 
 
 def review_replies() -> bool:
-    """Whether the active site has a second officer approve every reply before it goes out."""
+    """Whether the active site has switched on a second officer's approval of every reply (see `review_in_force`)."""
     row = options_row()
     return bool(row and row.review_replies)
+
+
+#: Second-officer review needs this many of the site's interaction officers (the drafter and another).
+REVIEW_OFFICERS = 2
+
+
+def review_in_force() -> bool:
+    """Whether a reply waits for a second officer now: review is on and the site has two officers or more.
+
+    Review cannot be switched on with fewer (core.interaction.letters.set_review_replies);
+    when officers leave or lose the role afterwards, replies go out unreviewed
+    (the audit log says so) and a draft already waiting may be approved by its
+    drafter, rather than wait for an officer who is not there. The mailboxes
+    page warns the site's administrator meanwhile.
+    """
+    return review_replies() and len(officers()) >= REVIEW_OFFICERS
 
 
 # --- the writer's query ------------------------------------------------------------------------

@@ -119,6 +119,7 @@ from core.interaction.queries_letters import (
     published_query,
     queue_panel,
     queue_query,
+    review_in_force,
     review_replies,
     site_of,
     state_counts,
@@ -447,8 +448,10 @@ def _step_forms(letter: Letter) -> dict:
         forms["reply"] = ReplyForm(prefix="reply")
         forms["request_info"] = NoteForm(prefix="request_info")
         forms["request_info"].note.label.text = _("What the writer should add")
-    if status == "reviewing" and letter.replied_by_id != current_user.id:
-        forms["approve"] = ActionForm(prefix="approve")
+    drafter = letter.replied_by_id == current_user.id
+    if status == "reviewing" and (not drafter or not review_in_force()):
+        forms["approve"] = ActionForm(prefix="approve")  # the drafter too, while there is no other officer
+    if status == "reviewing" and not drafter:
         forms["send_back"] = NoteForm(prefix="send_back")
         forms["send_back"].note.label.text = _("What should change in the reply")
     if status in ("new", "assigned", "info_requested"):
@@ -545,7 +548,7 @@ def detail(letter_id: int):
                        full=full, officer=is_interaction_officer(current_user), events=events, names=user_names(ids),
                        deadline=deadlines([letter])[letter.id], deadline_text=deadline_text, forms=forms,
                        published=published_of(letter), problem=publication_problem(letter),
-                       review_on=review_replies(), forwarded_to=site_of(letter.forwarded_to_id),
+                       review_on=review_in_force(), forwarded_to=site_of(letter.forwarded_to_id),
                        forwarded_from=site_of(letter.forwarded_from_id), masked=mask_for_publication, **_labels())
 
 
@@ -614,7 +617,8 @@ def mailboxes_page():
         elif chosen not in forms and chosen != "options":
             abort(400)
     return render_page("interaction/admin_mailboxes.html", boxes=boxes, forms=forms, options=options,
-                       platform_days=platform_reply_days(), **_labels())
+                       platform_days=platform_reply_days(), officer_count=len(officers()),
+                       review_short=review_replies() and not review_in_force(), **_labels())
 
 
 @route(bp, "/platform/interaction/letters", permission="platform.view", write="platform.manage", host="platform",
