@@ -5,8 +5,10 @@ mailboxes with their rules), the write form of a mailbox, the receipt, the
 query (code + mobile) and what the writer may do with the letter it finds
 (add the information asked for, rate the reply), and the published letters
 (来信选登). None of them shows personal data; the query answers a wrong code
-and a wrong mobile alike, and wrong tries are rate-limited per address and
-per code. The writer's way back to a letter is the query only: the session
+and a wrong mobile alike, and wrong tries are rate-limited per address, per
+code from one address (so a stranger who knows a code does not lock its
+writer out), and, more loosely, per code from all addresses (against guessing
+spread over many addresses). The writer's way back to a letter is the query only: the session
 remembers the letter it found (for a while), never a link that carries the code.
 
 Admin pages: the queue by state with deadlines (`interaction.view`: the
@@ -184,11 +186,18 @@ def _address_key() -> str:
     return f"letters|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
 
 
-def _code_key() -> str:
-    """One bucket per query code tried, from any address: guessing the mobile of one code stays slow."""
+def _code_any_key() -> str:
+    """One bucket per query code tried, from every address (the looser limit): guessing the mobile of one code
+    from many addresses stays slow."""
     site = g.get("site")
     return f"letter-code|{site.slug if site is not None else ''}|" \
            f"{normalise_query_code(request.form.get('code', ''))[:20]}"
+
+
+def _code_key() -> str:
+    """One bucket per query code and address (the strict limit): a stranger's wrong tries on a code use up their
+    own bucket, not the writer's."""
+    return f"{_code_any_key()}|{request.remote_addr}"
 
 
 def _write_limit() -> str:
@@ -197,6 +206,10 @@ def _write_limit() -> str:
 
 def _query_limit() -> str:
     return current_app.config["LETTERS_QUERY_RATE_LIMIT"]
+
+
+def _code_limit() -> str:
+    return current_app.config["LETTERS_QUERY_CODE_RATE_LIMIT"]
 
 
 def _missed(_response) -> bool:
@@ -294,6 +307,7 @@ def receipt():
 @route(bp, "/interaction/query", permission=None, methods=("GET", "POST"))
 @limiter.limit(_query_limit, methods=["POST"], key_func=_address_key, deduct_when=_missed)
 @limiter.limit(_query_limit, methods=["POST"], key_func=_code_key, deduct_when=_missed)
+@limiter.limit(_code_limit, methods=["POST"], key_func=_code_any_key, deduct_when=_missed)
 def query():
     form = QueryForm()
     if request.method == "GET":

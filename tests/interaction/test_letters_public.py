@@ -290,7 +290,7 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
                           "RATELIMIT_ENABLED": True, "LETTERS_QUERY_RATE_LIMIT": "3 per minute",
-                          "LETTERS_WRITE_RATE_LIMIT": "2 per minute"})
+                          "LETTERS_QUERY_CODE_RATE_LIMIT": "7 per day", "LETTERS_WRITE_RATE_LIMIT": "2 per minute"})
     try:
         client = limited.test_client()
         host = {"HTTP_HOST": "rsj.localhost"}
@@ -300,9 +300,10 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
             return client.post("/interaction/write/consultation", environ_overrides=host,
                                data={**good_letter(subject=subject), "csrf_token": csrf_token(page)})
 
-        def ask(code: str, phone: str):
-            page = client.get("/interaction/query", environ_overrides=host)
-            return client.post("/interaction/query", environ_overrides=host,
+        def ask(code: str, phone: str, address: str = "127.0.0.1"):
+            at = {**host, "REMOTE_ADDR": address}
+            page = client.get("/interaction/query", environ_overrides=at)
+            return client.post("/interaction/query", environ_overrides=at,
                                data={"code": code, "phone": phone,
                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
 
@@ -311,6 +312,11 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
                          .get_data(as_text=True)).group(1)
         assert [ask(code, PHONE).status_code for _ in range(4)] == [302] * 4
         assert [ask(code, OTHER_PHONE).status_code for _ in range(4)] == [200, 200, 200, 429]
+        # A stranger who knows the code does not lock its writer out: the writer, from another address, gets in.
+        assert ask(code, PHONE, "10.0.0.9").status_code == 302
+        # Guessing spread over many addresses meets the looser limit of the code from all addresses (7 a day).
+        assert [ask(code, OTHER_PHONE, f"10.0.1.{i}").status_code for i in range(5)] == [200] * 4 + [429]
+        assert ask(code, OTHER_PHONE, "10.0.2.1").status_code == 429
     finally:
         limiter.reset()
         limiter.enabled = False
