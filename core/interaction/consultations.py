@@ -29,6 +29,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core import timeutil
 from core.audit.log import record
@@ -66,7 +67,9 @@ DECISION_LABELS = {
     "set_aside": _l("Set aside (not an opinion on the draft)"),
 }
 #: A consultation's state as stored (the audit log's "from" and "to").
-STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "withdrawn": _l("Withdrawn")}
+STATE_LABELS = {"draft": lazy_pgettext("consultation state", "Draft"),
+                "published": lazy_pgettext("consultation state", "Published"),
+                "withdrawn": lazy_pgettext("consultation state", "Withdrawn")}
 #: Where a consultation stands (core.interaction.queries_consultations.phase), as officers and the public read it.
 PHASE_LABELS = {
     "draft": _l("Draft"),

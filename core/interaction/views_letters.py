@@ -267,8 +267,11 @@ def interaction_section(section: Section, children: list[Section]):
 @limiter.limit(_write_limit, methods=["POST"], key_func=_address_key)
 def write(kind: str):
     box = mailbox(kind) if kind in MAILBOX_KINDS else None
-    if box is None or not box.enabled:
+    if box is None:
         abort(404)
+    if not box.enabled:  # a closed mailbox's link (bookmarked, printed) says so and points to the open ones
+        return render_page("interaction/letter_closed.html", box=box, boxes=[m for m in mailboxes() if m.enabled],
+                           section=_section(), **_labels())
     form = WriteForm()
     form.attachment.description = file_hint(letters.ATTACHMENT)  # in the request's language
     if request.method == "GET":

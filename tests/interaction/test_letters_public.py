@@ -45,7 +45,13 @@ def test_the_interaction_section_lists_the_open_mailboxes_with_their_rules(app, 
         db.session.commit()
     page = client_for(rsj.host).get("/sections/interaction/").get_data(as_text=True)
     assert "<h3>局长信箱</h3>" not in page and "咨询请先查阅办事指南。" in page and "3 个工作日内答复" in page
-    assert client_for(rsj.host).get("/interaction/write/director").status_code == 404
+    # The closed mailbox's link (bookmarked, printed) says it is closed and points to the open ones; posting to it
+    # files nothing.
+    closed = client_for(rsj.host).get("/interaction/write/director")
+    html = closed.get_data(as_text=True)
+    assert closed.status_code == 200 and "该信箱暂停受理来信" in html and 'name="subject"' not in html
+    assert 'href="/interaction/write/consultation"' in html and 'href="/interaction/write/director"' not in html
+    assert client_for(rsj.host).post("/interaction/write/director", data={"subject": "x"}).status_code in (200, 400)
     assert client_for(rsj.host).get("/interaction/write/nonsense").status_code == 404
     # A site may shorten its limit, never lengthen it beyond the platform's.
     with app.app_context(), activate_tenant(rsj.id):
