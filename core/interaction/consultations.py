@@ -121,7 +121,8 @@ def _checked(*, title: str, office: str, open_on: date | None, close_on: date | 
                                      last=latest.isoformat()))
     if open_on is not None and close_on is not None and close_on <= open_on:
         problems["close_on"] = str(_l("The last day must come after the first day."))
-    elif open_on is not None and close_on is not None and (close_on - open_on).days + 1 > MAX_WINDOW_DAYS:
+    elif open_on is not None and close_on is not None and (close_on - open_on).days + 1 > MAX_WINDOW_DAYS \
+            and "close_on" not in problems:
         problems["close_on"] = str(_l("A consultation takes opinions for at most %(n)s days.", n=MAX_WINDOW_DAYS))
     if len(body) > BODY_LIMIT:
         problems["body_html"] = str(_l("The text is too long to keep here: attach it as a document instead."))
