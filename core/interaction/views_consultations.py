@@ -301,8 +301,8 @@ def _export_rows(consultation: Consultation) -> tuple[list[str], list[list]]:
     full = may_see_personal_data(current_user)
     from core.privacy.masking import mask_name, mask_phone
 
-    header = [pgettext("opinions column", "Number"), _("Received"), _("Part of the draft"), _("Opinion"), _("Name"), _("Mobile number"),
-              _("Decision"), _("Why")]
+    header = [pgettext("opinions column", "Number"), _("Received"), _("Part of the draft"), _("Opinion"), _("Name"),
+              _("Mobile number"), _("Decision"), _("Why")]
     rows = []
     for o in all_opinions(consultation):
         rows.append([o.id, o.submitted_at.strftime("%Y-%m-%d %H:%M"), o.part, o.body,

@@ -163,9 +163,10 @@ def test_officers_export_every_opinion_and_the_export_is_logged(two_sites, staff
     text = csv_response.data.decode("utf-8-sig")
     assert "建议将补贴申请时限由30日延长至60日" in text and PHONE in text and NAME in text
     assert "'=HYPERLINK" in text  # a formula typed by the public stays text in a spreadsheet
+    assert text.splitlines()[0].startswith("序号,提交时间,")  # the headings in words of a list, not "数字"
     workbook = load_workbook(io.BytesIO(officer.get(f"/admin/consultations/{made.id}/opinions.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert len(rows) == 3 and rows[1][3] == "建议将补贴申请时限由30日延长至60日。" and rows[1][5] == PHONE
+    assert rows[0][0] == "序号" and len(rows) == 3 and rows[1][3] == "建议将补贴申请时限由30日延长至60日。" and rows[1][5] == PHONE
     log = staff["site_admin"].get("/admin/audit/").get_data(as_text=True)
     assert "导出了意见征集收到的意见" in log and "公众对意见征集提交了意见" in log
     assert PHONE not in log and NAME not in log
@@ -202,7 +203,8 @@ def test_consultation_days_must_be_sensible(two_sites, staff, clock, open_on, cl
     clock(datetime(2026, 4, 20, 10, 0))
     refused = _new(staff["editor"], {**FIELDS, "open_on": open_on, "close_on": close_on, "body_html": "<p>正文</p>"})
     assert refused.status_code == 200 and expected in refused.get_data(as_text=True)
-    ok = _new(staff["editor"], {**FIELDS, "open_on": "2026-05-01", "close_on": "2026-10-27", "body_html": "<p>正文</p>"})
+    ok = _new(staff["editor"], {**FIELDS, "open_on": "2026-05-01", "close_on": "2026-10-27",
+                                "body_html": "<p>正文</p>"})
     assert ok.status_code == 302  # 180 days, both ends included
 
 

@@ -22,6 +22,8 @@ def test_the_officer_sees_the_writer_in_full_the_site_administrator_masked(app, 
     assert NAME in page and PHONE in page and EMAIL in page
     queue = officer.get("/admin/interaction/letters/").get_data(as_text=True)
     assert "王**" in queue and "138****5678" in queue and NAME not in queue and PHONE not in queue
+    # A letter just come is "已收到" (its state), not "提交时间" (the column heading that shares the English word).
+    assert "已收到 <span" in queue and "提交时间" not in queue
     admin, _ = signed_in(rsj.host, "admin.rsj", site=rsj, roles=["site_admin"])
     page = admin.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
     assert "王**" in page and NAME not in page and PHONE not in page and EMAIL not in page
