@@ -42,7 +42,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SERVICES_APPLY_RATE_LIMIT": ("10 per minute;60 per hour", "Online applications (and corrections, ratings) one "
                                   "address may send to one site (Flask-Limiter)."),
     "SERVICES_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Tracking queries that find nothing one address may make on "
-                                  "one site, and one tracking code may have from any address."),
+                                  "one site, and on one tracking code."),
+    "SERVICES_TRACK_CODE_RATE_LIMIT": ("60 per day", "Tracking queries that find nothing one tracking code may have "
+                                       "from all addresses together (against guessing spread over many addresses; "
+                                       "loose, so a stranger cannot easily lock the applicant out)."),
     "DISCLOSURE_APPLY_RATE_LIMIT": ("5 per minute;30 per hour", "Applications for disclosure (and clarifications) "
                                     "one address may send to one site (Flask-Limiter)."),
     "DISCLOSURE_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Queries of applications for disclosure that find nothing "
@@ -53,7 +56,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "LETTERS_WRITE_RATE_LIMIT": ("5 per minute;30 per hour", "Letters (and additions, ratings) one address may send "
                                  "to one site's mailboxes (Flask-Limiter)."),
     "LETTERS_QUERY_RATE_LIMIT": ("10 per 10 minutes", "Letter queries that find nothing one address may make on one "
-                                 "site, and one query code may have from any address."),
+                                 "site, and on one query code."),
+    "LETTERS_QUERY_CODE_RATE_LIMIT": ("60 per day", "Letter queries that find nothing one query code may have from "
+                                      "all addresses together (against guessing spread over many addresses; loose, "
+                                      "so a stranger cannot easily lock the writer out)."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Where rate-limit counters live. memory:// counts in each worker alone; "
                                            "redis://… shares the count between workers and hosts."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),

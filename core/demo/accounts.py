@@ -1,6 +1,6 @@
 """Demo accounts: a site administrator, one person per publishing role and an interaction officer (who answers the
-letters) on every site, a service officer where the public applies online, plus the information bureau's
-administrator and evaluator.
+letters) on every site, a second interaction officer where replies are reviewed (one writes, the other approves),
+a service officer where the public applies online, plus the information bureau's administrator and evaluator.
 
 Passwords are random, printed once by `flask demo load` and written to
 instance/demo-accounts.csv (never committed). Demo accounts need no password
@@ -46,17 +46,27 @@ def ensure_platform_accounts(platform_host: str) -> list[tuple[str, str, str, st
 
 @crosses_tenants("each demo site gets its accounts, granted inside that site")
 def ensure_site_accounts(tenant_id: int, slug: str, host: str, site_name: str,
-                         more_roles: tuple[str, ...] = ()) -> list[tuple[str, str, str, str]]:
-    """Create the site's demo staff that do not exist yet (with `more_roles`, one person each); return their credentials."""
+                         more_roles: tuple[str, ...] = (), *, second_interaction_officer: bool = False
+                         ) -> list[tuple[str, str, str, str]]:
+    """Create the site's demo staff that do not exist yet (with `more_roles`, one person each); return their
+    credentials.
+
+    `second_interaction_officer`: also `<slug>.interactionofficer2`, for a site whose replies a second
+    officer reviews (review needs two officers).
+    """
     rows = []
+    people = [(f"{slug}.{role.replace('_', '')}", f"{site_name}{ROLE_NAMES_ZH[role]}", role)
+              for role in ("site_admin", *PUBLISHING_ROLES, *more_roles)]
+    if second_interaction_officer:
+        people.append((f"{slug}.interactionofficer2", f"{site_name}{ROLE_NAMES_ZH['interaction_officer']}二",
+                       "interaction_officer"))
     with activate_tenant(tenant_id):
-        for role in ("site_admin", *PUBLISHING_ROLES, *more_roles):
-            username = f"{slug}.{role.replace('_', '')}"
+        for username, name, role in people:
             if _exists(username):
                 continue
             password = generate_password()
-            create_user(username=username, display_name=f"{site_name}{ROLE_NAMES_ZH[role]}", password=password,
-                        roles=[role], must_change_password=False)
+            create_user(username=username, display_name=name, password=password, roles=[role],
+                        must_change_password=False)
             rows.append((host, username, password, role))
     return rows
 

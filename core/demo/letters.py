@@ -166,9 +166,9 @@ def fill_letters(site: dict, *, today: date, rng: random.Random, officer_id: int
     cutoff = datetime.combine(today, time(0, 0))
     drafts = _drafts(site, today, rng, hall, phone)
     # The newest letters are where a working office has them today: one just come, one assigned, one waiting for the
-    # writer, one reply waiting for review; one older letter was left past its limit.
-    plans = {len(drafts) - 1: "new", len(drafts) - 2: "review", len(drafts) - 3: "info", len(drafts) - 4: "assigned",
-             len(drafts) // 2: "overdue", len(drafts) // 3: "not_accepted"}
+    # writer, one reply waiting for review (where replies are reviewed); one older letter was left past its limit.
+    plans = {len(drafts) - 1: "new", len(drafts) - 2: "review" if review else "assigned", len(drafts) - 3: "info",
+             len(drafts) - 4: "assigned", len(drafts) // 2: "overdue", len(drafts) // 3: "not_accepted"}
     for back, index in enumerate(range(len(drafts) - 1, len(drafts) - 5, -1)):
         drafts[index].received = _at(today - timedelta(days=back + 1), rng) if back else \
             datetime.combine(today - timedelta(days=1), time(21, rng.randint(0, 59)))

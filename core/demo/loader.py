@@ -107,10 +107,12 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             sync_sections(tenant.id)
             totals["sites_updated"] += 1
         online = has_online_items(site)
+        review = position % 4 == 2  # these sites have a second officer review replies: they get two officers
         if accounts is not None:
             accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"],
                                                  ("service_officer", "interaction_officer", "disclosure_officer")
-                                                 if online else ("interaction_officer", "disclosure_officer")))
+                                                 if online else ("interaction_officer", "disclosure_officer"),
+                                                 second_interaction_officer=review))
         rng = random.Random(f"{seed}:{site['slug']}")
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
@@ -134,7 +136,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             if not db.session.execute(select(func.count()).select_from(Letter)).scalar_one():
                 officer = db.session.execute(select(User.id).where(
                     User.username == f"{tenant.slug}.interactionofficer")).scalar_one_or_none()
-                totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=position % 4 == 2,
+                totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=review,
                                                   rng=random.Random(f"{seed}:{site['slug']}:letters"))
                 given_letters.append(tenant.id)
             if not db.session.execute(select(func.count()).select_from(DisclosureApplication)).scalar_one():

@@ -46,6 +46,7 @@ def register() -> None:
         "reply_days": lazy_pgettext("audit detail", "Reply limit (working days)"),
         "previous_days": lazy_pgettext("audit detail", "Limit before (working days)"),
         "days": lazy_pgettext("audit detail", "Working days"),
+        "unreviewed": lazy_pgettext("audit detail", "Sent without a second officer's review (fewer than two officers)"),
     })
     for prefix in ("letter.", "mailbox."):
         describe_values(prefix, "kind", KIND_LABELS)

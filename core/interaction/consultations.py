@@ -9,8 +9,14 @@ The life of a consultation::
 
     draft ──publish──▶ published ──(its open day comes)──▶ open ──(its close day ends)──▶ closed
       ▲                  │                                                                 │
-      └────withdraw──────┘  (any time before the summary)              publish the summary ▼
+      └────withdraw──────┘  (only before its open day)                 publish the summary ▼
                                                                                        concluded
+
+Once its window opens a consultation stays public until and after its summary:
+the public's opinions are on its draft, and what was done with them must be
+published (a draft that must change is put to a new consultation). So a
+withdrawn consultation never carries opinions, and publishing it again
+(after changing its draft) cannot mix opinions on two drafts.
 
 The window is whole days of the city's calendar (China time, `core.timeutil`):
 opinions are taken from 00:00 of the open day through 23:59:59 of the close
@@ -21,7 +27,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core import timeutil
 from core.audit.log import record
@@ -33,6 +41,7 @@ from core.interaction.models_consultations import DECISIONS, Consultation, Opini
 from core.interaction.queries_consultations import decision_counts, phase, undecided_count
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import is_mobile, normalise_mobile
+from core.services.fields import FieldSpec, file_problem
 from core.text import column_problems, text_problem
 
 #: The draft as a document: these types only (a government draft is a document, not an image or an archive).
@@ -44,6 +53,9 @@ BODY_LIMIT = 200_000
 SUMMARY_LIMIT = 20_000
 REASON_LIMIT = 1000
 NAME_LIMIT = 50
+#: The longest window, in days (both ends included), and how far from today its days may be, in years.
+MAX_WINDOW_DAYS = 180
+YEARS_BACK, YEARS_AHEAD = 1, 2
 #: The fields a draft's edit may change, as the audit entry lists them.
 EDIT_FIELDS = ("title", "office", "open_on", "close_on", "body_html", "how_to", "document")
 
@@ -55,7 +67,9 @@ DECISION_LABELS = {
     "set_aside": _l("Set aside (not an opinion on the draft)"),
 }
 #: A consultation's state as stored (the audit log's "from" and "to").
-STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "withdrawn": _l("Withdrawn")}
+STATE_LABELS = {"draft": lazy_pgettext("consultation state", "Draft"),
+                "published": lazy_pgettext("consultation state", "Published"),
+                "withdrawn": lazy_pgettext("consultation state", "Withdrawn")}
 #: Where a consultation stands (core.interaction.queries_consultations.phase), as officers and the public read it.
 PHASE_LABELS = {
     "draft": _l("Draft"),
@@ -99,8 +113,17 @@ def _checked(*, title: str, office: str, open_on: date | None, close_on: date | 
         problems["open_on"] = str(_l("Give the first day opinions are taken."))
     if close_on is None:
         problems["close_on"] = str(_l("Give the last day opinions are taken."))
+    today = timeutil.now().date()
+    earliest, latest = date(today.year - YEARS_BACK, 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
+    for field, day in (("open_on", open_on), ("close_on", close_on)):
+        if day is not None and not earliest <= day <= latest:
+            problems[field] = str(_l("Give a day from %(first)s to %(last)s.", first=earliest.isoformat(),
+                                     last=latest.isoformat()))
     if open_on is not None and close_on is not None and close_on <= open_on:
         problems["close_on"] = str(_l("The last day must come after the first day."))
+    elif open_on is not None and close_on is not None and (close_on - open_on).days + 1 > MAX_WINDOW_DAYS \
+            and "close_on" not in problems:
+        problems["close_on"] = str(_l("A consultation takes opinions for at most %(n)s days.", n=MAX_WINDOW_DAYS))
     if len(body) > BODY_LIMIT:
         problems["body_html"] = str(_l("The text is too long to keep here: attach it as a document instead."))
     if not body and not has_document:
@@ -120,6 +143,13 @@ def _check_document(upload: Upload) -> None:
     if extension not in DOCUMENT_EXTENSIONS:
         raise ConsultationError({"document": _l("The draft must be a document: %(allowed)s.",
                                                 allowed=", ".join(DOCUMENT_EXTENSIONS))})
+    # Its content must be of the type its name says, as letters' and applications' files are (an .exe or a web
+    # page renamed .pdf or .doc, an archive renamed .ofd, is refused).
+    spec = FieldSpec(key="document", type="file", label="", extensions=DOCUMENT_EXTENSIONS,
+                     max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] / 1048576)
+    problem = file_problem(spec, upload.filename, upload.data)
+    if problem:
+        raise ConsultationError({"document": problem})
 
 
 def _store_document(consultation: Consultation, upload: Upload) -> None:
@@ -177,8 +207,8 @@ def update_consultation(consultation: Consultation, *, actor, title: str, office
     """
     _must(actor, "content.edit", _l("Only the site's editors change consultations."))
     if not editable(consultation):
-        raise ConsultationError(_l("The consultation has opened: its draft can no longer change. Withdraw it "
-                                   "and publish a new one if the draft must change."))
+        raise ConsultationError(_l("The consultation has opened: its draft can no longer change. If the draft "
+                                   "must change, put the new draft to a new consultation."))
     if document is not None:
         _check_document(document)
     keeps_document = document is not None or (consultation.document_stored_name is not None and not remove_document)
@@ -227,9 +257,14 @@ def publish_consultation(consultation: Consultation, *, actor) -> None:
 
 @audited
 def withdraw_consultation(consultation: Consultation, *, actor, reason: str) -> None:
-    """Take a published consultation off the public site (opinions already sent are kept), saying why.
+    """Take a published consultation off the public site before its window opens, saying why.
 
-    :raises ConsultationError: it is not published, its summary is out (the record stays public), or no reason.
+    Once it has opened, the public may have sent opinions on its draft: the
+    record stays public until the summary says what was done with them (and
+    after). So a withdrawn consultation has no opinions, and publishing it
+    again on a changed draft cannot mix opinions on two drafts.
+
+    :raises ConsultationError: it is not published, its window has opened, or no reason.
     :raises OperationForbidden: the actor may not publish content.
     """
     _must(actor, "content.publish", _l("Only the site's publishers withdraw consultations."))
@@ -237,6 +272,10 @@ def withdraw_consultation(consultation: Consultation, *, actor, reason: str) -> 
         raise ConsultationError(_l("Only a published consultation can be withdrawn."))
     if consultation.summary_published_at is not None:
         raise ConsultationError(_l("Its feedback summary is published: the whole record stays public."))
+    if phase(consultation) != "upcoming":
+        raise ConsultationError(_l("It has opened: the public's opinions are on this draft, so the record stays "
+                                   "public until its feedback summary is published. If the draft must change, put "
+                                   "the new draft to a new consultation."))
     reason = (reason or "").strip()
     problem = text_problem(reason, multiline=True, max_length=REASON_LIMIT)
     if not reason:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 #: The mailboxes, as the public sees them.
 KIND_LABELS = {
@@ -35,16 +36,16 @@ DEFAULT_RULES = {
     "director": _l("For matters you wish to bring to the head of the department. Letters are read by the "
                    "director's office and answered by the office responsible."),
 }
-#: A letter's state as the writer and the officers read it.
+#: A letter's state as the writer and the officers read it (in their own context: "Received" is also a column heading).
 STATE_LABELS = {
-    "held": _l("Held for checking"),
-    "new": _l("Received"),
-    "assigned": _l("Being handled"),
-    "reviewing": _l("Reply being reviewed"),
-    "info_requested": _l("Waiting for more information"),
-    "replied": _l("Replied"),
-    "not_accepted": _l("Not accepted"),
-    "forwarded": _l("Forwarded"),
+    "held": lazy_pgettext("letter state", "Held for checking"),
+    "new": lazy_pgettext("letter state", "Received"),
+    "assigned": lazy_pgettext("letter state", "Being handled"),
+    "reviewing": lazy_pgettext("letter state", "Reply being reviewed"),
+    "info_requested": lazy_pgettext("letter state", "Waiting for more information"),
+    "replied": lazy_pgettext("letter state", "Replied"),
+    "not_accepted": lazy_pgettext("letter state", "Not accepted"),
+    "forwarded": lazy_pgettext("letter state", "Forwarded"),
 }
 #: The writer sees fewer states: a held letter or one under review is simply being handled.
 PUBLIC_STATE = {"held": "new", "reviewing": "assigned"}
@@ -78,7 +79,7 @@ ACTION_LABELS = {
     "not_accept": _l("Not accepted"),
     "forward": _l("Forwarded to another department"),
     "forwarded_in": _l("Received by forwarding"),
-    "publish": _l("Published"),
+    "publish": lazy_pgettext("letter step", "Published"),
     "unpublish": _l("Taken off the published letters"),
     "rate": _l("Rated by the writer"),
 }

@@ -28,7 +28,9 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit.log import record
 from core.auth.permissions import can
@@ -48,6 +50,7 @@ from core.interaction.queries_letters import (
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_REPLY_DAYS,
+    REVIEW_OFFICERS,
     REPLY_DAYS_SETTING,
     by_submission_key,
     code_taken,
@@ -59,6 +62,7 @@ from core.interaction.queries_letters import (
     phone_lookup,
     platform_reply_days,
     published_of,
+    review_in_force,
     review_replies,
     same_letter_since,
     text_lookup,
@@ -128,10 +132,10 @@ def _must_be_officer(actor) -> None:
 
 
 def _event(letter: Letter, action: str, before: str | None, moment, *, note: str = "", actor=None,
-           public: bool = False, actor_text: str = "") -> None:
+           public: bool = False, actor_text: str = "", staff_note: str = "") -> None:
     db.session.add(LetterEvent(letter_id=letter.id, at=moment, action=action, from_status=before,
                                to_status=letter.status, note=note, public=public, actor_text=actor_text,
-                               actor_id=actor.id if actor is not None else None))
+                               actor_id=actor.id if actor is not None else None, staff_note=staff_note))
 
 
 def _text(problems: dict, field: str, value: str, *, limit: int, multiline: bool = True,
@@ -262,13 +266,39 @@ def _check_state(letter: Letter, step: str) -> str:
     return letter.status
 
 
+def _claim(letter: Letter, target: str, moment, *, extra=()) -> None:
+    """Move the stored letter from the state and version this request read to `target`, in one conditional UPDATE.
+
+    Two officers (or a double click, or the writer's two tabs) taking a step
+    at once both read the same letter; only the first UPDATE still finds it
+    as read (same state, same `version`), so the other is refused before it
+    writes anything: a forward never makes two copies, two replies never both
+    land, two additions never both move the due date. Call it before any
+    other write of the step. `extra` adds conditions (the rating still empty).
+
+    :raises LetterError: the stored letter is no longer as this request read it.
+    """
+    claimed = db.session.execute(
+        update(Letter).where(Letter.id == letter.id, Letter.status == letter.status,
+                             Letter.version == letter.version, *extra)
+        .values(status=target, version=Letter.version + 1, updated_at=moment)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise LetterError(_moved_on(letter))
+    set_committed_value(letter, "version", letter.version + 1)
+    set_committed_value(letter, "status", target)
+    letter.updated_at = moment
+
+
 @audited
 def release(letter: Letter, *, actor) -> None:
     """A held letter is genuine after all: it enters the queue as received, its clock running from when it came."""
     _must_be_officer(actor)
     before = _check_state(letter, "release")
-    letter.status, letter.hold_reason = "new", None
-    _event(letter, "release", before, now(), actor=actor)
+    moment = now()
+    _claim(letter, "new", moment)
+    letter.hold_reason = None
+    _event(letter, "release", before, moment, actor=actor)
     record("letter.release", _target(letter), kind=letter.kind)
 
 
@@ -284,8 +314,10 @@ def assign(letter: Letter, *, actor, officer_id: int, note: str = "") -> None:
     note = _text(problems, "note", note, limit=NOTE_LIMIT)
     if problems:
         raise LetterError(problems)
-    letter.status, letter.assigned_to_id = "assigned", officer_id
-    _event(letter, "assign", before, now(), actor=actor, note=note)
+    moment = now()
+    _claim(letter, "assigned", moment)
+    letter.assigned_to_id = officer_id
+    _event(letter, "assign", before, moment, actor=actor, note=note)
     record("letter.assign", _target(letter), kind=letter.kind, officer=names[officer_id])
 
 
@@ -293,8 +325,11 @@ def assign(letter: Letter, *, actor, officer_id: int, note: str = "") -> None:
 def reply(letter: Letter, *, actor, text: str, office: str) -> None:
     """Answer the letter, naming the office that answers (答复单位).
 
-    With the site's second-officer review on, the answer waits ("reviewing")
-    until another officer approves it; otherwise the writer reads it at once.
+    With the site's second-officer review in force, the answer waits
+    ("reviewing") until another officer approves it; otherwise the writer
+    reads it at once. Review switched on but fewer than two officers left
+    (queries_letters.review_in_force): the reply goes out at once, and the
+    audit entry says it went out unreviewed.
     """
     _must_be_officer(actor)
     before = _check_state(letter, "reply")
@@ -305,33 +340,42 @@ def reply(letter: Letter, *, actor, text: str, office: str) -> None:
     if problems:
         raise LetterError(problems)
     moment = now()
+    reviewed = review_in_force()
+    _claim(letter, "reviewing" if reviewed else "replied", moment)
     letter.reply, letter.reply_office, letter.replied_by_id = text, office, actor.id
     letter.assigned_to_id = letter.assigned_to_id or actor.id
     letter.review_note = ""
-    if review_replies():
-        letter.status = "reviewing"
+    if reviewed:
         _event(letter, "draft", before, moment, actor=actor)
         record("letter.draft", _target(letter), kind=letter.kind)
         return
-    letter.status, letter.replied_at, letter.closed_at = "replied", moment, moment
+    letter.replied_at, letter.closed_at = moment, moment
     _event(letter, "reply", before, moment, actor=actor, public=True)
-    record("letter.reply", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on)
+    unreviewed = {"unreviewed": True} if review_replies() else {}
+    record("letter.reply", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on, **unreviewed)
 
 
 @audited
 def approve_reply(letter: Letter, *, actor) -> None:
     """A second officer approves the drafted reply: it goes out, dated now.
 
-    :raises OperationForbidden: the drafter approving their own reply.
+    While the site has fewer than two interaction officers (one left or lost
+    the role after the draft was made), its drafter may approve it, so it
+    does not wait for nobody; the audit entry says it went out unreviewed.
+
+    :raises OperationForbidden: the drafter approving their own reply while another officer could.
     """
     _must_be_officer(actor)
     before = _check_state(letter, "approve")
-    if letter.replied_by_id == actor.id:
+    alone = letter.replied_by_id == actor.id
+    if alone and review_in_force():
         raise OperationForbidden(_l("Another officer approves a reply: not the one who wrote it."))
     moment = now()
-    letter.status, letter.replied_at, letter.closed_at, letter.reviewed_by_id = "replied", moment, moment, actor.id
+    _claim(letter, "replied", moment)
+    letter.replied_at, letter.closed_at, letter.reviewed_by_id = moment, moment, actor.id
     _event(letter, "approve", before, moment, actor=actor, public=True)
-    record("letter.approve", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on)
+    record("letter.approve", _target(letter), kind=letter.kind, late=moment.date() > letter.due_on,
+           **({"unreviewed": True} if alone else {}))
 
 
 @audited
@@ -345,9 +389,11 @@ def send_back(letter: Letter, *, actor, note: str) -> None:
     note = _text(problems, "note", note, limit=NOTE_LIMIT, required=_l("Say what should change in the reply."))
     if problems:
         raise LetterError(problems)
-    letter.status, letter.review_note = "assigned", note
+    moment = now()
+    _claim(letter, "assigned", moment)
+    letter.review_note = note
     letter.assigned_to_id = letter.replied_by_id or letter.assigned_to_id
-    _event(letter, "send_back", before, now(), actor=actor, note=note)
+    _event(letter, "send_back", before, moment, actor=actor, note=note)
     record("letter.send_back", _target(letter), kind=letter.kind)
 
 
@@ -362,7 +408,8 @@ def request_info(letter: Letter, *, actor, note: str) -> None:
     if problems:
         raise LetterError(problems)
     moment = now()
-    letter.status, letter.info_request, letter.paused_since = "info_requested", note, moment
+    _claim(letter, "info_requested", moment)
+    letter.info_request, letter.paused_since = note, moment
     _event(letter, "request_info", before, moment, actor=actor, note=note, public=True)
     record("letter.request_info", _target(letter), kind=letter.kind)
 
@@ -381,12 +428,12 @@ def add_info(letter: Letter, *, text: str) -> int:
     if problems:
         raise LetterError(problems)
     moment = now()
+    _claim(letter, "assigned" if letter.assigned_to_id else "new", moment)
     paused = working_days_between(letter.paused_since.date(), moment.date()) if letter.paused_since else 0
     if paused:
         letter.due_on = add_working_days(letter.due_on, paused)
     letter.paused_days += paused
     letter.paused_since = None
-    letter.status = "assigned" if letter.assigned_to_id else "new"
     _event(letter, "add_info", "info_requested", moment, note=text, public=True)
     record("letter.add_info", _target(letter), kind=letter.kind, waited_days=paused)
     return paused
@@ -406,10 +453,11 @@ def not_accept(letter: Letter, *, actor, reason: str, note: str = "") -> None:
     if problems:
         raise LetterError(problems)
     moment = now()
+    _claim(letter, "not_accepted", moment)
     if letter.paused_since is not None:
         letter.paused_days += working_days_between(letter.paused_since.date(), moment.date())
         letter.paused_since = None
-    letter.status, letter.not_accepted_reason, letter.not_accepted_note = "not_accepted", reason, note
+    letter.not_accepted_reason, letter.not_accepted_note = reason, note
     letter.closed_at = moment
     _event(letter, "not_accept", before, moment, actor=actor, note=note, public=True)
     record("letter.not_accept", _target(letter), kind=letter.kind, reason=reason)
@@ -426,9 +474,11 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     reply limit from today) with the letter's text, the writer's details
     (encrypted again), the attachment and the history so far, and a line
     saying where it came from; it keeps the query code unless that site
-    has it already. The letter here becomes a read-only trace ("forwarded",
-    with where to), which the writer's query follows to the copy. Both
-    sites' audit logs record it.
+    has it already. The note is for the receiving department's staff: it is
+    kept apart from what the writer reads (who sees only where the letter
+    went). The letter here becomes a read-only trace ("forwarded", with
+    where to), which the writer's query follows to the copy. Both sites'
+    audit logs record it.
 
     :raises LetterError: no such active site, this site itself, or a note that cannot be stored.
     """
@@ -443,6 +493,7 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     if problems:
         raise LetterError(problems)
     moment = now()
+    _claim(letter, "forwarded", moment)  # first: a second forward at once is refused before it copies anything
     events = history(letter)
     names = user_names(e.actor_id for e in events)
     attachment = None
@@ -474,9 +525,9 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
             who = f"{source.name_zh} {names.get(e.actor_id, '')}".strip() if e.actor_id else ""
             db.session.add(LetterEvent(letter_id=copy.id, at=e.at, action=e.action, from_status=e.from_status,
                                        to_status=e.to_status, note=e.note, public=e.public,
-                                       actor_text=e.actor_text or who))
+                                       staff_note=e.staff_note, actor_text=e.actor_text or who))
         db.session.add(LetterEvent(letter_id=copy.id, at=moment, action="forwarded_in", from_status=None,
-                                   to_status="new", note=f"{came}\n{note}".strip(), public=True,
+                                   to_status="new", note=came, staff_note=note, public=True,
                                    actor_text=source.name_zh))
         record("letter.forwarded_in", f"#{copy.id}", kind=copy.kind, from_site=source.name_zh,
                attachment=attachment is not None)
@@ -484,10 +535,10 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
     if letter.paused_since is not None:
         letter.paused_days += working_days_between(letter.paused_since.date(), moment.date())
         letter.paused_since = None
-    letter.status, letter.closed_at = "forwarded", moment
+    letter.closed_at = moment
     letter.forwarded_to_id, letter.forwarded_letter_id = target.id, copy.id
     went = str(_l("Forwarded to %(site)s", site=target.name_zh))
-    _event(letter, "forward", before, moment, actor=actor, public=True, note=f"{went}\n{note}".strip())
+    _event(letter, "forward", before, moment, actor=actor, public=True, note=went, staff_note=note)
     record("letter.forward", _target(letter), kind=letter.kind, to_site=target.name_zh)
     return copy
 
@@ -539,6 +590,7 @@ def publish_letter(letter: Letter, *, actor, subject: str, body: str, reply_text
     if problems:
         raise LetterError(problems)
     moment = now()
+    _claim(letter, letter.status, moment)  # two publishes at once: one is refused, not a second row
     published = published_of(letter)
     if published is None:
         published = PublishedLetter(letter_id=letter.id)
@@ -560,8 +612,10 @@ def unpublish_letter(letter: Letter, *, actor) -> None:
     published = published_of(letter)
     if published is None:
         raise LetterError(_l("This letter is not published."))
+    moment = now()
+    _claim(letter, letter.status, moment)
     db.session.delete(published)
-    _event(letter, "unpublish", letter.status, now(), actor=actor)
+    _event(letter, "unpublish", letter.status, moment, actor=actor)
     record("letter.unpublish", _target(letter), kind=letter.kind)
 
 
@@ -577,6 +631,7 @@ def rate(letter: Letter, *, rating: str) -> None:
     if rating not in RATINGS:
         raise LetterError({"rating": _l("Choose one of the three.")})
     moment = now()
+    _claim(letter, letter.status, moment, extra=(Letter.rating.is_(None),))
     letter.rating, letter.rated_at = rating, moment
     _event(letter, "rate", letter.status, moment, public=True)
     record("letter.rate", _target(letter), kind=letter.kind, rating=rating)
@@ -623,9 +678,20 @@ def update_mailbox(kind: str, *, actor, enabled: bool, rules: str, reply_days: i
 
 @audited
 def set_review_replies(*, actor, on: bool) -> None:
-    """The site's administrator turns second-officer review of replies on or off."""
+    """The site's administrator turns second-officer review of replies on or off.
+
+    Review is switched on only when the site has at least REVIEW_OFFICERS
+    interaction officers: with one, every reply would wait for a reviewer
+    who does not exist.
+
+    :raises LetterError: switching it on with fewer than two interaction officers.
+    """
     if not can(actor, "site.settings.manage"):
         raise OperationForbidden(_l("Only the site's administrator sets up its mailboxes."))
+    if on and len(officers()) < REVIEW_OFFICERS:
+        raise LetterError({"review_replies": _l(
+            "Review needs at least two interaction officers: one writes the reply, another approves it. This site "
+            "has %(n)s. Give a second account the interaction officer role first.", n=len(officers()))})
     row = options_row()
     if row is None:
         row = LetterOptions()

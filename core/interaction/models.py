@@ -144,6 +144,9 @@ class Letter(TenantScoped, db.Model):
     attachment_size: Mapped[int | None] = mapped_column(Integer)
     #: The random key of the form page that sent it: the same form posted twice files one letter.
     submission_key: Mapped[str | None] = mapped_column(String(64))
+    #: Counts the steps taken: a step moves the stored letter only from the version its request read
+    #: (core.interaction.letters._claim), so two steps at once make one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
 
 
@@ -166,6 +169,9 @@ class LetterEvent(TenantScoped, db.Model):
     #: Who acted, in words, where the actor is no account of this site (a forwarded letter's earlier steps).
     actor_text: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: A note for the officers only, never shown to the writer, even on a public step (the forwarding note
+    #: for the receiving department).
+    staff_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     public: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

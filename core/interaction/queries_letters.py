@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from core.auth.models import Membership, User
 from core.auth.permissions import site_roles
@@ -138,9 +138,25 @@ def options_row() -> LetterOptions | None:
 
 
 def review_replies() -> bool:
-    """Whether the active site has a second officer approve every reply before it goes out."""
+    """Whether the active site has switched on a second officer's approval of every reply (see `review_in_force`)."""
     row = options_row()
     return bool(row and row.review_replies)
+
+
+#: Second-officer review needs this many of the site's interaction officers (the drafter and another).
+REVIEW_OFFICERS = 2
+
+
+def review_in_force() -> bool:
+    """Whether a reply waits for a second officer now: review is on and the site has two officers or more.
+
+    Review cannot be switched on with fewer (core.interaction.letters.set_review_replies);
+    when officers leave or lose the role afterwards, replies go out unreviewed
+    (the audit log says so) and a draft already waiting may be approved by its
+    drafter, rather than wait for an officer who is not there. The mailboxes
+    page warns the site's administrator meanwhile.
+    """
+    return review_replies() and len(officers()) >= REVIEW_OFFICERS
 
 
 # --- the writer's query ------------------------------------------------------------------------
@@ -338,11 +354,13 @@ def flag_counts(user=None, today: date | None = None) -> dict[str, int]:
 
 
 def queue_query(*, state: str = "", flag: str = "", kind: str = "", search: str = "", user=None,
-                today: date | None = None):
+                today: date | None = None, by_phone: bool = True):
     """The officers' list: by state (or "open": the office has it), or overdue / due soon / assigned to `user`.
 
     `search` is a query code or the writer's mobile (matched by its hash), or words of the subject.
-    Soonest due first; closed letters newest first.
+    Without `by_phone` (a reader who sees writers' data masked: the site's administrator) a mobile number
+    or a query code finds nothing: trying mobile numbers one by one would unmask who wrote which letter,
+    and a query code is the writer's key. Soonest due first; closed letters newest first.
     """
     today = today or now().date()
     query = select(Letter)
@@ -364,9 +382,9 @@ def queue_query(*, state: str = "", flag: str = "", kind: str = "", search: str 
         code = normalise_query_code(search)
         mobile = normalise_mobile(search)
         if mobile.isdigit() and len(mobile) == 11:
-            query = query.where(Letter.phone_hash == phone_lookup(mobile))
+            query = query.where(Letter.phone_hash == phone_lookup(mobile) if by_phone else false())
         elif is_query_code(code):
-            query = query.where(Letter.query_code == code)
+            query = query.where(Letter.query_code == code if by_phone else false())
         else:
             query = query.where(Letter.subject.contains(search, autoescape=True))
     if state in CLOSED_STATES:

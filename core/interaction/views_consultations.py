@@ -22,6 +22,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, get_flashe
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 
 from core.content.files import STORED_NAME, Upload, add_file_referrer, upload_dir
@@ -300,8 +301,8 @@ def _export_rows(consultation: Consultation) -> tuple[list[str], list[list]]:
     full = may_see_personal_data(current_user)
     from core.privacy.masking import mask_name, mask_phone
 
-    header = [_("Number"), _("Received"), _("Part of the draft"), _("Opinion"), _("Name"), _("Mobile number"),
-              _("Decision"), _("Why")]
+    header = [pgettext("opinions column", "Number"), _("Received"), _("Part of the draft"), _("Opinion"), _("Name"),
+              _("Mobile number"), _("Decision"), _("Why")]
     rows = []
     for o in all_opinions(consultation):
         rows.append([o.id, o.submitted_at.strftime("%Y-%m-%d %H:%M"), o.part, o.body,

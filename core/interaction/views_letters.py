@@ -5,8 +5,10 @@ mailboxes with their rules), the write form of a mailbox, the receipt, the
 query (code + mobile) and what the writer may do with the letter it finds
 (add the information asked for, rate the reply), and the published letters
 (来信选登). None of them shows personal data; the query answers a wrong code
-and a wrong mobile alike, and wrong tries are rate-limited per address and
-per code. The writer's way back to a letter is the query only: the session
+and a wrong mobile alike, and wrong tries are rate-limited per address, per
+code from one address (so a stranger who knows a code does not lock its
+writer out), and, more loosely, per code from all addresses (against guessing
+spread over many addresses). The writer's way back to a letter is the query only: the session
 remembers the letter it found (for a while), never a link that carries the code.
 
 Admin pages: the queue by state with deadlines (`interaction.view`: the
@@ -119,6 +121,7 @@ from core.interaction.queries_letters import (
     published_query,
     queue_panel,
     queue_query,
+    review_in_force,
     review_replies,
     site_of,
     state_counts,
@@ -183,11 +186,18 @@ def _address_key() -> str:
     return f"letters|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
 
 
-def _code_key() -> str:
-    """One bucket per query code tried, from any address: guessing the mobile of one code stays slow."""
+def _code_any_key() -> str:
+    """One bucket per query code tried, from every address (the looser limit): guessing the mobile of one code
+    from many addresses stays slow."""
     site = g.get("site")
     return f"letter-code|{site.slug if site is not None else ''}|" \
            f"{normalise_query_code(request.form.get('code', ''))[:20]}"
+
+
+def _code_key() -> str:
+    """One bucket per query code and address (the strict limit): a stranger's wrong tries on a code use up their
+    own bucket, not the writer's."""
+    return f"{_code_any_key()}|{request.remote_addr}"
 
 
 def _write_limit() -> str:
@@ -196,6 +206,10 @@ def _write_limit() -> str:
 
 def _query_limit() -> str:
     return current_app.config["LETTERS_QUERY_RATE_LIMIT"]
+
+
+def _code_limit() -> str:
+    return current_app.config["LETTERS_QUERY_CODE_RATE_LIMIT"]
 
 
 def _missed(_response) -> bool:
@@ -253,8 +267,11 @@ def interaction_section(section: Section, children: list[Section]):
 @limiter.limit(_write_limit, methods=["POST"], key_func=_address_key)
 def write(kind: str):
     box = mailbox(kind) if kind in MAILBOX_KINDS else None
-    if box is None or not box.enabled:
+    if box is None:
         abort(404)
+    if not box.enabled:  # a closed mailbox's link (bookmarked, printed) says so and points to the open ones
+        return render_page("interaction/letter_closed.html", box=box, boxes=[m for m in mailboxes() if m.enabled],
+                           section=_section(), **_labels())
     form = WriteForm()
     form.attachment.description = file_hint(letters.ATTACHMENT)  # in the request's language
     if request.method == "GET":
@@ -293,6 +310,7 @@ def receipt():
 @route(bp, "/interaction/query", permission=None, methods=("GET", "POST"))
 @limiter.limit(_query_limit, methods=["POST"], key_func=_address_key, deduct_when=_missed)
 @limiter.limit(_query_limit, methods=["POST"], key_func=_code_key, deduct_when=_missed)
+@limiter.limit(_code_limit, methods=["POST"], key_func=_code_any_key, deduct_when=_missed)
 def query():
     form = QueryForm()
     if request.method == "GET":
@@ -420,8 +438,9 @@ def queue():
     search = request.args.get("q", "").strip()[:40]
     if flag or search:
         state = "all"
-    pagination = db.paginate(queue_query(state=state, flag=flag, kind=kind, search=search, user=current_user),
-                             page=page_number(), per_page=PER_PAGE, error_out=False)
+    full = may_see_personal_data(current_user)
+    pagination = db.paginate(queue_query(state=state, flag=flag, kind=kind, search=search, user=current_user,
+                                         by_phone=full), page=page_number(), per_page=PER_PAGE, error_out=False)
     rows = list(pagination.items)
     return render_page("interaction/admin_letters.html", pagination=pagination, rows=rows, deadlines=deadlines(rows),
                        counts=state_counts(), flags=flag_counts(current_user),
@@ -429,8 +448,7 @@ def queue():
                        filters={"state": state, "flag": flag, "kind": kind, "q": search},
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "kind": kind,
                                                      "q": search}.items() if v},
-                       deadline_text=deadline_text, code=format_query_code, full=may_see_personal_data(current_user),
-                       **_labels())
+                       deadline_text=deadline_text, code=format_query_code, full=full, **_labels())
 
 
 def _step_forms(letter: Letter) -> dict:
@@ -447,8 +465,10 @@ def _step_forms(letter: Letter) -> dict:
         forms["reply"] = ReplyForm(prefix="reply")
         forms["request_info"] = NoteForm(prefix="request_info")
         forms["request_info"].note.label.text = _("What the writer should add")
-    if status == "reviewing" and letter.replied_by_id != current_user.id:
-        forms["approve"] = ActionForm(prefix="approve")
+    drafter = letter.replied_by_id == current_user.id
+    if status == "reviewing" and (not drafter or not review_in_force()):
+        forms["approve"] = ActionForm(prefix="approve")  # the drafter too, while there is no other officer
+    if status == "reviewing" and not drafter:
         forms["send_back"] = NoteForm(prefix="send_back")
         forms["send_back"].note.label.text = _("What should change in the reply")
     if status in ("new", "assigned", "info_requested"):
@@ -545,7 +565,7 @@ def detail(letter_id: int):
                        full=full, officer=is_interaction_officer(current_user), events=events, names=user_names(ids),
                        deadline=deadlines([letter])[letter.id], deadline_text=deadline_text, forms=forms,
                        published=published_of(letter), problem=publication_problem(letter),
-                       review_on=review_replies(), forwarded_to=site_of(letter.forwarded_to_id),
+                       review_on=review_in_force(), forwarded_to=site_of(letter.forwarded_to_id),
                        forwarded_from=site_of(letter.forwarded_from_id), masked=mask_for_publication, **_labels())
 
 
@@ -614,7 +634,8 @@ def mailboxes_page():
         elif chosen not in forms and chosen != "options":
             abort(400)
     return render_page("interaction/admin_mailboxes.html", boxes=boxes, forms=forms, options=options,
-                       platform_days=platform_reply_days(), **_labels())
+                       platform_days=platform_reply_days(), officer_count=len(officers()),
+                       review_short=review_replies() and not review_in_force(), **_labels())
 
 
 @route(bp, "/platform/interaction/letters", permission="platform.view", write="platform.manage", host="platform",

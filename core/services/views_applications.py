@@ -101,10 +101,17 @@ def _address_key() -> str:
     return f"{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
 
 
-def _code_key() -> str:
-    """One bucket per tracking code tried, from any address: guessing the phone of one code stays slow."""
+def _code_any_key() -> str:
+    """One bucket per tracking code tried, from every address (the looser limit): guessing the phone of one code
+    from many addresses stays slow."""
     site = g.get("site")
     return f"code|{site.slug if site is not None else ''}|{normalise_tracking_code(request.form.get('code', ''))[:20]}"
+
+
+def _code_key() -> str:
+    """One bucket per tracking code and address (the strict limit): a stranger's wrong tries on a code use up their
+    own bucket, not the applicant's."""
+    return f"{_code_any_key()}|{request.remote_addr}"
 
 
 def _apply_limit() -> str:
@@ -113,6 +120,10 @@ def _apply_limit() -> str:
 
 def _track_limit() -> str:
     return current_app.config["SERVICES_TRACK_RATE_LIMIT"]
+
+
+def _track_code_limit() -> str:
+    return current_app.config["SERVICES_TRACK_CODE_RATE_LIMIT"]
 
 
 def _missed(_response) -> bool:
@@ -201,6 +212,7 @@ def receipt():
 @route(bp, "/services/track", permission=None, methods=("GET", "POST"))
 @limiter.limit(_track_limit, methods=["POST"], key_func=_address_key, deduct_when=_missed)
 @limiter.limit(_track_limit, methods=["POST"], key_func=_code_key, deduct_when=_missed)
+@limiter.limit(_track_code_limit, methods=["POST"], key_func=_code_any_key, deduct_when=_missed)
 def track():
     form = TrackForm()
     if request.method == "GET":

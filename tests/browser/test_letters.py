@@ -139,3 +139,17 @@ def test_written_on_a_phone_forwarded_answered_elsewhere_and_read_published(brow
     desk.close()
     other.close()
     phone.close()
+
+
+def test_the_officers_queue_on_a_phone_shows_each_due_date_without_scrolling_sideways(browser, live_city, tmp_path):
+    port, accounts = live_city
+    phone = browser.new_context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+    officer = phone.new_page()
+    sign_in(officer, port, "rsj.localhost", "rsj.interactionofficer", credentials(accounts, "rsj.interactionofficer"))
+    officer.goto(f"http://rsj.localhost:{port}/admin/interaction/letters/?state=all")
+    _no_sideways_scroll(officer, 390)
+    due = officer.locator("tbody tr").first.locator("td[data-label='到期']")
+    box = due.bounding_box()  # the cell itself is on the screen, not in a table scrolled off to the right
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    officer.screenshot(path=str(_shots(tmp_path) / "admin-queue-390.png"), full_page=True)
+    phone.close()

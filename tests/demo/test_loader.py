@@ -14,6 +14,13 @@ from tenants.models import Tenant
 from tests.fixtures.accounts import Account, login
 
 
+def _accounts_file(app) -> str:
+    from pathlib import Path
+
+    path = Path(app.instance_path) / app.config["DEMO_ACCOUNTS_FILE"]
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def _count(app, model) -> int:
     with app.app_context():
         return db.session.execute(select(func.count()).select_from(model).execution_options(all_tenants=True)).scalar()
@@ -32,6 +39,23 @@ def test_demo_load_builds_every_catalog_site_and_is_idempotent(app, runner, clie
         service_kinds = select(Section.id).where(Section.kind.in_(("service_items", "forms", "online_services")))
         assert db.session.execute(select(func.count()).select_from(Article).where(Article.section_id.in_(
             service_kinds.execution_options(all_tenants=True))).execution_options(all_tenants=True)).scalar() == 0
+
+    # A site whose replies a second officer reviews has two interaction officers (review needs two), the second
+    # one listed with the others.
+    with app.app_context():
+        from core.auth.models import Membership, User
+        from core.interaction.models import LetterOptions
+
+        reviewing = db.session.execute(select(LetterOptions.tenant_id).where(LetterOptions.review_replies.is_(True))
+                                       .execution_options(all_tenants=True)).scalars().all()
+        assert reviewing
+        for tenant_id in reviewing:
+            officers = db.session.execute(select(User.username).join(Membership, Membership.user_id == User.id).where(
+                Membership.tenant_id == tenant_id, Membership.role == "interaction_officer")
+                .execution_options(all_tenants=True)).scalars().all()
+            assert len(officers) >= 2 and any(name.endswith(".interactionofficer2") for name in officers)
+        db.session.remove()
+    assert ".interactionofficer2" in result.output or ".interactionofficer2" in _accounts_file(app)
 
     again = runner.invoke(args=["demo", "load", "--news-per-site", "3"])
     assert again.exit_code == 0 and f"0 sites created, {len(sites)} brought in step, 0 articles" in again.output

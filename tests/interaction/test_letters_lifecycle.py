@@ -2,16 +2,18 @@
 more information (the clock stands still); not accepted; forwarded to another department and answered there."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.audit.models import AuditEntry
 from core.extensions import db
 from core.interaction.letters import set_review_replies
-from core.interaction.models import LetterEvent
+from core.interaction.models import LetterEvent, LetterOptions
 from tenants.scoping import activate_tenant
-from tests.interaction.letter_helpers import PDF, PHONE, letter_row, post_on_status, query, receipt_code, step, write
+from tests.interaction.letter_helpers import (PDF, PHONE, good_letter, letter_row, post_on_status, query,
+                                              receipt_code, step, write)
 
 
 def _review_on(app, site, admin_id):
@@ -32,6 +34,7 @@ def _actions(app, site) -> list[str]:
 def test_assigned_drafted_sent_back_approved_read_and_rated(app, two_sites, client_for, officer_of, create_account):
     rsj = two_sites[0]
     admin = create_account("admin.rsj", site=rsj, roles=["site_admin"])
+    head, clerk = officer_of(rsj, "head"), officer_of(rsj, "clerk")
     _review_on(app, rsj, admin.id)
     citizen = client_for(rsj.host)
     assert write(citizen).status_code == 302
@@ -39,7 +42,6 @@ def test_assigned_drafted_sent_back_approved_read_and_rated(app, two_sites, clie
     letter = letter_row(app, rsj)
     assert letter.status == "new" and letter.reply_days == 5
 
-    head, clerk = officer_of(rsj, "head"), officer_of(rsj, "clerk")
     # The head of the office gives it to a colleague with the role.
     assert step(head, letter.id, "assign", officer=str(clerk.account.id), note="请三日内拟复").status_code == 302
     assert letter_row(app, rsj).assigned_to_id == clerk.account.id
@@ -181,6 +183,12 @@ def test_forwarded_to_another_department_and_answered_there(app, two_sites, clie
     query(citizen, code)
     status = citizen.get("/interaction/query/letter").get_data(as_text=True)
     assert f"已转至{czj.name_zh}" in status and "正在办理" not in status.split("转至")[0][-20:]
+    # The note was for the receiving department's staff: the writer reads only where the letter went.
+    assert "涉及财政补贴" not in status
+    assert "涉及财政补贴" in sender.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
+    there_first = client_for(czj.host)
+    query(there_first, code)
+    assert "涉及财政补贴" not in there_first.get("/interaction/query/letter").get_data(as_text=True)
     # The other department answers; the first department's query follows the letter there.
     step(receiver, copy.id, "reply", reply="经核实，您可申请灵活就业社保补贴，请到区人社局窗口申报。", office="社会保障科")
     query(citizen, code)
@@ -193,3 +201,65 @@ def test_forwarded_to_another_department_and_answered_there(app, two_sites, clie
     assert letter_row(app, czj).rating == "basically_satisfied"
     # Both audit logs hold it.
     assert "letter.forward" in _actions(app, rsj) and "letter.forwarded_in" in _actions(app, czj)
+
+
+def _audit_details(app, site, action: str) -> list[dict]:
+    import json
+
+    with app.app_context(), activate_tenant(site.id):
+        found = [json.loads(d or "{}") for d in db.session.execute(
+            select(AuditEntry.detail).where(AuditEntry.action == action).order_by(AuditEntry.id)).scalars()]
+        db.session.remove()
+        return found
+
+
+def test_review_needs_two_officers_and_never_leaves_a_reply_stuck(app, two_sites, client_for, officer_of, signed_in):
+    """Review cannot be switched on with one officer; if officers leave afterwards, replies go out unreviewed (the
+    audit log says so), a draft already waiting may be sent by its drafter, and the settings page warns."""
+    from core.auth.models import Membership
+
+    rsj = two_sites[0]
+    head = officer_of(rsj, "head")
+    admin, _ = signed_in(rsj.host, "admin.rsj", site=rsj, roles=["site_admin"])
+    page = admin.get("/admin/interaction/mailboxes").get_data(as_text=True)
+    refused = admin.post("/admin/interaction/mailboxes", data={
+        "mailbox": "options", "options-review_replies": "y",
+        "options-csrf_token": re.search(r'name="options-csrf_token" type="hidden" value="([^"]+)"', page).group(1)})
+    assert refused.status_code == 200 and "至少需要两名互动专员" in refused.get_data(as_text=True)
+    with app.app_context(), activate_tenant(rsj.id):
+        assert not db.session.execute(select(LetterOptions.review_replies)).scalar()
+        db.session.remove()
+    # With a second officer it is switched on; a reply is drafted and waits for review.
+    clerk = officer_of(rsj, "clerk")
+    _review_on(app, rsj, admin_id(app, rsj, "admin.rsj"))
+    citizen = client_for(rsj.host)
+    write(citizen)
+    waiting = letter_row(app, rsj)
+    step(head, waiting.id, "reply", reply="答复草稿。", office="办公室")
+    assert letter_row(app, rsj).status == "reviewing"
+    assert "至少需要两名" not in admin.get("/admin/interaction/mailboxes").get_data(as_text=True)
+    # The clerk loses the role: the page warns, the drafter may now send the waiting draft himself ...
+    with app.app_context(), activate_tenant(rsj.id):
+        db.session.execute(delete(Membership).where(Membership.user_id == clerk.account.id))
+        db.session.commit()
+    warning = admin.get("/admin/interaction/mailboxes").get_data(as_text=True)
+    assert "未经审核直接发出" in warning
+    assert step(head, waiting.id, "approve").status_code == 302
+    assert letter_row(app, rsj, waiting.query_code).status == "replied"
+    # ... and a new reply goes out at once instead of waiting for a reviewer who is not there.
+    write(citizen, data=good_letter(subject="关于社保卡补办的咨询", body="社保卡丢了怎么补办？"))
+    another = letter_row(app, rsj)
+    assert another.id != waiting.id
+    step(head, another.id, "reply", reply="直接答复。", office="办公室")
+    assert letter_row(app, rsj, another.query_code).status == "replied"
+    assert _audit_details(app, rsj, "letter.approve")[-1].get("unreviewed") is True
+    assert _audit_details(app, rsj, "letter.reply")[-1].get("unreviewed") is True
+
+
+def admin_id(app, site, username: str) -> int:
+    from core.auth.models import User
+
+    with app.app_context(), activate_tenant(site.id):
+        found = db.session.execute(select(User.id).where(User.username == username)).scalar_one()
+        db.session.remove()
+        return found

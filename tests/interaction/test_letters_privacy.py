@@ -22,11 +22,25 @@ def test_the_officer_sees_the_writer_in_full_the_site_administrator_masked(app, 
     assert NAME in page and PHONE in page and EMAIL in page
     queue = officer.get("/admin/interaction/letters/").get_data(as_text=True)
     assert "王**" in queue and "138****5678" in queue and NAME not in queue and PHONE not in queue
+    # A letter just come is "已收到" (its state), not "提交时间" (the column heading that shares the English word).
+    assert "已收到 <span" in queue and "提交时间" not in queue
     admin, _ = signed_in(rsj.host, "admin.rsj", site=rsj, roles=["site_admin"])
     page = admin.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
     assert "王**" in page and NAME not in page and PHONE not in page and EMAIL not in page
     assert 'name="step"' not in page  # reads, does not handle
     assert admin.get(f"/admin/interaction/letters/{letter.id}/attachment").status_code == 403
+    # The administrator neither sees query codes nor finds a letter by mobile or code (trying mobile numbers one
+    # by one would unmask who wrote it); the officer does.
+    code = letter.query_code
+    shown = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    assert shown in officer.get("/admin/interaction/letters/").get_data(as_text=True)
+    assert shown not in admin.get("/admin/interaction/letters/").get_data(as_text=True) and shown not in page
+    for search in (PHONE, "138 1234 5678", shown):
+        assert letter.subject not in admin.get("/admin/interaction/letters/", query_string={"q": search}) \
+            .get_data(as_text=True)
+        assert letter.subject in officer.get("/admin/interaction/letters/", query_string={"q": search}) \
+            .get_data(as_text=True)
+    assert letter.subject in admin.get("/admin/interaction/letters/", query_string={"q": "社保"}).get_data(as_text=True)
     # Other roles of the site do not reach letters at all.
     editor, _ = signed_in(rsj.host, "editor.rsj", site=rsj, roles=["editor"])
     assert editor.get(f"/admin/interaction/letters/{letter.id}").status_code == 403

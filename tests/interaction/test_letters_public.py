@@ -45,7 +45,13 @@ def test_the_interaction_section_lists_the_open_mailboxes_with_their_rules(app, 
         db.session.commit()
     page = client_for(rsj.host).get("/sections/interaction/").get_data(as_text=True)
     assert "<h3>局长信箱</h3>" not in page and "咨询请先查阅办事指南。" in page and "3 个工作日内答复" in page
-    assert client_for(rsj.host).get("/interaction/write/director").status_code == 404
+    # The closed mailbox's link (bookmarked, printed) says it is closed and points to the open ones; posting to it
+    # files nothing.
+    closed = client_for(rsj.host).get("/interaction/write/director")
+    html = closed.get_data(as_text=True)
+    assert closed.status_code == 200 and "该信箱暂停受理来信" in html and 'name="subject"' not in html
+    assert 'href="/interaction/write/consultation"' in html and 'href="/interaction/write/director"' not in html
+    assert client_for(rsj.host).post("/interaction/write/director", data={"subject": "x"}).status_code in (200, 400)
     assert client_for(rsj.host).get("/interaction/write/nonsense").status_code == 404
     # A site may shorten its limit, never lengthen it beyond the platform's.
     with app.app_context(), activate_tenant(rsj.id):
@@ -226,6 +232,33 @@ def test_published_letters_are_masked_and_show_no_personal_details(app, two_site
         "没有找到" in public.get("/interaction/letters?q=公积金").get_data(as_text=True)
 
 
+def test_the_officer_edits_the_masked_text_and_is_told_to_look_for_other_people(app, two_sites, client_for,
+                                                                              officer_of):
+    rsj = two_sites[0]
+    citizen = client_for(rsj.host)
+    write(citizen, data=good_letter(body="我的邻居李建国住在新华路61号3单元，他也没有补缴。请问怎么办？"))
+    letter = letter_row(app, rsj)
+    officer = officer_of(rsj)
+    step(officer, letter.id, "reply", reply="可以补缴。", office="社会保险科")
+    page = officer.get(f"/admin/interaction/letters/{letter.id}").get_data(as_text=True)
+    form = re.search(r'<form method="post" class="card" aria-labelledby="step-publish">.*?</form>', page,
+                     re.DOTALL).group(0)
+    # A third party's name and address are not found by any pattern: the page says to look for them ...
+    assert "李建国" in form and "他人的姓名、住址" in form
+    # ... and the three texts are ordinary editable fields.
+    for name in ("publish-subject", "publish-body", "publish-reply"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', form).group(0)
+        assert "readonly" not in tag and "disabled" not in tag
+    edited = "我的邻居李**住在某小区，他也没有补缴。请问怎么办？"
+    assert step(officer, letter.id, "publish", subject=letter.subject, body=edited, reply="可以补缴。",
+                confirm="y").status_code == 302
+    public = client_for(rsj.host)
+    published_id = re.search(r'href="/interaction/letters/(\d+)"',
+                             public.get("/interaction/letters").get_data(as_text=True)).group(1)
+    shown = public.get(f"/interaction/letters/{published_id}").get_data(as_text=True)
+    assert edited in shown and "李建国" not in shown and "新华路61号" not in shown
+
+
 def test_reports_are_never_published(app, two_sites, client_for, officer_of):
     rsj = two_sites[0]
     citizen = client_for(rsj.host)
@@ -263,7 +296,7 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
                           "RATELIMIT_ENABLED": True, "LETTERS_QUERY_RATE_LIMIT": "3 per minute",
-                          "LETTERS_WRITE_RATE_LIMIT": "2 per minute"})
+                          "LETTERS_QUERY_CODE_RATE_LIMIT": "7 per day", "LETTERS_WRITE_RATE_LIMIT": "2 per minute"})
     try:
         client = limited.test_client()
         host = {"HTTP_HOST": "rsj.localhost"}
@@ -273,9 +306,10 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
             return client.post("/interaction/write/consultation", environ_overrides=host,
                                data={**good_letter(subject=subject), "csrf_token": csrf_token(page)})
 
-        def ask(code: str, phone: str):
-            page = client.get("/interaction/query", environ_overrides=host)
-            return client.post("/interaction/query", environ_overrides=host,
+        def ask(code: str, phone: str, address: str = "127.0.0.1"):
+            at = {**host, "REMOTE_ADDR": address}
+            page = client.get("/interaction/query", environ_overrides=at)
+            return client.post("/interaction/query", environ_overrides=at,
                                data={"code": code, "phone": phone,
                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
 
@@ -284,6 +318,11 @@ def test_writing_and_wrong_queries_are_rate_limited(app, two_sites, client_for):
                          .get_data(as_text=True)).group(1)
         assert [ask(code, PHONE).status_code for _ in range(4)] == [302] * 4
         assert [ask(code, OTHER_PHONE).status_code for _ in range(4)] == [200, 200, 200, 429]
+        # A stranger who knows the code does not lock its writer out: the writer, from another address, gets in.
+        assert ask(code, PHONE, "10.0.0.9").status_code == 302
+        # Guessing spread over many addresses meets the looser limit of the code from all addresses (7 a day).
+        assert [ask(code, OTHER_PHONE, f"10.0.1.{i}").status_code for i in range(5)] == [200] * 4 + [429]
+        assert ask(code, OTHER_PHONE, "10.0.2.1").status_code == 429
     finally:
         limiter.reset()
         limiter.enabled = False

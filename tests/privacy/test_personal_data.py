@@ -57,7 +57,8 @@ def test_personal_numbers_in_free_text_are_masked_and_other_numbers_kept():
             "办公电话0316-2222222，文号廊政〔2026〕8号。")
     masked = mask_personal_text(text)
     assert "1101**********002X" in masked and "138****5678" in masked
-    assert "123456789012345678" in masked  # 18 digits whose check does not add up: not an ID number
+    # 18 ID-shaped digits are masked whatever their check digit (a mistyped ID number is still one).
+    assert "1234**********5678" in masked and "123456789012345678" not in masked
     assert "0316-2222222" in masked and "廊政〔2026〕8号" in masked
     assert "11010519491231002X" not in masked and "1234-5678" not in masked
 
@@ -161,3 +162,60 @@ def test_text_is_masked_for_publication():
     assert mask_for_publication("2026-02-14 办结，电话12345") == "2026-02-14 办结，电话12345"
     # Masking is stable: masked text masked again is the same.
     assert mask_for_publication(masked, ["张三丰"]) == masked
+
+
+MASKING_CASES = [
+    # (what the writer typed, what must not be published, what is published instead)
+    ("身份证号110101199003071234", "110101199003071234", "1101**********1234"),
+    ("身份证号11010119900307123X（校验位错）", "11010119900307123X", "1101**********123X"),
+    ("全角身份证１１０１０１１９９００３０７１２３４", "１１０１０１１９９００３０７１２３４", "1101**********1234"),
+    ("身份证 110101 19900307 123X", "19900307", "1101**********123X"),
+    ("身份证 110101-19900307-1234", "19900307", "1101**********1234"),
+    ("身份证 1101 0119 9003 0712 34", "9003 0712", "1101**********1234"),
+    ("旧证110101900307123", "110101900307123", "1101*******7123"),
+    ("卡号6222021234567890123", "6222021234567890123", "6222***********0123"),
+    ("手机13812345678", "13812345678", "138****5678"),
+    ("手机138 1234 5678", "1234 5678", "138****5678"),
+    ("手机+86-138-1234-5678", "1234-5678", "138****5678"),
+    ("手机(+86)13812345678", "13812345678", "138****5678"),
+    ("手机138‐1234‐5678", "1234‐5678", "138****5678"),
+    ("手机138‑1234‑5678", "1234‑5678", "138****5678"),
+    ("手机138–1234–5678", "1234–5678", "138****5678"),
+    ("手机138—1234—5678", "1234—5678", "138****5678"),
+    ("手机138－1234－5678", "1234－5678", "138****5678"),
+    ("全角手机１３８１２３４５６７８", "１３８１２３４５６７８", "138****5678"),
+    ("手机138\u200b1234\u200c5678", "5678\u200c", "138****5678"),
+    ("座机0316-2011234", "2011234", "0316-*****34"),
+    ("座机(0316)2011234", "2011234", "0316-*****34"),
+    ("座机0316 201 1234", "201 1234", "0316-*****34"),
+    ("座机010—12345678", "12345678", "010-******78"),
+    ("电话2011234", "2011234", "电话*****34"),
+    ("座机：20112345", "20112345", "座机：******45"),
+    ("联系方式 201-1234", "201-1234", "联系方式 *****34"),
+    ("tel 2011234", "2011234", "tel *****34"),
+    ("QQ号 123456789", "123456789", "QQ号 *******89"),
+    ("邮箱zsf@example.com", "zsf@example.com", "z**@example.com"),
+    ("邮箱ｚｓｆ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｓｆ", "z**@example.com"),
+    ("我叫张三丰", "张三丰", "我叫张**"),
+    ("联系人张\u200d三丰", "三丰", "联系人张**"),
+    ("落款：张 三 丰", "三 丰", "落款：张**"),
+]
+
+
+@pytest.mark.parametrize("typed, hidden, shown", MASKING_CASES)
+def test_every_written_form_is_masked_for_publication(typed, hidden, shown):
+    from core.privacy.masking import mask_for_publication
+
+    masked = mask_for_publication(typed, ["张三丰"])
+    assert hidden not in masked and shown in masked, masked
+    assert mask_for_publication(masked, ["张三丰"]) == masked  # masking masked text changes nothing
+
+
+def test_publication_drops_hidden_characters_and_keeps_numbers_that_are_not_personal():
+    from core.privacy.masking import mask_for_publication
+
+    kept = "依据廊政〔2026〕8号文件，2026年3月1日起（2026-03-01，20260301）执行，咨询热线12345，第5条。"
+    assert mask_for_publication(kept) == kept
+    assert mask_for_publication("答复\u200b如下\u202e。\ufeff") == "答复如下。"
+    # Full-width punctuation around a masked number stays as written.
+    assert mask_for_publication("（手机：１３８１２３４５６７８）") == "（手机：138****5678）"

@@ -261,15 +261,16 @@ def test_wrong_tries_are_rate_limited_and_right_ones_are_not(app, two_sites, onl
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
                           "RATELIMIT_ENABLED": True, "SERVICES_TRACK_RATE_LIMIT": "3 per 10 minutes",
-                          "SERVICES_APPLY_RATE_LIMIT": "2 per minute"})
+                          "SERVICES_TRACK_CODE_RATE_LIMIT": "7 per day", "SERVICES_APPLY_RATE_LIMIT": "2 per minute"})
     try:
         item = online_item(two_sites[0])
         client = limited.test_client()
         host = {"HTTP_HOST": "rsj.localhost"}
 
-        def query(code: str, phone: str):
-            page = client.get("/services/track", environ_overrides=host)
-            return client.post("/services/track", environ_overrides=host,
+        def query(code: str, phone: str, address: str = "127.0.0.1"):
+            at = {**host, "REMOTE_ADDR": address}
+            page = client.get("/services/track", environ_overrides=at)
+            return client.post("/services/track", environ_overrides=at,
                                data={"code": code, "phone": phone, "csrf_token": csrf_token(page.get_data(as_text=True))})
 
         # Two applications from one address: the third post is refused.
@@ -293,6 +294,11 @@ def test_wrong_tries_are_rate_limited_and_right_ones_are_not(app, two_sites, onl
         # The page says how long to wait: the window of the limit that was hit, not "a minute".
         assert "请等待 10 分钟后再试" in refused.get_data(as_text=True)
         assert refused.headers["Retry-After"] == "600"
+        # The stranger's wrong tries used up the stranger's bucket: the applicant, from another address, gets in.
+        assert query(code, PHONE, "10.0.0.9").status_code == 302
+        # Guessing spread over many addresses meets the looser limit of the code from all addresses (7 a day).
+        assert [query(code, OTHER_PHONE, f"10.0.1.{i}").status_code for i in range(5)] == [200] * 4 + [429]
+        assert query(code, OTHER_PHONE, "10.0.2.1").status_code == 429
     finally:
         limiter.reset()
         limiter.enabled = False
