@@ -95,6 +95,7 @@ from core.interaction.letters import (
 )
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, Letter
 from core.interaction.queries_letters import (
+    OPEN_STATES,
     QUEUE_FLAGS,
     Deadline,
     deadlines,
@@ -123,6 +124,7 @@ from core.interaction.queries_letters import (
     site_of,
     state_counts,
     user_names,
+    warning_cutoff,
 )
 from core.privacy.masking import mask_for_publication
 from core.sections.models import Section
@@ -430,7 +432,7 @@ def queue():
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "kind": kind,
                                                      "q": search}.items() if v},
                        deadline_text=deadline_text, code=format_query_code, full=may_see_personal_data(current_user),
-                       **_labels())
+                       open_states=OPEN_STATES, warning_cutoff=warning_cutoff(), **_labels())
 
 
 def _step_forms(letter: Letter) -> dict:
