@@ -353,4 +353,4 @@ def test_the_public_figures_page_shows_this_years_counts_and_nothing_personal(le
 def test_the_public_figures_page_reads_in_chinese(letters, client_for):
     rsj, _, _ = letters
     html = client_for(rsj.host).get("/interaction/figures").get_data(as_text=True)
-    assert "来信统计" in html and "按时答复" in html and "个工作日" in html or "工作日" in html
+    assert "来信办理统计" in html and "件已答复" in html and "按时答复率" in html and "平均答复用时（工作日）" in html
