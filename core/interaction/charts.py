@@ -20,8 +20,8 @@ def letters_chart(report: Report) -> Markup:
     """Letters received and answered, month by month (bars)."""
     chart = pygal.Bar(**chart_options(_("Letters month by month")), x_labels=_months(report), min_scale=2,
                       max_scale=8)
-    chart.add(_("Received"), [t.received for _m, t in report.monthly])
-    chart.add(_("Answered"), [t.answered for _m, t in report.monthly])
+    chart.add(_("Letters received"), [t.received for _m, t in report.monthly])
+    chart.add(_("Answered letters"), [t.answered for _m, t in report.monthly])
     return svg_markup(chart, "chart-letters")
 
 

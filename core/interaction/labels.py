@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 #: The mailboxes, as the public sees them.
 KIND_LABELS = {
@@ -38,7 +39,7 @@ DEFAULT_RULES = {
 #: A letter's state as the writer and the officers read it.
 STATE_LABELS = {
     "held": _l("Held for checking"),
-    "new": _l("Received"),
+    "new": lazy_pgettext("letter state", "Received"),  # not the "Received" (when) of other pages' columns
     "assigned": _l("Being handled"),
     "reviewing": _l("Reply being reviewed"),
     "info_requested": _l("Waiting for more information"),

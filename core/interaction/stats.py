@@ -45,8 +45,8 @@ from core.i18n import localized
 from core.interaction.labels import KIND_LABELS, RATING_LABELS, STATE_LABELS
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, RATINGS, Letter
 from core.interaction.queries_letters import OPEN_STATES, RUNNING_STATES, months_before, warning_cutoff
-from core.timeutil import now
 from core.services.stats import PERIODS, Period, Table, month_label, to_csv, to_xlsx
+from core.timeutil import now
 from core.workdays.queries import working_calendar
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
@@ -376,7 +376,7 @@ def sort_sites(rows: list[Row], sort: str) -> list[Row]:
 
 def _measures_header() -> list[str]:
     return ([_("Letters received")] + [str(STATE_LABELS[s]) for s in LETTER_STATES]
-            + [_("Answered"), _("Answered on time"), _("On-time share"), _("Median reply time (working days)"),
+            + [_("Answered letters"), _("Answered on time"), _("On-time share"), _("Median reply time (working days)"),
                _("Average reply time (working days)"), _("Ratings")] + [str(RATING_LABELS[r]) for r in RATINGS]
             + [_("Satisfaction")])
 
