@@ -210,6 +210,20 @@ def test_the_admin_home_card_shows_the_year_and_the_early_warning(officer):
     assert "Unanswered for two months or more" in home  # the queue's card too, for the officers
 
 
+def test_the_page_costs_the_same_queries_with_more_letters(app, officer, letters, count_queries):
+    rsj, _, _ = letters
+    officer.get("/admin/interaction/stats")
+    with count_queries() as few:
+        officer.get("/admin/interaction/stats")
+    with app.app_context():
+        for day in range(2, 20):
+            add_letter(rsj, status="replied", received=datetime(2026, 3, day, 8), replied=datetime(2026, 3, day, 17),
+                       due=date(2026, 3, 31), paused=1, rating="satisfied", rated=datetime(2026, 3, 19))
+    with count_queries() as many:
+        officer.get("/admin/interaction/stats")
+    assert many.count == few.count
+
+
 # --- the early warning ---------------------------------------------------------------------------
 
 
