@@ -26,7 +26,7 @@ def warn_site(today) -> dict | None:
                           "each site's audit log how many of its letters have waited two months or more without an "
                           "answer, and how many more than three months (the national inspection vetoes a site with "
                           "one). The site's admin home, its queue and the console's home show the same warning."),
-           summary=_l("%(warned)s letters unanswered for two months or more, %(veto)s for more than three months"))
+           summary=_l("letters unanswered for two months or more: %(warned)s; for more than three months: %(veto)s"))
 def warn_unanswered(now):
     """Each site's early warning, recorded on working days only (a holiday's run does nothing); the summary names the
     sites with letters in trouble. Recording again on a repeated run adds an entry with the same counts, no more."""

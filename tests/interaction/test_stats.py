@@ -289,8 +289,8 @@ def test_the_daily_job_records_each_sites_warning_and_names_the_site(app, letter
         job_id, summary = run.job_id, run.summary
     with app.test_request_context(headers={"Cookie": "lang=en"}):
         words = describe(job_id, summary)
-    assert "Langfang Municipal Personnel Bureau: 2 letters unanswered for two months or more, 2 for more than " \
-           "three months" in words
+    assert "Langfang Municipal Personnel Bureau: letters unanswered for two months or more: 2; for more than three " \
+           "months: 2" in words
     assert "Finance" not in words
     assert early_warnings() == [{"warned": 2, "overdue": 2, "veto": 2}]
     with app.app_context():  # on a holiday (the Spring Festival) nothing is checked, nothing recorded
