@@ -133,11 +133,13 @@ def test_every_declared_crossing_says_why(app):
 
 
 #: The only functions of the interaction module that cross sites: forwarding a letter (it writes the copy inside
-#: the receiving site) and the writer's query following a forwarded letter (it reads the copies, nothing else).
-INTERACTION_CROSSINGS = {"core.interaction.letters.forward_letter", "core.interaction.queries_letters.follow_forwarded"}
+#: the receiving site), the writer's query following a forwarded letter (it reads the copies, nothing else), and
+#: the bureau's figures: the city's statistics and the letters in trouble on every site (counts only, read only).
+INTERACTION_CROSSINGS = {"core.interaction.letters.forward_letter", "core.interaction.queries_letters.follow_forwarded",
+                         "core.interaction.stats.city_report", "core.interaction.stats.city_alerts"}
 
 
-def test_letters_cross_sites_only_to_forward_and_to_follow_a_forwarded_letter(app):
+def test_letters_cross_sites_only_to_forward_to_follow_and_for_the_bureaus_figures(app):
     assert {name for name in CROSSINGS if name.startswith("core.interaction.")} == INTERACTION_CROSSINGS
 
 

@@ -7,7 +7,9 @@ site without a working channel or with a valid letter left unanswered for
 three months, and scores whether a site solicits opinions on its drafts and
 publishes what it did with them. The parts: `letters` (writing, the officers'
 steps, forwarding between sites, publication) and `consultations` (意见征集:
-drafts, opinions, the feedback summary), each with its queries, forms and views.
+drafts, opinions, the feedback summary), each with its queries, forms and views;
+`stats` counts the letters for the site, the bureau and the public, and `jobs`
+records the early warning on letters unanswered for two months.
 """
 from __future__ import annotations
 
@@ -15,9 +17,17 @@ from core.interaction import models_consultations  # noqa: F401  (the tables, fo
 
 
 def init_app(app) -> None:
-    from core.interaction import audit_labels, audit_labels_consultations, views_consultations, views_letters
+    from core.interaction import (
+        audit_labels,
+        audit_labels_consultations,
+        jobs,  # noqa: F401  (its @scheduled declaration: the early warning)
+        views_consultations,
+        views_letters,
+        views_stats,
+    )
 
     audit_labels.register()  # the audit log's words for letters
     audit_labels_consultations.register()  # and for consultations
     views_letters.init_app(app)
+    views_stats.init_app(app)
     views_consultations.init_app(app)

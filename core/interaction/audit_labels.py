@@ -31,6 +31,7 @@ def register() -> None:
         "letter.rate": _l("A writer rated a reply"),
         "letter.attachment_download": _l("Downloaded a writer's attachment"),
         "letter.platform_reply_days": _l("Set the reply limit of every mailbox"),
+        "letter.early_warning": _l("Letters were found unanswered for two months or more (the daily check)"),
         "mailbox.update": _l("Changed a mailbox"),
         "mailbox.review_replies": _l("Turned second-officer review of replies on or off"),
     }, {"letter": _l("Letters"), "mailbox": _l("Mailboxes")})
@@ -47,6 +48,9 @@ def register() -> None:
         "previous_days": lazy_pgettext("audit detail", "Limit before (working days)"),
         "days": lazy_pgettext("audit detail", "Working days"),
         "unreviewed": lazy_pgettext("audit detail", "Sent without a second officer's review (fewer than two officers)"),
+        "warned": lazy_pgettext("audit detail", "Letters unanswered for two months or more"),
+        "overdue": lazy_pgettext("audit detail", "Letters overdue"),
+        "veto": lazy_pgettext("audit detail", "Letters unanswered for more than three months"),
     })
     for prefix in ("letter.", "mailbox."):
         describe_values(prefix, "kind", KIND_LABELS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import re
 import unicodedata
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -53,6 +54,11 @@ REPLY_DAYS_SETTING = "interaction.reply_days"
 RUNNING_STATES = ("held", "new", "assigned", "reviewing")
 #: States in which nothing more happens on this site.
 CLOSED_STATES = ("replied", "not_accepted", "forwarded")
+#: States in which the letter is not answered yet: the office has it, or it waits for the writer.
+OPEN_STATES = (*RUNNING_STATES, "info_requested")
+#: A letter of an open state received this many calendar months ago or earlier raises the early warning
+#: (the national inspection vetoes a site with a valid letter unanswered for three months).
+WARNING_MONTHS = 2
 #: A letter whose due date is this many working days away or fewer is "due soon".
 DUE_SOON_DAYS = 1
 PHONE_PURPOSE = "letter.phone"
@@ -322,9 +328,26 @@ def _due_soon_limit(today: date) -> date:
     return working_calendar(today, today + timedelta(days=30)).add(today, DUE_SOON_DAYS)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day where it is shorter: 31 May - 3 = 28 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def warning_cutoff(today: date | None = None) -> datetime:
+    """The first moment a letter may have come and not yet raise the early warning today.
+
+    A letter received on 15 January raises it from 15 March on: received
+    before the day after WARNING_MONTHS months back, it has waited two months.
+    """
+    today = today or now().date()
+    return datetime.combine(months_before(today, WARNING_MONTHS) + timedelta(days=1), datetime.min.time())
+
+
 # --- the officers' queue -----------------------------------------------------------------------
 
-QUEUE_FLAGS = ("overdue", "due_soon", "mine")
+#: overdue, due soon, unanswered for WARNING_MONTHS months or more (the early warning), assigned to me.
+QUEUE_FLAGS = ("overdue", "due_soon", "two_months", "mine")
 
 
 def state_counts() -> dict[str, int]:
@@ -341,11 +364,18 @@ def _due_soon(query, today: date):
                        Letter.due_on <= _due_soon_limit(today))
 
 
+def _two_months(query, today: date):
+    """Letters not answered yet (not replied, not accepted or forwarded: still open, paused ones too) that came
+    WARNING_MONTHS calendar months ago or earlier: the early warning."""
+    return query.where(Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today))
+
+
 def flag_counts(user=None, today: date | None = None) -> dict[str, int]:
     today = today or now().date()
     count = select(func.count()).select_from(Letter)
     found = {"overdue": db.session.execute(_overdue(count, today)).scalar_one(),
-             "due_soon": db.session.execute(_due_soon(count, today)).scalar_one(), "mine": 0}
+             "due_soon": db.session.execute(_due_soon(count, today)).scalar_one(),
+             "two_months": db.session.execute(_two_months(count, today)).scalar_one(), "mine": 0}
     if user is not None and getattr(user, "is_authenticated", False):
         found["mine"] = db.session.execute(count.where(Letter.assigned_to_id == user.id,
                                                        Letter.status.in_(("assigned", "reviewing",
@@ -355,7 +385,8 @@ def flag_counts(user=None, today: date | None = None) -> dict[str, int]:
 
 def queue_query(*, state: str = "", flag: str = "", kind: str = "", search: str = "", user=None,
                 today: date | None = None, by_phone: bool = True):
-    """The officers' list: by state (or "open": the office has it), or overdue / due soon / assigned to `user`.
+    """The officers' list: by state (or "open": the office has it), or overdue / due soon / unanswered for two
+    months / assigned to `user`.
 
     `search` is a query code or the writer's mobile (matched by its hash), or words of the subject.
     Without `by_phone` (a reader who sees writers' data masked: the site's administrator) a mobile number
@@ -367,11 +398,13 @@ def queue_query(*, state: str = "", flag: str = "", kind: str = "", search: str 
     if state in LETTER_STATES:
         query = query.where(Letter.status == state)
     elif state == "open":
-        query = query.where(Letter.status.in_((*RUNNING_STATES, "info_requested")))
+        query = query.where(Letter.status.in_(OPEN_STATES))
     if flag == "overdue":
         query = _overdue(query, today)
     elif flag == "due_soon":
         query = _due_soon(query, today)
+    elif flag == "two_months":
+        query = _two_months(query, today)
     elif flag == "mine" and user is not None:
         query = query.where(Letter.assigned_to_id == user.id,
                             Letter.status.in_(("assigned", "reviewing", "info_requested")))
@@ -393,7 +426,7 @@ def queue_query(*, state: str = "", flag: str = "", kind: str = "", search: str 
 
 
 def queue_panel() -> dict:
-    """For the admin home's card: letters waiting by state, overdue and due soon."""
+    """For the admin home's card: letters waiting by state, overdue, due soon, unanswered for two months."""
     return {"letter_counts": state_counts(), "letter_flags": flag_counts()}
 
 

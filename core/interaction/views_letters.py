@@ -97,6 +97,7 @@ from core.interaction.letters import (
 )
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, Letter
 from core.interaction.queries_letters import (
+    OPEN_STATES,
     QUEUE_FLAGS,
     Deadline,
     deadlines,
@@ -126,6 +127,7 @@ from core.interaction.queries_letters import (
     site_of,
     state_counts,
     user_names,
+    warning_cutoff,
 )
 from core.privacy.masking import mask_for_publication
 from core.sections.models import Section
@@ -448,7 +450,8 @@ def queue():
                        filters={"state": state, "flag": flag, "kind": kind, "q": search},
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "kind": kind,
                                                      "q": search}.items() if v},
-                       deadline_text=deadline_text, code=format_query_code, full=full, **_labels())
+                       deadline_text=deadline_text, code=format_query_code, full=full,
+                       open_states=OPEN_STATES, warning_cutoff=warning_cutoff(), **_labels())
 
 
 def _step_forms(letter: Letter) -> dict:

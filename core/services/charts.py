@@ -44,14 +44,15 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
-def _options(title: str) -> dict:
+def chart_options(title: str) -> dict:
+    """pygal options every statistics chart shares (the interaction module's charts too): style, size, legend."""
     return dict(style=STYLE, title=title, js=[], disable_xml_declaration=True, width=520, height=320,
                 legend_at_bottom=True, legend_at_bottom_columns=2, truncate_legend=-1, x_label_rotation=0,
                 show_minor_x_labels=True, print_values=False, no_data_text=_("No figures in this period"),
                 margin=12, spacing=10)
 
 
-def _svg(chart, name: str) -> Markup:
+def svg_markup(chart, name: str) -> Markup:
     """The chart as markup to place in the page: no script, no comment, a stable id, labelled as an image."""
     svg = chart.render(is_unicode=True)
     svg = _SCRIPT.sub("", _COMMENT.sub("", svg)).replace(chart.uuid, name)
@@ -66,31 +67,31 @@ def _months(report: Report) -> list[str]:
 
 def applications_chart(report: Report) -> Markup:
     """Applications submitted and completed, month by month (bars)."""
-    chart = pygal.Bar(**_options(_("Applications month by month")), x_labels=_months(report), min_scale=2,
+    chart = pygal.Bar(**chart_options(_("Applications month by month")), x_labels=_months(report), min_scale=2,
                       max_scale=8)
     chart.add(_("Submitted"), [t.submitted for _m, t in report.monthly])
     chart.add(_("Completed"), [t.completed for _m, t in report.monthly])
-    return _svg(chart, "chart-applications")
+    return svg_markup(chart, "chart-applications")
 
 
 def rates_chart(report: Report) -> Markup:
     """The on-time rate and the share of satisfied ratings, month by month, in percent (lines)."""
-    chart = pygal.Line(**_options(_("On time and satisfied, month by month (%)")), x_labels=_months(report),
+    chart = pygal.Line(**chart_options(_("On time and satisfied, month by month (%)")), x_labels=_months(report),
                        range=(0, 100), include_x_axis=True, allow_interruptions=True, dots_size=4,
                        value_formatter=lambda v: f"{v:.0f}%", margin_right=28)
-    chart.add(_("On-time rate"), [_percent(t.on_time_rate) for _m, t in report.monthly])
-    chart.add(_("Satisfaction"), [_percent(t.satisfaction) for _m, t in report.monthly])
-    return _svg(chart, "chart-rates")
+    chart.add(_("On-time rate"), [percent(t.on_time_rate) for _m, t in report.monthly])
+    chart.add(_("Satisfaction"), [percent(t.satisfaction) for _m, t in report.monthly])
+    return svg_markup(chart, "chart-rates")
 
 
 def handling_chart(report: Report) -> Markup:
     """The average handling time of the applications completed each month, in working days (bars)."""
-    chart = pygal.Bar(**_options(_("Average handling time (working days)")), x_labels=_months(report),
+    chart = pygal.Bar(**chart_options(_("Average handling time (working days)")), x_labels=_months(report),
                       show_legend=False, value_formatter=lambda v: f"{v:.1f}")
     chart.add(_("Average handling time (working days)"),
               [None if t.average_days is None else round(t.average_days, 1) for _m, t in report.monthly])
-    return _svg(chart, "chart-handling")
+    return svg_markup(chart, "chart-handling")
 
 
-def _percent(share: float | None) -> float | None:
+def percent(share: float | None) -> float | None:
     return None if share is None else round(share * 100, 1)

@@ -45,6 +45,11 @@ PAGES = (
     "/platform/services/coverage.csv",
     "/platform/services/coverage.xlsx",
     "/platform/interaction/letters",
+    "/platform/interaction/stats",
+    "/platform/interaction/stats?months=12&sort=on_time",
+    "/platform/interaction/stats.csv",
+    "/platform/interaction/stats.csv?table=mailboxes",
+    "/platform/interaction/stats.xlsx",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
