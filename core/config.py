@@ -49,8 +49,11 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "DISCLOSURE_APPLY_RATE_LIMIT": ("5 per minute;30 per hour", "Applications for disclosure (and clarifications) "
                                     "one address may send to one site (Flask-Limiter)."),
     "DISCLOSURE_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Queries of applications for disclosure that find nothing "
-                                    "one address may make on one site, and one tracking code may have from any "
-                                    "address."),
+                                    "one address may make on one site, and on one tracking code."),
+    "DISCLOSURE_TRACK_CODE_RATE_LIMIT": ("60 per day", "Queries of applications for disclosure that find nothing "
+                                         "one tracking code may have from all addresses together (against guessing "
+                                         "spread over many addresses; loose, so a stranger cannot easily lock the "
+                                         "applicant out)."),
     "CONSULTATION_COMMENT_RATE_LIMIT": ("5 per minute;30 per hour", "Opinions on public consultations one address "
                                         "may send to one site (Flask-Limiter)."),
     "LETTERS_WRITE_RATE_LIMIT": ("5 per minute;30 per hour", "Letters (and additions, ratings) one address may send "

@@ -92,11 +92,18 @@ def _address_key() -> str:
     return f"disclosure|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
 
 
-def _code_key() -> str:
-    """One bucket per tracking code tried, from any address: guessing the phone of one code stays slow."""
+def _code_any_key() -> str:
+    """One bucket per tracking code tried, from every address (the looser limit): guessing the phone of one code
+    from many addresses stays slow."""
     site = g.get("site")
     code = normalise_tracking_code(request.form.get("code", ""))[:20]
     return f"disclosure-code|{site.slug if site is not None else ''}|{code}"
+
+
+def _code_key() -> str:
+    """One bucket per tracking code and address (the strict limit): a stranger's wrong tries on a code use up their
+    own bucket, not the applicant's."""
+    return f"{_code_any_key()}|{request.remote_addr}"
 
 
 def _apply_limit() -> str:
@@ -105,6 +112,10 @@ def _apply_limit() -> str:
 
 def _track_limit() -> str:
     return current_app.config["DISCLOSURE_TRACK_RATE_LIMIT"]
+
+
+def _track_code_limit() -> str:
+    return current_app.config["DISCLOSURE_TRACK_CODE_RATE_LIMIT"]
 
 
 def _missed(_response) -> bool:
@@ -207,6 +218,7 @@ def receipt():
 @route(bp, "/disclosure/track", permission=None, methods=("GET", "POST"))
 @limiter.limit(_track_limit, methods=["POST"], key_func=_address_key, deduct_when=_missed)
 @limiter.limit(_track_limit, methods=["POST"], key_func=_code_key, deduct_when=_missed)
+@limiter.limit(_track_code_limit, methods=["POST"], key_func=_code_any_key, deduct_when=_missed)
 def track():
     form = TrackForm()
     if request.method == "GET":

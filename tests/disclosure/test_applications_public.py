@@ -121,7 +121,7 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
                           "RATELIMIT_ENABLED": True, "DISCLOSURE_TRACK_RATE_LIMIT": "3 per 10 minutes",
-                          "DISCLOSURE_APPLY_RATE_LIMIT": "2 per minute"})
+                          "DISCLOSURE_TRACK_CODE_RATE_LIMIT": "7 per day", "DISCLOSURE_APPLY_RATE_LIMIT": "2 per minute"})
     try:
         client = limited.test_client()
         host = {"HTTP_HOST": "rsj.localhost"}
@@ -133,10 +133,11 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
                                      "submission": re.search(r'name="submission" type="hidden" value="([^"]*)"',
                                                              page).group(1)}).status_code
 
-        def query(code: str, phone: str):
-            page = client.get("/disclosure/track", environ_overrides=host)
+        def query(code: str, phone: str, address: str = "127.0.0.1"):
+            at = {**host, "REMOTE_ADDR": address}
+            page = client.get("/disclosure/track", environ_overrides=at)
             token = csrf_token(page.get_data(as_text=True))
-            return client.post("/disclosure/track", environ_overrides=host,
+            return client.post("/disclosure/track", environ_overrides=at,
                                data={"code": code, "phone": phone, "csrf_token": token})
 
         assert [send() for _ in range(3)] == [302, 302, 429]
@@ -145,6 +146,11 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
         assert [query(code, PHONE).status_code for _ in range(4)] == [302] * 4  # right answers do not count
         assert [query(code, OTHER_PHONE).status_code for _ in range(4)] == [200, 200, 200, 429]
         assert query(code, PHONE).status_code == 429
+        # The stranger's wrong tries used up the stranger's bucket: the applicant, from another address, gets in.
+        assert query(code, PHONE, "10.0.0.9").status_code == 302
+        # Guessing spread over many addresses meets the looser limit of the code from all addresses (7 a day).
+        assert [query(code, OTHER_PHONE, f"10.0.1.{i}").status_code for i in range(5)] == [200] * 4 + [429]
+        assert query(code, OTHER_PHONE, "10.0.2.1").status_code == 429
     finally:
         limiter.reset()
         limiter.enabled = False
