@@ -104,7 +104,7 @@ def test_written_on_a_phone_forwarded_answered_elsewhere_and_read_published(brow
     replying.get_by_label("答复", exact=True).fill("您好！灵活就业人员社保补贴由区人社部门受理、财政部门拨付，"
                                                    "请携带身份证到户籍所在区人社局窗口申报。")
     replying.get_by_label("答复单位").fill("社会保障科")
-    replying.get_by_role("button", name="发出答复").click()
+    replying.get_by_role("button", name="发送答复").click()
     assert "已答复" in finance.locator(".flash-success").inner_text()
     publishing = finance.locator("form", has=finance.get_by_role("heading", name="在来信选登中公开"))
     masked = publishing.get_by_label("公开的来信内容").input_value()
