@@ -158,15 +158,15 @@ def generate_report(year: int, *, actor: User) -> DisclosureReport:
                                  overview=draft_overview(year, computed), created_by_id=actor.id, generated_at=now())
         db.session.add(found)
         db.session.flush()
-        action = "disclosure_report.create"
+        _write_article(found, article, actor)
+        record("disclosure_report.create", f"article:{article.id}", year=year, title=article.title)
     else:
         article = report_article(found)
         if article is None:  # the row goes with its article (ON DELETE CASCADE): not reached
             raise ReportError(_l("This report's item is gone."))
         found.computed, found.generated_at = json.dumps(computed), now()
-        action = "disclosure_report.generate"
-    _write_article(found, article, actor)
-    record(action, f"article:{article.id}", year=year, title=article.title)
+        _write_article(found, article, actor)
+        record("disclosure_report.generate", f"article:{article.id}", year=year, title=article.title)
     db.session.flush()
     return found
 
