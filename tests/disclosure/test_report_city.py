@@ -32,6 +32,7 @@ def test_the_portal_lists_the_published_reports_and_the_missing_sites(app, two_s
     portal = client_for("localhost")
     html = portal.get("/disclosure-reports?year=2025").get_data(as_text=True)
     assert "廊坊市人事局" in _section(html, "missing") and "廊坊市财政局" in _section(html, "missing")
+    assert "<h1>2025年政府信息公开工作年度报告</h1>" in html and "尚未发布年度报告的站点" in html  # zh
     _found, article = publish_report(app, rsj, staff)
     _published_on(app, rsj, article.id, datetime(2026, 1, 20, 10))
     # czj's report is prepared but not published: still missing.

@@ -121,15 +121,18 @@ def test_the_admin_home_shows_the_report_due_then_overdue(app, two_sites, lists,
     admin, _ = staff(rsj, "site_admin")
     monkeypatch.setattr("core.disclosure.report_queries.now", lambda: datetime(2026, 1, 25, 9))
     card = _card(editor.get("/admin/").get_data(as_text=True))
-    assert "2025" in card and 'class="deadline-due_soon"' in card and "2026-01-31" in card
+    assert "2025年政府信息公开工作年度报告" in card and 'class="deadline-due_soon"' in card
+    assert "应于 2026-01-31 前发布，还剩 6 天" in card and "尚未编制。" in card  # in the site's language (zh)
     assert 'href="/admin/disclosure/reports/"' in card
     assert "2025" in _card(admin.get("/admin/").get_data(as_text=True))  # the site admin sees it too
     monkeypatch.setattr("core.disclosure.report_queries.now", lambda: datetime(2026, 2, 3, 9))
-    assert 'class="deadline-overdue"' in _card(editor.get("/admin/").get_data(as_text=True))
+    card = _card(editor.get("/admin/").get_data(as_text=True))
+    assert 'class="deadline-overdue"' in card and "已逾期：应于 2026-01-31 前发布，已过 3 天" in card
     prepare(editor)
     found, _article = _report(app, rsj)
     card = _card(editor.get("/admin/").get_data(as_text=True))
     assert f'href="/admin/disclosure/reports/{found.id}"' in card and 'class="deadline-overdue"' in card
+    assert "已编制，报告信息状态为“编辑中”。" in card
 
 
 def _card(html: str) -> str:
