@@ -1,5 +1,5 @@
-"""The national template of the yearly report (《中华人民共和国政府信息公开工作年度报告格式》, 国办公开办函〔2021〕30号):
-its sections, the rows and columns of its three tables, and which figure fills each cell.
+"""The national template of the yearly report (《中华人民共和国政府信息公开工作年度报告格式》,
+国办公开办函〔2021〕30号): its sections, the rows and columns of its three tables, and which figure fills each cell.
 
 The report is a Chinese official document: its headings and row names are the template's own words, kept here
 as data (like the regulation's categories in `defaults`), never translated. The admin form's labels for the

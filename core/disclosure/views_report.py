@@ -113,7 +113,8 @@ def edit(report_id: int):
             return redirect(url_for("disclosure_report.edit", report_id=found.id))
     standing, _found, _article = site_standing(found.year)
     return render_page("disclosure/report_edit.html", report=found, article=article, form=form,
-                       cells=report_cells(found), preview_html=Markup(report_html(found)), standing=standing, standing_text=standing_text,
+                       cells=report_cells(found), preview_html=Markup(report_html(found)), standing=standing,
+                       standing_text=standing_text,
                        status_labels=STATUS_LABELS, manual_labels=MANUAL_LABELS,
                        action_form=ActionForm(formdata=None))
 

@@ -13,7 +13,7 @@ from core.disclosure.models_report import DisclosureReport
 from core.extensions import db
 from core.sections.models import Section
 from tenants.scoping import activate_tenant
-from tests.disclosure.report_helpers import plant_application, row_cells, staff  # noqa: F401  (fixture)
+from tests.disclosure.report_helpers import plant_application, row_cells
 from tests.fixtures.accounts import csrf_token, post_form
 
 YEAR = 2025

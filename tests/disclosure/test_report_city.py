@@ -10,7 +10,6 @@ from sqlalchemy import select
 from core.content.models import Article
 from core.extensions import db
 from tenants.scoping import activate_tenant
-from tests.disclosure.report_helpers import staff  # noqa: F401  (fixture)
 from tests.disclosure.test_report import _report, prepare
 from tests.disclosure.test_report_workflow import publish_report
 

@@ -12,7 +12,7 @@ from core.disclosure.models_report import DisclosureReport
 from core.disclosure.report_queries import standing
 from core.extensions import db
 from tenants.scoping import activate_tenant
-from tests.disclosure.report_helpers import row_cells, staff  # noqa: F401  (fixture)
+from tests.disclosure.report_helpers import row_cells
 from tests.disclosure.test_report import _figures, _report, _save, prepare
 from tests.fixtures.accounts import post_form
 
@@ -22,15 +22,16 @@ def _step(client, article_id: int, action: str):
     return post_form(client, f"{location}/step", {"action": action}, form_path=location)
 
 
-def publish_report(app, site, staff, year: int = 2025) -> tuple[DisclosureReport, Article]:
-    """An editor prepares the site's report, a reviewer approves it, a publisher publishes it."""
-    editor, _ = staff(site, "editor")
+def publish_report(app, site, staff_of, year: int = 2025) -> tuple[DisclosureReport, Article]:
+    """An editor prepares the site's report, a reviewer approves it, a publisher publishes it (`staff_of`: the
+    `staff` fixture)."""
+    editor, _ = staff_of(site, "editor")
     prepare(editor, year)
     found, article = _report(app, site, year)
     assert _step(editor, article.id, "submit").status_code == 302
-    reviewer, _ = staff(site, "reviewer")
+    reviewer, _ = staff_of(site, "reviewer")
     assert _step(reviewer, article.id, "approve").status_code == 302
-    publisher, _ = staff(site, "publisher")
+    publisher, _ = staff_of(site, "publisher")
     assert _step(publisher, article.id, "publish").status_code == 302
     return _report(app, site, year)
 
@@ -62,7 +63,8 @@ def test_the_report_is_reviewed_and_published_in_the_annual_reports_column(app, 
     page = public.get(f"/articles/{article.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "廊坊市人事局2025年政府信息公开工作年度报告" in html and "<h2>三、收到和处理政府信息公开申请情况</h2>" in html
+    assert "廊坊市人事局2025年政府信息公开工作年度报告" in html
+    assert "<h2>三、收到和处理政府信息公开申请情况</h2>" in html
     assert row_cells(html, "（七）总计") == ["0"] * 7
     listing = public.get("/sections/disclosure-reports/").get_data(as_text=True)
     assert f'href="/articles/{article.id}"' in listing
