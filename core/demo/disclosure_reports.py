@@ -26,7 +26,7 @@ from core.extensions import db
 
 #: What a department's report says of its year, beyond the figures: (the overview's second paragraph, problems,
 #: other matters). The office's name is filled in.
-OVERVIEW = ("围绕“{org}”法定职责，本机关坚持以公开为常态、不公开为例外，健全政府信息公开工作机制，"
+OVERVIEW = ("{org}坚持以公开为常态、不公开为例外，健全政府信息公开工作机制，"
             "落实信息发布审核制度，按时更新政府信息公开指南和目录，依法规范办理政府信息公开申请。"
             "全年未发生因信息公开不当引发的舆情事件。")
 PROBLEMS = ("一是部分栏目信息更新不够及时，政策解读形式较为单一；二是依申请公开答复文书的规范性有待进一步提高。",
