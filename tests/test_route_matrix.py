@@ -19,10 +19,11 @@ from core.auth.permissions import SITE_PERMISSIONS
 from core.content.files import Upload
 from core.content.operations import create_article
 from core.disclosure.applications import submit_application as submit_disclosure_application
-from core.disclosure.defaults import GUIDE_SLUG
+from core.disclosure.defaults import GUIDE_SLUG, REPORTS_SLUG
 from core.disclosure.interpretations import link_interpretation
 from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.models_applications import DisclosureApplicationFile
+from core.disclosure.models_report import DisclosureReport
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
 from core.interaction.letters import submit_letter
@@ -57,7 +58,7 @@ FILLERS = {
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
              "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
              "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id",
-             "page_id": "column_page_id", "link_id": "interpretation_link_id"},
+             "page_id": "column_page_id", "link_id": "interpretation_link_id", "report_id": "disclosure_report_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id", "subject_id": "subject_id"},
@@ -117,6 +118,7 @@ def world(app, two_sites, create_account):
             disclosure, disclosure_file = _disclosure_application_with_a_file()
             link = _interpretation_link(section)
             guide = db.session.execute(select(Section.id).where(Section.slug == GUIDE_SLUG)).scalar_one()
+            report = _disclosure_report()
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
@@ -125,7 +127,8 @@ def world(app, two_sites, create_account):
                               "file_id": db.session.execute(select(ApplicationFile.id)).scalar_one(),
                               "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id,
                               "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file,
-                              "column_page_id": guide, "interpretation_link_id": link.id}
+                              "column_page_id": guide, "interpretation_link_id": link.id,
+                              "disclosure_report_id": report.id}
     with app.app_context():
         ensure_default_categories()
         ensure_default_subjects()
@@ -170,6 +173,16 @@ def _interpretation_link(section):
     policy = create_article(section=section, title="就业补贴管理办法", policy_level="municipal")
     interpretation = create_article(section=section, title="《就业补贴管理办法》政策解读")
     return link_interpretation(interpretation, policy, kind="text")
+
+
+def _disclosure_report():
+    """The active site's yearly disclosure report of 2025: its item in the annual reports column, and its figures."""
+    section = db.session.execute(select(Section).where(Section.slug == REPORTS_SLUG)).scalar_one()
+    article = create_article(section=section, title="2025年政府信息公开工作年度报告", status="editing")
+    found = DisclosureReport(year=2025, article_id=article.id, computed="{}", manual="{}")
+    db.session.add(found)
+    db.session.flush()
+    return found
 
 
 def _consultation_with_an_opinion():

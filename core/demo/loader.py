@@ -18,12 +18,14 @@ from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
 from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
+from core.demo.disclosure_reports import fill_disclosure_reports
 from core.demo.letters import fill_letters, forward_some
 from core.demo.services import fill_services, has_online_items
 from core.demo import disclosure as demo_disclosure
-from core.disclosure.defaults import GUIDE_SLUG, REPORTS_SLUG, RULES_SLUG
+from core.disclosure.defaults import GUIDE_SLUG, RULES_SLUG
 from core.disclosure.models import DisclosureCategory, DisclosureSubject, PolicyInterpretation
 from core.disclosure.models_applications import DisclosureApplication
+from core.disclosure.models_report import DisclosureReport
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
 from core.interaction.models import Letter
@@ -89,7 +91,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             load_year(year)
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
-              "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0}
+              "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0, "disclosure_reports": 0}
     given_letters = []
     sites = catalog_sites(scale)
     for position, site in enumerate(sites):
@@ -145,6 +147,10 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                 totals["disclosure_applications"] += fill_disclosure_applications(
                     site, index=position, today=today, officer_id=officer,
                     rng=random.Random(f"{seed}:{site['slug']}:disclosure"))
+            if not db.session.execute(select(func.count()).select_from(DisclosureReport)).scalar_one():
+                # After the applications: the reports count them.
+                totals["disclosure_reports"] += fill_disclosure_reports(
+                    site, index=position, today=today, rng=random.Random(f"{seed}:{site['slug']}:reports"))
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     if len(given_letters) > 1:  # the sites just given letters forward a few to each other
@@ -205,12 +211,12 @@ def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Rando
     policies = [filed(p, "规范性文件") if p["policy_level"] in ("municipal", "departmental") else p for p in policies]
     extra, empty = demo_disclosure.catalogue_items(site, today=today, rng=rng)
     column = [filed(item, item.pop("category")) for item in extra]
-    reports = []
     for item in content.disclosure_items(site, today=today, rng=rng, count=10):
         kind = item.pop("category")
+        # The yearly reports are generated from the site's data instead (core.demo.disclosure_reports).
         if kind == demo_disclosure.REPORT_KIND:
-            reports.append(item)
-        elif kind != demo_disclosure.GUIDE_KIND and demo_disclosure.CATEGORY_OF_KIND[kind] not in empty:
+            continue
+        if kind != demo_disclosure.GUIDE_KIND and demo_disclosure.CATEGORY_OF_KIND[kind] not in empty:
             column.append(filed(item, demo_disclosure.CATEGORY_OF_KIND[kind]))
     # About two recent municipal policies in three get an interpretation, in words, a graphic or a video.
     recent = datetime.combine(today.replace(year=today.year - 3), time(0, 0))
@@ -223,10 +229,7 @@ def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Rando
         by_key[GUIDE_SLUG].page_html = clean_html(demo_disclosure.guide_html(site))
     if RULES_SLUG in by_key:
         by_key[RULES_SLUG].page_html = clean_html(demo_disclosure.rules_html(site))
-    plan = [("policies", policies), ("disclosure", column)]
-    if REPORTS_SLUG in by_key:
-        plan.append((REPORTS_SLUG, reports))
-    return plan
+    return [("policies", policies), ("disclosure", column)]
 
 
 def _link_interpretations(written: list[tuple[dict, Article]]) -> None:

@@ -6,11 +6,13 @@ The parts: `operations` (the lists), `filing` (where filing is required: content
 (索引号), `column` (the column's pages), `interpretations` (政策解读), `queries_catalogue` (the catalogue and the
 counts the coverage pages and the yearly report read), `applications` (依申请公开: applying, tracking, the
 officers' steps, the yearly counts); views: `views` (the console's lists), `views_public`, `views_column` (a
-site's pages and links), `views_coverage`, `views_applications`.
+site's pages and links), `views_coverage`, `views_applications`. The yearly report (政府信息公开工作年度报告):
+`report_layout` (the national template), `report_queries` (its figures, deadlines, every site's report of a
+year), `report` (preparing it, audited), `views_report` (the site's pages, the portal's list, the console's).
 """
 from __future__ import annotations
 
-from core.disclosure import models_applications  # noqa: F401  (the tables, for the ORM and Alembic)
+from core.disclosure import models_applications, models_report  # noqa: F401  (the tables, for the ORM and Alembic)
 
 
 def init_app(app) -> None:
@@ -33,3 +35,7 @@ def init_app(app) -> None:
 
     audit_labels_applications.register()
     views_applications.init_app(app)
+    from core.disclosure import audit_labels_report, views_report
+
+    audit_labels_report.register()
+    views_report.init_app(app)

@@ -1,7 +1,9 @@
-"""The city portal reads across every site on purpose: public, published news only."""
+"""The city portal reads across every site on purpose: public, published news only, and which sites have published
+their yearly disclosure report."""
 from __future__ import annotations
 
 from core.content.queries import city_news
+from core.disclosure.report_queries import city_reports, reporting_year
 from core.web import cached_page
 from core.web.menus import set_front_page
 from tenants.hosts import registry
@@ -12,13 +14,18 @@ CITY_NEWS_COUNT = 20
 
 @cached_page
 def home():
-    """Every active site by group, and the city's latest news (drawn from `/` on the city domain)."""
+    """Every active site by group, the city's latest news, and how many sites have published last year's disclosure
+    report (drawn from `/` on the city domain)."""
     sites = {s.id: s for s in registry().sites()}
     active = [s.id for s in registry().sites() if not s.is_suspended]
     news = [(article, sites[tenant_id]) for article, tenant_id in city_news(active, CITY_NEWS_COUNT)]
     groups = [g for g in registry().groups() if g.sites]
     ungrouped = [s for s in registry().sites() if s.group_key is None]
-    return render_page("portal/home.html", groups=groups, ungrouped=ungrouped, news=news)
+    year = reporting_year()
+    reports = city_reports(year)
+    reported = sum(1 for site_id in active if site_id in reports and reports[site_id].standing.kind == "published")
+    return render_page("portal/home.html", groups=groups, ungrouped=ungrouped, news=news,
+                       disclosure_reports={"year": year, "published": reported, "sites": len(active)})
 
 
 def init_app(app) -> None:

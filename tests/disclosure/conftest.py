@@ -14,6 +14,7 @@ from core.extensions import db
 from core.sections.queries import site_sections
 from tenants.scoping import activate_tenant
 from tests.disclosure.applications_helpers import calendar_2026, clock, officer_of  # noqa: F401  (applications)
+from tests.disclosure.report_helpers import staff  # noqa: F401  (the yearly report)
 
 
 @dataclass

@@ -22,6 +22,8 @@ PAGES = (
     "/platform/subjects/{subject}",
     "/platform/disclosure/coverage",
     "/platform/disclosure/interpretations",
+    "/platform/disclosure/reports",
+    "/platform/disclosure/reports?year=2024",
     "/platform/users",
     "/platform/users?q=wang",
     "/platform/audit",

@@ -1,0 +1,234 @@
+"""Preparing the yearly government information disclosure report (政府信息公开工作年度报告). Operations, audited.
+
+A site's report for a year is an article in its annual reports column, so it goes the way every item goes
+(edited, sent for review, approved, published; a published one corrected by a change that is reviewed in turn),
+with its revisions. Its text is generated, in the national template's sections and tables
+(`report_layout`), from a `DisclosureReport` row: the figures the platform counts (`compute_figures`), the
+figures only the site knows, entered by hand, and the site's paragraphs. Generating again refreshes the counted
+figures and keeps the rest; every write of the text goes through the publishing workflow's save
+(core.publishing.operations.save_article), so the workflow's rules on who may change the text when hold here.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.audit.log import record
+from core.auth.models import User
+from core.auth.permissions import can
+from core.content.models import Article
+from core.content.operations import create_article
+from core.content.sanitize import text_to_html
+from core.disclosure.models_report import DisclosureReport
+from core.disclosure.report_layout import (AMOUNT_FIGURES, APPLICANT_COLUMNS, APPLICATION_ROWS, CASE_BLOCKS,
+                                           CASE_OUTCOMES, COMPUTED_PROACTIVE, HEADINGS, MANUAL_FIGURES, OUTCOMES,
+                                           ORGANISATION_HEADINGS, PENDING_ROW, PROACTIVE, RECEIVED_ROWS,
+                                           OUTCOMES_HEADING)
+from core.disclosure.report_queries import (FIRST_YEAR, compute_figures, figures_of, report_article,
+                                            report_for_year, reports_section)
+from core.extensions import db
+from core.operations import OperationError, OperationForbidden, audited
+from core.publishing.operations import apply_change_step, save_article
+from core.publishing.queries import TEXT_FIELDS, as_form_values, edit_refusal, may_edit, may_start_change, pending_data
+from core.text import column_problems
+from core.timeutil import now
+from tenants.models import Tenant
+from tenants.scoping import current_tenant_id
+
+#: The largest count, and the largest amount (10,000 yuan), a hand-entered figure may hold.
+MAX_COUNT = 10_000_000
+MAX_AMOUNT = Decimal("100000000")
+#: The paragraphs the site writes, with the column each is kept in.
+TEXT_PARTS = ("overview", "problems", "other")
+
+
+class ReportError(OperationError):
+    """A step on the yearly report refused, with a message for the user."""
+
+
+class ReportForbidden(ReportError, OperationForbidden):
+    """The actor's roles do not include preparing the report (editing items)."""
+
+
+def _check_actor(actor: User) -> None:
+    if not can(actor, "content.edit"):
+        raise ReportForbidden(_l("Your roles here do not include editing items, which preparing the report takes."))
+
+
+def _site() -> Tenant:
+    return db.session.execute(select(Tenant).where(Tenant.id == current_tenant_id())).scalar_one()
+
+
+def default_title(year: int) -> str:
+    """`廊坊市人力资源和社会保障局2025年政府信息公开工作年度报告`: the title the template's practice gives it."""
+    return f"{_site().name_zh}{year}年政府信息公开工作年度报告"
+
+
+def draft_overview(year: int, computed: dict) -> str:
+    """A first paragraph for 一、总体情况 with the year's figures, for the site to rewrite and complete."""
+    rows = computed["applications"]
+    return (f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，在门户网站政府信息公开目录中主动公开"
+            f"政府信息{computed['catalogue_total']}条，其中行政规范性文件{computed['proactive']['normative_new']}件；"
+            f"新收政府信息公开申请{rows['received']['total']}件，上年结转{rows['carried_over']['total']}件，"
+            f"本年度办结{rows['answered']['total']}件，结转下年度继续办理{rows['pending']['total']}件。")
+
+
+# --- the text ----------------------------------------------------------------------------------
+
+def _amount(value) -> str:
+    """An amount in 10,000 yuan as the report writes it: two decimals, no trailing zeros past them."""
+    return f"{Decimal(str(value)):.2f}" if value not in (None, "") else "0.00"
+
+
+def report_cells(found: DisclosureReport) -> dict:
+    """Everything the report's text shows: the layout and the figures (computed and manual), ready to draw."""
+    computed, manual = figures_of(found)
+    figures = {key: manual.get(key, 0) for key in MANUAL_FIGURES}
+    figures.update({key: computed.get("proactive", {}).get(key, 0) for key in COMPUTED_PROACTIVE})
+    for key in AMOUNT_FIGURES:
+        figures[key] = _amount(manual.get(key))
+    cases = {block: [manual.get(f"{block}_{outcome}", 0) for outcome, _ in CASE_OUTCOMES] for block, _ in CASE_BLOCKS}
+    cases = {block: values + [sum(values)] for block, values in cases.items()}
+    applications = computed.get("applications", {})
+    rows = {row: [applications.get(row, {}).get(column, 0) for column in APPLICANT_COLUMNS]
+            for row in APPLICATION_ROWS}
+    return {"year": found.year, "headings": HEADINGS, "proactive": PROACTIVE, "figures": figures,
+            "categories": computed.get("categories", []), "catalogue_total": computed.get("catalogue_total", 0),
+            "received_rows": RECEIVED_ROWS, "outcomes": OUTCOMES, "outcomes_heading": OUTCOMES_HEADING,
+            "pending_row": PENDING_ROW, "organisation_headings": ORGANISATION_HEADINGS, "rows": rows,
+            "outcome_count": sum(len(group_rows) for _group, group_rows in OUTCOMES),
+            "case_blocks": CASE_BLOCKS, "case_outcomes": CASE_OUTCOMES, "cases": cases,
+            "texts": {part: text_to_html(getattr(found, part) or "") for part in TEXT_PARTS}}
+
+
+def report_html(found: DisclosureReport) -> str:
+    """The report's text as the article keeps it: the six sections, the three tables in the national layout."""
+    return render_template("disclosure/report_body.html", **report_cells(found))
+
+
+def _write_article(found: DisclosureReport, article: Article, actor: User) -> None:
+    """Give the report's article the generated text, as an edit of the item (of a published one: its correction).
+
+    :raises ReportError: the workflow does not let the actor change the item's text now (the message says why).
+    """
+    if article.status == "published" and article.change_status is None:
+        if not may_start_change(article, actor):
+            raise ReportError(edit_refusal(article, actor) or _l("You cannot change this item's text now."))
+        apply_change_step(article, "change_start", actor=actor)
+    if not may_edit(article, actor):
+        raise ReportError(edit_refusal(article, actor) or _l("You cannot change this item's text now."))
+    values = as_form_values(pending_data(article) or {f: getattr(article, f) for f in TEXT_FIELDS})
+    values["body_html"] = report_html(found)
+    save_article(article, actor=actor, fields=values, expected_version=article.version)
+
+
+# --- the operations ----------------------------------------------------------------------------
+
+@audited
+def generate_report(year: int, *, actor: User) -> DisclosureReport:
+    """Prepare the active site's report for `year`, or generate an existing one again; return it.
+
+    The first time, the report's article is created in the annual reports column, being edited (an editor
+    prepares it, then sends it for review as any item), with a first paragraph of the overview drafted from the
+    figures. Each time, the figures the platform counts are counted again and the text is generated anew; the
+    figures and paragraphs the site entered stay as they are.
+
+    :raises ReportForbidden: the actor may not edit items.
+    :raises ReportError: under "year", a year outside 2008 to this year; the site has no annual reports column;
+        the item's state does not let the actor change its text (being reviewed, approved, withdrawn).
+    """
+    _check_actor(actor)
+    if not FIRST_YEAR <= year <= now().year:
+        raise ReportError({"year": _l("Choose a year from %(first)s to %(last)s.", first=FIRST_YEAR,
+                                      last=now().year)})
+    section = reports_section()
+    if section is None:
+        raise ReportError(_l("This site has no annual reports column in its disclosure column: add the column's "
+                             "missing parts first."))
+    computed = compute_figures(year)
+    found = report_for_year(year)
+    if found is None:
+        article = create_article(section=section, title=default_title(year), status="editing", source=_site().name_zh)
+        article.created_by_id = actor.id
+        found = DisclosureReport(year=year, article_id=article.id, computed=json.dumps(computed), manual="{}",
+                                 overview=draft_overview(year, computed), created_by_id=actor.id, generated_at=now())
+        db.session.add(found)
+        db.session.flush()
+        _write_article(found, article, actor)
+        record("disclosure_report.create", f"article:{article.id}", year=year, title=article.title)
+    else:
+        article = report_article(found)
+        if article is None:  # the row goes with its article (ON DELETE CASCADE): not reached
+            raise ReportError(_l("This report's item is gone."))
+        found.computed, found.generated_at = json.dumps(computed), now()
+        _write_article(found, article, actor)
+        record("disclosure_report.generate", f"article:{article.id}", year=year, title=article.title)
+    db.session.flush()
+    return found
+
+
+def _checked_figures(manual: dict) -> tuple[dict, dict]:
+    """The hand-entered figures as kept (counts as int, amounts as a string of two decimals), and the problems."""
+    kept, problems = {}, {}
+    for key in MANUAL_FIGURES:
+        value = manual.get(key)
+        if value in (None, ""):
+            kept[key] = "0.00" if key in AMOUNT_FIGURES else 0
+            continue
+        if key in AMOUNT_FIGURES:
+            try:
+                amount = Decimal(str(value))
+            except InvalidOperation:
+                amount = None
+            if amount is None or not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+                problems[key] = _l("An amount in 10,000 yuan, from 0 up to 100,000,000, with at most two decimals.")
+            elif amount != amount.quantize(Decimal("0.01")):
+                problems[key] = _l("At most two decimals (the report gives amounts to the hundred yuan).")
+            else:
+                kept[key] = f"{amount:.2f}"
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            problems[key] = _l("A whole number from 0 up to %(max)s.", max=MAX_COUNT)
+        else:
+            kept[key] = value
+    return kept, problems
+
+
+@audited
+def save_report(found: DisclosureReport, *, actor: User, manual: dict, overview: str, problems: str, other: str,
+                expected_version: int) -> None:
+    """Keep the figures and paragraphs the site wrote for its report, and generate the text with them.
+
+    The counted figures stay as they were last generated (generating again refreshes them). `manual` maps the
+    figures of `report_layout.MANUAL_FIGURES` to counts (int) or, for the fees, an amount in 10,000 yuan; a
+    missing one is 0. `expected_version` is the article's version when the form was opened.
+
+    :raises ReportForbidden: the actor may not edit items.
+    :raises ReportError: a figure out of range or a paragraph with a character no page can hold, under its
+        field; the item was saved by someone else meanwhile; the item's state does not let the actor change it.
+    """
+    _check_actor(actor)
+    article = report_article(found)
+    if article is None:
+        raise ReportError(_l("This report's item is gone."))
+    if article.version != expected_version:
+        raise ReportError(_l("Someone changed this report after you opened it. Open it again and enter your "
+                             "changes there."))
+    kept, wrong = _checked_figures(manual)
+    texts = {"overview": (overview or "").strip(), "problems": (problems or "").strip(), "other": (other or "").strip()}
+    wrong.update(column_problems(DisclosureReport, texts, multiline=TEXT_PARTS))
+    if wrong:
+        raise ReportError(wrong)
+    before = json.loads(found.manual or "{}")
+    changed = sorted([key for key in MANUAL_FIGURES
+                      if before.get(key, "0.00" if key in AMOUNT_FIGURES else 0) != kept[key]]
+                     + [part for part in TEXT_PARTS if getattr(found, part) != texts[part]])
+    found.manual = json.dumps(kept)
+    for part, value in texts.items():
+        setattr(found, part, value)
+    _write_article(found, article, actor)
+    record("disclosure_report.save", f"article:{article.id}", year=found.year, changed=changed)
+    db.session.flush()

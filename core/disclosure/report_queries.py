@@ -1,0 +1,192 @@
+"""Reading the yearly disclosure reports: a site's reports and where each stands against its deadline, the
+figures a report is generated from, and every site's report of a year (the portal's list and the bureau's).
+
+The rule (《中华人民共和国政府信息公开条例》 Art. 49): the report for year Y is published by 31 January of Y + 1.
+Before 1 January of Y + 1 it is not yet due; in January it is due; after 31 January, a report not published is
+overdue. A report counts as published while the public sees its article (core.content.queries.published).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, false, func, select, true
+from sqlalchemy.orm import defer
+
+from core.content.models import Article
+from core.content.queries import published
+from core.disclosure.defaults import REPORTS_SLUG
+from core.disclosure.models_report import DisclosureReport
+from core.disclosure.queries import disclosure_categories
+from core.disclosure.queries_applications import year_counts
+from core.disclosure.queries_catalogue import counts_by_category, filed
+from core.disclosure.report_layout import (APPLICANT_COLUMNS, APPLICATION_ROWS, APPLICATION_SOURCES,
+                                           NORMATIVE_CATEGORY)
+from core.extensions import db
+from core.sections.models import Section
+from core.sections.queries import site_sections
+from core.timeutil import now
+from tenants.scoping import crosses_tenants
+
+#: The first year a report may be prepared for (the regulation took effect on 1 May 2008).
+FIRST_YEAR = 2008
+
+
+def due_on(year: int) -> date:
+    """The last day to publish the report for `year`: 31 January of the next year."""
+    return date(year + 1, 1, 31)
+
+
+def reporting_year(today: date | None = None) -> int:
+    """The year whose report the sites owe now: last year's (due in January, overdue after it)."""
+    return (today or now().date()).year - 1
+
+
+def report_years(today: date | None = None) -> list[int]:
+    """The years a report may be prepared for today, newest first (this year's may be drafted in December)."""
+    today = today or now().date()
+    return list(range(today.year, FIRST_YEAR - 1, -1))
+
+
+# --- a site's reports --------------------------------------------------------------------------
+
+def reports_section(sections: list[Section] | None = None) -> Section | None:
+    """The active site's annual reports column (a part of its disclosure column), or None."""
+    sections = site_sections() if sections is None else sections
+    return next((s for s in sections if s.slug == REPORTS_SLUG), None)
+
+
+def report(report_id: int | None) -> DisclosureReport | None:
+    """This site's report with this id, or None."""
+    if report_id is None:
+        return None
+    return db.session.execute(select(DisclosureReport).where(DisclosureReport.id == report_id)).scalar_one_or_none()
+
+
+def report_for_year(year: int) -> DisclosureReport | None:
+    return db.session.execute(select(DisclosureReport).where(DisclosureReport.year == year)).scalar_one_or_none()
+
+
+def report_article(found: DisclosureReport) -> Article | None:
+    return db.session.execute(select(Article).where(Article.id == found.article_id)).scalar_one_or_none()
+
+
+def is_public(article: Article | None) -> bool:
+    """Whether the public sees the item now."""
+    return article is not None and db.session.execute(
+        select(Article.id).where(Article.id == article.id, published())).first() is not None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a site's report for a year stands against its deadline.
+
+    `kind`: "published" (the public sees it; `late` when it went out after the deadline), "not_due" (the year
+    has not ended), "due" (January of the next year: `days_left` calendar days to the deadline, 0 on the day),
+    or "overdue" (`days_over` days past it).
+    """
+
+    year: int
+    due_on: date
+    kind: str
+    published_at: datetime | None = None
+    late: bool = False
+    days_left: int | None = None
+    days_over: int | None = None
+
+
+def standing(year: int, published_at: datetime | None, today: date | None = None) -> Standing:
+    """Where the report for `year` stands today, given when it was published (None: the public does not see it)."""
+    today = today or now().date()
+    deadline = due_on(year)
+    if published_at is not None:
+        return Standing(year, deadline, "published", published_at, late=published_at.date() > deadline)
+    if today.year <= year:
+        return Standing(year, deadline, "not_due")
+    if today <= deadline:
+        return Standing(year, deadline, "due", days_left=(deadline - today).days)
+    return Standing(year, deadline, "overdue", days_over=(today - deadline).days)
+
+
+def site_reports() -> list[tuple[DisclosureReport, Article, Standing]]:
+    """The active site's reports, newest year first, with their articles and standing."""
+    public = case((published(), true()), else_=false())
+    rows = db.session.execute(
+        select(DisclosureReport, Article, public)
+        .join(Article, (Article.id == DisclosureReport.article_id) & (Article.tenant_id == DisclosureReport.tenant_id))
+        .options(defer(Article.body_html)).order_by(DisclosureReport.year.desc())).all()
+    return [(found, article, standing(found.year, article.public_at if shown else None))
+            for found, article, shown in rows]
+
+
+def site_standing(year: int | None = None) -> tuple[Standing, DisclosureReport | None, Article | None]:
+    """Where the active site's report for `year` (default: the year owed now) stands, with the report and its
+    article when it has been started."""
+    year = reporting_year() if year is None else year
+    found = report_for_year(year)
+    article = report_article(found) if found is not None else None
+    return standing(year, article.public_at if is_public(article) else None), found, article
+
+
+# --- the figures a report is generated from ----------------------------------------------------
+
+def normative_in_force(category_id: int, year: int) -> int:
+    """The normative documents the active site shows the public, published by the end of `year`, not repealed."""
+    return db.session.execute(select(func.count()).select_from(Article).where(
+        filed(), Article.disclosure_category_id == category_id, Article.public_at < datetime(year + 1, 1, 1),
+        Article.policy_status.is_distinct_from("repealed"))).scalar_one()
+
+
+def compute_figures(year: int) -> dict:
+    """What the platform counts for the active site's report for `year`, as stored in `DisclosureReport.computed`.
+
+    Returns {"proactive": {figure: count}, "categories": [[name_zh, name_en, count]], "catalogue_total": count,
+    "applications": {row: {column: count}}}: table 二's normative documents (published in the year in the
+    regulation's 规范性文件 category; in force at its end), the year's filed items by category, and table 三
+    from the yearly counts of applications (`year_counts`) as the template's rows group them.
+    """
+    categories = disclosure_categories()
+    by_category = counts_by_category(year)
+    normative = next((c for c in categories if c.name_zh == NORMATIVE_CATEGORY), None)
+    proactive = {"normative_new": by_category.get(normative.id, 0) if normative else 0,
+                 "normative_in_force": normative_in_force(normative.id, year) if normative else 0}
+    counts = year_counts(year)
+    applications = {row: {column: sum(counts.count(source, column) for source in APPLICATION_SOURCES.get(row, ()))
+                          for column in APPLICANT_COLUMNS} for row in APPLICATION_ROWS}
+    return {"proactive": proactive,
+            "categories": [[c.name_zh, c.name_en, by_category.get(c.id, 0)] for c in categories],
+            "catalogue_total": sum(by_category.values()),
+            "applications": applications}
+
+
+def figures_of(found: DisclosureReport) -> tuple[dict, dict]:
+    """A report's stored figures: (computed, manual)."""
+    return json.loads(found.computed or "{}"), json.loads(found.manual or "{}")
+
+
+# --- every site's report of a year -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CityReport:
+    """One site's report of the year as the portal and the bureau list it."""
+
+    site_id: int
+    article_id: int
+    title: str
+    status: str  # the article's state (core.content.models.STATUSES)
+    standing: Standing
+
+
+@crosses_tenants("the city portal and the bureau list every site's yearly disclosure report, and the missing ones")
+def city_reports(year: int, today: date | None = None) -> dict[int, CityReport]:
+    """Every site's report for `year` that has been started: {site id: CityReport}. Public pages show only those
+    whose standing is "published"."""
+    public = case((published(), true()), else_=false())
+    rows = db.session.execute(
+        select(DisclosureReport.tenant_id, Article.id, Article.title, Article.status, Article.public_at, public)
+        .join(Article, (Article.id == DisclosureReport.article_id) & (Article.tenant_id == DisclosureReport.tenant_id))
+        .where(DisclosureReport.year == year).execution_options(all_tenants=True)).all()
+    return {site_id: CityReport(site_id, article_id, title, status,
+                                standing(year, public_at if shown else None, today))
+            for site_id, article_id, title, status, public_at, shown in rows}
