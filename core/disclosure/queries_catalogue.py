@@ -14,8 +14,10 @@ from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
 from core.content.queries import published
+from core.disclosure.filing import column_section_ids, unfiled_public
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
+from core.sections.models import Section
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -115,6 +117,36 @@ def active_sites() -> list[Tenant]:
     """The sites the bureau's pages list: the active ones, by name."""
     return list(db.session.execute(select(Tenant).where(Tenant.status == "active")
                                    .order_by(Tenant.kind, Tenant.id)).scalars())
+
+
+# --- unfiled items in the column --------------------------------------------------------------------
+
+def unfiled_in_column() -> list[Article]:
+    """The active site's items of the disclosure column that are public (or scheduled) and not filed, newest first.
+
+    None should be there (every path refuses to put one there); any that is, from before filing was required
+    or put there by a path not yet closed, is listed on the site's disclosure page to be filed.
+    """
+    return list(db.session.execute(select(Article).options(defer(Article.body_html))
+                                   .where(unfiled_public(column_section_ids()))
+                                   .order_by(Article.updated_at.desc(), Article.id.desc())).scalars())
+
+
+@crosses_tenants("the bureau's coverage page counts every site's unfiled items in its disclosure column")
+def city_unfiled_counts() -> dict[int, int]:
+    """How many public items each site's disclosure column holds unfiled: {site id: count} (none: left out)."""
+    by_site: dict[int, list[Section]] = {}
+    for section in db.session.execute(select(Section).execution_options(all_tenants=True)).scalars():
+        by_site.setdefault(section.tenant_id, []).append(section)
+    column = {tenant_id: column_section_ids(sections) for tenant_id, sections in by_site.items()}
+    found: dict[int, int] = {}
+    every_section = set().union(*column.values()) if column else set()
+    for tenant_id, section_id, count in db.session.execute(
+            select(Article.tenant_id, Article.section_id, func.count()).where(unfiled_public(every_section))
+            .group_by(Article.tenant_id, Article.section_id).execution_options(all_tenants=True)).all():
+        if section_id in column.get(tenant_id, ()):
+            found[tenant_id] = found.get(tenant_id, 0) + count
+    return found
 
 
 # --- policy interpretation (政策解读) ----------------------------------------------------------------
