@@ -96,6 +96,8 @@ class DisclosureApplication(TenantScoped, db.Model):
     clarify_note: Mapped[str] = mapped_column(Text, default="")
     clarification: Mapped[str | None] = mapped_column(EncryptedText)
     clarify_asked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The last day the applicant may clarify (Art. 30): past it, unanswered, the application counts as withdrawn.
+    clarify_due_on: Mapped[date | None] = mapped_column(Date)
     clarified_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The one extension (Art. 33): how many working days (at most 20) and why.
     extended_days: Mapped[int | None] = mapped_column(Integer)

@@ -1,8 +1,10 @@
 """Reading the disclosure catalogue: a site's filed items as the public browses them, what each category holds
 (coverage; the yearly report's counts), and the policy interpretation links.
 
-"Published" is what the public sees now (core.content.queries.published); a filed item's year is the year it
-went public, the year of its index number.
+"Published" is what the public sees now (core.content.queries.published). A filed item's year (the catalogue's
+year filter, the coverage and the yearly report by year) is the year of its index number, the year it first
+went public (`Article.index_year`): an item withdrawn and published again stays in its first year, as its number
+does. An item with no number yet (a scheduled one the job has not reached) counts in the year it went public.
 """
 from __future__ import annotations
 
@@ -26,7 +28,10 @@ INTERPRETED_LEVEL = "municipal"
 
 
 def _in_year(year: int):
-    return and_(Article.public_at >= datetime(year, 1, 1), Article.public_at < datetime(year + 1, 1, 1))
+    """The condition for a filed item of `year`: its index number's year, else (no number yet) its publication's."""
+    return or_(Article.index_year == year,
+               and_(Article.index_year.is_(None), Article.public_at >= datetime(year, 1, 1),
+                    Article.public_at < datetime(year + 1, 1, 1)))
 
 
 def filed():
@@ -49,12 +54,17 @@ def catalogue_page(*, page: int, per_page: int, category_id: int | None = None, 
 
 
 def catalogue_years() -> list[int]:
-    """The years the active site's catalogue has items of, newest first (every year between its first and last)."""
-    first, last = db.session.execute(select(func.min(Article.public_at), func.max(Article.public_at))
-                                     .where(filed())).one()
-    if first is None:
+    """The years the active site's catalogue has items of (as `_in_year` counts them), newest first: every year
+    between its first and last."""
+    first, last, unnumbered_first, unnumbered_last = db.session.execute(select(
+        func.min(Article.index_year), func.max(Article.index_year),
+        func.min(case((Article.index_year.is_(None), Article.public_at))),
+        func.max(case((Article.index_year.is_(None), Article.public_at)))).where(filed())).one()
+    years = {y for y in (first, last) if y is not None}
+    years |= {moment.year for moment in (unnumbered_first, unnumbered_last) if moment is not None}
+    if not years:
         return []
-    return list(range(last.year, first.year - 1, -1))
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def counts_by_category(year: int | None = None) -> dict[int, int]:
