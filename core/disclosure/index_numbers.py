@@ -39,15 +39,21 @@ def format_index_number(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}/{year}-{serial:0{SERIAL_DIGITS}d}"
 
 
+def fallback_prefix(slug: str) -> str:
+    """The prefix of a site that has not given its organisation code: its address name in small letters and a
+    dash ("rsj-"), which no code looks like (a code has 18 capitals and digits), so a provisional number is never
+    mistaken for a department's."""
+    return f"{slug.lower()}-"
+
+
 def site_prefix(session: Session, tenant_id: int) -> str:
     """What a site's index numbers begin with: its organisation code (统一社会信用代码).
 
-    A site that has not given it yet uses its site identifier code, else its short name in capitals, so
-    publishing never waits for a setting; the numbers already given keep the prefix they were given with.
+    A site that has not given it yet uses `fallback_prefix`, so publishing never waits for a setting (its
+    disclosure page warns); the numbers already given keep the prefix they were given with.
     """
-    row = session.execute(select(Tenant.organisation_code, Tenant.site_code, Tenant.slug)
-                          .where(Tenant.id == tenant_id)).one()
-    return row.organisation_code or row.site_code or row.slug.upper()
+    row = session.execute(select(Tenant.organisation_code, Tenant.slug).where(Tenant.id == tenant_id)).one()
+    return (row.organisation_code or "").strip() or fallback_prefix(row.slug)
 
 
 def next_serial(session: Session, tenant_id: int, year: int) -> int:

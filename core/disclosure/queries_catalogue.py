@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, defer
 from core.content.models import Article
 from core.content.queries import published
 from core.disclosure.filing import column_section_ids, unfiled_public
+from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
 from core.sections.models import Section
@@ -127,6 +128,12 @@ def active_sites() -> list[Tenant]:
     """The sites the bureau's pages list: the active ones, by name."""
     return list(db.session.execute(select(Tenant).where(Tenant.status == "active")
                                    .order_by(Tenant.kind, Tenant.id)).scalars())
+
+
+def provisional_numbers(slug: str) -> int:
+    """How many of the active site's items carry an index number with the provisional prefix (no code yet)."""
+    return db.session.execute(select(func.count()).select_from(Article).where(
+        Article.index_number.startswith(f"{fallback_prefix(slug)}/", autoescape=True))).scalar_one()
 
 
 # --- unfiled items in the column --------------------------------------------------------------------

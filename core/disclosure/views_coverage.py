@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from core.disclosure.column import PAGE_SLUGS, column_section
 from core.disclosure.defaults import REPORTS_SLUG
+from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_catalogue import (active_sites, city_coverage, city_policies_lacking_interpretation,
                                                city_policy_counts, city_unfiled_counts, coverage,
-                                               policies_lacking_interpretation, unfiled_in_column)
+                                               policies_lacking_interpretation, provisional_numbers,
+                                               unfiled_in_column)
 from core.extensions import db
 from core.forms import ActionForm
 from core.sections.queries import site_sections
@@ -34,6 +36,7 @@ def site_overview():
                        pages=[s for s in sections if s.slug in PAGE_SLUGS and s.kind == "single_page"],
                        reports=next((s for s in sections if s.slug == REPORTS_SLUG), None),
                        lacking=policies_lacking_interpretation(), unfiled=unfiled_in_column(),
+                       provisional=provisional_numbers(tenant.slug), fallback=fallback_prefix(tenant.slug),
                        action_form=ActionForm(formdata=None))
 
 

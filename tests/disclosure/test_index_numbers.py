@@ -92,7 +92,7 @@ def test_published_items_are_numbered_in_order_per_site_and_year_and_keep_their_
         article = create_article(section=other, title="一", disclosure_category_id=lists.categories["统计信息"],
                                  subject_id=lists.subjects["综合政务"])
         db.session.commit()
-        assert article.index_number == f"CZJ/{year}-00001"
+        assert article.index_number == f"czj-/{year}-00001"
 
 
 def test_a_number_is_never_given_again_after_withdrawal_or_deletion(app, two_sites, lists, create_account):
