@@ -49,7 +49,7 @@ from core.disclosure.queries_applications import (LIMIT_DAYS, MAX_EXTENSION_DAYS
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
-from core.text import text_problem
+from core.text import strip_format_characters, text_problem
 from core.timeutil import now
 from core.workdays.queries import add_working_days
 
@@ -230,7 +230,7 @@ def _event(found: DisclosureApplication, step: str, before: str | None, moment, 
 
 def _text(problems: dict, field: str, value: str | None, *, limit: int, multiline: bool = True,
           required=None) -> str:
-    value = (value or "").strip()
+    value = strip_format_characters(value or "").strip()
     if not value and required is not None:
         problems[field] = str(required)
         return value
