@@ -40,12 +40,14 @@ def text_problem(value: str, *, multiline: bool = False, max_length: int | None 
 
 
 def strip_format_characters(value: str) -> str:
-    """`value` without Unicode format characters (category Cf): zero-width spaces and joiners, the word joiner,
-    the byte order mark, soft hyphens, direction marks. They are invisible: text that holds only them looks
-    empty, and two names that differ only by them look the same. Every form strips them (core.forms.Form)."""
+    """`value` without the invisible Unicode format characters (category Cf): zero-width spaces and joiners, the
+    word joiner, the byte order mark, soft hyphens, direction marks. Text that holds only them looks empty, and
+    two names that differ only by them look the same. Every form strips them (core.forms.Form). The embeddings,
+    overrides and isolates that reorder text are left for `text_problem` to refuse with a message: they are not
+    a slip but a trick ("gpj.exe")."""
     if not isinstance(value, str) or value.isascii():
         return value
-    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+    return "".join(c for c in value if unicodedata.category(c) != "Cf" or _BIDI.match(c))
 
 
 def same_name_key(value: str) -> str:

@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.audit.log import record
 from core.auth.permissions import can
-from core.content.files import Upload, write_upload
+from core.content.files import FILE_SIGNATURES, Upload, content_matches, write_upload
 from core.disclosure.models_applications import (APPLICANT_KINDS, DELIVERIES, FORMS, GROUNDS, ORGANISATION_TYPES,
                                                  REPLY_TYPES, DisclosureApplication, DisclosureApplicationEvent,
                                                  DisclosureApplicationFile)
@@ -57,16 +57,7 @@ from core.workdays.queries import add_working_days
 #: the sweep of unreferenced attachments reads only the site's folder itself, never this one).
 FILES_SUBFOLDER = "disclosure"
 #: The file types taken from applicants and attached to replies, each with the bytes its content starts with.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "ofd": (b"PK\x03\x04",),
-    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "docx": (b"PK\x03\x04",),
-    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "xlsx": (b"PK\x03\x04",),
-    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
-    "et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
-}
+SIGNATURES = FILE_SIGNATURES  # the platform's content checks (core.content.files), as services and letters
 FILE_TYPES = tuple(SIGNATURES)
 #: How many files an applicant may attach, and how large each may be (bytes; the platform's limit if smaller).
 MAX_APPLICANT_FILES = 3
@@ -198,7 +189,7 @@ def file_problem(filename: str, data: bytes, *, limit: int) -> str | None:
     if len(data) > limit:
         return str(_l("'%(name)s' is %(size)s MB; a file may be at most %(limit)s MB.", name=name,
                       size=round(len(data) / 1048576, 1), limit=round(limit / 1048576, 1)))
-    if not data.startswith(SIGNATURES[extension]):
+    if not content_matches(extension, data):
         return str(_l("'%(name)s' is not a real %(ext)s file (its content is of another kind); save it again as "
                       "%(ext)s, or scan it to PDF.", name=name, ext=extension.upper()))
     return None
