@@ -21,6 +21,7 @@ from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
 from core.sections.models import Section
+from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -194,13 +195,22 @@ def site_links() -> list[tuple[PolicyInterpretation, Article, Article]]:
         .order_by(PolicyInterpretation.id.desc())).all()]
 
 
+def _public(item):
+    """`published()` for an aliased article: what the public sees at this moment (a scheduled item only once due)."""
+    moment = now()
+    live = (item.status == "published") & (item.published_at <= moment)
+    due = (item.status == "scheduled") & (item.publish_at <= moment)
+    return (live | due) & (item.expires_at.is_(None) | (item.expires_at > moment))
+
+
 def _lacking_statement():
-    """Published policies of the interpreted level that no published item interprets."""
+    """Published policies of the interpreted level that no published item interprets: an interpretation still in
+    draft, scheduled for later, withdrawn or expired explains nothing to the public yet."""
     item = aliased(Article)
     interpreted = (select(PolicyInterpretation.policy_id)
                    .join(item, (item.id == PolicyInterpretation.interpretation_id)
                          & (item.tenant_id == PolicyInterpretation.tenant_id))
-                   .where(item.status.in_(("published", "scheduled"))))
+                   .where(_public(item)))
     return (select(Article).options(defer(Article.body_html))
             .where(Article.policy_level == INTERPRETED_LEVEL, published(), Article.id.not_in(interpreted))
             .order_by(Article.public_at.desc(), Article.id.desc()))
