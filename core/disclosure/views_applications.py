@@ -120,6 +120,12 @@ def _track_code_limit() -> str:
     return current_app.config["DISCLOSURE_TRACK_CODE_RATE_LIMIT"]
 
 
+def _filed(_response) -> bool:
+    """Only a form that filed something counts against the apply limit: one sent back with its problems (a
+    mistyped ID number) costs the applicant nothing, as a tracking query that finds the application does not."""
+    return bool(g.get("disclosure_filed"))
+
+
 def _missed(_response) -> bool:
     """Only a query that found nothing counts against the tracking limit."""
     return bool(g.get("disclosure_tracking_missed"))
@@ -181,7 +187,7 @@ def guide():
 
 
 @route(bp, "/disclosure/apply", permission=None, methods=("GET", "POST"))
-@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key, deduct_when=_filed)
 def apply():
     form = ApplyForm()
     if request.method == "GET":
@@ -201,6 +207,7 @@ def apply():
             uploads=_uploads("files"), submission_key=key, form=form)
         if done:
             found, _created = result
+            g.disclosure_filed = True
             db.session.commit()
             _hold(RECEIPT_KEY, found)
             return redirect(url_for("disclosure_applications.receipt"))
@@ -269,7 +276,7 @@ def status():
 
 
 @route(bp, "/disclosure/track/clarify", permission=None, methods=("POST",))
-@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key, deduct_when=_filed)
 def send_clarification():
     found = _tracked()
     if found is None:
@@ -281,6 +288,7 @@ def send_clarification():
     if form.validate_on_submit():
         done, _refusal = attempt(clarify, found, text=form.text.data or "", uploads=_uploads("files"), form=form)
         if done:
+            g.disclosure_filed = True
             db.session.commit()
             flash(_("Your clarification has been sent. The time limit for the reply counts again from today."),
                   "success")
