@@ -377,7 +377,7 @@ def run_due(moment: datetime) -> dict[str, int]:
     re-run publishes nothing twice. An item the filing rule refuses (core.content.filing) is not published:
     it goes back to approved ("held"), to be filed and published by hand.
     """
-    counts = {"published": 0, "expired": 0, "held": 0}
+    counts = {"published": 0, "expired": 0}
     due = db.session.execute(select(Article).where(Article.status == "scheduled", Article.publish_at <= moment)
                              .with_for_update(skip_locked=True)).scalars().all()
     for article in due:
@@ -386,7 +386,7 @@ def run_due(moment: datetime) -> dict[str, int]:
             # filed and published again rather than go up unfiled (or stay "scheduled" and show as public).
             article.status, article.publish_at = "approved", None
             record("article.schedule_held", f"article:{article.id}", title=article.title, platform=False)
-            counts["held"] += 1
+            counts["held"] = counts.get("held", 0) + 1
             continue
         article.status, article.published_at = "published", article.publish_at
         record("article.scheduled_publish", f"article:{article.id}", title=article.title, platform=False)
