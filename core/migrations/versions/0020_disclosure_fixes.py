@@ -2,7 +2,7 @@
 an application asked to clarify has the day the clarification is due by (Art. 30)
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 
 """
 import re
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
