@@ -48,6 +48,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                        "loose, so a stranger cannot easily lock the applicant out)."),
     "DISCLOSURE_APPLY_RATE_LIMIT": ("5 per minute;30 per hour", "Applications for disclosure (and clarifications) "
                                     "one address may send to one site (Flask-Limiter)."),
+    "DISCLOSURE_CLARIFY_DAYS": (15, "Working days an applicant for disclosure has to clarify an application, from the "
+                                "day the office asks (Art. 30: unanswered by then, the application counts as "
+                                "withdrawn and is closed by the daily job)."),
     "DISCLOSURE_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Queries of applications for disclosure that find nothing "
                                     "one address may make on one site, and on one tracking code."),
     "DISCLOSURE_TRACK_CODE_RATE_LIMIT": ("60 per day", "Queries of applications for disclosure that find nothing "

@@ -15,12 +15,13 @@ from flask import abort
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FloatField, HiddenField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms import (DecimalField, FloatField, HiddenField, IntegerField, PasswordField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.text import text_problem
+from core.text import strip_format_characters, text_problem
 
 
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
@@ -46,22 +47,46 @@ class CatalogueTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+def _typed_text(field) -> bool:
+    """A field a person types text into (a line or a block), not a password or a hidden value."""
+    return isinstance(field, (StringField, TextAreaField)) and not isinstance(field, (PasswordField, HiddenField))
+
+
 class Form(FlaskForm):
     """Every form of the platform: a text field with a character no column can hold is an error under it.
 
     Checked after the field's own validators, for every text field the form
     has (login names and hidden values included), so a NUL or a direction
-    override is a message, never a database error. WTForms' own messages
-    come from the platform's catalogue (`CatalogueTranslations`).
+    override is a message, never a database error. Invisible format
+    characters (zero-width spaces and joiners, the word joiner, the byte
+    order mark: Unicode category Cf) are stripped from what is typed into a
+    line or a block before any validator runs (core.text.strip_format_characters),
+    so nothing invisible is stored and a required field holding only them is
+    empty. WTForms' own messages come from the platform's catalogue
+    (`CatalogueTranslations`).
     """
 
     class Meta:
         def get_translations(self, form):
             return CatalogueTranslations()
 
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, (StringField, TextAreaField)) \
+                    and not issubclass(field_class, (PasswordField, HiddenField)):
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": (strip_format_characters, *filters)}
+            return super().bind_field(form, unbound_field, options)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
+            if _typed_text(field) and field.flags.required and not field.errors and field.raw_data \
+                    and field.raw_data[0] and not (field.data or "").strip():
+                # Only invisible characters were typed: as empty as an empty field.
+                field.errors = [*field.errors, str(_l("This field is required."))]
+                valid = False
+                continue
             if isinstance(field, (IntegerField, DecimalField, FloatField)) and not field.errors and field.raw_data \
                     and field.raw_data[0] and not _ASCII_NUMBER.fullmatch(field.raw_data[0].strip()):
                 # Python reads "١٢" or "１２" as 12: a number is typed in the digits 0-9, or it is not taken.

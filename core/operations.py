@@ -22,6 +22,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
@@ -45,13 +46,16 @@ class OperationError(ValueError):
     """An operation refused by a rule; `problems` maps each field ("" for none) to what is wrong.
 
     Built from a message (one problem, under no field) or from a dict. Messages
-    are translated now, while the request's (or the CLI's) locale is known.
+    are translated now, while the request's (or the CLI's) locale is known; a `markupsafe.Markup` message
+    (escaped when built) stays Markup.
     """
 
     def __init__(self, problems: dict[str, object] | object):
         if not isinstance(problems, dict):
             problems = {"": problems}
-        self.problems: dict[str, str] = {field: str(message) for field, message in problems.items()}
+        # A message built as Markup (one with a link to what is to blame) stays Markup, so the page shows its link.
+        self.problems: dict[str, str] = {field: message if isinstance(message, Markup) else str(message)
+                                         for field, message in problems.items()}
         super().__init__(" ".join(self.problems.values()))
 
     @property

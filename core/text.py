@@ -9,6 +9,7 @@ page, the CLI and an import refuse the same input with the same words.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
@@ -36,6 +37,25 @@ def text_problem(value: str, *, multiline: bool = False, max_length: int | None 
     if max_length is not None and len(value) > max_length:
         return str(_l("At most %(n)s characters (this has %(length)s).", n=max_length, length=len(value)))
     return None
+
+
+def strip_format_characters(value: str) -> str:
+    """`value` without the invisible Unicode format characters (category Cf): zero-width spaces and joiners, the
+    word joiner, the byte order mark, soft hyphens, direction marks. Text that holds only them looks empty, and
+    two names that differ only by them look the same. Every form strips them (core.forms.Form). The embeddings,
+    overrides and isolates that reorder text are left for `text_problem` to refuse with a message: they are not
+    a slip but a trick ("gpj.exe")."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    return "".join(c for c in value if unicodedata.category(c) != "Cf" or _BIDI.match(c))
+
+
+def same_name_key(value: str) -> str:
+    """What two names are compared by, so that names a reader takes for the same are: format characters dropped,
+    NFKC (full-width letters and digits; the ideographic space becomes a space), all white space dropped, case
+    folded. "综合\u3000政务", "综合 政务" and "综合政务\u200b" are all "综合政务"."""
+    folded = unicodedata.normalize("NFKC", strip_format_characters(value or ""))
+    return "".join(folded.split()).casefold()
 
 
 def strip_controls(value: str) -> str:

@@ -136,10 +136,12 @@ def test_every_declared_crossing_says_why(app):
 #: the receiving site), the writer's query following a forwarded letter (it reads the copies, nothing else), and
 #: the bureau's figures: the city's statistics and the letters in trouble on every site (counts only, read only).
 INTERACTION_CROSSINGS = {"core.interaction.letters.forward_letter", "core.interaction.queries_letters.follow_forwarded",
-                         "core.interaction.stats.city_report", "core.interaction.stats.city_alerts"}
+                         "core.interaction.stats.city_report", "core.interaction.stats.city_alerts",
+                         # the city's calendar changed: every site's open letters' due dates are counted again
+                         "core.interaction.queries_letters.open_deadlines"}
 
 
-def test_letters_cross_sites_only_to_forward_to_follow_and_for_the_bureaus_figures(app):
+def test_letters_cross_sites_only_to_forward_to_follow_for_the_bureaus_figures_and_the_calendar(app):
     assert {name for name in CROSSINGS if name.startswith("core.interaction.")} == INTERACTION_CROSSINGS
 
 

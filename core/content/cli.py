@@ -46,12 +46,12 @@ def create(slug, section_slug, title, body_file, encoding, summary, source, auth
     try:
         tenant = get_tenant(slug)
     except ProvisioningError as error:
-        raise click.ClickException(error.message) from None
+        raise click.UsageError(error.message) from None
     body = clean_body(_read_body(body_file, encoding)) if body_file else None
     with activate_tenant(tenant.id):
         section = next((s for s in site_sections() if s.slug == section_slug), None)
         if section is None:
-            raise click.ClickException(f"no section '{section_slug}' on {slug}")
+            raise click.UsageError(f"no section '{section_slug}' on {slug}")
         try:
             filing = {"disclosure_category_id": _filing_entry("disclosure_category_id", category, "--category"),
                       "subject_id": _filing_entry("subject_id", subject, "--subject")}
@@ -62,8 +62,11 @@ def create(slug, section_slug, title, body_file, encoding, summary, source, auth
                 policy_level=policy_level, document_number=document_number, issuing_body=issuing_body, **filing,
             )
         except ContentError as error:
+            # A refused article, as every refused change of the shell (README): what is wrong, by field; status 2.
             db.session.rollback()
-            raise click.ClickException(error.message) from None
+            for field, message in error.problems.items():
+                click.echo(f"error: {field}: {message}" if field else f"error: {message}", err=True)
+            raise SystemExit(2) from None
         db.session.commit()
         if body and body.removed:
             click.echo(str(_l("For safety, the text was cleaned: removed %(what)s.", what=", ".join(body.removed))))

@@ -17,11 +17,13 @@ Two rules keep the upload folder true to the database:
 """
 from __future__ import annotations
 
+import io
 import json
 import mimetypes
 import os
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +42,48 @@ from core.text import text_problem
 from core.timeutil import CITY_TZ
 from tenants.provisioning import upload_folder
 from tenants.scoping import current_tenant_id
+
+
+#: The bytes a file of each type the public sends (a service's materials, a letter's attachment, an application
+#: for disclosure and its reply) begins with. Office Open XML and OFD are ZIP packages; the older Office and WPS
+#: formats are OLE compound files.
+FILE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "ofd": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
+    "et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
+}
+#: A ZIP package is the type its name says only with the part that type must have: any ZIP renamed .docx or .ofd
+#: (an archive of anything) is refused. An OLE file's signature is already specific to the Office formats.
+PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
+#: A WPS or ET file saved as a package is an Office Open XML one.
+PACKAGE_PARTS_ANY = {"wps": ("[Content_Types].xml",), "et": ("[Content_Types].xml",)}
+
+
+def package_matches(extension: str, data: bytes) -> bool:
+    """Whether a file whose content is a ZIP package holds the part its type must have (PACKAGE_PARTS:
+    word/document.xml for .docx, OFD.xml for .ofd …); True for a file that is no ZIP package."""
+    if not data.startswith(b"PK\x03\x04"):
+        return True
+    wanted = (PACKAGE_PARTS[extension],) if extension in PACKAGE_PARTS else PACKAGE_PARTS_ANY.get(extension)
+    if not wanted:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return any(part in names for part in wanted)
+
+
+def content_matches(extension: str, data: bytes) -> bool:
+    """Whether `data` is a file of type `extension` (one of FILE_SIGNATURES): it begins as that type does and, a
+    ZIP package, holds that type's part. The one content check of every module that takes files from the public."""
+    return extension in FILE_SIGNATURES and data.startswith(FILE_SIGNATURES[extension]) \
+        and package_matches(extension, data)
 
 
 #: The longest file name kept (the column's length).

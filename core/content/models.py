@@ -75,6 +75,9 @@ class Article(TenantScoped, PublicContent, db.Model):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_subjects.id"))
     #: The index number (索引号) given at first publication of a filed item: never changed, never reused.
     index_number: Mapped[str | None] = mapped_column(String(40))
+    #: The year in the index number: the year the item first went public. The catalogue's year filter and the
+    #: yearly report count a filed item in it, so an item withdrawn and published again stays in its first year.
+    index_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
 

@@ -3,7 +3,8 @@
 Each site gets one application waiting to be registered, three being handled
 (one well within its limit, one due within days and, on about half of the
 sites, one overdue), one waiting for the applicant's clarification, one that
-was clarified (its clock started again) and extended, and replies of several
+was clarified (its clock started again) and extended, one never clarified
+(closed as withdrawn when its day passed), and replies of several
 types this year and last (the reply types rotate over the sites, so the city
 shows every one), plus one received last December and answered in January (a
 carry-over for the yearly report). Requests are the kind departments really
@@ -23,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from core.content.files import Upload, write_upload
 from core.demo import content, scans
 from core.demo.services import MOBILE_PREFIXES, _credit_code, _id_number
-from core.disclosure.applications import FILES_SUBFOLDER
+from core.disclosure.applications import FILES_SUBFOLDER, clarify_days
 from core.disclosure.models_applications import (REPLY_TYPES, DisclosureApplication, DisclosureApplicationEvent,
                                                  DisclosureApplicationFile)
 from core.disclosure.queries_applications import LIMIT_DAYS, TRACKING_ALPHABET, TRACKING_LENGTH, phone_lookup
@@ -155,7 +156,13 @@ class _Filler:
         if clarify is not None:
             asked, answered = clarify
             found.status, found.clarify_note, found.clarify_asked_at = "clarifying", CLARIFY_NOTE, _at(asked, rng)
+            found.clarify_due_on = self.calendar.add(asked, clarify_days())
             self._event(found, "clarify", "registered", found.clarify_asked_at, CLARIFY_NOTE)
+            if answered is None and found.clarify_due_on < self.today:  # never came: closed as withdrawn
+                found.status, found.answered_at = "withdrawn", _at(self.calendar.add(found.clarify_due_on, 1), rng)
+                self._event(found, "lapse", "clarifying", found.answered_at, officer=False)
+                found.updated_at = found.answered_at
+                return found
             if answered is None:
                 return found
             found.status, found.clarified_at = "registered", _at(answered, rng)
@@ -203,6 +210,7 @@ def fill_disclosure_applications(site: dict, *, index: int, today: date, rng: ra
         fill.application(sent=back(24), received=back(23))  # overdue
     fill.application(sent=back(5), received=back(4), clarify=(back(2), None))
     fill.application(sent=back(32), received=back(31), clarify=(back(28), back(22)), extend=(back(3), 15))
+    fill.application(sent=back(30), received=back(29), clarify=(back(27), None))  # not clarified: withdrawn
     types = [REPLY_TYPES[(index + n) % len(REPLY_TYPES)] for n in range(4)]
     for n, reply_type in enumerate(types):
         received = back(60 + 25 * n)

@@ -17,6 +17,7 @@ from core.disclosure import models_applications, models_report  # noqa: F401  (t
 
 def init_app(app) -> None:
     from core.disclosure import audit_labels, filing, index_numbers  # noqa: F401  (index_numbers: its flush hook)
+    from core.disclosure import jobs  # noqa: F401  (its @scheduled declaration: closing unclarified applications)
 
     audit_labels.register()  # the audit log's words for this module's actions
     filing.register()  # content's filing hooks: the lists, and where filing is required
@@ -34,6 +35,10 @@ def init_app(app) -> None:
     from core.disclosure import audit_labels_applications, views_applications
 
     audit_labels_applications.register()
+    from core.disclosure.queries_applications import open_deadlines
+    from core.workdays.deadlines import add_deadline_source
+
+    add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
     views_applications.init_app(app)
     from core.disclosure import audit_labels_report, views_report
 

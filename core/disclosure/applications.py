@@ -13,13 +13,16 @@ Information, 2019, Arts. 30-36)::
                                │  ▲  └─extend (once, ≤ 20 working days)
                         clarify│  │clarified (the applicant; the clock restarts)
                                ▼  │
-                            clarifying
+                            clarifying ──lapse (the daily job: no clarification by its day)──▶ withdrawn
 
 Registration confirms the day the application was received (Art. 31(3)); the
 reply is due 20 working days after it (Art. 33). Clarification is asked once,
 saying everything that is unclear (Art. 30: 一次性告知); while the applicant
 has it the clock stands still, and it starts again, from nothing, on the day
-the clarified application comes. One extension of at most 20 working days,
+the clarified application comes. The applicant has DISCLOSURE_CLARIFY_DAYS
+working days (15 unless configured) from the request: an application not
+clarified by then is deemed withdrawn (逾期不补正视为放弃申请) and closed by the
+daily job, counted in the yearly report under 其他处理. One extension of at most 20 working days,
 with its reason, moves the due date on.
 """
 from __future__ import annotations
@@ -31,12 +34,12 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.audit.log import record
 from core.auth.permissions import can
-from core.content.files import Upload, write_upload
+from core.content.files import FILE_SIGNATURES, Upload, content_matches, write_upload
 from core.disclosure.models_applications import (APPLICANT_KINDS, DELIVERIES, FORMS, GROUNDS, ORGANISATION_TYPES,
                                                  REPLY_TYPES, DisclosureApplication, DisclosureApplicationEvent,
                                                  DisclosureApplicationFile)
@@ -46,7 +49,7 @@ from core.disclosure.queries_applications import (LIMIT_DAYS, MAX_EXTENSION_DAYS
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
-from core.text import text_problem
+from core.text import strip_format_characters, text_problem
 from core.timeutil import now
 from core.workdays.queries import add_working_days
 
@@ -54,16 +57,7 @@ from core.workdays.queries import add_working_days
 #: the sweep of unreferenced attachments reads only the site's folder itself, never this one).
 FILES_SUBFOLDER = "disclosure"
 #: The file types taken from applicants and attached to replies, each with the bytes its content starts with.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "ofd": (b"PK\x03\x04",),
-    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "docx": (b"PK\x03\x04",),
-    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "xlsx": (b"PK\x03\x04",),
-    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
-    "et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
-}
+SIGNATURES = FILE_SIGNATURES  # the platform's content checks (core.content.files), as services and letters
 FILE_TYPES = tuple(SIGNATURES)
 #: How many files an applicant may attach, and how large each may be (bytes; the platform's limit if smaller).
 MAX_APPLICANT_FILES = 3
@@ -92,6 +86,7 @@ STATE_LABELS = {
     "registered": _l("Being handled"),
     "clarifying": _l("Waiting for the applicant's clarification"),
     "answered": _l("Replied"),
+    "withdrawn": _l("Withdrawn: not clarified in time"),
 }
 REPLY_LABELS = {
     "disclosed": _l("Disclosed"),
@@ -148,6 +143,7 @@ STEP_LABELS = {
     "clarified": _l("Clarification received: the time limit starts again"),
     "extend": _l("Time limit extended"),
     "answer": _l("Reply given"),
+    "lapse": _l("Closed: the clarification did not come in time, so the application is deemed withdrawn (Art. 30)"),
 }
 
 
@@ -193,10 +189,15 @@ def file_problem(filename: str, data: bytes, *, limit: int) -> str | None:
     if len(data) > limit:
         return str(_l("'%(name)s' is %(size)s MB; a file may be at most %(limit)s MB.", name=name,
                       size=round(len(data) / 1048576, 1), limit=round(limit / 1048576, 1)))
-    if not data.startswith(SIGNATURES[extension]):
+    if not content_matches(extension, data):
         return str(_l("'%(name)s' is not a real %(ext)s file (its content is of another kind); save it again as "
                       "%(ext)s, or scan it to PDF.", name=name, ext=extension.upper()))
     return None
+
+
+def clarify_days() -> int:
+    """The working days an applicant has to clarify (DISCLOSURE_CLARIFY_DAYS, 15 unless configured)."""
+    return int(current_app.config.get("DISCLOSURE_CLARIFY_DAYS", 15))
 
 
 def applicant_file_limit() -> int:
@@ -220,7 +221,7 @@ def _event(found: DisclosureApplication, step: str, before: str | None, moment, 
 
 def _text(problems: dict, field: str, value: str | None, *, limit: int, multiline: bool = True,
           required=None) -> str:
-    value = (value or "").strip()
+    value = strip_format_characters(value or "").strip()
     if not value and required is not None:
         problems[field] = str(required)
         return value
@@ -429,7 +430,9 @@ def register(found: DisclosureApplication, *, actor, received_on: date | None = 
 def ask_clarification(found: DisclosureApplication, *, actor, note: str) -> None:
     """补正: the application is unclear; tell the applicant, once and all at once, what to clarify (Art. 30).
 
-    The clock stands still until the clarified application comes, and then starts again from that day.
+    The clock stands still until the clarified application comes, and then starts again from that day. The
+    applicant has `clarify_days()` working days from today (`clarify_due_on`); past them, `close_unclarified`
+    closes the application as withdrawn.
 
     :raises DisclosureApplicationError: under "note" when empty; when clarification was asked before.
     """
@@ -447,8 +450,10 @@ def ask_clarification(found: DisclosureApplication, *, actor, note: str) -> None
     moment = now()
     _claim(found, "registered", "clarifying", moment)
     found.clarify_note, found.clarify_asked_at = note, moment
+    found.clarify_due_on = add_working_days(moment.date(), clarify_days())
     _event(found, "clarify", "registered", moment, note, actor)
-    record("disclosure_application.clarify", _target(found), **{"from": "registered", "to": "clarifying"})
+    record("disclosure_application.clarify", _target(found), clarify_due_on=found.clarify_due_on.isoformat(),
+           **{"from": "registered", "to": "clarifying"})
 
 
 @audited
@@ -462,6 +467,10 @@ def clarify(found: DisclosureApplication, *, text: str, uploads: list[Upload] = 
     """
     if found.status != "clarifying":
         raise DisclosureApplicationError(_l("This application is not waiting for a clarification."))
+    if found.clarify_due_on is not None and now().date() > found.clarify_due_on:
+        raise DisclosureApplicationError(_l("The time to clarify ended on %(day)s: the application is deemed "
+                                            "withdrawn (Art. 30). You may apply again.",
+                                            day=found.clarify_due_on.isoformat()))
     problems: dict[str, str] = {}
     text = _text(problems, "text", text, limit=DESCRIPTION_LIMIT,
                  required=_l("Write what you clarify: the information you want, as precisely as you can."))
@@ -578,6 +587,32 @@ def note_file_download(found: DisclosureApplication, file: DisclosureApplication
     """Record that an officer opened an applicant's file (personal information: who read it is kept)."""
     _must_be_officer(actor)
     record("disclosure_application.file_download", _target(found), file=file.kind)
+
+
+@audited
+def close_unclarified(today: date | None = None) -> int:
+    """Close the active site's applications whose clarification did not come by its day: deemed withdrawn (Art. 30,
+    逾期不补正视为放弃申请). Return how many. Each is recorded; the yearly counts take it as 其他处理.
+
+    Idempotent: only an application still waiting for its clarification, past its day, is closed, by a
+    conditional update (an applicant's clarification arriving at the same moment wins or loses whole).
+    """
+    today = today or now().date()
+    moment = now()
+    closed = 0
+    for found in db.session.execute(select(DisclosureApplication).where(
+            DisclosureApplication.status == "clarifying", DisclosureApplication.clarify_due_on < today)).scalars():
+        try:
+            _claim(found, "clarifying", "withdrawn", moment)
+        except DisclosureApplicationError:
+            continue
+        found.answered_at = moment
+        _event(found, "lapse", "clarifying", moment)
+        record("disclosure_application.lapse", _target(found), clarify_due_on=found.clarify_due_on.isoformat(),
+               platform=False, **{"from": "clarifying", "to": "withdrawn"})
+        closed += 1
+    db.session.flush()
+    return closed
 
 
 #: Each officer's step, for the views.

@@ -23,6 +23,8 @@ def register() -> None:
         "disclosure_application.extend": _l("Extended the time limit of an application for disclosure"),
         "disclosure_application.answer": _l("Answered an application for disclosure"),
         "disclosure_application.file_download": _l("Opened a file of an application for disclosure"),
+        "disclosure_application.lapse": _l("Closed an application for disclosure not clarified in time (deemed "
+                                           "withdrawn)"),
     }, {"disclosure_application": _l("Applications for disclosure")})
     describe_details({
         "applicant": lazy_pgettext("audit detail", "Applicant"),
@@ -34,6 +36,7 @@ def register() -> None:
         "ground": lazy_pgettext("audit detail", "Legal ground"),
         "on_time": lazy_pgettext("audit detail", "Within the time limit"),
         "file": lazy_pgettext("audit detail", "File"),
+        "clarify_due_on": lazy_pgettext("audit detail", "Clarification due by"),
     })
     describe_values("disclosure_application.", ("from", "to"), STATE_LABELS)
     describe_values("disclosure_application.", "applicant", KIND_LABELS)

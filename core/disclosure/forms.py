@@ -34,7 +34,8 @@ class InterpretationForm(Form):
                                     description=_l("The item that explains the policy: in words, a graphic or a "
                                                    "video."))
     policy_id = SelectField(_l("The policy it interprets"), coerce=_id_or_none, validators=[DataRequired()],
-                            description=_l("Items with a policy level, newest first."))
+                            description=_l("Items with a policy level, newest first; search above to find any "
+                                           "other."))
     kind = SelectField(_l("How it interprets"), choices=[])
     submit = SubmitField(_l("Link them"))
 

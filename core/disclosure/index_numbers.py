@@ -7,9 +7,13 @@ On PostgreSQL that UPDATE locks the row until the transaction ends, so two worke
 turns; on SQLite the database's single writer does the same. The unique constraint on (site, index number)
 is the last guard.
 
-The number is given at flush, whatever made the item public (the workflow's publish, a scheduled item's
-time, `flask articles create`, the demo city): every filed item that is published or scheduled and has no
-number gets one, in the order they go public.
+The number is given at flush when the item actually goes public, whatever made it so (the workflow's publish,
+the scheduled job at a scheduled item's time, `flask articles create`, the demo city): every filed item that is
+published and has no number gets one, in the order they went public, with the year it went public
+(`published_at`). Scheduling gives none: an item scheduled for next January and then unscheduled takes no
+serial of next year, and published now it takes this year's. The year is kept apart too (`Article.index_year`):
+the catalogue's year filter and the yearly report count a filed item in the year of its number, its first
+publication, whatever happens to it later (withdrawn and published again, it keeps both).
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from tenants.scoping import current_tenant_id
 
 #: The states in which an item is (or is about to be, at its time) on the public site.
 PUBLIC_STATES = ("published", "scheduled")
+#: The state in which an item is given its number: published (a scheduled one gets it when its time comes).
+NUMBERED_STATE = "published"
 SERIAL_DIGITS = 5
 
 
@@ -33,15 +39,21 @@ def format_index_number(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}/{year}-{serial:0{SERIAL_DIGITS}d}"
 
 
+def fallback_prefix(slug: str) -> str:
+    """The prefix of a site that has not given its organisation code: its address name in small letters and a
+    dash ("rsj-"), which no code looks like (a code has 18 capitals and digits), so a provisional number is never
+    mistaken for a department's."""
+    return f"{slug.lower()}-"
+
+
 def site_prefix(session: Session, tenant_id: int) -> str:
     """What a site's index numbers begin with: its organisation code (统一社会信用代码).
 
-    A site that has not given it yet uses its site identifier code, else its short name in capitals, so
-    publishing never waits for a setting; the numbers already given keep the prefix they were given with.
+    A site that has not given it yet uses `fallback_prefix`, so publishing never waits for a setting (its
+    disclosure page warns); the numbers already given keep the prefix they were given with.
     """
-    row = session.execute(select(Tenant.organisation_code, Tenant.site_code, Tenant.slug)
-                          .where(Tenant.id == tenant_id)).one()
-    return row.organisation_code or row.site_code or row.slug.upper()
+    row = session.execute(select(Tenant.organisation_code, Tenant.slug).where(Tenant.id == tenant_id)).one()
+    return (row.organisation_code or "").strip() or fallback_prefix(row.slug)
 
 
 def next_serial(session: Session, tenant_id: int, year: int) -> int:
@@ -63,22 +75,24 @@ def next_serial(session: Session, tenant_id: int, year: int) -> int:
 
 
 def _needs_number(obj) -> bool:
-    return (isinstance(obj, Article) and obj.status in PUBLIC_STATES and obj.disclosure_category_id is not None
+    return (isinstance(obj, Article) and obj.status == NUMBERED_STATE and obj.disclosure_category_id is not None
             and obj.index_number is None)
 
 
 @event.listens_for(Session, "before_flush")
 def _number_items_going_public(session: Session, _ctx, _instances) -> None:
-    """Give every filed item that goes public in this flush its index number, in the order they go public."""
+    """Give every filed item that goes public in this flush its index number, in the order they went public, with
+    the year they did (`published_at`, else now)."""
     waiting = [obj for obj in (*session.new, *session.dirty) if _needs_number(obj)]
     if not waiting:
         return
     moment = now()
-    waiting.sort(key=lambda a: (a.published_at or a.publish_at or moment, a.id or 0))
+    waiting.sort(key=lambda a: (a.published_at or moment, a.id or 0))
     prefixes: dict[int, str] = {}
     for article in waiting:
         tenant_id = article.tenant_id or current_tenant_id()
         if tenant_id not in prefixes:
             prefixes[tenant_id] = site_prefix(session, tenant_id)
-        year = (article.published_at or article.publish_at or moment).year
+        year = (article.published_at or moment).year
         article.index_number = format_index_number(prefixes[tenant_id], year, next_serial(session, tenant_id, year))
+        article.index_year = year

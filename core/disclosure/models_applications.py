@@ -34,8 +34,10 @@ ORGANISATION_TYPES = ("business", "research", "public_interest", "legal_service"
 #: The form the information is wanted in (载体形式) and how it reaches the applicant (获取方式).
 FORMS = ("paper", "electronic")
 DELIVERIES = ("in_person", "post", "email", "online")
-#: An application's life: 待登记 → 办理中 ⇄ 待补正 → 已答复.
-STATES = ("submitted", "registered", "clarifying", "answered")
+#: An application's life: 待登记 → 办理中 ⇄ 待补正 → 已答复; or, not clarified in time, 视为放弃 (withdrawn).
+STATES = ("submitted", "registered", "clarifying", "answered", "withdrawn")
+#: The states in which an application is closed: replied, or withdrawn for want of a clarification (Art. 30).
+CLOSED_STATES = ("answered", "withdrawn")
 #: The reply types (Art. 36), and a request that is not one for disclosure at all (a complaint, a consultation).
 REPLY_TYPES = ("disclosed", "partly_disclosed", "not_disclosed", "not_exist", "not_held", "repeat",
                "not_disclosure_request")
@@ -96,6 +98,8 @@ class DisclosureApplication(TenantScoped, db.Model):
     clarify_note: Mapped[str] = mapped_column(Text, default="")
     clarification: Mapped[str | None] = mapped_column(EncryptedText)
     clarify_asked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The last day the applicant may clarify (Art. 30): past it, unanswered, the application counts as withdrawn.
+    clarify_due_on: Mapped[date | None] = mapped_column(Date)
     clarified_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The one extension (Art. 33): how many working days (at most 20) and why.
     extended_days: Mapped[int | None] = mapped_column(Integer)
@@ -107,6 +111,7 @@ class DisclosureApplication(TenantScoped, db.Model):
     reply_text: Mapped[str] = mapped_column(Text, default="")
     #: For "not held by this body": the body that holds it (Art. 36(5)).
     other_body: Mapped[str] = mapped_column(String(200), default="")
+    #: When it was answered, or closed as withdrawn (no clarification in time): the yearly report counts it then.
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The random key of the form page that filed it: the same form posted twice files one application.
     submission_key: Mapped[str | None] = mapped_column(String(64))
@@ -128,7 +133,7 @@ class DisclosureApplicationEvent(_Part, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    #: submit, register, clarify, clarified, extend, answer.
+    #: submit, register, clarify, clarified, extend, answer, lapse (closed: no clarification in time).
     step: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))

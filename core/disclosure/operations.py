@@ -14,6 +14,7 @@ from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.queries import disclosure_categories, disclosure_subjects, items_filed_under
 from core.extensions import db
 from core.operations import OperationError, audited
+from core.text import same_name_key, strip_format_characters
 
 
 class DisclosureError(OperationError):
@@ -32,17 +33,26 @@ def _renumber(rows: list) -> None:
             row.position = position
 
 
+def _clean(value: str) -> str:
+    """A name as stored: invisible format characters dropped, the ends trimmed."""
+    return strip_format_characters(value or "").strip()
+
+
 def _check_category(name_zh: str, name_en: str, exclude: int | None) -> None:
+    """A category's names: both required; the Chinese one unlike every other category's, compared as a reader
+    sees them (core.text.same_name_key: "综合\u3000政务" is "综合政务")."""
+    name_zh, name_en = _clean(name_zh), _clean(name_en)
     problems: dict = {}
     if not name_zh.strip():
         problems["name_zh"] = _l("The Chinese name is required.")
     if not name_en.strip():
         problems["name_en"] = _l("The English name is required.")
     if "name_zh" not in problems:
-        clash = db.session.execute(select(DisclosureCategory.id).where(
-            DisclosureCategory.name_zh == name_zh.strip(), DisclosureCategory.id != (exclude or -1))).first()
+        wanted = same_name_key(name_zh)
+        clash = any(same_name_key(name) == wanted for name in db.session.execute(
+            select(DisclosureCategory.name_zh).where(DisclosureCategory.id != (exclude or -1))).scalars())
         if clash:
-            problems["name_zh"] = _l("There is already a category '%(name)s'.", name=name_zh.strip())
+            problems["name_zh"] = _l("There is already a category '%(name)s'.", name=name_zh)
     if problems:
         raise DisclosureError(problems)
 
@@ -68,7 +78,7 @@ def add_category(*, name_zh: str, name_en: str, description: str = "") -> Disclo
     """
     _check_category(name_zh, name_en, None)
     last = db.session.execute(select(func.max(DisclosureCategory.position))).scalar()
-    category = DisclosureCategory(name_zh=name_zh.strip(), name_en=name_en.strip(), description=description.strip(),
+    category = DisclosureCategory(name_zh=_clean(name_zh), name_en=_clean(name_en), description=description.strip(),
                                   position=0 if last is None else last + 1)
     db.session.add(category)
     db.session.flush()
@@ -84,7 +94,7 @@ def update_category(category: DisclosureCategory, *, name_zh: str, name_en: str,
     """
     _check_category(name_zh, name_en, category.id)
     before = {"name_zh": category.name_zh, "name_en": category.name_en}
-    category.name_zh, category.name_en = name_zh.strip(), name_en.strip()
+    category.name_zh, category.name_en = _clean(name_zh), _clean(name_en)
     category.description = description.strip()
     record("category.update", category.name_zh, before=before, name_en=category.name_en)
     db.session.flush()
@@ -123,16 +133,19 @@ def move_category(category: DisclosureCategory, step: int) -> bool:
 # --- subjects (主题分类) ----------------------------------------------------------------------------
 
 def _check_subject(name_zh: str, name_en: str, exclude: int | None) -> None:
+    """A subject's names, checked as a category's are (`_check_category`)."""
+    name_zh, name_en = _clean(name_zh), _clean(name_en)
     problems: dict = {}
     if not name_zh.strip():
         problems["name_zh"] = _l("The Chinese name is required.")
     if not name_en.strip():
         problems["name_en"] = _l("The English name is required.")
     if "name_zh" not in problems:
-        clash = db.session.execute(select(DisclosureSubject.id).where(
-            DisclosureSubject.name_zh == name_zh.strip(), DisclosureSubject.id != (exclude or -1))).first()
+        wanted = same_name_key(name_zh)
+        clash = any(same_name_key(name) == wanted for name in db.session.execute(
+            select(DisclosureSubject.name_zh).where(DisclosureSubject.id != (exclude or -1))).scalars())
         if clash:
-            problems["name_zh"] = _l("There is already a subject '%(name)s'.", name=name_zh.strip())
+            problems["name_zh"] = _l("There is already a subject '%(name)s'.", name=name_zh)
     if problems:
         raise DisclosureError(problems)
 
@@ -157,7 +170,7 @@ def add_subject(*, name_zh: str, name_en: str) -> DisclosureSubject:
     """
     _check_subject(name_zh, name_en, None)
     last = db.session.execute(select(func.max(DisclosureSubject.position))).scalar()
-    subject = DisclosureSubject(name_zh=name_zh.strip(), name_en=name_en.strip(),
+    subject = DisclosureSubject(name_zh=_clean(name_zh), name_en=_clean(name_en),
                                 position=0 if last is None else last + 1)
     db.session.add(subject)
     db.session.flush()
@@ -173,7 +186,7 @@ def update_subject(subject: DisclosureSubject, *, name_zh: str, name_en: str) ->
     """
     _check_subject(name_zh, name_en, subject.id)
     before = {"name_zh": subject.name_zh, "name_en": subject.name_en}
-    subject.name_zh, subject.name_en = name_zh.strip(), name_en.strip()
+    subject.name_zh, subject.name_en = _clean(name_zh), _clean(name_en)
     record("subject.update", subject.name_zh, before=before, name_en=subject.name_en)
     db.session.flush()
 

@@ -16,14 +16,15 @@ from sqlalchemy import false, func, select
 
 from core.auth.models import User
 from core.auth.permissions import site_roles
-from core.disclosure.models_applications import (GROUNDS, ORGANISATION_TYPES, REPLY_TYPES, STATES,
+from core.disclosure.models_applications import (CLOSED_STATES, GROUNDS, ORGANISATION_TYPES, REPLY_TYPES, STATES,
                                                  DisclosureApplication, DisclosureApplicationEvent,
                                                  DisclosureApplicationFile)
 from core.extensions import db
 from core.privacy.checks import normalise_mobile
 from core.privacy.crypto import lookup_hash
 from core.timeutil import now
-from core.workdays.queries import working_calendar
+from core.workdays.queries import known_years, working_calendar
+from tenants.scoping import crosses_tenants
 
 #: The time limit of a reply, and the longest extension (Art. 33), in working days.
 LIMIT_DAYS = 20
@@ -140,7 +141,7 @@ def is_disclosure_officer(user) -> bool:
 class Deadline:
     """Where an application stands against its due date: `kind` and, while it runs, working days left."""
 
-    kind: str  # "overdue", "due_soon", "running", "paused", "on_time", "late" or "none"
+    kind: str  # "overdue", "due_soon", "running", "paused", "on_time", "late", "withdrawn" or "none"
     days_left: int | None = None
     days_over: int | None = None
 
@@ -154,7 +155,9 @@ def deadlines(rows: list[DisclosureApplication], today: date | None = None) -> d
     calendar = working_calendar(min([today, *dues]), max([today, *dues]) + timedelta(days=10))
     found = {}
     for a in rows:
-        if a.due_on is None:
+        if a.status == "withdrawn":
+            found[a.id] = Deadline("withdrawn")
+        elif a.due_on is None:
             found[a.id] = Deadline("none")
         elif a.status == "clarifying":
             found[a.id] = Deadline("paused")
@@ -168,9 +171,61 @@ def deadlines(rows: list[DisclosureApplication], today: date | None = None) -> d
     return found
 
 
+def clarified_late(rows: list[DisclosureApplication]) -> set[int]:
+    """The ids of those applications whose clarification was asked more than CLARIFY_WITHIN_DAYS working days
+    after their receipt (Art. 30 wants it within 7): the queue and the application's page flag them."""
+    asked = [a for a in rows if a.clarify_asked_at is not None and a.received_on is not None]
+    if not asked:
+        return set()
+    calendar = working_calendar(min(a.received_on for a in asked), max(a.clarify_asked_at.date() for a in asked))
+    return {a.id for a in asked if calendar.between(a.received_on, a.clarify_asked_at.date()) > CLARIFY_WITHIN_DAYS}
+
+
 def due_soon_limit(today: date) -> date:
     """The last due date that counts as "due soon" today."""
     return working_calendar(today, today + timedelta(days=30)).add(today, DUE_SOON_DAYS)
+
+
+@crosses_tenants("the calendar is the city's: a change to it moves every site's open applications' due dates")
+def open_deadlines() -> list[tuple[DisclosureApplication, str, date]]:
+    """Every site's open applications with each stored last day and the day its count starts, for
+    core.workdays.deadlines: the reply's (from the day sent, until registered; then from `clock_from`, the
+    extension's days included) and, while clarification is asked, the applicant's (from the request)."""
+    found: list[tuple[DisclosureApplication, str, date]] = []
+    for row in db.session.execute(select(DisclosureApplication).where(
+            DisclosureApplication.status.in_((*RUNNING_STATES, "clarifying")))
+            .execution_options(all_tenants=True)).scalars():
+        if row.status == "submitted":
+            found.append((row, "due_on", row.submitted_at.date()))
+        elif row.status == "registered" and row.clock_from is not None:
+            found.append((row, "due_on", row.clock_from))
+        elif row.status == "clarifying" and row.clarify_asked_at is not None:
+            found.append((row, "clarify_due_on", row.clarify_asked_at.date()))
+    return found
+
+
+def calendar_gaps(rows: list[DisclosureApplication], today: date | None = None) -> list[int]:
+    """The years that the open applications' time limits run into and the platform's calendar does not hold:
+    their due dates are counted Monday to Friday there, and may be wrong across that year's holidays."""
+    today = today or now().date()
+    open_rows = [a for a in rows if a.status in (*RUNNING_STATES, "clarifying")]
+    lasts = [d for a in open_rows for d in (a.due_on, a.clarify_due_on) if d is not None]
+    if not lasts:
+        return []
+    known = known_years()
+    return [year for year in range(today.year, max(lasts).year + 1) if year not in known]
+
+
+def open_calendar_gaps(today: date | None = None) -> list[int]:
+    """`calendar_gaps` of every open application of the active site (the queue's warning)."""
+    today = today or now().date()
+    lasts = [d for d in db.session.execute(select(func.max(DisclosureApplication.due_on),
+                                                  func.max(DisclosureApplication.clarify_due_on)).where(
+        DisclosureApplication.status.in_((*RUNNING_STATES, "clarifying")))).one() if d is not None]
+    if not lasts:
+        return []
+    known = known_years()
+    return [year for year in range(today.year, max(lasts).year + 1) if year not in known]
 
 
 # --- the officers' queue -----------------------------------------------------------------------
@@ -212,7 +267,7 @@ def queue_query(*, state: str = "", flag: str = "", search: str = "", today: dat
     if state in STATES:
         query = query.where(DisclosureApplication.status == state)
     elif state == "open":
-        query = query.where(DisclosureApplication.status != "answered")
+        query = query.where(DisclosureApplication.status.not_in(CLOSED_STATES))
     if flag == "overdue":
         query = _overdue(query, today)
     elif flag == "due_soon":
@@ -224,7 +279,7 @@ def queue_query(*, state: str = "", flag: str = "", search: str = "", today: dat
             query = query.where(DisclosureApplication.phone_hash == phone_lookup(mobile) if by_phone else false())
         else:
             query = query.where(DisclosureApplication.tracking_code == normalise_tracking_code(search))
-    if state == "answered":
+    if state in CLOSED_STATES:
         return query.order_by(DisclosureApplication.answered_at.desc(), DisclosureApplication.id.desc())
     return query.order_by(DisclosureApplication.due_on.is_(None), DisclosureApplication.due_on,
                           DisclosureApplication.submitted_at, DisclosureApplication.id)
@@ -257,7 +312,9 @@ class YearCounts:
     """Table 3 of the yearly report for one site and year: {row: {column: count}} (REPORT_COLUMNS).
 
     Rows: "received" (new this year), "carried_over" (from last year), each reply type of REPLY_TYPES,
-    "not_disclosed:<ground>" for each ground, "answered" (all replies), "pending" (carried into next year).
+    "not_disclosed:<ground>" for each ground, "no_clarification" (其他处理: closed because the applicant did not
+    clarify in time, Art. 30), "answered" (all outcomes: the replies and those closed), "pending" (carried into
+    next year).
     """
 
     year: int
@@ -278,8 +335,8 @@ def year_counts(year: int) -> YearCounts:
     first, last = date(year, 1, 1), date(year, 12, 31)
     start = datetime(year, 1, 1)
     end = datetime(year + 1, 1, 1)
-    keys = ["received", "carried_over", *REPLY_TYPES, *(f"not_disclosed:{g}" for g in GROUNDS), "answered",
-            "pending"]
+    keys = ["received", "carried_over", *REPLY_TYPES, *(f"not_disclosed:{g}" for g in GROUNDS),
+            "no_clarification", "answered", "pending"]
     counts = YearCounts(year, {key: {column: 0 for column in REPORT_COLUMNS} for key in keys})
 
     def add(key: str, row: DisclosureApplication) -> None:
@@ -298,7 +355,10 @@ def year_counts(year: int) -> YearCounts:
             add("received", row)
         elif answered is None or answered >= start:
             add("carried_over", row)
-        if answered is not None and start <= answered < end and row.reply_type in REPLY_TYPES:
+        if answered is not None and start <= answered < end and row.status == "withdrawn":
+            add("no_clarification", row)
+            add("answered", row)
+        elif answered is not None and start <= answered < end and row.reply_type in REPLY_TYPES:
             add(row.reply_type, row)
             add("answered", row)
             if row.reply_type == "not_disclosed" and row.reply_ground in GROUNDS:

@@ -1,8 +1,10 @@
 """Reading the disclosure catalogue: a site's filed items as the public browses them, what each category holds
 (coverage; the yearly report's counts), and the policy interpretation links.
 
-"Published" is what the public sees now (core.content.queries.published); a filed item's year is the year it
-went public, the year of its index number.
+"Published" is what the public sees now (core.content.queries.published). A filed item's year (the catalogue's
+year filter, the coverage and the yearly report by year) is the year of its index number, the year it first
+went public (`Article.index_year`): an item withdrawn and published again stays in its first year, as its number
+does. An item with no number yet (a scheduled one the job has not reached) counts in the year it went public.
 """
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
 from core.content.queries import published
+from core.disclosure.filing import column_section_ids, unfiled_public
+from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
+from core.sections.models import Section
+from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -24,7 +30,10 @@ INTERPRETED_LEVEL = "municipal"
 
 
 def _in_year(year: int):
-    return and_(Article.public_at >= datetime(year, 1, 1), Article.public_at < datetime(year + 1, 1, 1))
+    """The condition for a filed item of `year`: its index number's year, else (no number yet) its publication's."""
+    return or_(Article.index_year == year,
+               and_(Article.index_year.is_(None), Article.public_at >= datetime(year, 1, 1),
+                    Article.public_at < datetime(year + 1, 1, 1)))
 
 
 def filed():
@@ -47,12 +56,17 @@ def catalogue_page(*, page: int, per_page: int, category_id: int | None = None, 
 
 
 def catalogue_years() -> list[int]:
-    """The years the active site's catalogue has items of, newest first (every year between its first and last)."""
-    first, last = db.session.execute(select(func.min(Article.public_at), func.max(Article.public_at))
-                                     .where(filed())).one()
-    if first is None:
+    """The years the active site's catalogue has items of (as `_in_year` counts them), newest first: every year
+    between its first and last."""
+    first, last, unnumbered_first, unnumbered_last = db.session.execute(select(
+        func.min(Article.index_year), func.max(Article.index_year),
+        func.min(case((Article.index_year.is_(None), Article.public_at))),
+        func.max(case((Article.index_year.is_(None), Article.public_at)))).where(filed())).one()
+    years = {y for y in (first, last) if y is not None}
+    years |= {moment.year for moment in (unnumbered_first, unnumbered_last) if moment is not None}
+    if not years:
         return []
-    return list(range(last.year, first.year - 1, -1))
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def counts_by_category(year: int | None = None) -> dict[int, int]:
@@ -117,6 +131,42 @@ def active_sites() -> list[Tenant]:
                                    .order_by(Tenant.kind, Tenant.id)).scalars())
 
 
+def provisional_numbers(slug: str) -> int:
+    """How many of the active site's items carry an index number with the provisional prefix (no code yet)."""
+    return db.session.execute(select(func.count()).select_from(Article).where(
+        Article.index_number.startswith(f"{fallback_prefix(slug)}/", autoescape=True))).scalar_one()
+
+
+# --- unfiled items in the column --------------------------------------------------------------------
+
+def unfiled_in_column() -> list[Article]:
+    """The active site's items of the disclosure column that are public (or scheduled) and not filed, newest first.
+
+    None should be there (every path refuses to put one there); any that is, from before filing was required
+    or put there by a path not yet closed, is listed on the site's disclosure page to be filed.
+    """
+    return list(db.session.execute(select(Article).options(defer(Article.body_html))
+                                   .where(unfiled_public(column_section_ids()))
+                                   .order_by(Article.updated_at.desc(), Article.id.desc())).scalars())
+
+
+@crosses_tenants("the bureau's coverage page counts every site's unfiled items in its disclosure column")
+def city_unfiled_counts() -> dict[int, int]:
+    """How many public items each site's disclosure column holds unfiled: {site id: count} (none: left out)."""
+    by_site: dict[int, list[Section]] = {}
+    for section in db.session.execute(select(Section).execution_options(all_tenants=True)).scalars():
+        by_site.setdefault(section.tenant_id, []).append(section)
+    column = {tenant_id: column_section_ids(sections) for tenant_id, sections in by_site.items()}
+    found: dict[int, int] = {}
+    every_section = set().union(*column.values()) if column else set()
+    for tenant_id, section_id, count in db.session.execute(
+            select(Article.tenant_id, Article.section_id, func.count()).where(unfiled_public(every_section))
+            .group_by(Article.tenant_id, Article.section_id).execution_options(all_tenants=True)).all():
+        if section_id in column.get(tenant_id, ()):
+            found[tenant_id] = found.get(tenant_id, 0) + count
+    return found
+
+
 # --- policy interpretation (政策解读) ----------------------------------------------------------------
 
 def interpretation_links(article_id: int) -> tuple[list, list]:
@@ -145,13 +195,22 @@ def site_links() -> list[tuple[PolicyInterpretation, Article, Article]]:
         .order_by(PolicyInterpretation.id.desc())).all()]
 
 
+def _public(item):
+    """`published()` for an aliased article: what the public sees at this moment (a scheduled item only once due)."""
+    moment = now()
+    live = (item.status == "published") & (item.published_at <= moment)
+    due = (item.status == "scheduled") & (item.publish_at <= moment)
+    return (live | due) & (item.expires_at.is_(None) | (item.expires_at > moment))
+
+
 def _lacking_statement():
-    """Published policies of the interpreted level that no published item interprets."""
+    """Published policies of the interpreted level that no published item interprets: an interpretation still in
+    draft, scheduled for later, withdrawn or expired explains nothing to the public yet."""
     item = aliased(Article)
     interpreted = (select(PolicyInterpretation.policy_id)
                    .join(item, (item.id == PolicyInterpretation.interpretation_id)
                          & (item.tenant_id == PolicyInterpretation.tenant_id))
-                   .where(item.status.in_(("published", "scheduled"))))
+                   .where(_public(item)))
     return (select(Article).options(defer(Article.body_html))
             .where(Article.policy_level == INTERPRETED_LEVEL, published(), Article.id.not_in(interpreted))
             .order_by(Article.public_at.desc(), Article.id.desc()))

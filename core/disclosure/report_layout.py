@@ -95,6 +95,8 @@ APPLICATION_SOURCES = {
     "unable_not_held": ("not_exist", "not_held"),
     "unprocessed_complaint": ("not_disclosure_request",),
     "unprocessed_repeat": ("repeat",),
+    # Art. 30: closed because the applicant did not clarify in time (core.disclosure.applications).
+    "otherwise_no_clarification": ("no_clarification",),
     "answered": ("answered",),
     "pending": ("pending",),
 }

@@ -35,12 +35,13 @@ from core.disclosure.forms_applications import (AnswerForm, ApplyForm, ClarifyFo
                                                 RegisterForm, TrackForm)
 from core.disclosure.models_applications import STATES, DisclosureApplication
 from core.disclosure.queries_applications import (CLARIFY_WITHIN_DAYS, LIMIT_DAYS, QUEUE_FLAGS, Deadline,
-                                                  actor_names, application, deadlines, file_of, files_of,
+                                                  actor_names, application, calendar_gaps, clarified_late,
+                                                  deadlines, file_of, files_of, open_calendar_gaps,
                                                   find_for_applicant, flag_counts, format_tracking_code, has_step,
                                                   history, is_disclosure_officer, is_tracking_code,
                                                   normalise_tracking_code, queue_panel, queue_query, state_counts)
 from core.extensions import db, limiter
-from core.privacy.masking import mask_personal_text
+from core.privacy.masking import mask_for_publication, mask_personal_text
 from core.sections.queries import request_sections
 from core.web import add_menu_item, add_panel, get_or_404, page_number, route
 from core.web.actions import attempt
@@ -62,6 +63,7 @@ DEADLINE_LABELS = {
     "on_time": _l("Answered within the time limit"),
     "late": _l("Answered after the time limit"),
     "none": _l("No time limit"),
+    "withdrawn": _l("Closed: not clarified in time"),
 }
 
 
@@ -116,6 +118,12 @@ def _track_limit() -> str:
 
 def _track_code_limit() -> str:
     return current_app.config["DISCLOSURE_TRACK_CODE_RATE_LIMIT"]
+
+
+def _filed(_response) -> bool:
+    """Only a form that filed something counts against the apply limit: one sent back with its problems (a
+    mistyped ID number) costs the applicant nothing, as a tracking query that finds the application does not."""
+    return bool(g.get("disclosure_filed"))
 
 
 def _missed(_response) -> bool:
@@ -179,7 +187,7 @@ def guide():
 
 
 @route(bp, "/disclosure/apply", permission=None, methods=("GET", "POST"))
-@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key, deduct_when=_filed)
 def apply():
     form = ApplyForm()
     if request.method == "GET":
@@ -199,6 +207,7 @@ def apply():
             uploads=_uploads("files"), submission_key=key, form=form)
         if done:
             found, _created = result
+            g.disclosure_filed = True
             db.session.commit()
             _hold(RECEIPT_KEY, found)
             return redirect(url_for("disclosure_applications.receipt"))
@@ -249,7 +258,13 @@ def _status_page(found: DisclosureApplication, *, clarify_form=None):
                        code=format_tracking_code(found.tracking_code), events=history(found),
                        deadline=deadlines([found])[found.id], clarify_form=clarify_form,
                        reply_files=files_of(found, "reply") if found.status == "answered" else [],
-                       messages=get_flashed_messages(with_categories=True), masked=mask_personal_text, **LABELS)
+                       messages=get_flashed_messages(with_categories=True), masked=mask_personal_text,
+                       own=lambda text: mask_for_publication(text, _names(found)), **LABELS)
+
+
+def _names(found: DisclosureApplication) -> list[str]:
+    """The applicant's names, masked wherever their own texts repeat them on the status page."""
+    return [n for n in (found.applicant_name, found.legal_representative, found.contact_name) if n]
 
 
 @route(bp, "/disclosure/track/status", permission=None)
@@ -261,7 +276,7 @@ def status():
 
 
 @route(bp, "/disclosure/track/clarify", permission=None, methods=("POST",))
-@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key)
+@limiter.limit(_apply_limit, methods=["POST"], key_func=_address_key, deduct_when=_filed)
 def send_clarification():
     found = _tracked()
     if found is None:
@@ -273,6 +288,7 @@ def send_clarification():
     if form.validate_on_submit():
         done, _refusal = attempt(clarify, found, text=form.text.data or "", uploads=_uploads("files"), form=form)
         if done:
+            g.disclosure_filed = True
             db.session.commit()
             flash(_("Your clarification has been sent. The time limit for the reply counts again from today."),
                   "success")
@@ -313,7 +329,8 @@ def queue():
                        deadlines=deadlines(rows), counts=state_counts(), flags=flag_counts(),
                        filters={"state": state, "flag": flag, "q": search},
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "q": search}.items() if v},
-                       deadline_text=deadline_text, code=format_tracking_code, phone_search=full, **LABELS)
+                       deadline_text=deadline_text, code=format_tracking_code, phone_search=full,
+                       calendar_gaps=open_calendar_gaps(), late=clarified_late(rows), **LABELS)
 
 
 def _step_forms(found: DisclosureApplication) -> dict:
@@ -376,7 +393,8 @@ def detail(disclosure_application_id: int):
                        code=format_tracking_code(found.tracking_code), events=events, names=actor_names(events),
                        deadline=deadlines([found])[found.id], deadline_text=deadline_text,
                        applicant_files=files_of(found, "applicant"), reply_files=files_of(found, "reply"),
-                       clarify_within=CLARIFY_WITHIN_DAYS, **LABELS)
+                       clarify_within=CLARIFY_WITHIN_DAYS, calendar_gaps=calendar_gaps([found]),
+                       late=found.id in clarified_late([found]), **LABELS)
 
 
 @route(bp, f"{ADMIN}/<int:disclosure_application_id>/files/<int:disclosure_file_id>", permission=HANDLE)

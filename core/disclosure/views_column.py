@@ -2,9 +2,9 @@
 and linking interpretations to the policies they explain (政策解读)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import defer
 
 from core.content.models import Article
@@ -17,11 +17,13 @@ from core.disclosure.queries_catalogue import site_links
 from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.web import get_or_404, route
+from core.web.loading import parse_int
 from core.web.actions import attempt
 from themes import render_page
 
 bp = Blueprint("disclosure_column", __name__, template_folder="templates")
-#: The newest items offered in the link form's two lists.
+#: How many items the link form's two lists offer: the newest, or those the search finds (by title or document
+#: number), so that any policy of the site can be reached however old.
 CHOICES = 300
 
 
@@ -55,10 +57,20 @@ def provide_parts():
     return redirect(url_for("disclosure_coverage.site_overview"))
 
 
-def _item_choices(query) -> list:
-    rows = db.session.execute(query.options(defer(Article.body_html))
-                              .order_by(Article.updated_at.desc(), Article.id.desc()).limit(CHOICES)).scalars()
-    return [("", "—")] + [(str(a.id), a.title) for a in rows]
+def _item_choices(query, search: str, posted: str | None) -> list:
+    """The options of one list: the items `search` finds in title or document number (the newest without one),
+    and the item a posted form chose, wherever it is, so that choosing a found item is never "not a choice"."""
+    found = query.options(defer(Article.body_html))
+    if search:
+        found = found.where(or_(Article.title.contains(search, autoescape=True),
+                                Article.document_number.contains(search, autoescape=True)))
+    rows = list(db.session.execute(found.order_by(Article.updated_at.desc(), Article.id.desc())
+                                   .limit(CHOICES)).scalars())
+    chosen = parse_int(posted or "")
+    if chosen and all(a.id != chosen for a in rows):
+        rows += list(db.session.execute(query.options(defer(Article.body_html)).where(Article.id == chosen)).scalars())
+    return [("", "—")] + [(str(a.id), f"{a.title}（{a.document_number}）" if a.document_number else a.title)
+                          for a in rows]
 
 
 @route(bp, "/admin/disclosure/interpretations", permission="admin.enter", write="content.edit",
@@ -66,8 +78,11 @@ def _item_choices(query) -> list:
 def interpretations():
     """The site's links between policies and their interpretations; editors add and remove them."""
     form = InterpretationForm()
-    form.interpretation_id.choices = choices(_item_choices(select(Article)))
-    form.policy_id.choices = choices(_item_choices(select(Article).where(Article.policy_level.is_not(None))))
+    searches = {name: request.args.get(name, "").strip()[:100] for name in ("find_item", "find_policy")}
+    form.interpretation_id.choices = choices(_item_choices(select(Article), searches["find_item"],
+                                                           request.form.get("interpretation_id")))
+    form.policy_id.choices = choices(_item_choices(select(Article).where(Article.policy_level.is_not(None)),
+                                                   searches["find_policy"], request.form.get("policy_id")))
     form.kind.choices = choices(INTERPRETATION_KIND_LABELS.items())
     if form.validate_on_submit():
         interpretation = get_or_404(Article, form.interpretation_id.data)
@@ -77,7 +92,7 @@ def interpretations():
             db.session.commit()
             flash(str(_l("Linked: the two public pages now show each other.")), "success")
             return redirect(url_for("disclosure_column.interpretations"))
-    return render_page("disclosure/interpretations.html", form=form, links=site_links(),
+    return render_page("disclosure/interpretations.html", form=form, links=site_links(), searches=searches,
                        action_form=ActionForm(formdata=None))
 
 

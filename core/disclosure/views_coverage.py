@@ -9,9 +9,12 @@ from sqlalchemy import select
 
 from core.disclosure.column import PAGE_SLUGS, column_section
 from core.disclosure.defaults import REPORTS_SLUG
+from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_catalogue import (active_sites, city_coverage, city_policies_lacking_interpretation,
-                                               city_policy_counts, coverage, policies_lacking_interpretation)
+                                               city_policy_counts, city_unfiled_counts, coverage,
+                                               policies_lacking_interpretation, provisional_numbers,
+                                               unfiled_in_column)
 from core.extensions import db
 from core.forms import ActionForm
 from core.sections.queries import site_sections
@@ -32,18 +35,21 @@ def site_overview():
                        column=column_section(sections), tenant=tenant,
                        pages=[s for s in sections if s.slug in PAGE_SLUGS and s.kind == "single_page"],
                        reports=next((s for s in sections if s.slug == REPORTS_SLUG), None),
-                       lacking=policies_lacking_interpretation(), action_form=ActionForm(formdata=None))
+                       lacking=policies_lacking_interpretation(), unfiled=unfiled_in_column(),
+                       provisional=provisional_numbers(tenant.slug), fallback=fallback_prefix(tenant.slug),
+                       action_form=ActionForm(formdata=None))
 
 
 @route(bp, "/platform/disclosure/coverage", permission="platform.view", host="platform")
 def platform_coverage():
-    """The bureau's matrix: every active site × every category, counts, empty cells flagged."""
+    """The bureau's matrix: every active site × every category, counts and the newest item's date, empty cells
+    flagged; the sites whose column holds public items not filed."""
     categories = disclosure_categories()
     sites = active_sites()
     matrix = city_coverage()
     gaps = {site.id: sum(1 for c in categories if c.id not in matrix.get(site.id, {})) for site in sites}
     return render_page("disclosure/platform_coverage.html", categories=categories, sites=sites, matrix=matrix,
-                       gaps=gaps, complete=sum(1 for site in sites if not gaps[site.id]))
+                       gaps=gaps, complete=sum(1 for site in sites if not gaps[site.id]), unfiled=city_unfiled_counts())
 
 
 @route(bp, "/platform/disclosure/interpretations", permission="platform.view", host="platform")

@@ -27,6 +27,10 @@ def init_app(app) -> None:
     )
 
     audit_labels.register()  # the audit log's words for letters
+    from core.interaction.queries_letters import open_deadlines
+    from core.workdays.deadlines import add_deadline_source
+
+    add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
     audit_labels_consultations.register()  # and for consultations
     views_letters.init_app(app)
     views_stats.init_app(app)

@@ -468,3 +468,12 @@ def published_by_section() -> dict[int, int]:
 
 def published_counts() -> dict[str, int]:
     return dict(db.session.execute(select(PublishedLetter.kind, func.count()).group_by(PublishedLetter.kind)).all())
+
+
+@crosses_tenants("the calendar is the city's: a change to it moves every site's open letters' due dates")
+def open_deadlines() -> list[tuple[Letter, str, date]]:
+    """Every site's letters not yet answered, with where their reply limit starts: the day each came (or was
+    forwarded here). core.workdays.deadlines counts the stored due date again on a calendar change."""
+    rows = db.session.execute(select(Letter).where(Letter.status.in_(OPEN_STATES))
+                              .execution_options(all_tenants=True)).scalars()
+    return [(row, "due_on", row.received_at.date()) for row in rows]

@@ -23,6 +23,7 @@ def register() -> None:
         "article.withdraw": _l("Withdrew an item"),
         "article.reopen": _l("Reopened an item for editing"),
         "article.scheduled_publish": _l("Published an item at its scheduled time"),
+        "article.schedule_held": _l("Held back a scheduled item that is not filed in the disclosure catalogue"),
         "article.expire": _l("Took an item down at its expiry"),
         "article.change_start": _l("Started a correction of a published item"),
         "article.change_save": _l("Saved a correction"),

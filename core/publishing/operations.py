@@ -262,6 +262,18 @@ def _drop_change(article: Article) -> int | None:
     return pending
 
 
+def _refuse_unfiled(section_id: int, filing: dict) -> None:
+    """Every way an item's text goes public asks the filing rule again (core.content.filing): a revision restored
+    from before filing was required, or a section moved, must not put an unfiled item in the disclosure column.
+
+    :raises WorkflowError: with the rule's reasons.
+    """
+    unfiled = filing_problems(section_id, filing)
+    if unfiled:
+        raise WorkflowError(_l("File the item in the disclosure catalogue before it is published: %(why)s",
+                               why=" ".join(str(m) for m in unfiled.values())))
+
+
 @audited
 def apply_transition(article: Article, action: str, *, actor: User, comment: str = "",
                      publish_at: datetime | None = None, expires_at: datetime | None = None,
@@ -279,10 +291,7 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
     if expires_at is not None and expires_at <= (publish_at or moment):
         raise WorkflowError(_l("The item would come down before it goes up: check the expiry time."))
     if action in ("publish", "force_publish"):
-        unfiled = filing_problems(article.section_id, {f: getattr(article, f) for f in FILING_FIELDS})
-        if unfiled:
-            raise WorkflowError(_l("File the item in the disclosure catalogue before it is published: %(why)s",
-                                   why=" ".join(str(m) for m in unfiled.values())))
+        _refuse_unfiled(article.section_id, {f: getattr(article, f) for f in FILING_FIELDS})
     previous = article.status
     if share_to_portal is not None and action in ("publish", "force_publish"):
         article.share_to_portal = share_to_portal
@@ -343,6 +352,7 @@ def apply_change_step(article: Article, action: str, *, actor: User, comment: st
         data = pending_data(article)
         if data is None:
             raise WorkflowError(_l("There is no correction to publish."))
+        _refuse_unfiled(article.section_id, {f: data.get(f) for f in FILING_FIELDS})
         detail["revision"] = article.pending_revision
         _apply(article, data)
         missing = _apply_files(article, data)
@@ -364,12 +374,20 @@ def run_due(moment: datetime) -> dict[str, int]:
     """Publish what is scheduled for now or earlier, and take down what has expired (the active site).
 
     Idempotent: only items still in the state to be moved are touched, so a
-    re-run publishes nothing twice.
+    re-run publishes nothing twice. An item the filing rule refuses (core.content.filing) is not published:
+    it goes back to approved ("held"), to be filed and published by hand.
     """
     counts = {"published": 0, "expired": 0}
     due = db.session.execute(select(Article).where(Article.status == "scheduled", Article.publish_at <= moment)
                              .with_for_update(skip_locked=True)).scalars().all()
     for article in due:
+        if filing_problems(article.section_id, {f: getattr(article, f) for f in FILING_FIELDS}):
+            # Its section was moved into the disclosure column since it was scheduled: it waits, approved, to be
+            # filed and published again rather than go up unfiled (or stay "scheduled" and show as public).
+            article.status, article.publish_at = "approved", None
+            record("article.schedule_held", f"article:{article.id}", title=article.title, platform=False)
+            counts["held"] = counts.get("held", 0) + 1
+            continue
         article.status, article.published_at = "published", article.publish_at
         record("article.scheduled_publish", f"article:{article.id}", title=article.title, platform=False)
         counts["published"] += 1

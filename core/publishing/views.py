@@ -29,7 +29,7 @@ from core.publishing.queries import (TEXT_FIELDS, as_form_values, edit_refusal, 
                                      snapshot)
 from core.publishing.workflow import (CHANGE_ACTIONS, CHANGE_STATUS_LABELS, STATUS_LABELS, TRANSITIONS, available,
                                       change_steps)
-from core.sections.queries import site_sections
+from core.sections.queries import descendants, site_sections
 from core.web import add_menu_item, add_panel, get_or_404, int_arg, page_number, route
 from core.web.actions import attempt
 from core.web.loading import parse_int
@@ -92,6 +92,12 @@ def index():
     section_id = int_arg("section")
     if section_id:
         query = query.where(Article.section_id == section_id)
+    under = int_arg("under")
+    if under:  # a section and every section below it (the disclosure module's refusal to move one links here)
+        query = query.where(Article.section_id.in_({under} | descendants(under, site_sections())))
+    if request.args.get("filing") == "missing":  # public, or scheduled to be, and not filed in the catalogue
+        query = query.where(Article.status.in_(("published", "scheduled")),
+                            or_(*(getattr(Article, f).is_(None) for f in FILING_FIELDS)))
     author_id = int_arg("author")
     if author_id:
         query = query.where(Article.created_by_id == author_id)
@@ -114,7 +120,7 @@ def index():
                        sections=sections, by_section=by_section, statuses=STATUS_LABELS, authors=authors,
                        bulk=bulk if steps else None, change_labels=CHANGE_STATUS_LABELS,
                        filters={k: request.args.get(k, "") for k in ("status", "section", "author", "from", "to", "q",
-                                                                      "queue", "change")})
+                                                                      "queue", "change", "filing", "under")})
 
 
 def _bulk(bulk: BulkForm, steps: dict):

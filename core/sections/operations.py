@@ -17,7 +17,8 @@ from core.extensions import db
 from core.i18n import localized
 from core.operations import audited
 from core.sections.models import KINDS, MandatorySection, Section
-from core.sections.queries import SectionLoss, deletion_loss, descendants, mandatory_sections, site_sections
+from core.sections.queries import (SectionLoss, deletion_loss, descendants, mandatory_sections, placement_problems,
+                                   site_sections)
 from core.sections.sync import MandatorySectionLocked, SectionError, ensure_mandatory_set, sync_all_tenants
 from core.text import column_problems
 
@@ -83,8 +84,8 @@ def update_section(section: Section, *, name_zh: str, name_en: str, parent_id: i
     """Change a site's own section; its address and kind stay.
 
     :raises MandatorySectionLocked: for a mandatory section.
-    :raises SectionError: under "name_zh", "parent_id" (not on this site, or the section itself or
-        one of its sub-sections) or "external_url".
+    :raises SectionError: under "name_zh", "parent_id" (not on this site, the section itself or one of its
+        sub-sections, or a rule another module adds with `add_placement_check`) or "external_url".
     """
     if section.is_mandatory:
         raise MandatorySectionLocked(LOCKED)
@@ -97,6 +98,8 @@ def update_section(section: Section, *, name_zh: str, name_en: str, parent_id: i
             problems["parent_id"] = _l("The parent section does not exist on this site.")
         elif parent_id == section.id or parent_id in descendants(section.id, sections):
             problems["parent_id"] = _l("A section cannot be placed under one of its own sub-sections.")
+    if parent_id != section.parent_id and "parent_id" not in problems:
+        problems.update(placement_problems(section, parent_id, sections))  # the other modules' rules on moving
     _check_external_url(section.kind, external_url, problems)
     if problems:
         raise SectionError(problems)

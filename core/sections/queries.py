@@ -76,6 +76,27 @@ def add_item_counter(counter, published=None) -> None:
         _PUBLISHED_COUNTERS.append(published)
 
 
+#: Rules on moving a section under another: (section, new parent id or None, the site's sections) -> {field: message}.
+#: A module whose rules depend on where a section sits (disclosure: what lies in its column must be filed) adds
+#: its own, so that moving a section never breaks them.
+_PLACEMENT_CHECKS: list = []
+
+
+def add_placement_check(check) -> None:
+    """Add a rule on moving a section: `check(section, parent_id, sections)` returns {field: message}."""
+    if check not in _PLACEMENT_CHECKS:
+        _PLACEMENT_CHECKS.append(check)
+
+
+def placement_problems(section: Section, parent_id: int | None, sections: list[Section]) -> dict:
+    """Why `section` may not be placed under `parent_id` (None: at the top): {field: message}, empty when fine."""
+    found: dict = {}
+    for check in _PLACEMENT_CHECKS:
+        for field, message in check(section, parent_id, sections).items():
+            found.setdefault(field, message)
+    return found
+
+
 def _summed(counters: list) -> dict[int, int]:
     totals: dict[int, int] = {}
     for counter in counters:

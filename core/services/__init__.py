@@ -14,6 +14,10 @@ def init_app(app) -> None:
     from core.services import audit_labels, views_applications, views_guide, views_guide_fields, views_stats
 
     audit_labels.register()  # the audit log's words for this module's actions
+    from core.services.queries_applications import open_deadlines
+    from core.workdays.deadlines import add_deadline_source
+
+    add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
     views_guide.init_app(app)
     views_guide_fields.init_app(app)
     views_applications.init_app(app)

@@ -25,10 +25,8 @@ sees is always one the platform can check.
 """
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,6 +39,7 @@ from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.content.files import FILE_SIGNATURES, content_matches
 from core.forms import Form, choices as make_choices, strip
 from core.i18n import is_english
 from core.operations import OperationError
@@ -50,20 +49,8 @@ from core.services.models import FIELD_TYPES
 #: File types an applicant may upload: documents and pictures, never archives or programs.
 FILE_TYPES = ("pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "wps", "et")
 #: The first bytes each file type starts with: a file whose content is not of its type is refused.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    # Office Open XML and OFD are ZIP packages; the older Office and WPS formats are OLE compound files.
-    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "ofd": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"), "et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"),
-}
-#: A ZIP package is the type its name says only with the part that type must have: any ZIP renamed .docx or .ofd
-#: (an archive of anything) is refused. An OLE file's signature is already specific to the Office formats.
-PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
-#: A WPS or ET file saved as a package is an Office Open XML one.
-PACKAGE_PARTS_ANY = {"wps": ("[Content_Types].xml",), "et": ("[Content_Types].xml",)}
+#: The content checks are the platform's (core.content.files), shared with letters and disclosure.
+SIGNATURES = FILE_SIGNATURES
 #: The largest file a field may take unless it says otherwise, in MB.
 DEFAULT_MAX_MB = 10
 MAX_FIELDS = 40
@@ -281,26 +268,10 @@ def file_problem(spec: FieldSpec, filename: str, data: bytes) -> str | None:
                       size=round(len(data) / 1048576, 1), limit=_mb(spec.max_mb)))
     if not data:
         return str(_l("'%(name)s' is empty; choose the file again.", name=name))
-    if not data.startswith(SIGNATURES[extension]) or not package_matches(extension, data):
+    if not content_matches(extension, data):
         return str(_l("'%(name)s' is not a real %(ext)s file (its content is of another kind); save it again as "
                       "%(ext)s, or scan it to PDF.", name=name, ext=extension.upper()))
     return None
-
-
-def package_matches(extension: str, data: bytes) -> bool:
-    """Whether a file whose content is a ZIP package holds the part its type must have (PACKAGE_PARTS:
-    word/document.xml for .docx, OFD.xml for .ofd …); True for a file that is no ZIP package."""
-    if not data.startswith(b"PK\x03\x04"):
-        return True
-    wanted = (PACKAGE_PARTS[extension],) if extension in PACKAGE_PARTS else PACKAGE_PARTS_ANY.get(extension)
-    if not wanted:
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return any(part in names for part in wanted)
 
 
 def _mb(value: float) -> str:

@@ -27,6 +27,7 @@ from core.services.models import (APPLICATION_STATES, Application, ApplicationEv
                                   ServiceItem)
 from core.timeutil import now
 from core.workdays.queries import working_calendar
+from tenants.scoping import crosses_tenants
 
 log = logging.getLogger(__name__)
 
@@ -344,3 +345,13 @@ def queue_panel() -> dict:
             "applications_waiting": counts["submitted"] + counts["accepted"] + counts["approved"]
             + counts["refused"]}
 
+
+
+@crosses_tenants("the calendar is the city's: a change to it moves every site's open applications' due dates")
+def open_deadlines() -> list[tuple[Application, str, date]]:
+    """Every site's applications whose promised limit still runs (or waits for a correction), with where the count
+    starts: the day each was sent (core.workdays.deadlines counts the stored due date again on a calendar change)."""
+    rows = db.session.execute(select(Application).where(
+        Application.status.in_((*RUNNING_STATES, "returned")), Application.due_on.is_not(None))
+        .execution_options(all_tenants=True)).scalars()
+    return [(row, "due_on", row.submitted_at.date()) for row in rows]

@@ -9,13 +9,14 @@ checks themselves (names, domains, colours, logo bytes) are tenancy's
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit.log import record
 from core.auth.models import User
 from core.auth.operations import AccountError, create_user
 from core.auth.passwords import generate_password
 from core.extensions import db
+from core.i18n import localized
 from core.operations import audited
 from core.sites import footer
 from core.sites.queries import PORTAL_MOURNING_KEY
@@ -201,9 +202,18 @@ def update_site_settings(tenant: Tenant, *, logo: tuple[str, bytes] | None = Non
     Recorded on the site's log when its administrator does it (a site is
     active), on the platform's from the console or `flask tenants set`.
 
-    :raises ProvisioningError: under the field's name (e.g. "accent", "logo", "icp_record": not a record number).
+    :raises ProvisioningError: under the field's name (e.g. "accent", "logo", "icp_record": not a record number;
+        "organisation_code": not a valid code, or another site's, which the message names).
     """
     problems = footer.format_problems(fields)
+    code = fields.get("organisation_code")
+    if isinstance(code, str) and code.strip() and "organisation_code" not in problems:
+        other = db.session.execute(select(Tenant).where(Tenant.id != tenant.id, func.upper(
+            func.trim(Tenant.organisation_code)) == code.strip().upper())).scalars().first()
+        if other is not None:  # a code names one department: two sites with it would give the same index numbers
+            problems["organisation_code"] = _l(
+                "The site “%(site)s” already has this unified social credit code, and each department has its "
+                "own: check it against this department's certificate.", site=localized(other))
     if problems:
         raise ProvisioningError(problems)
     update_tenant(tenant, **fields)

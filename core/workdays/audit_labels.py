@@ -20,6 +20,7 @@ def register() -> None:
         "year": lazy_pgettext("audit detail", "Year"),
         "days": lazy_pgettext("audit detail", "Days entered"),
         "day": lazy_pgettext("audit detail", "Date"),
+        "deadlines_moved": lazy_pgettext("audit detail", "Open deadlines counted again and moved"),
     })
     describe_values("calendar.", "kind", KIND_LABELS)
     describe_targets("calendar.", _calendar_target)

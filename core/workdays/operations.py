@@ -1,7 +1,8 @@
 """Keeping the calendar: loading a year from the package, and the bureau's own entries. Audited, flushed.
 
-A change applies to every deadline counted afterwards; deadlines already
-shown to the public are recomputed from the calendar when next read.
+A change applies to every deadline counted afterwards; the last days other
+modules store (core.workdays.deadlines) are counted again in the same
+transaction, and the audit entry says how many moved.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core.audit.log import record
 from core.extensions import db
 from core.operations import OperationError, audited
 from core.text import column_problems
+from core.workdays.deadlines import deadlines_follow
 from core.workdays.models import CalendarDay, CalendarYear
 from core.workdays.sources import package_schedule
 
@@ -49,19 +51,21 @@ def load_year(year: int, *, replace: bool = False) -> int:
         select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
     ).scalars()}
     entered = 0
-    for item in schedule:
-        found = existing.get(item.day)
-        if found is not None and found.source == "bureau" and not replace:
-            continue
-        if found is None:
-            found = CalendarDay(day=item.day)
-            db.session.add(found)
-        found.working, found.name_zh, found.name_en, found.source = item.working, item.name_zh, item.name_en, "package"
-        entered += 1
-    year_row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
-    year_row.source = "package"
-    db.session.add(year_row)
-    record("calendar.load_year", f"calendar:{year}", year=year, days=entered)
+    with deadlines_follow({year}) as moved:
+        for item in schedule:
+            found = existing.get(item.day)
+            if found is not None and found.source == "bureau" and not replace:
+                continue
+            if found is None:
+                found = CalendarDay(day=item.day)
+                db.session.add(found)
+            found.working, found.name_zh, found.name_en = item.working, item.name_zh, item.name_en
+            found.source = "package"
+            entered += 1
+        year_row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
+        year_row.source = "package"
+        db.session.add(year_row)
+    record("calendar.load_year", f"calendar:{year}", year=year, days=entered, deadlines_moved=moved[0])
     db.session.flush()
     return entered
 
@@ -91,14 +95,16 @@ def set_day(day: date, kind: str, *, name_zh: str = "", name_en: str = "") -> No
         raise CalendarError({"day": _l("%(day)s is a weekday, a working day already.", day=day.isoformat())})
     if kind != "normal" and not name_zh:
         raise CalendarError({"name_zh": _l("Name the holiday it belongs to, e.g. 春节.")})
-    db.session.execute(delete(CalendarDay).where(CalendarDay.day == day))
-    if kind != "normal":
-        db.session.add(CalendarDay(day=day, working=kind == "workday", name_zh=name_zh, name_en=name_en,
-                                   source="bureau"))
-    elif any(item.day == day for item in package_schedule(day.year)):
-        # Undoing a day of the State Council's schedule: remembered, so reloading the year keeps it undone.
-        db.session.add(CalendarDay(day=day, working=day.weekday() < 5, source="bureau"))
-    record("calendar.set_day", f"calendar:{day.isoformat()}", day=day.isoformat(), kind=kind, name=name_zh)
+    with deadlines_follow({day.year}) as moved:
+        db.session.execute(delete(CalendarDay).where(CalendarDay.day == day))
+        if kind != "normal":
+            db.session.add(CalendarDay(day=day, working=kind == "workday", name_zh=name_zh, name_en=name_en,
+                                       source="bureau"))
+        elif any(item.day == day for item in package_schedule(day.year)):
+            # Undoing a day of the State Council's schedule: remembered, so reloading the year keeps it undone.
+            db.session.add(CalendarDay(day=day, working=day.weekday() < 5, source="bureau"))
+    record("calendar.set_day", f"calendar:{day.isoformat()}", day=day.isoformat(), kind=kind, name=name_zh,
+           deadlines_moved=moved[0])
     db.session.flush()
 
 

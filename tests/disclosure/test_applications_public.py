@@ -140,6 +140,13 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
             return client.post("/disclosure/track", environ_overrides=at,
                                data={"code": code, "phone": phone, "csrf_token": token})
 
+        def refused():  # a form sent back with a problem (a wrong ID number) does not count against the limit
+            page = client.get("/disclosure/apply", environ_overrides=host).get_data(as_text=True)
+            return client.post("/disclosure/apply", environ_overrides=host, content_type="multipart/form-data",
+                               data={**person(id_number="110105194912310021"), "csrf_token": csrf_token(page)}
+                               ).status_code
+
+        assert [refused() for _ in range(3)] == [200, 200, 200]
         assert [send() for _ in range(3)] == [302, 302, 429]
         html = client.get("/disclosure/receipt", environ_overrides=host).get_data(as_text=True)
         code = re.search(r'class="svc-code">([A-Z0-9-]+)<', html).group(1)

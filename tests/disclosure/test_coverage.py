@@ -66,10 +66,11 @@ def test_the_bureau_sees_every_site_by_category(app, two_sites, lists, publish_f
     rows = {name: row for name, row in re.findall(r'<tr>\s*<th scope="row"><a href="/platform/sites/\d+">([^<]+)</a>'
                                                   r'(.*?)</tr>', html, re.S)}
     rsj_row, czj_row = rows["廊坊市人事局"], rows["廊坊市财政局"]
-    cells = re.findall(r"<td( class=\"flagged\")?>(.*?)</td>", rsj_row, re.S)[1:]  # after the count of gaps
-    assert len(cells) == 13
+    cells = re.findall(r"<td( class=\"flagged\")?(?: title=\"[^\"]*\")?>(.*?)</td>", rsj_row, re.S)[2:]
+    assert len(cells) == 13  # after the counts of empty categories and of unfiled items
     budget = list(lists.categories).index("财政预算决算")
-    assert cells[budget] == ("", "2")
+    assert cells[budget][0] == "" and cells[budget][1].startswith("2<br>")
+    assert re.search(r"\d{4}", cells[budget][1])  # the newest item's date under the count
     assert sum(1 for flagged, _ in cells if flagged) == 11
     assert re.search(r'<strong class="tag tag-warning">12</strong>', czj_row)  # czj: one category of 13
     assert "http://rsj.localhost/admin/disclosure/" in rsj_row

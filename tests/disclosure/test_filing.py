@@ -101,10 +101,11 @@ def test_a_tampered_filing_value_is_an_error_not_a_crash(app, two_sites, lists, 
 
 def test_the_cli_refuses_an_unfiled_item_of_the_column_and_files_by_name(app, two_sites, lists, runner):
     refused = runner.invoke(args=["articles", "create", "rsj", "--section", "disclosure", "--title", "部门决算公开"])
-    assert refused.exit_code != 0 and ("公开类别" in refused.output or "disclosure category" in refused.output)
+    assert refused.exit_code == 2 and ("公开类别" in refused.output or "disclosure category" in refused.output)
+    assert "disclosure_category_id" in refused.output and "subject_id" in refused.output  # each field named
     unknown = runner.invoke(args=["articles", "create", "rsj", "--section", "disclosure", "--title", "部门决算公开",
                                   "--category", "不存在的类别", "--subject", "综合政务"])
-    assert unknown.exit_code != 0 and "不存在的类别" in unknown.output
+    assert unknown.exit_code == 2 and "不存在的类别" in unknown.output
     done = runner.invoke(args=["articles", "create", "rsj", "--section", "disclosure", "--title", "部门决算公开",
                                "--category", "财政预算决算", "--subject", "财政、金融、审计"])
     assert done.exit_code == 0, done.output

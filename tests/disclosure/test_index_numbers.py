@@ -15,7 +15,7 @@ from core.content.models import Article
 from core.disclosure.index_numbers import format_index_number
 from core.disclosure.models import IndexCounter
 from core.extensions import db
-from core.publishing.operations import apply_change_step, apply_transition, save_article
+from core.publishing.operations import apply_change_step, apply_transition, run_due, save_article
 from core.publishing.queries import snapshot
 from core.sections.queries import site_sections
 from core.sites.codes import check_character, is_credit_code
@@ -92,7 +92,7 @@ def test_published_items_are_numbered_in_order_per_site_and_year_and_keep_their_
         article = create_article(section=other, title="一", disclosure_category_id=lists.categories["统计信息"],
                                  subject_id=lists.subjects["综合政务"])
         db.session.commit()
-        assert article.index_number == f"CZJ/{year}-00001"
+        assert article.index_number == f"czj-/{year}-00001"
 
 
 def test_a_number_is_never_given_again_after_withdrawal_or_deletion(app, two_sites, lists, create_account):
@@ -116,16 +116,58 @@ def test_a_number_is_never_given_again_after_withdrawal_or_deletion(app, two_sit
         assert db.session.execute(select(IndexCounter.last_serial).where(IndexCounter.year == year)).scalar_one() == 4
 
 
-def test_a_scheduled_item_is_numbered_for_the_year_it_goes_out(app, two_sites, lists, create_account):
+def test_a_scheduled_item_is_numbered_when_it_goes_out_and_consumes_no_serial_before(app, two_sites, lists,
+                                                                                    create_account):
+    """The number is given when the item goes public, with that year: scheduling takes no serial of a future year,
+    and an item scheduled for next year, unscheduled and published now, is numbered in this year."""
     rsj = two_sites[0]
     publisher = create_account("rsj.pub", site=rsj, roles=["publisher"])
     with app.app_context(), activate_tenant(rsj.id):
-        article = _approved(rsj, lists, "明年的计划")
-        next_year = now().year + 1
-        apply_transition(article, "publish", actor=db.session.get(User, publisher.id),
-                         publish_at=datetime(next_year, 1, 2, 9, 0))
+        actor = db.session.get(User, publisher.id)
+        this_year, next_year = now().year, now().year + 1
+        later = _approved(rsj, lists, "明年的计划")
+        apply_transition(later, "publish", actor=actor, publish_at=datetime(next_year, 1, 2, 9, 0))
+        changed_mind = _approved(rsj, lists, "改为现在发布")
+        apply_transition(changed_mind, "publish", actor=actor, publish_at=datetime(next_year, 1, 5, 9, 0))
         db.session.commit()
-        assert article.status == "scheduled" and article.index_number.endswith(f"/{next_year}-00001")
+        assert later.index_number is None and changed_mind.index_number is None
+        assert db.session.execute(select(IndexCounter).where(IndexCounter.year == next_year)).first() is None
+        apply_transition(changed_mind, "unschedule", actor=actor)
+        apply_transition(changed_mind, "publish", actor=actor)
+        db.session.commit()
+        assert changed_mind.index_number.endswith(f"/{this_year}-00001") and changed_mind.index_year == this_year
+        # The scheduled job publishes the other at its time: numbered then, with the year it went out.
+        run_due(datetime(next_year, 1, 2, 9, 1))
+        db.session.commit()
+        assert later.status == "published" and later.index_number.endswith(f"/{next_year}-00001")
+        assert later.index_year == next_year
+
+
+def test_the_catalogue_year_is_the_number_s_year_even_after_republication(app, two_sites, lists, create_account,
+                                                                          client_for):
+    """Withdrawn and published again in a later year, an item keeps its number and its year in the catalogue."""
+    rsj = two_sites[0]
+    publisher = create_account("rsj.pub", site=rsj, roles=["publisher", "editor"])
+    with app.app_context(), activate_tenant(rsj.id):
+        actor = db.session.get(User, publisher.id)
+        article = _approved(rsj, lists, "去年发布后撤回的通知")
+        article.status, article.published_at = "published", datetime(now().year - 1, 6, 1, 9, 0)
+        db.session.commit()
+        number, year = article.index_number, now().year - 1
+        assert f"/{year}-" in number and article.index_year == year
+        apply_transition(article, "withdraw", actor=actor, comment="内容有误")
+        apply_transition(article, "reopen", actor=actor)
+        article.status = "approved"
+        apply_transition(article, "publish", actor=actor)
+        db.session.commit()
+        assert article.index_number == number and article.published_at.year == now().year
+        apply_transition(_approved(rsj, lists, "今年的通知"), "publish", actor=actor)
+        db.session.commit()
+    client = client_for("rsj.localhost")
+    assert "去年发布后撤回的通知" in client.get(f"/disclosure/catalogue?year={year}").get_data(as_text=True)
+    this_year = client.get(f"/disclosure/catalogue?year={year + 1}")
+    assert this_year.status_code == 200 and "今年的通知" in this_year.get_data(as_text=True)
+    assert "去年发布后撤回的通知" not in this_year.get_data(as_text=True)
 
 
 _PUBLISHER = """

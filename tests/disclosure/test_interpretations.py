@@ -102,3 +102,43 @@ def test_the_site_page_lists_its_municipal_policies_without_one(app, two_sites, 
     html = client.get("/admin/disclosure/").get_data(as_text=True)
     section = re.search(r'<section aria-labelledby="lacking-title">.*?</section>', html, re.S).group(0)
     assert "廊坊市就业补贴管理办法" in section
+
+
+def test_an_interpretation_scheduled_for_later_does_not_count_yet(app, two_sites, policy_and_reading):
+    from datetime import timedelta
+
+    from core.disclosure.queries_catalogue import policies_lacking_interpretation
+    from core.timeutil import now
+
+    rsj = two_sites[0]
+    policy, reading = policy_and_reading
+    with app.app_context(), activate_tenant(rsj.id):
+        link_interpretation(db.session.get(Article, reading), db.session.get(Article, policy), kind="text")
+        item = db.session.get(Article, reading)
+        item.status, item.published_at, item.publish_at = "scheduled", None, now() + timedelta(days=3)
+        db.session.commit()
+        assert [a.id for a in policies_lacking_interpretation()] == [policy]
+        item.publish_at = now() - timedelta(minutes=1)  # its time has come: the public sees it
+        db.session.commit()
+        assert policies_lacking_interpretation() == []
+
+
+def test_the_link_form_reaches_any_policy_by_search(app, two_sites, lists, publish_filed, policy_and_reading,
+                                                    signed_in, monkeypatch):
+    import core.disclosure.views_column as views_column
+
+    rsj = two_sites[0]
+    policy, reading = policy_and_reading
+    publish_filed(rsj, "较新的政策", section="policies", policy_level="municipal")
+    monkeypatch.setattr(views_column, "CHOICES", 1)  # only the newest is offered without a search
+    client, _ = signed_in("rsj.localhost", "rsj.editor", site=rsj, roles=["editor"])
+    page = client.get("/admin/disclosure/interpretations").get_data(as_text=True)
+    policies = page[page.index('id="policy_id"'):]
+    policies = policies[:policies.index("</select>")]
+    assert "廊坊市就业补贴管理办法" not in policies
+    found = client.get("/admin/disclosure/interpretations?find_policy=廊政〔2026〕8号").get_data(as_text=True)
+    policies = found[found.index('id="policy_id"'):]
+    assert "廊坊市就业补贴管理办法" in policies[:policies.index("</select>")]
+    response = client.post("/admin/disclosure/interpretations?find_policy=廊政〔2026〕8号", data={
+        "interpretation_id": str(reading), "policy_id": str(policy), "kind": "text", "csrf_token": csrf_token(found)})
+    assert response.status_code == 302

@@ -44,3 +44,16 @@ def test_an_entry_with_items_filed_under_it_is_not_deleted(app, city, admin, lis
     unused = lists.subjects["其他"]
     assert admin.post(f"/platform/subjects/{unused}/delete", data={"csrf_token": csrf_token(page)}).status_code == 302
     assert "其他" not in _subjects(app) and last_platform_entry(app).action == "subject.delete"
+
+
+def test_names_that_look_the_same_are_the_same_and_invisible_text_is_empty(app, city, admin):
+    """"综合\u3000政务" and "综合政务\u200b" read as "综合政务": duplicates; a name of zero-width characters is empty."""
+    for lookalike in ("综合\u3000政务", "综合政务\u200b", "\ufeff综合 政务", "综合\u2060政务"):
+        taken = post_form(admin, "/platform/subjects", {"name_zh": lookalike, "name_en": "Again"})
+        assert taken.status_code == 200 and "已有主题分类" in taken.get_data(as_text=True), repr(lookalike)
+    empty = post_form(admin, "/platform/categories", {"name_zh": "\u200b\u200d", "name_en": "\u2060"})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and 'id="name_zh-errors"' in html and 'id="name_en-errors"' in html
+    assert post_form(admin, "/platform/subjects", {"name_zh": "\u200b政务督查\ufeff", "name_en": "Inspection\u200b"}
+                     ).status_code == 302
+    assert _subjects(app)[-1] == "政务督查"

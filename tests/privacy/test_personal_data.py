@@ -219,3 +219,13 @@ def test_publication_drops_hidden_characters_and_keeps_numbers_that_are_not_pers
     assert mask_for_publication("答复\u200b如下\u202e。\ufeff") == "答复如下。"
     # Full-width punctuation around a masked number stays as written.
     assert mask_for_publication("（手机：１３８１２３４５６７８）") == "（手机：138****5678）"
+
+
+def test_a_masked_access_log_line_keeps_its_time_zone_and_plus_signs_outside_the_query():
+    from core.privacy.logs import mask_log_line
+
+    line = ('127.0.0.1 - - [01/Dec/2026:08:38:27 +0000] "GET /a+b/?q=138+1234+5678 HTTP/1.1" 200 512 '
+            '"-" "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0+"')
+    masked = mask_log_line(line)
+    assert "[01/Dec/2026:08:38:27 +0000]" in masked and "/a+b/" in masked and "Chrome/120.0+" in masked
+    assert "138 1234 5678" not in masked and "****" in masked
