@@ -79,18 +79,23 @@ class Form(FlaskForm):
             return super().bind_field(form, unbound_field, options)
 
     def validate(self, extra_validators=None) -> bool:
+        # A number not typed in the digits 0-9 ("١٢", "１２", "NaN", "sNaN", "Infinity", "1e3") is not read at all:
+        # its validators see no number (a signalling NaN would even make a range check raise), and it gets one
+        # message, in place of theirs.
+        unreadable = [field for field in self if _unreadable_number(field)]
+        for field in unreadable:
+            field.data = None
         valid = super().validate(extra_validators)
+        for field in unreadable:
+            field.errors = [str(_l("Type the number in the digits 0 to 9."))]
+            valid = False
         for field in self:
+            if field in unreadable:
+                continue
             if _typed_text(field) and field.flags.required and not field.errors and field.raw_data \
                     and field.raw_data[0] and not (field.data or "").strip():
                 # Only invisible characters were typed: as empty as an empty field.
                 field.errors = [*field.errors, str(_l("This field is required."))]
-                valid = False
-                continue
-            if isinstance(field, (IntegerField, DecimalField, FloatField)) and not field.errors and field.raw_data \
-                    and field.raw_data[0] and not _ASCII_NUMBER.fullmatch(field.raw_data[0].strip()):
-                # Python reads "١٢" or "１２" as 12: a number is typed in the digits 0-9, or it is not taken.
-                field.errors = [*field.errors, str(_l("Type the number in the digits 0 to 9."))]
                 valid = False
                 continue
             values = field.data if isinstance(field.data, list) else [field.data]
@@ -104,6 +109,16 @@ class Form(FlaskForm):
 
 
 _ASCII_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def _unreadable_number(field) -> bool:
+    """A number field that read a number from something other than ASCII digits (with a sign and a decimal point).
+
+    What the field could not read at all ("十二") keeps the field's own message.
+    """
+    return isinstance(field, (IntegerField, DecimalField, FloatField)) and field.data is not None \
+        and bool(field.raw_data) and bool(field.raw_data[0]) \
+        and not _ASCII_NUMBER.fullmatch(str(field.raw_data[0]).strip())
 
 
 def ascii_int(value) -> int:

@@ -93,3 +93,27 @@ def test_a_form_sent_without_its_token_is_a_page_in_words(site_admin):
     response = client.post("/admin/settings", data={"sponsor_zh": "x"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "表单已过期" in html and "CSRF" not in html
+
+
+@pytest.mark.parametrize("typed", ["sNaN", "NaN", "-Infinity", "1e3", "١٢", "１２"])
+def test_a_number_not_in_the_digits_0_to_9_gets_one_message_and_never_reaches_a_range_check(app, typed):
+    """Python reads all of these as numbers (a signalling NaN even makes a range check raise): each is refused,
+    with one message, before any validator compares it."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import DecimalField, IntegerField
+    from wtforms.validators import NumberRange, Optional
+
+    from core.forms import Form
+
+    class Figures(Form):
+        class Meta:
+            csrf = False
+
+        amount = DecimalField(validators=[Optional(), NumberRange(min=0, max=100)])
+        count = IntegerField(validators=[Optional(), NumberRange(min=0, max=100)])
+
+    with app.test_request_context():
+        form = Figures(formdata=MultiDict({"amount": typed, "count": "7"}))
+        assert not form.validate()
+        assert form.amount.errors == ["请用数字 0 至 9 填写。"]
+        assert form.count.errors == []

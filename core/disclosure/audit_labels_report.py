@@ -20,6 +20,8 @@ def register() -> None:
     describe_actions({
         "disclosure_report.create": _l("Prepared the yearly disclosure report"),
         "disclosure_report.generate": _l("Generated the yearly disclosure report again from the platform's data"),
+        "disclosure_report.restore": _l("Gave the yearly disclosure report back its published figures (a correction "
+                                        "was discarded)"),
         "disclosure_report.save": _l("Changed the figures or text of the yearly disclosure report"),
     }, {"disclosure_report": _l("Yearly disclosure reports")})
     describe_details({"year": _l("Year")})

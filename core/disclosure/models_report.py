@@ -38,6 +38,11 @@ class DisclosureReport(TenantScoped, PublicContent, db.Model):
     overview: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")
     other: Mapped[str] = mapped_column(Text, default="")
+    #: What the published text was generated from (computed, manual and the paragraphs, as JSON), kept while a
+    #: correction of the published report is open: a discarded correction gives these back.
+    published_inputs: Mapped[str | None] = mapped_column(Text)
+    #: Counted up by every save and generation (a conditional UPDATE): of two at once, the second is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     generated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

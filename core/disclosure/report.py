@@ -15,20 +15,22 @@ from decimal import Decimal, InvalidOperation
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
 from core.content.models import Article
 from core.content.operations import create_article
-from core.content.sanitize import text_to_html
+from core.content.sanitize import clean_body, text_to_html
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.report_layout import (AMOUNT_FIGURES, APPLICANT_COLUMNS, APPLICATION_ROWS, CASE_BLOCKS,
                                            CASE_OUTCOMES, COMPUTED_PROACTIVE, HEADINGS, MANUAL_FIGURES, OUTCOMES,
                                            ORGANISATION_HEADINGS, PENDING_ROW, PROACTIVE, RECEIVED_ROWS,
                                            OUTCOMES_HEADING)
-from core.disclosure.report_queries import (FIRST_YEAR, compute_figures, figures_of, report_article,
+from core.disclosure.report_queries import (FIRST_YEAR, reporting_year, compute_figures, figures_of, report_article,
                                             report_for_year, reports_section)
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
@@ -126,7 +128,69 @@ def _write_article(found: DisclosureReport, article: Article, actor: User) -> No
     save_article(article, actor=actor, fields=values, expected_version=article.version)
 
 
+# --- a report's inputs and a correction of its published text ---------------------------------
+
+#: What a report's text is generated from.
+INPUT_PARTS = ("computed", "manual", "overview", "problems", "other")
+STALE = _l("Someone changed this report after you opened it. Open it again and enter your changes there.")
+
+
+def _inputs(found: DisclosureReport) -> dict:
+    return {part: getattr(found, part) for part in INPUT_PARTS}
+
+
+def _settle(found: DisclosureReport, article: Article) -> bool:
+    """After a correction of the published report ended, put the inputs in step with the live text.
+
+    Applied, the inputs are the live text's (the kept copy is dropped); discarded, the live text is still the one
+    generated from the kept copy, which comes back. Returns True when inputs were given back.
+    """
+    if found.published_inputs is None or article.change_status is not None:
+        return False
+    restore = (article.body_html or "") != clean_body(report_html(found))
+    if restore:
+        for part, value in json.loads(found.published_inputs).items():
+            if part in INPUT_PARTS:
+                setattr(found, part, value)
+    found.published_inputs = None
+    return restore
+
+
+def _before_change(found: DisclosureReport, article: Article) -> None:
+    """Claim the report for this change (of two at once, the second is refused), settle an ended correction, and
+    keep the published text's inputs when this change opens a correction.
+
+    :raises ReportError: someone saved or generated the report meanwhile.
+    """
+    claimed = db.session.execute(
+        update(DisclosureReport).where(DisclosureReport.id == found.id, DisclosureReport.version == found.version)
+        .values(version=DisclosureReport.version + 1).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ReportError(STALE)
+    set_committed_value(found, "version", found.version + 1)
+    _settle(found, article)
+    if article.status == "published" and article.change_status is None:
+        found.published_inputs = json.dumps(_inputs(found))
+
+
 # --- the operations ----------------------------------------------------------------------------
+
+@audited
+def settle_report(found: DisclosureReport, *, actor: User) -> bool:
+    """Give back the inputs of the published text when a correction of it was discarded; True when it did.
+
+    Called when the report is opened, so the form never shows figures of a correction nobody published.
+    """
+    article = report_article(found)
+    if article is None or found.published_inputs is None or article.change_status is not None:
+        return False
+    if (article.body_html or "") == clean_body(report_html(found)):
+        return False  # the correction was published: nothing to give back (the kept copy goes at the next save)
+    _settle(found, article)
+    record("disclosure_report.restore", f"article:{article.id}", year=found.year, title=article.title)
+    db.session.flush()
+    return True
+
 
 @audited
 def generate_report(year: int, *, actor: User) -> DisclosureReport:
@@ -138,13 +202,14 @@ def generate_report(year: int, *, actor: User) -> DisclosureReport:
     figures and paragraphs the site entered stay as they are.
 
     :raises ReportForbidden: the actor may not edit items.
-    :raises ReportError: under "year", a year outside 2008 to this year; the site has no annual reports column;
+    :raises ReportError: under "year", a year outside 2008 to last year (a report covers a finished year); the site has no annual reports column;
         the item's state does not let the actor change its text (being reviewed, approved, withdrawn).
     """
     _check_actor(actor)
-    if not FIRST_YEAR <= year <= now().year:
-        raise ReportError({"year": _l("Choose a year from %(first)s to %(last)s.", first=FIRST_YEAR,
-                                      last=now().year)})
+    if not FIRST_YEAR <= year <= reporting_year():
+        raise ReportError({"year": _l("Choose a year from %(first)s to %(last)s: a report covers a whole year, so "
+                                      "this year's is prepared once it has ended.", first=FIRST_YEAR,
+                                      last=reporting_year())})
     section = reports_section()
     if section is None:
         raise ReportError(_l("This site has no annual reports column in its disclosure column: add the column's "
@@ -152,18 +217,26 @@ def generate_report(year: int, *, actor: User) -> DisclosureReport:
     computed = compute_figures(year)
     found = report_for_year(year)
     if found is None:
-        article = create_article(section=section, title=default_title(year), status="editing", source=_site().name_zh)
-        article.created_by_id = actor.id
-        found = DisclosureReport(year=year, article_id=article.id, computed=json.dumps(computed), manual="{}",
-                                 overview=draft_overview(year, computed), created_by_id=actor.id, generated_at=now())
-        db.session.add(found)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two editors preparing the year at once: the second is told so
+                article = create_article(section=section, title=default_title(year), status="editing",
+                                         source=_site().name_zh)
+                article.created_by_id = actor.id
+                found = DisclosureReport(year=year, article_id=article.id, computed=json.dumps(computed),
+                                         manual="{}", overview=draft_overview(year, computed), created_by_id=actor.id,
+                                         generated_at=now())
+                db.session.add(found)
+                db.session.flush()
+        except IntegrityError:
+            raise ReportError(_l("The report for %(year)s was prepared by someone else just now: open it from the "
+                                 "list.", year=year)) from None
         _write_article(found, article, actor)
         record("disclosure_report.create", f"article:{article.id}", year=year, title=article.title)
     else:
         article = report_article(found)
         if article is None:  # the row goes with its article (ON DELETE CASCADE): not reached
             raise ReportError(_l("This report's item is gone."))
+        _before_change(found, article)
         found.computed, found.generated_at = json.dumps(computed), now()
         _write_article(found, article, actor)
         record("disclosure_report.generate", f"article:{article.id}", year=year, title=article.title)
@@ -189,7 +262,7 @@ def _checked_figures(manual: dict) -> tuple[dict, dict]:
             elif amount != amount.quantize(Decimal("0.01")):
                 problems[key] = _l("At most two decimals (the report gives amounts to the hundred yuan).")
             else:
-                kept[key] = f"{amount:.2f}"
+                kept[key] = f"{abs(amount) if amount == 0 else amount:.2f}"  # never "-0.00"
         elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
             problems[key] = _l("A whole number from 0 up to %(max)s.", max=MAX_COUNT)
         else:
@@ -215,13 +288,13 @@ def save_report(found: DisclosureReport, *, actor: User, manual: dict, overview:
     if article is None:
         raise ReportError(_l("This report's item is gone."))
     if article.version != expected_version:
-        raise ReportError(_l("Someone changed this report after you opened it. Open it again and enter your "
-                             "changes there."))
+        raise ReportError(STALE)
     kept, wrong = _checked_figures(manual)
     texts = {"overview": (overview or "").strip(), "problems": (problems or "").strip(), "other": (other or "").strip()}
     wrong.update(column_problems(DisclosureReport, texts, multiline=TEXT_PARTS))
     if wrong:
         raise ReportError(wrong)
+    _before_change(found, article)
     before = json.loads(found.manual or "{}")
     changed = sorted([key for key in MANUAL_FIGURES
                       if before.get(key, "0.00" if key in AMOUNT_FIGURES else 0) != kept[key]]

@@ -44,9 +44,9 @@ def reporting_year(today: date | None = None) -> int:
 
 
 def report_years(today: date | None = None) -> list[int]:
-    """The years a report may be prepared for today, newest first (this year's may be drafted in December)."""
-    today = today or now().date()
-    return list(range(today.year, FIRST_YEAR - 1, -1))
+    """The years a report may be prepared for today, newest first: finished years only (a report counts a whole
+    year; this year's figures are not final until it ends)."""
+    return list(range(reporting_year(today), FIRST_YEAR - 1, -1))
 
 
 # --- a site's reports --------------------------------------------------------------------------

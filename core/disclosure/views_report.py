@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from core.disclosure.forms_report import PrepareForm, ReportForm
 from core.disclosure.queries_catalogue import active_sites
-from core.disclosure.report import generate_report, report_cells, report_html, save_report
+from core.disclosure.report import generate_report, report_cells, report_html, save_report, settle_report
 from core.disclosure.report_layout import AMOUNT_FIGURES, MANUAL_FIGURES, MANUAL_LABELS
 from core.disclosure.report_queries import (FIRST_YEAR, Standing, city_reports, due_on, figures_of, report,
                                             report_article, report_years, reporting_year, reports_section,
@@ -55,7 +55,7 @@ def _year_arg() -> int:
     year = int_arg("year", minimum=FIRST_YEAR)
     if year is None:
         return reporting_year()
-    if year > now().year:
+    if year > reporting_year():
         abort(404)
     return year
 
@@ -97,6 +97,12 @@ def edit(report_id: int):
     found = report(report_id)
     if found is None:
         abort(404)
+    if request.method == "GET":
+        done, restored = attempt(settle_report, found, actor=current_user)
+        if done and restored:
+            db.session.commit()
+            flash(_("The correction was discarded: the figures and text below are the published report's again."),
+                  "success")
     article = report_article(found)
     form = ReportForm(data=None if ReportForm().is_submitted() else _form_data(found))
     if not form.is_submitted():
