@@ -147,7 +147,7 @@ def _settle(found: DisclosureReport, article: Article) -> bool:
     """
     if found.published_inputs is None or article.change_status is not None:
         return False
-    restore = (article.body_html or "") != clean_body(report_html(found))
+    restore = (article.body_html or "") != clean_body(report_html(found)).html
     if restore:
         for part, value in json.loads(found.published_inputs).items():
             if part in INPUT_PARTS:
@@ -184,7 +184,7 @@ def settle_report(found: DisclosureReport, *, actor: User) -> bool:
     article = report_article(found)
     if article is None or found.published_inputs is None or article.change_status is not None:
         return False
-    if (article.body_html or "") == clean_body(report_html(found)):
+    if (article.body_html or "") == clean_body(report_html(found)).html:
         return False  # the correction was published: nothing to give back (the kept copy goes at the next save)
     _settle(found, article)
     record("disclosure_report.restore", f"article:{article.id}", year=found.year, title=article.title)
