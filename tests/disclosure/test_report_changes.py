@@ -92,7 +92,7 @@ def test_two_preparing_the_same_year_at_once_are_told_instead_of_an_error(app, t
     monkeypatch.setattr("core.disclosure.report.report_for_year", lambda year: None)
     with app.test_request_context(), activate_tenant(rsj.id):
         actor = db.session.get(User, account.id)
-        with pytest.raises(ReportError, match="prepared by someone else"):
+        with pytest.raises(ReportError, match="由他人编制"):
             generate_report(2025, actor=actor)
         db.session.rollback()
         assert db.session.query(DisclosureReport).count() == 1
