@@ -45,6 +45,7 @@ from core.privacy.masking import mask_for_publication, mask_personal_text
 from core.sections.queries import request_sections
 from core.web import add_menu_item, add_panel, get_or_404, page_number, route
 from core.web.actions import attempt
+from core.web.limits import address_key, code_keys
 from themes import render_page
 
 bp = Blueprint("disclosure_applications", __name__, template_folder="templates")
@@ -88,24 +89,8 @@ def _not_kept(response):
 
 # --- rate limits -------------------------------------------------------------------------------
 
-def _address_key() -> str:
-    """One bucket per address and per site, whatever port or spelling the Host header has."""
-    site = g.get("site")
-    return f"disclosure|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
-
-
-def _code_any_key() -> str:
-    """One bucket per tracking code tried, from every address (the looser limit): guessing the phone of one code
-    from many addresses stays slow."""
-    site = g.get("site")
-    code = normalise_tracking_code(request.form.get("code", ""))[:20]
-    return f"disclosure-code|{site.slug if site is not None else ''}|{code}"
-
-
-def _code_key() -> str:
-    """One bucket per tracking code and address (the strict limit): a stranger's wrong tries on a code use up their
-    own bucket, not the applicant's."""
-    return f"{_code_any_key()}|{request.remote_addr}"
+_address_key = address_key("disclosure")
+_code_any_key, _code_key = code_keys("disclosure-code", normalise_tracking_code)
 
 
 def _apply_limit() -> str:

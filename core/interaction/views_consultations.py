@@ -18,7 +18,7 @@ from __future__ import annotations
 import mimetypes
 from urllib.parse import quote
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, get_flashed_messages, redirect, request,
+from flask import (Blueprint, Response, abort, current_app, flash, get_flashed_messages, redirect, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,6 +43,7 @@ from core.interaction.queries_consultations import (PHASES, admin_consultations,
 from core.sections.queries import request_sections
 from core.web import add_menu_item, add_panel, cached_page, get_or_404, page_number, route
 from core.web.actions import attempt
+from core.web.limits import address_key
 from core.web.cache import add_next_change
 from themes import render_page
 
@@ -56,10 +57,7 @@ def _comment_limit() -> str:
     return current_app.config["CONSULTATION_COMMENT_RATE_LIMIT"]
 
 
-def _address_key() -> str:
-    """One bucket per address and per site, whatever port or spelling the Host header has."""
-    site = g.get("site")
-    return f"consult|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
+_address_key = address_key("consult")
 
 
 def _interaction_section():

@@ -136,6 +136,7 @@ from core.sections.queries import add_item_counter, request_sections
 from core.services.fields import file_hint
 from core.web import add_menu_item, add_panel, cached_page, get_or_404, page_number, route
 from core.web.actions import attempt
+from core.web.limits import address_key, code_keys
 from themes import render_page, site_url
 
 bp = Blueprint("interaction_letters", __name__, template_folder="templates")
@@ -182,24 +183,8 @@ DEADLINE_LABELS = {
 
 # --- rate limits -------------------------------------------------------------------------------
 
-def _address_key() -> str:
-    """One bucket per address and per site, whatever port or spelling the Host header has."""
-    site = g.get("site")
-    return f"letters|{request.remote_addr}|{site.slug if site is not None else g.get('host_kind', '')}"
-
-
-def _code_any_key() -> str:
-    """One bucket per query code tried, from every address (the looser limit): guessing the mobile of one code
-    from many addresses stays slow."""
-    site = g.get("site")
-    return f"letter-code|{site.slug if site is not None else ''}|" \
-           f"{normalise_query_code(request.form.get('code', ''))[:20]}"
-
-
-def _code_key() -> str:
-    """One bucket per query code and address (the strict limit): a stranger's wrong tries on a code use up their
-    own bucket, not the writer's."""
-    return f"{_code_any_key()}|{request.remote_addr}"
+_address_key = address_key("letters")
+_code_any_key, _code_key = code_keys("letter-code", normalise_query_code)
 
 
 def _write_limit() -> str:
