@@ -30,6 +30,7 @@ FEATURES = (
     "core.audit",
     "core.privacy",  # personal information: checks, masks, encryption at rest, masked logs
     "core.auth",
+    "core.inbox",  # a person's messages from the platform (training, reminders, alerts), copied by e-mail
     "core.duties",
     "core.sites",
     "core.workdays",  # the working-day calendar every deadline is counted with

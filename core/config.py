@@ -82,6 +82,16 @@ SETTINGS: dict[str, tuple[object, str]] = {
                               "environment); default: generated into instance/personal_data_keys."),
     "PERSONAL_DATA_INDEX_KEY": ("", "HMAC key of the lookup hashes of personal information; default: generated into "
                                     "instance/personal_data_index_key. Changing it makes stored lookups unfindable."),
+    "MAIL_SERVER": ("", "SMTP server for e-mail copies of inbox messages (training, reminders, alerts); empty: no "
+                        "e-mail, the admin inbox only."),
+    "MAIL_PORT": (25, "The SMTP server's port."),
+    "MAIL_USE_TLS": (False, "Upgrade the SMTP connection with STARTTLS."),
+    "MAIL_USE_SSL": (False, "Connect to the SMTP server over TLS from the start (port 465)."),
+    "MAIL_USERNAME": ("", "SMTP user name, when the server asks for one."),
+    "MAIL_PASSWORD": ("", "SMTP password, when the server asks for one."),
+    "MAIL_DEFAULT_SENDER": ("govsites@localhost", "The From address of the platform's e-mails."),
+    "MAIL_SUPPRESS_SEND": (False, "Build e-mails but send none (Flask-Mail's switch; off, also under tests, which "
+                                  "send to a local SMTP server)."),
     "SCHEDULER_RENEW_SECONDS": (10.0, "How often a scheduler renews its lease, or a standby tries to take it."),
 }
 

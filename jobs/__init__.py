@@ -51,6 +51,13 @@ Configuration (core/config.py)
 - ``SCHEDULER_LEASE_SECONDS`` / ``SCHEDULER_RENEW_SECONDS``: the lease (30 / 10).
 An unknown id in either job key stops `flask jobs run` and `list` with an error.
 
+Progress
+--------
+A long run reports how far it has got with ``progress.track(items, label=_l(…))``
+or ``with progress.phase(_l(…), total=n, unit="bytes") as bar: bar.advance(k)``
+(`jobs.progress`): a bar on the terminal when started from one, the same
+figures on the console's runs page while it runs.
+
 Only one scheduler in the deployment runs jobs (a lease in the database);
 a run that fell due while none did is made up once by the one that takes over.
 
@@ -63,10 +70,11 @@ Every run is a `JobRun` row, listed on the console at /platform/jobs.
 """
 from __future__ import annotations
 
+from jobs import progress
 from jobs.registry import Cron, Every, ScheduleError, cron, every, scheduled
 from jobs.sites import SiteLoopResult, for_each_site
 
-__all__ = ["Cron", "Every", "ScheduleError", "SiteLoopResult", "cron", "every", "for_each_site", "init_app",
+__all__ = ["Cron", "progress", "Every", "ScheduleError", "SiteLoopResult", "cron", "every", "for_each_site", "init_app",
            "scheduled"]
 
 

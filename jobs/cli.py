@@ -63,7 +63,7 @@ def run_once(job_id: str) -> None:
         raise click.BadParameter(f"no job '{job_id}'; `flask jobs list` shows them", param_hint="JOB_ID")
     if known[job_id].is_disabled:
         click.echo(f"{job_id} is disabled in JOBS_DISABLED; running it by hand anyway")
-    run = run_job(job_id)
+    run = run_job(job_id, echo=True)
     with force_locale("en"):  # the shell speaks English, as the rest of `flask jobs` does
         summary = describe(run.job_id, run.summary)
     click.echo(f"{job_id}: {run.outcome} in {run.seconds:.2f}s" + (f": {summary}" if summary else ""))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -50,6 +50,19 @@ class JobRun(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     #: The scheduler holder that ran it, or "manual".
     holder: Mapped[str] = mapped_column(String(200), default=MANUAL)
+    #: How far a long run has got (jobs.progress): the stage's English label, units done and the total (None:
+    #: not known), in items or bytes. Written while the run goes on, left at the last stage's figures.
+    progress_label: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    progress_done: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    progress_total: Mapped[int | None] = mapped_column(BigInteger)
+    progress_unit: Mapped[str] = mapped_column(String(8), default="items", server_default="items")
+
+    @property
+    def percent(self) -> int | None:
+        """The current stage's share done, 0-100, or None when its total is not known."""
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)
 
     @property
     def seconds(self) -> float | None:

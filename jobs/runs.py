@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -11,6 +12,7 @@ from sqlalchemy import func, select, update
 from core.extensions import db
 from core.timeutil import CITY_TZ
 from jobs.models import MANUAL, JobRun
+from jobs.progress import reporting
 from jobs.registry import JOBS, ScheduleError, load_jobs
 from jobs.sites import SiteLoopResult
 from jobs.summary import store
@@ -24,11 +26,18 @@ def clock() -> datetime:
     return datetime.now(CITY_TZ).replace(tzinfo=None)
 
 
-def run_job(job_id: str, *, holder: str = MANUAL, now: datetime | None = None) -> JobRun:
+#: Called with each finished run whose outcome is "failure" or "partial", after it is committed: a feature
+#: above the jobs layer (the inbox) adds the alert that tells the platform's administrators.
+FAILURE_HOOKS: list[Callable[[JobRun], None]] = []
+
+
+def run_job(job_id: str, *, holder: str = MANUAL, now: datetime | None = None, echo: bool = False) -> JobRun:
     """Run one job now and record it: a row at the start, its outcome at the end.
 
     The job's own work is committed when it returns and rolled back when it
-    raises; the run's row is committed either way. Needs an app context.
+    raises; the run's row is committed either way. A run that failed (or failed
+    for some sites) is passed to every `FAILURE_HOOKS` entry. `echo` draws the
+    run's progress (jobs.progress) on the terminal. Needs an app context.
 
     :raises ScheduleError: when no job has this id.
     """
@@ -43,7 +52,8 @@ def run_job(job_id: str, *, holder: str = MANUAL, now: datetime | None = None) -
     run_id = run.id
     outcome, summary, error = "success", "", ""
     try:
-        value = job.fn(now=started_at)
+        with reporting(run_id, echo=echo):
+            value = job.fn(now=started_at)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -58,6 +68,14 @@ def run_job(job_id: str, *, holder: str = MANUAL, now: datetime | None = None) -
     db.session.execute(update(JobRun).where(JobRun.id == run_id).values(
         finished_at=finished_at, outcome=outcome, summary=summary, error=error[-ERROR_LIMIT:]))
     db.session.commit()
+    if outcome in ("failure", "partial"):
+        for hook in FAILURE_HOOKS:
+            try:
+                hook(db.session.get(JobRun, run_id))
+                db.session.commit()
+            except Exception:  # an alert that cannot be sent must not hide the run's own outcome
+                db.session.rollback()
+                log.exception("the alert on the failed run %s of job %s was not sent", run_id, job_id)
     finished = db.session.get(JobRun, run_id, populate_existing=True)
     log.info("job %s: %s %s", job_id, outcome, summary)
     return finished

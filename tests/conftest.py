@@ -15,7 +15,7 @@ from core import create_app
 from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
 from core.extensions import db
 
-pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console"]
+pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail"]
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -25,7 +25,9 @@ from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.models_applications import DisclosureApplicationFile
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
+from core.auth.models import User
 from core.extensions import db
+from core.inbox.operations import deliver
 from core.interaction.letters import submit_letter
 from core.interaction.models_consultations import Consultation, Opinion
 from core.sections.models import MandatorySection, Section
@@ -62,6 +64,9 @@ FILLERS = {
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id", "subject_id": "subject_id"},
+    # The pages every signed-in person has on any host (their own inbox): another person's message is a 404
+    # (tests/inbox), whatever the host.
+    "any": {"message_id": "inbox_message_id"},
 }
 
 
@@ -119,6 +124,8 @@ def world(app, two_sites, create_account):
             link = _interpretation_link(section)
             guide = db.session.execute(select(Section.id).where(Section.slug == GUIDE_SLUG)).scalar_one()
             report = _disclosure_report()
+            [message] = deliver([db.session.get(User, member.id)], key="training:1", kind="training",
+                                subject="培训资料", body="请阅读")
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
@@ -128,7 +135,7 @@ def world(app, two_sites, create_account):
                               "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id,
                               "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file,
                               "column_page_id": guide, "interpretation_link_id": link.id,
-                              "disclosure_report_id": report.id}
+                              "disclosure_report_id": report.id, "inbox_message_id": message.id}
     with app.app_context():
         ensure_default_categories()
         ensure_default_subjects()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.audit.describe import describe_actions, describe_group, describe_values
+from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
 
 
 def register() -> None:
@@ -24,7 +24,7 @@ def register() -> None:
         "user.unlock": _l("Unlocked an account"),
         "role.grant": _l("Granted a role"),
         "role.revoke": _l("Took a role away"),
-        "account.update": _l("Changed their own name or language"),
+        "account.update": _l("Changed their own name, e-mail address or language"),
         "totp.enable": _l("Turned two-step login on"),
         "totp.disable": _l("Turned two-step login off"),
         "login.handoff": _l("Came in from the information bureau's console"),
@@ -49,3 +49,5 @@ def register() -> None:
     describe_values("password.", "by", {"console": _l("the information bureau's console"),
                                         "cli": _l("the command line"),
                                         "site": _l("the site's administrator")})
+    describe_details({"email": _l("E-mail address")})
+    describe_values("account.", "email", {"changed": _l("changed")})

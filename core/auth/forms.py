@@ -36,6 +36,10 @@ class PasswordChangeForm(Form):
 
 class AccountForm(Form):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = StringField(_l("E-mail"), validators=[Length(max=254)],
+                        description=_l("Optional. Copies of your inbox messages (training material, reminders, "
+                                       "alerts) are sent here."),
+                        render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"})
     language = SelectField(_l("Language"), choices=choices([("zh_CN", "中文"), ("en", "English")]))
     submit = SubmitField(_l("Save"))
 

@@ -34,6 +34,8 @@ class User(db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     platform_role: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    #: Where copies of inbox messages go (optional, set by the person on their account page).
+    email: Mapped[str | None] = mapped_column(String(254))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The 30-second step of the last code accepted: a code is good once (RFC 6238, section 5.2).

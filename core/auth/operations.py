@@ -6,6 +6,8 @@ their own password here, nobody locks themselves out.
 """
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 from flask import current_app, g
@@ -26,6 +28,10 @@ from tenants.scoping import active_tenant_id, current_tenant_id
 
 PASSWORD_HISTORY_KEPT = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+#: An e-mail address as people write one: something@host.domain (the SMTP server is the real check).
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 class AccountError(OperationError):
@@ -353,17 +359,27 @@ def unlock_user(user: User) -> None:
 
 
 @audited
-def update_account(user: User, *, display_name: str, language: str) -> None:
-    """A person's own name and language.
+def update_account(user: User, *, display_name: str, language: str, email: str | None = None) -> None:
+    """A person's own name, language and (optional) e-mail address for copies of inbox messages.
 
-    :raises AccountError: under "display_name" or "language".
+    :param email: None leaves the address as it is; "" removes it.
+    :raises AccountError: under "display_name", "language" or "email".
     """
     if not display_name.strip():
         raise AccountError({"display_name": _l("Give the person's name.")})
     if language not in LANGUAGES:
         raise AccountError({"language": _l("Choose a language from the list.")})
+    if email is not None:
+        email = email.strip()
+        if email and (len(email) > 254 or not EMAIL.match(email)):
+            raise AccountError({"email": _l("Write the e-mail address in full, like name@example.gov.cn.")})
+        email_changed = (email or None) != user.email
+        user.email = email or None
+    else:
+        email_changed = False
     user.display_name, user.language = display_name.strip(), language
-    record("account.update", user.username, user=user, language=language)
+    record("account.update", user.username, user=user, language=language, **({"email": "changed"} if email_changed
+                                                                            else {}))
     db.session.flush()
 
 

@@ -185,7 +185,8 @@ def account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            update_account(current_user, display_name=form.display_name.data, language=form.language.data)
+            update_account(current_user, display_name=form.display_name.data, language=form.language.data,
+                           email=form.email.data or "")
         except AccountError as error:
             db.session.rollback()
             show_problems(form, error)
