@@ -93,6 +93,21 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "MAIL_SUPPRESS_SEND": (False, "Build e-mails but send none (Flask-Mail's switch; off, also under tests, which "
                                   "send to a local SMTP server)."),
     "SCHEDULER_RENEW_SECONDS": (10.0, "How often a scheduler renews its lease, or a standby tries to take it."),
+    "PASSWORD_MAX_AGE_DAYS": (180, "Days a password may be kept before the security checks report it as too old "
+                                   "(0: never)."),
+    "SECURITY_INACTIVE_DAYS": (90, "Days without a sign-in after which the security checks report an account."),
+    "SECURITY_NEVER_SIGNED_IN_DAYS": (30, "Days after its creation that an account never signed in is reported."),
+    "SECURITY_FAILED_LOGINS_PER_ADDRESS": (10, "Failed sign-ins from one address within the window that the security "
+                                               "checks report (the address is shown to platform administrators "
+                                               "only)."),
+    "SECURITY_FAILED_LOGINS_PER_ACCOUNT": (5, "Failed sign-ins with one user name within the window that the "
+                                              "security checks report."),
+    "SECURITY_FAILED_LOGIN_WINDOW_MINUTES": (60, "The window, in minutes, those failed sign-ins are counted in (over "
+                                                 "the last day's audit log)."),
+    "SECURITY_CODE_ROOT": ("", "The folder whose code, templates and static files the tamper check hashes; default: "
+                               "the deployed tree itself."),
+    "SECURITY_INTEGRITY_MANIFEST": ("", "The tamper check's manifest of SHA-256 hashes; default: "
+                                        "instance/integrity-manifest.json (`flask security baseline` writes it)."),
 }
 
 

@@ -32,6 +32,7 @@ from core.interaction.letters import submit_letter
 from core.interaction.models_consultations import Consultation, Opinion
 from core.sections.models import MandatorySection, Section
 from core.sections.operations import add_section
+from core.security.models import PlatformSecurityFinding, SecurityFinding
 from core.services.applications import submit_application
 from core.services.models import (ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial,
                                   ServiceStep)
@@ -60,10 +61,12 @@ FILLERS = {
              "application_id": "application_id", "file_id": "file_id", "field_key": "field_key",
              "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
              "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id",
-             "page_id": "column_page_id", "link_id": "interpretation_link_id", "report_id": "disclosure_report_id"},
+             "page_id": "column_page_id", "link_id": "interpretation_link_id", "report_id": "disclosure_report_id",
+             "finding_id": "finding_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
-                 "request_id": "catalogue_request_id", "subject_id": "subject_id"},
+                 "request_id": "catalogue_request_id", "subject_id": "subject_id",
+                 "finding_id": "platform_finding_id"},
     # The pages every signed-in person has on any host (their own inbox): another person's message is a 404
     # (tests/inbox), whatever the host.
     "any": {"message_id": "inbox_message_id"},
@@ -126,6 +129,9 @@ def world(app, two_sites, create_account):
             report = _disclosure_report()
             [message] = deliver([db.session.get(User, member.id)], key="training:1", kind="training",
                                 subject="培训资料", body="请阅读")
+            finding = SecurityFinding(rule="accounts.inactive", object_key=f"user:{member.id}", object_name="成员",
+                                      severity="medium", state="new")
+            db.session.add(finding)
             db.session.commit()
             ids[site.slug] = {"user_id": member.id, "section_id": section.id, "article_id": article.id,
                               "item_id": item.id, "material_id": item.materials[0].id, "step_id": item.steps[0].id,
@@ -135,7 +141,8 @@ def world(app, two_sites, create_account):
                               "consultation_id": consultation.id, "opinion_id": opinion.id, "letter_id": letter.id,
                               "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file,
                               "column_page_id": guide, "interpretation_link_id": link.id,
-                              "disclosure_report_id": report.id, "inbox_message_id": message.id}
+                              "disclosure_report_id": report.id, "inbox_message_id": message.id,
+                              "finding_id": finding.id}
     with app.app_context():
         ensure_default_categories()
         ensure_default_subjects()
@@ -149,9 +156,19 @@ def world(app, two_sites, create_account):
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
             "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
             "subject_id": db.session.execute(select(DisclosureSubject.id)).scalars().first(),
+            "platform_finding_id": _platform_finding(),
         }
         db.session.remove()
     return rsj, czj, ids
+
+
+def _platform_finding() -> int:
+    """A security finding of the platform's own (core.security)."""
+    finding = PlatformSecurityFinding(rule="config.debug", object_key="setting:DEBUG", object_name="DEBUG",
+                                      severity="high", state="new")
+    db.session.add(finding)
+    db.session.commit()
+    return finding.id
 
 
 def _application_with_a_file():

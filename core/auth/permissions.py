@@ -26,9 +26,10 @@ SITE_PERMISSIONS = {
     "interaction_officer": {"admin.enter", "interaction.view", "interaction.handle", "consultations.view"},
     # disclosure.handle: applications for disclosure (依申请公开): the queue, each application, its steps.
     "disclosure_officer": {"admin.enter", "disclosure.handle"},
+    # site.security.manage: accept a security finding of the site with a reason (core.security).
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",
-                   "site.settings.manage", "site.duties.manage", "services.stats.view", "interaction.view",
-                   "consultations.view"},
+                   "site.settings.manage", "site.duties.manage", "site.security.manage", "services.stats.view",
+                   "interaction.view", "consultations.view"},
 }
 ALL_SITE_PERMISSIONS = frozenset().union(*SITE_PERMISSIONS.values())
 PLATFORM_PERMISSIONS = frozenset({"platform.view", "platform.manage"})

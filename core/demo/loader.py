@@ -20,6 +20,7 @@ from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.disclosure_reports import fill_disclosure_reports
 from core.demo.letters import fill_letters, forward_some
+from core.demo.security import plant_security_problems
 from core.demo.services import fill_services, has_online_items
 from core.demo import disclosure as demo_disclosure
 from core.disclosure.defaults import GUIDE_SLUG, RULES_SLUG
@@ -34,6 +35,7 @@ from core.sections.operations import SectionError, add_section
 from core.sections.queries import site_sections
 from core.sections.sync import ensure_mandatory_set, sync_sections
 from core.services.models import ServiceItem
+from core.timeutil import now as city_now
 from core.workdays.operations import load_year
 from core.workdays.queries import known_years
 from core.workdays.sources import package_years
@@ -156,6 +158,9 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     if len(given_letters) > 1:  # the sites just given letters forward a few to each other
         totals["letters_forwarded"] = forward_some(given_letters, today=today, rng=random.Random(f"{seed}:forwarded"))
         db.session.commit()
+    # A few realistic problems for the security checks to find (once; `flask demo load` then runs the checks).
+    totals["security_planted"] = plant_security_problems(now=city_now())
+    db.session.commit()
     return totals
 
 

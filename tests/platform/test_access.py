@@ -52,6 +52,11 @@ PAGES = (
     "/platform/interaction/stats.csv",
     "/platform/interaction/stats.csv?table=mailboxes",
     "/platform/interaction/stats.xlsx",
+    "/platform/security",
+    "/platform/security?state=all&severity=high",
+    "/platform/security/findings/{finding}",
+    "/platform/security/words",
+    "/platform/security/hosts",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -92,13 +97,16 @@ ACTIONS = (
     ("/platform/services/requests/{request}/approve", {}),
     ("/platform/services/requests/{request}/refuse", {"answer": "编委未调整该事项"}),
     ("/platform/interaction/letters", {"reply_days": "7"}),
+    ("/platform/security/findings/{finding}", {"reason": "调试模式仅在演示环境开启"}),
+    ("/platform/security/words", {"forbidden": "赌博", "wrong": "国务院办公室 => 国务院办公厅"}),
+    ("/platform/security/hosts", {"hosts": "gov.cn"}),
 )
 
 
 def _fill(path: str, city) -> str:
     return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, subject=city.subject_id,
                        editor=city.editor_id,
-                       year=2026, day="2026-02-14", request=city.request_id)
+                       year=2026, day="2026-02-14", request=city.request_id, finding=city.platform_finding_id)
 
 
 def test_every_console_route_is_covered_here(app):
