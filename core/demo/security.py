@@ -47,7 +47,8 @@ HIDDEN_BODY = (
     "<a href=\"http://www.bocai88.example/baijiale\">百家乐</a></div>"
 )
 ATTACHMENT_TITLE = "廊坊市教育局2025年公开招聘教师公告"
-ATTACHMENT_BODY = "<p>根据工作需要，经市人力资源和社会保障局批准，市教育局2025年公开招聘中小学教师120名。岗位及报名要求见附件。</p>"
+ATTACHMENT_BODY = ("<p>根据工作需要，经市人力资源和社会保障局批准，市教育局2025年公开招聘中小学教师120名。"
+                   "岗位及报名要求见附件。</p>")
 #: A page saved from a browser and named .pdf by mistake: not a PDF at all.
 NOT_A_PDF = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>招聘岗位表</title></head><body>…</body></html>"
 

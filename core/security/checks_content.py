@@ -6,6 +6,7 @@ is read once per run (`documents`), and every check here looks at that reading.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from core.content.models import Article, Attachment
 from core.content.queries import published
 from core.content.sanitize import clean_html, removed_markup
 from core.extensions import db
-from core.security.html import Scan, hits, normalise_text, scan_html
+from core.security.html import Scan, hits, normalise_text, phrase_pattern, scan_html
 from core.security.links import LinkResolver
 from core.security.registry import CheckContext, Found, check
 from core.security.words import allowed_hosts, forbidden_words, host_allowed, wrong_expressions
@@ -42,16 +43,21 @@ class Document:
     #: A link section's address (its only "body").
     address: str = ""
     _scan: Scan | None = None
+    _text: str | None = None
 
     @property
     def scan(self) -> Scan:
+        """The body's links and text, read the first time a check asks."""
         if self._scan is None:
             self._scan = scan_html(self.html)
         return self._scan
 
     @property
     def text(self) -> str:
-        return normalise_text(f"{self.heading} {self.scan.text}")
+        """The title, summary and body text as a reader sees them (what the word lists are searched in)."""
+        if self._text is None:
+            self._text = normalise_text(f"{self.heading} {self.scan.text}")
+        return self._text
 
 
 def documents(ctx: CheckContext) -> list[Document]:
@@ -69,6 +75,11 @@ def documents(ctx: CheckContext) -> list[Document]:
         return found
 
     return ctx.once("documents", read)
+
+
+def _any_of(phrases) -> re.Pattern:
+    """One pattern matching any of the phrases: a text that holds none is passed over in one search."""
+    return re.compile("|".join(f"(?:{phrase_pattern(p.phrase).pattern})" for p in phrases) or r"(?!)", re.IGNORECASE)
 
 
 def _resolver(ctx: CheckContext) -> LinkResolver:
@@ -162,8 +173,11 @@ def forbidden_words_found(ctx: CheckContext):
     """A word of the bureau's forbidden list in a published item's title, summary or text (hidden text
     included), with the text around each place; one finding per item and word."""
     words = ctx.once("forbidden_words", forbidden_words)
+    anything = _any_of(words)
     for doc in documents(ctx):
         text = doc.text
+        if not anything.search(text):
+            continue
         for word in words:
             around = hits(text, word.phrase)
             if around:
@@ -180,8 +194,11 @@ def wrong_expressions_found(ctx: CheckContext):
     """An expression of the bureau's list of wrong official expressions (a body's or a meeting's name written
     wrong) in a published item or page, with its correct form and the text around each place."""
     expressions = ctx.once("wrong_expressions", wrong_expressions)
+    anything = _any_of(expressions)
     for doc in documents(ctx):
         text = doc.text
+        if not anything.search(text):
+            continue
         for expression in expressions:
             around = hits(text, expression.phrase)
             if around:

@@ -33,7 +33,8 @@ def baseline(if_missing: bool) -> None:
 def list_checks() -> None:
     """List every security check: its key, scope, severity and what it looks for."""
     for item in CHECKS.values():
-        click.echo(f"{item.key:<36} {item.scope:<9} {item.severity:<7} {item.doc.splitlines()[0] if item.doc else ''}")
+        summary = " ".join(item.doc.split("\n\n")[0].split())
+        click.echo(f"{item.key:<34} {item.scope:<9} {item.severity:<7} {summary}")
 
 
 def init_app(app: Flask) -> None:

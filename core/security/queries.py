@@ -149,7 +149,10 @@ def city_findings(*, site_id: int | None = None, rule: str = "", severity: str =
         query = query.where(SecurityFinding.rule == rule)
     if severity in SEVERITIES:
         query = query.where(SecurityFinding.severity == severity)
-    report = CityReport([SiteRow(site, counts[site.id]) for site in sites], [], 0, page, 1, [])
+    rows = [SiteRow(site, counts[site.id]) for site in sites]
+    # The sites with the most serious reported findings first; the quiet ones last, by slug.
+    rows.sort(key=lambda row: (*(-row.counts.reported_of(s) for s in SEVERITIES), row.site.slug))
+    report = CityReport(rows, [], 0, page, 1, [])
     if per_page <= 0:  # the counts only (the console's home card)
         return report
     report.total = db.session.execute(select(func.count()).select_from(query.subquery())

@@ -43,9 +43,11 @@ def test_broken_internal_links_on_the_site_another_site_and_the_portal(two_sites
                                                                        check_site):
     rsj, czj, articles = two_sites
     live, other = articles["rsj"][0], articles["czj"][0]
-    body = (f'<p><a href="/articles/{live}">有效</a> <a href="/sections/news/">栏目</a> <a href="/sections/news">少斜杠</a>'
+    body = (f'<p><a href="/articles/{live}">有效</a> <a href="/sections/news/">栏目</a>'
+            f' <a href="/sections/news">少斜杠</a>'
             f' <a href="../sections/notices/">相对</a> <a href="http://czj.localhost/articles/{other}">他站</a>'
-            f' <a href="http://localhost/">门户</a> <a href="mailto:office@example.com">邮件</a> <a href="#top">顶部</a>'
+            f' <a href="http://localhost/">门户</a> <a href="mailto:office@example.com">邮件</a>'
+            f' <a href="#top">顶部</a>'
             f' <a href="/sections/old-news/">旧栏目</a> <a href="http://czj.localhost/articles/987654">他站旧稿</a>'
             f' <img src="/attachments/424242/x.png" alt="图"></p>')
     item = create_article_in(rsj, "news", "转载链接", body_html=body)

@@ -71,8 +71,8 @@ def test_a_site_administrator_accepts_a_finding_with_a_reason(app, two_sites, fi
     assert done.status_code == 302 and done.headers["Location"] == path
     with app.app_context(), activate_tenant(two_sites[0].id):
         found = db.session.get(SecurityFinding, findings["rsj"])
-        assert (found.state, found.accept_reason, found.accepted_by_name) == ("accepted", "该同志长期外派驻村，账号保留",
-                                                                           "Li.Admin")
+        assert (found.state, found.accept_reason, found.accepted_by_name) == (
+            "accepted", "该同志长期外派驻村，账号保留", "Li.Admin")
     listing = client.get("/admin/security/").get_data(as_text=True)
     assert f'href="{path}"' not in listing  # accepted: no longer reported
     assert f'href="{path}"' in client.get("/admin/security/?state=accepted").get_data(as_text=True)
@@ -125,7 +125,8 @@ def test_the_bureau_edits_the_word_lists(app, signed_in):
     client, _ = signed_in(PLATFORM, "chen.admin", platform_role="platform_admin", totp=True)
     shown = client.get("/platform/security/words").get_data(as_text=True)
     assert "博彩" in shown and "国务院办公室 =&gt; 国务院办公厅" in shown  # the defaults until saved
-    refused = post_form(client, "/platform/security/words", {"forbidden": "赌博", "wrong": "国务院办公厅 => 中华人民共和国国务院办公厅"})
+    refused = post_form(client, "/platform/security/words",
+                        {"forbidden": "赌博", "wrong": "国务院办公厅 => 中华人民共和国国务院办公厅"})
     assert refused.status_code == 200 and 'class="errors"' in refused.get_data(as_text=True)
     refused = post_form(client, "/platform/security/words", {"forbidden": "赌博", "wrong": "只有错误没有正确"})
     assert refused.status_code == 200 and "只有错误没有正确" in refused.get_data(as_text=True)  # the input is kept
