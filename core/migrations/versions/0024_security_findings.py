@@ -1,7 +1,7 @@
 """the security checks: each site's findings and the platform's, kept from run to run; the bureau's forbidden
 words, wrong official expressions and allowed outside hosts
 
-Revision ID: 0025
+Revision ID: 0024
 Revises: 0023
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0025'
+revision = '0024'
 down_revision = '0023'
 branch_labels = None
 depends_on = None
