@@ -40,6 +40,7 @@ FEATURES = (
     "core.disclosure",
     "core.services",
     "core.interaction",  # letters to the mailboxes, their handling, forwarding and publication
+    "core.training",  # training material and good-practice examples: distributed, acknowledged, reminded
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.

@@ -93,6 +93,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "MAIL_SUPPRESS_SEND": (False, "Build e-mails but send none (Flask-Mail's switch; off, also under tests, which "
                                   "send to a local SMTP server)."),
     "SCHEDULER_RENEW_SECONDS": (10.0, "How often a scheduler renews its lease, or a standby tries to take it."),
+    "TRAINING_REMIND_DAYS": (3, "Working days before a training material's due date from which the one reminder goes "
+                                "to those who have not confirmed reading it."),
 }
 
 
