@@ -41,6 +41,7 @@ FEATURES = (
     "core.services",
     "core.interaction",  # letters to the mailboxes, their handling, forwarding and publication
     "core.security",  # the daily security checks and their findings; other modules register checks with it
+    "core.training",  # training material and good-practice examples: distributed, acknowledged, reminded
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.

@@ -108,6 +108,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                "the deployed tree itself."),
     "SECURITY_INTEGRITY_MANIFEST": ("", "The tamper check's manifest of SHA-256 hashes; default: "
                                         "instance/integrity-manifest.json (`flask security baseline` writes it)."),
+    "TRAINING_REMIND_DAYS": (3, "Working days before a training material's due date from which the one reminder goes "
+                                "to those who have not confirmed reading it."),
 }
 
 

@@ -37,6 +37,7 @@ from core.services.applications import submit_application
 from core.services.models import (ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem, ServiceMaterial,
                                   ServiceStep)
 from core.services.queries_applications import apply_item
+from core.training.operations import add_good_practice, create_material, publish_material
 from core.web.routes import RULES
 from tenants.catalog import load_catalog
 from tenants.scoping import activate_tenant
@@ -62,11 +63,14 @@ FILLERS = {
              "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
              "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id",
              "page_id": "column_page_id", "link_id": "interpretation_link_id", "report_id": "disclosure_report_id",
-             "finding_id": "finding_id"},
+             "finding_id": "finding_id",
+             # training material is the platform's: "another site's" is one whose audience is that site only
+             "training_id": "training_id", "training_file_id": "training_file_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
-                 "request_id": "catalogue_request_id", "subject_id": "subject_id",
-                 "finding_id": "platform_finding_id"},
+                 "request_id": "catalogue_request_id", "subject_id": "subject_id", "training_id": "training_id",
+                 "finding_id": "platform_finding_id",
+                 "training_file_id": "training_file_id", "example_id": "example_id"},
     # The pages every signed-in person has on any host (their own inbox): another person's message is a 404
     # (tests/inbox), whatever the host.
     "any": {"message_id": "inbox_message_id"},
@@ -147,6 +151,8 @@ def world(app, two_sites, create_account):
         ensure_default_categories()
         ensure_default_subjects()
         db.session.commit()
+        for site in (rsj, czj):
+            ids[site.slug].update(_training_for(site))
         existing = {rsj.slug, czj.slug}
         ids["platform"] = {
             "tenant_id": rsj.id, "user_id": ids["rsj"]["user_id"],
@@ -157,7 +163,10 @@ def world(app, two_sites, create_account):
             "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
             "subject_id": db.session.execute(select(DisclosureSubject.id)).scalars().first(),
             "platform_finding_id": _platform_finding(),
+            "training_id": ids["rsj"]["training_id"], "training_file_id": ids["rsj"]["training_file_id"],
+            "example_id": add_good_practice(actor=None, site_id=rsj.id, note="首页重点突出。").id,
         }
+        db.session.commit()
         db.session.remove()
     return rsj, czj, ids
 
@@ -169,6 +178,13 @@ def _platform_finding() -> int:
     db.session.add(finding)
     db.session.commit()
     return finding.id
+def _training_for(site) -> dict:
+    """A published training material for every role of one site (platform data, made as the bureau makes it)."""
+    material = create_material(actor=None, title="网络安全培训", due_on=date.today() + timedelta(days=30),
+                               site_scope="sites", site_ids=[site.id], uploads=[Upload("课件.pdf", b"%PDF-1.4\n")])
+    publish_material(material, actor=None)
+    db.session.commit()
+    return {"training_id": material.id, "training_file_id": material.files[0].id}
 
 
 def _application_with_a_file():

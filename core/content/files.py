@@ -155,14 +155,17 @@ def _current_transaction(session: Session):
     return session.get_nested_transaction() or session.get_transaction()
 
 
-def write_upload(upload: Upload, *, subfolder: str = "") -> dict:
+def write_upload(upload: Upload, *, subfolder: str = "", folder: Path | None = None) -> dict:
     """Write a checked file under the active site's folder; return its entry (as a revision lists it, no id).
 
     The file belongs to the transaction open now: it is removed again unless
     that transaction commits. `subfolder` keeps a module's files apart (the
     materials applicants upload): the sweep reads only the site's folder itself.
+    `folder`, when given, is where the file goes instead of the site's folder:
+    the platform's own files, which belong to no site (the bureau's training material).
     """
-    folder = upload_dir(current_tenant_id()) / subfolder if subfolder else upload_dir(current_tenant_id())
+    if folder is None:
+        folder = upload_dir(current_tenant_id()) / subfolder if subfolder else upload_dir(current_tenant_id())
     folder.mkdir(parents=True, exist_ok=True)
     name = upload.filename.strip()
     stored = f"{uuid.uuid4().hex}.{name.rsplit('.', 1)[-1].lower()}"

@@ -29,7 +29,10 @@ def load(scale: int, news_per_site: int) -> None:
                f"{totals['applications']} applications, {totals['letters']} letters "
                f"({totals.get('letters_forwarded', 0)} forwarded between sites), {totals['consultations']} public "
                f"consultations with {totals['opinions']} opinions, {totals['disclosure_applications']} applications "
-               f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports")
+               f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports, "
+               f"{totals.get('training_materials', 0)} training materials "
+               f"({totals.get('training_acknowledgements', 0)} read, {totals.get('training_delivered', 0)} delivered "
+               "to inboxes)")
     _run_security_checks()
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute

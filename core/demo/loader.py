@@ -22,6 +22,7 @@ from core.demo.disclosure_reports import fill_disclosure_reports
 from core.demo.letters import fill_letters, forward_some
 from core.demo.security import plant_security_problems
 from core.demo.services import fill_services, has_online_items
+from core.demo.training import fill_training
 from core.demo import disclosure as demo_disclosure
 from core.disclosure.defaults import GUIDE_SLUG, RULES_SLUG
 from core.disclosure.models import DisclosureCategory, DisclosureSubject, PolicyInterpretation
@@ -161,6 +162,9 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     # A few realistic problems for the security checks to find (once; `flask demo load` then runs the checks).
     totals["security_planted"] = plant_security_problems(now=city_now())
     db.session.commit()
+    # After every site and account: the bureau's training material reaches them all at once.
+    totals.update(fill_training(today=today, now=datetime.combine(today, time(8, 0)),
+                                rng=random.Random(f"{seed}:training")))
     return totals
 
 

@@ -57,6 +57,12 @@ PAGES = (
     "/platform/security/findings/{finding}",
     "/platform/security/words",
     "/platform/security/hosts",
+    "/platform/training/",
+    "/platform/training/new",
+    "/platform/training/{training}",
+    "/platform/training/{training}/edit",
+    "/platform/training/files/{training_file}",
+    "/platform/training/examples",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -100,13 +106,23 @@ ACTIONS = (
     ("/platform/security/findings/{finding}", {"reason": "调试模式仅在演示环境开启"}),
     ("/platform/security/words", {"forbidden": "赌博", "wrong": "国务院办公室 => 国务院办公厅"}),
     ("/platform/security/hosts", {"hosts": "gov.cn"}),
+    ("/platform/training/new", {"title": "信息发布审核规范", "due_on": "2099-12-31", "role_scope": "all",
+                                "site_scope": "all"}),  # with its file in tests/training/test_console.py
+    ("/platform/training/{training}/edit", {"title": "网络安全培训（修订）", "due_on": "2099-12-31",
+                                            "role_scope": "all", "site_scope": "all"}),
+    ("/platform/training/{training}/withdraw", {}),
+    ("/platform/training/{training}/publish", {}),
+    ("/platform/training/files/{training_file}/remove", {}),
+    ("/platform/training/examples", {"site": "1", "note": "栏目清晰。"}),
+    ("/platform/training/examples/{example}/remove", {}),
 )
 
 
 def _fill(path: str, city) -> str:
     return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, subject=city.subject_id,
                        editor=city.editor_id,
-                       year=2026, day="2026-02-14", request=city.request_id, finding=city.platform_finding_id)
+                       year=2026, day="2026-02-14", request=city.request_id, finding=city.platform_finding_id,
+                       training=city.training_id, training_file=city.training_file_id, example=city.example_id)
 
 
 def test_every_console_route_is_covered_here(app):
