@@ -12,6 +12,7 @@ from core.i18n import localized
 from core.sites import footer
 from core.sites.forms import (ACCENT_LABELS, SITE_KIND_LABELS, DomainForm, MourningForm, RemoveDomainForm,
                               SettingsForm, SiteForm, SuspendForm)
+from core.sites.parts import site_parts
 from core.sites.operations import (add_site_domain, create_from_catalog, create_site_with_administrator,
                                    remove_site_domain, resume_site, set_city_mourning, set_site_mourning,
                                    suspend_site, update_site_settings)
@@ -151,7 +152,8 @@ def _site_page(tenant: Tenant, *, domain_form: DomainForm | None = None, suspend
                        footer_labels=footer.LABELS, footer_gaps=footer.gaps(tenant),
                        domain_form=domain_form or DomainForm(formdata=None),
                        suspend_form=suspend_form or SuspendForm(formdata=None),
-                       mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None))
+                       mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None),
+                       parts=site_parts())
 
 
 def _back_to(tenant: Tenant):
