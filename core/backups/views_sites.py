@@ -47,13 +47,12 @@ def platform_export(tenant_id: int):
     try:
         result = export_site(tenant, folder / name)
         db.session.commit()
-        response = send_file(result.path, as_attachment=True, download_name=name, mimetype="application/zip",
-                             max_age=0)
-    except BaseException:
+        # Opened, then removed from the disk: the answer streams it, and no copy stays behind whatever happens.
+        handle = open(result.path, "rb")
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
-        raise
+    response = send_file(handle, as_attachment=True, download_name=name, mimetype="application/zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
-    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
     return response
 
 

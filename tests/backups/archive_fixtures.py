@@ -1,4 +1,5 @@
-"""A small demo city (three of the catalog's sites, with every kind of content) for the archive's tests."""
+"""Fixtures of the archive's tests (imported by them: tests/backups has no conftest of its own): a small demo city
+with every kind of content (three of the catalog's sites), and an empty second deployment."""
 from __future__ import annotations
 
 from datetime import date
