@@ -359,10 +359,10 @@ def index_key_fingerprint() -> str:
 _TENANT_SKIPPED = ("id", "group_id")
 
 
-def site_record(tenant: Tenant) -> dict:
+def site_record(tenant: Tenant, connection=None) -> dict:
     """The site's row, its domains and its portal group, as the manifest keeps them."""
     table = Tenant.__table__
-    row = db.session.execute(select(table).where(table.c.id == tenant.id)).mappings().one()
+    row = (connection or db.session).execute(select(table).where(table.c.id == tenant.id)).mappings().one()
     group = None
     if tenant.group is not None:
         group = {"key": tenant.group.key, "name_zh": tenant.group.name_zh, "name_en": tenant.group.name_en,
@@ -435,18 +435,32 @@ def _write_open(path: Path):
 def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
     """Write the site's archive to `destination`: under a temporary name beside it, renamed when complete.
 
-    Reads the site's rows in every table of `site_plan()` by its id, with no site active, and
-    its upload folder. Not an operation: `export_site` is (it records who took the site's data).
+    Reads the site's rows in every table of `site_plan()` by its id, with no site active, in one
+    transaction of its own (repeatable read on PostgreSQL, a snapshot on SQLite's WAL: the rows agree
+    with each other while the site is being written), then its upload folder. Not an operation:
+    `export_site` is (it records who took the site's data).
 
     :raises OSError: the destination cannot be written (nothing is left behind).
     """
+    if db.engine.dialect.name == "sqlite":
+        # The driver begins a transaction only before a write: begin the read transaction by hand.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("BEGIN")
+            try:
+                return _write_archive(tenant, Path(destination), connection)
+            finally:
+                connection.exec_driver_sql("ROLLBACK")
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, connection.begin():
+        return _write_archive(tenant, Path(destination), connection)
+
+
+def _write_archive(tenant: Tenant, destination: Path, connection) -> ExportResult:
     plan = site_plan()
-    destination = Path(destination)
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.part")
     tenant_id = tenant.id
     manifest: dict = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": schema_head(),
                       "exported_at": now().isoformat(timespec="seconds"), "personal_data": "clear",
-                      "index_key": index_key_fingerprint(), "site": site_record(tenant),
+                      "index_key": index_key_fingerprint(), "site": site_record(tenant, connection),
                       "tables": {}, "other_sites": {}, "users": None, "platform": {}, "files": {}}
     user_ids: set[int] = set()
     members: set[int] = set()
@@ -463,7 +477,7 @@ def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
                 query = select(table).where(rows_where(plan, name, tenant_id))
                 if table_plan.pk:
                     query = query.order_by(table.c[table_plan.pk])
-                result = db.session.execute(query.execution_options(yield_per=1000))
+                result = connection.execute(query.execution_options(yield_per=1000))
                 for row in result:
                     values = row._mapping
                     for column, ref in table_plan.refs.items():
@@ -481,11 +495,11 @@ def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
                     member.line([encode(values[c]) for c in columns])
                 manifest["tables"][name] = member.close(columns=columns)
                 rows[name] = manifest["tables"][name]["rows"]
-            manifest["users"] = _write_users(archive, user_ids, members)
+            manifest["users"] = _write_users(archive, user_ids, members, connection)
             for name, ids in platform_ids.items():
-                manifest["platform"][name] = _write_platform(archive, name, plan.platform[name], ids)
+                manifest["platform"][name] = _write_platform(archive, name, plan.platform[name], ids, connection)
             if other_sites:
-                manifest["other_sites"] = {str(site_id): slug for site_id, slug in db.session.execute(
+                manifest["other_sites"] = {str(site_id): slug for site_id, slug in connection.execute(
                     select(Tenant.id, Tenant.slug).where(Tenant.id.in_(other_sites)))}
             for relative, path in site_files(tenant_id):
                 digest = hashlib.sha256()
@@ -505,7 +519,7 @@ def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
                         manifest["users"]["rows"])
 
 
-def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int]) -> dict:
+def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int], connection) -> dict:
     """The accounts the site's rows name; only members carry their password hash (they sign in after a move)."""
     from core.auth.models import User
 
@@ -513,7 +527,7 @@ def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int]
     member = _Member(archive, USERS_MEMBER)
     columns = ["id", *USER_FIELDS]
     if user_ids:
-        for row in db.session.execute(select(*(table.c[c] for c in columns)).where(table.c.id.in_(user_ids))
+        for row in connection.execute(select(*(table.c[c] for c in columns)).where(table.c.id.in_(user_ids))
                                       .order_by(table.c.id)):
             values = dict(row._mapping)
             if values["id"] not in members:
@@ -522,13 +536,13 @@ def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int]
     return member.close(columns=columns)
 
 
-def _write_platform(archive: zipfile.ZipFile, name: str, key: tuple[str, ...], ids: set) -> dict:
+def _write_platform(archive: zipfile.ZipFile, name: str, key: tuple[str, ...], ids: set, connection) -> dict:
     table = db.metadata.tables[name]
     columns = [c.name for c in table.c]
     pk = list(table.primary_key.columns)[0]
     member = _Member(archive, f"platform/{name}.jsonl")
     if ids:
-        for row in db.session.execute(select(table).where(pk.in_(ids)).order_by(pk)):
+        for row in connection.execute(select(table).where(pk.in_(ids)).order_by(pk)):
             member.line([encode(row._mapping[c]) for c in columns])
     return member.close(columns=columns, key=list(key))
 

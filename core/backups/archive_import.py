@@ -35,6 +35,7 @@ on a failure here).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import uuid
@@ -52,11 +53,12 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from core.audit.log import record
 from core.audit.triggers import APPEND_ONLY
-from core.backups.archive import (FORMAT, FORMAT_VERSION, MANIFEST, SITE_RECORD, USER_FIELDS, Ref, SitePlan,
+from core.backups.archive import (FORMAT, FORMAT_VERSION, MANIFEST, USER_FIELDS, Ref, SitePlan,
                                   TablePlan, database_revision, index_key_fingerprint, known_revisions, schema_head,
                                   site_plan)
 from core.content.files import STORED_NAME, keep_with_transaction
@@ -67,6 +69,7 @@ from tenants.models import RegistryVersion, SiteGroup, Tenant, TenantDomain
 from tenants.provisioning import RESERVED_LABELS, SLUG, check_hostname, normalise_hostname, upload_folder
 from tenants.scoping import crosses_tenants
 
+log = logging.getLogger("govsites.backups")
 #: Rows written in one statement.
 BATCH = 500
 #: A password hash no password matches: accounts named by the site's rows but not its members come without one.
@@ -392,12 +395,39 @@ def import_site(source, *, slug: str | None = None, domain: str | None = None) -
     try:
         new_slug, hostnames = check_archive(reader, slug=slug, domain=domain)
         return _write(reader, new_slug, hostnames, written)
+    except ArchiveRefused:
+        _remove(written)
+        raise
+    except (IntegrityError, DataError, ValueError, KeyError, TypeError) as error:
+        _remove(written)
+        # The kind of error only: a database's message would quote the row, personal data included.
+        log.warning("a site archive's records did not fit the database: %s", type(error).__name__)
+        raise ArchiveRefused({"archive": _l(
+            "The archive's records do not fit this deployment's database: they may have been changed after the "
+            "export, or come from a version whose data this one cannot take. Nothing was imported.")}) from None
+    except OSError as error:
+        _remove(written)
+        raise ArchiveRefused({"archive": _l("The site's files could not be written here (%(reason)s): nothing was "
+                                            "imported.", reason=error.strerror or error)}) from None
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        _remove(written)
         raise
     finally:
         reader.close()
+
+
+def _remove(written: list[Path]) -> None:
+    """Take back the files an import wrote, and the folders it made for them that are left empty."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    folders = set()
+    for path in written:
+        path.unlink(missing_ok=True)
+        folders.update(p for p in path.parents if root in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not empty: something else is in it
 
 
 def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: list[Path]) -> ImportResult:
@@ -430,9 +460,8 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     _finish(plan, deferred, maps, links)
     db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
                        .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
-    result = ImportResult(tenant, rows, files, created, linked, platform_added,
-                          {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}},
-                          old_site)
+    ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
+    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site)
     record("site.import", tenant.slug, name_zh=tenant.name_zh, domains=hostnames,
            **({"source_site": site["slug"]} if site["slug"] != tenant.slug else {}),
            exported_at=manifest.get("exported_at"), archive_rows=result.total_rows, archive_files=files,

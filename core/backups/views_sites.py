@@ -126,4 +126,4 @@ def init_app(app) -> None:
     # Before the CSRF check, which reads the form (core.create_app sets CSRF up after every module).
     app.before_request(_raise_upload_limit)
     add_site_part(app, "backups/sites_site_part.html", order=10)
-    add_menu_item(app, "platform", "backups_sites.platform_import", _l("Import a site"), VIEW, order=15)
+    add_menu_item(app, "platform", "backups_sites.platform_import", _l("Import a site"), VIEW, order=75)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,12 +22,10 @@ from core.disclosure.models import DisclosureCategory
 from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
 from core.interaction.letters import submit_letter
-from core.sections.queries import site_sections
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
 from tenants.scoping import activate_tenant
-from tests.backups.archive_fixtures import second_deployment  # noqa: F401  (a fixture)
 from tests.backups.archive_helpers import PDF, count_everything, every_file, folder_files
 from tests.fixtures.accounts import PASSWORD, Account, login
 from tests.fixtures.sites import HostClient
@@ -45,7 +44,8 @@ def small_site(app, create_site, create_article_in, create_account):
         category_name = category.name_zh
         db.session.remove()
     create_article_in(rsj, "news", "人事局召开全体干部大会", attachments=[Upload("会议议程.pdf", PDF)])
-    create_article_in(rsj, "news", "机构职能", published_at=now() - timedelta(days=1), disclosure_category_id=category.id)
+    create_article_in(rsj, "news", "机构职能", published_at=now() - timedelta(days=1),
+                      disclosure_category_id=category.id)
     with app.app_context(), activate_tenant(rsj.id):
         submit_letter("consultation", subject="咨询社保缴费", body="请问如何补缴？", writer_name="王小明",
                       phone="13812345678", upload=Upload("说明.pdf", PDF))
@@ -179,6 +179,7 @@ def test_a_failure_halfway_leaves_no_row_and_no_file(app, small_site, tmp_path, 
         db.session.commit()
         db.session.remove()
     before, files = count_everything(app), every_file(app)
+    folders = sorted(p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_dir())
     if where == "a file":
         calls = []
         real = archive_import.os.replace
@@ -190,7 +191,7 @@ def test_a_failure_halfway_leaves_no_row_and_no_file(app, small_site, tmp_path, 
             return real(source, target)
 
         monkeypatch.setattr(archive_import.os, "replace", replace)
-        failure = OSError
+        failure = ArchiveRefused  # said in words: the files could not be written
     else:
         def fail(*_args, **_kwargs):
             raise RuntimeError("the database went away")
@@ -204,6 +205,7 @@ def test_a_failure_halfway_leaves_no_row_and_no_file(app, small_site, tmp_path, 
         db.session.remove()
     assert count_everything(app) == before
     assert every_file(app) == files
+    assert sorted(p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_dir()) == folders
 
 
 def test_an_account_of_the_same_name_is_the_same_person(app, small_site, tmp_path, second_deployment):

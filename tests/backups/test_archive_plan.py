@@ -19,7 +19,6 @@ from core.extensions import db
 from core.web.routes import RULES
 from tenants.provisioning import get_tenant
 from tenants.scoping import TenantScoped
-from tests.backups.archive_fixtures import demo_city  # noqa: F401  (a fixture)
 
 
 def test_every_table_is_site_data_or_named_as_not_moved(app):

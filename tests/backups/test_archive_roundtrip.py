@@ -15,7 +15,6 @@ from core.backups.archive_sites import delete_site, export_site
 from core.extensions import db
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
-from tests.backups.archive_fixtures import demo_city, second_deployment  # noqa: F401  (fixtures)
 from tests.backups.archive_helpers import (Carrier, assert_same_pages, crawl, digest, folder_files, is_page,
                                            site_rows, steady, visible_text)
 from tests.fixtures.accounts import login
