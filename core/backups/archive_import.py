@@ -441,7 +441,7 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     maps = _Maps(old_site=old_site, new_site=tenant.id, other_sites=others)
     files = _write_files(reader, manifest.get("files") or {}, tenant.id, maps, written)
     if tenant.logo_filename in maps.files:
-        tenant.logo_filename = maps.files[tenant.logo_filename]
+        tenant.logo_filename, tenant.updated_at = maps.files[tenant.logo_filename], tenant.updated_at
     plan = site_plan()
     platform_added = _match_platform(reader, manifest, maps)
     if group_added:
@@ -730,8 +730,10 @@ def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
             if changed != value:
                 changes[column] = changed
         if changes:
-            db.session.execute(update(table_plan.table).where(table_plan.table.c[table_plan.pk] == new_id)
-                               .values(**changes))
+            table = table_plan.table
+            # A column kept up to date on every change (updated_at) keeps the value the archive gave it.
+            kept = {c.name: c for c in table.c if c.onupdate is not None and c.name not in changes}
+            db.session.execute(update(table).where(table.c[table_plan.pk] == new_id).values(**changes, **kept))
 
 
 def _carry_json(function, text: str, maps: _Maps, links: _Links) -> str:
