@@ -12,10 +12,10 @@ from core.i18n import localized
 from core.sites import footer
 from core.sites.forms import (ACCENT_LABELS, SITE_KIND_LABELS, DomainForm, MourningForm, RemoveDomainForm,
                               SettingsForm, SiteForm, SuspendForm)
-from core.sites.parts import site_parts
 from core.sites.operations import (add_site_domain, create_from_catalog, create_site_with_administrator,
                                    remove_site_domain, resume_site, set_city_mourning, set_site_mourning,
                                    suspend_site, update_site_settings)
+from core.sites.parts import site_parts
 from core.sites.queries import all_sites, catalog_entries_missing, find_sites, portal_in_mourning, site_groups
 from core.web import add_menu_item, get_or_404, route
 from tenants.catalog import load_catalog

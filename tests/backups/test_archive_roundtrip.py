@@ -50,6 +50,20 @@ def _stamps(app, site_id: int, article_id: int) -> tuple:
     return found
 
 
+def _forwards(app, site_id: int) -> dict[int, tuple]:
+    """The site's letters forwarded to or from another site: id -> (to site, its copy, from site, the original)."""
+    from core.interaction.models import Letter
+
+    with app.app_context():
+        found = {row.id: tuple(row[1:]) for row in db.session.execute(
+            select(Letter.id, Letter.forwarded_to_id, Letter.forwarded_letter_id, Letter.forwarded_from_id,
+                   Letter.forwarded_from_letter_id).where(Letter.tenant_id == site_id, (
+                       Letter.forwarded_to_id.is_not(None) | Letter.forwarded_from_id.is_not(None)))
+            .execution_options(all_tenants=True))}
+        db.session.remove()
+    return found
+
+
 def export(app, slug: str, path):
     with app.app_context():
         result = export_site(get_tenant(slug), path)
@@ -68,6 +82,8 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     czj = site_rows(app, demo_city.ids["czj"])
 
     stamps = _stamps(app, rsj.id, demo_city.extras.article_id)
+    forwards = _forwards(app, rsj.id)
+    assert forwards  # the demo city forwards letters between its sites
     archive = tmp_path / "rsj.site.zip"
     exported = export(app, "rsj", archive)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
@@ -102,6 +118,8 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     # Carried as they were, even where the import wrote a row twice (its links to the site's pages).
     moved = result.ids["articles"][demo_city.extras.article_id]
     assert _stamps(app, new_id, moved) == stamps
+    # A letter forwarded to or from another site still leads there: that site is here, and its letter points back.
+    assert _forwards(app, new_id) == {result.ids["interaction_letters"][old]: found for old, found in forwards.items()}
     assert digest(folder_files(app, new_id)) == digest(files)
     assert admin_view(client_for, demo_city.admin) == admin
     assert site_rows(app, demo_city.ids["czj"]) == after_delete  # the import touched no other site
@@ -183,6 +201,7 @@ def test_export_then_import_into_an_empty_deployment_gives_the_same_site(app, de
     assert digest(folder_files(target, new_id)) == digest(files)
     assert admin_view(target_client, demo_city.admin) == admin  # members sign in with their own password
     assert site_rows(target, jtj) == jtj_rows and folder_files(target, jtj) == jtj_files
+    assert _forwards(target, new_id) == {}  # the sites its letters went to or came from are not here
 
     # Personal data came over in the target's keys, and can be looked up by it: the hashes were computed again.
     with target.app_context(), activate_tenant(new_id):
