@@ -25,6 +25,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "TENANT_CACHE_TTL": (2.0, "Seconds a worker trusts its in-memory host map before re-reading the registry version."),
     "UPLOAD_FOLDER": (None, "Where attachments live; default instance/uploads (a shared volume when scaled out)."),
     "MAX_ATTACHMENT_BYTES": (20 * 1024 * 1024, "Largest attachment a site may store."),
+    "SITE_ARCHIVE_MAX_BYTES": (512 * 1024 * 1024, "Largest site archive the console's import page takes; larger ones "
+                                                   "are imported with `flask backup import-site`."),
     "ALLOWED_ATTACHMENT_EXTENSIONS": (
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",

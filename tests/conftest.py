@@ -15,7 +15,8 @@ from core import create_app
 from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
 from core.extensions import db
 
-pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail"]
+pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail",
+                  "tests.fixtures.archive"]
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -184,6 +184,13 @@ def write_upload(upload: Upload, *, subfolder: str = "", folder: Path | None = N
             "size": len(upload.data), "alt_text": upload.alt_text.strip()}
 
 
+def keep_with_transaction(path: Path) -> None:
+    """Tie a file written by other means (a site archive's import) to the transaction open now, as
+    `write_upload` ties its own: removed again unless that transaction commits."""
+    session = db.session()
+    session.info.setdefault(_UNCOMMITTED, []).append((Path(path), _current_transaction(session)))
+
+
 def store_upload(article: Article, upload: Upload) -> Attachment:
     """Write a checked file under the site's folder and attach it to the article (part of an operation)."""
     entry = write_upload(upload)

@@ -15,6 +15,7 @@ from core.sites.forms import (ACCENT_LABELS, SITE_KIND_LABELS, DomainForm, Mourn
 from core.sites.operations import (add_site_domain, create_from_catalog, create_site_with_administrator,
                                    remove_site_domain, resume_site, set_city_mourning, set_site_mourning,
                                    suspend_site, update_site_settings)
+from core.sites.parts import site_parts
 from core.sites.queries import all_sites, catalog_entries_missing, find_sites, portal_in_mourning, site_groups
 from core.web import add_menu_item, get_or_404, route
 from tenants.catalog import load_catalog
@@ -151,7 +152,8 @@ def _site_page(tenant: Tenant, *, domain_form: DomainForm | None = None, suspend
                        footer_labels=footer.LABELS, footer_gaps=footer.gaps(tenant),
                        domain_form=domain_form or DomainForm(formdata=None),
                        suspend_form=suspend_form or SuspendForm(formdata=None),
-                       mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None))
+                       mourning_form=MourningForm(formdata=None), action_form=ActionForm(formdata=None),
+                       parts=site_parts())
 
 
 def _back_to(tenant: Tenant):

@@ -1,0 +1,755 @@
+"""Reading a site's archive back: into the same deployment (after the site was deleted) or into another one.
+
+`import_site` checks the archive before it writes anything (its format and
+schema revision, the short name and domains free, the target's schema up to
+date), then writes in the caller's transaction: the files first (under new
+names, each written aside and renamed, and tied to the transaction so that
+they go again unless it commits), the site's record, then every table of
+`archive.site_plan()` in an order where a row comes after the rows it names,
+every id numbered anew and every reference carried through the maps:
+
+- a site's own rows by the ids the import gave them (a section's parent too:
+  parents are written first);
+- people by user name: an account with the same name in the target is the
+  same person (its password and roles elsewhere unchanged); the others are
+  created from the archive (members with their password hash);
+- platform rows (disclosure categories, subjects, the portal group) by their
+  natural key; one the target lacks is added to the platform's list, and the
+  result says which;
+- other sites (a forwarded letter's) by short name, kept only when the target
+  has that site and its row still points back;
+- ids inside JSON (`JSON_REFERENCES`: a revision's attachment list and filing,
+  a published guide's forms) and links in text to the site's public pages
+  (``href="/articles/12"``: `ID_ARGUMENTS`) through the same maps; stored
+  file names in any text through the file map.
+
+What it does not carry back, on purpose: the audit entries' details stay as
+they were written (they are history: an id in them is the one of the site
+before the move), and another site's link back to a letter forwarded to it
+from this one, which the deletion ended (the other site is not touched).
+
+A refusal (`ArchiveRefused`) or any failure leaves nothing: the caller rolls
+back, and the files written go with the transaction (and are removed at once
+on a failure here).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import uuid
+import zipfile
+from base64 import b64decode
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from graphlib import CycleError, TopologicalSorter
+from hashlib import sha256
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import UniqueConstraint, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from core.audit.log import record
+from core.audit.triggers import APPEND_ONLY
+from core.backups.archive import (FORMAT, FORMAT_VERSION, MANIFEST, USER_FIELDS, Ref, SitePlan,
+                                  TablePlan, database_revision, index_key_fingerprint, known_revisions, schema_head,
+                                  site_plan)
+from core.content.files import STORED_NAME, keep_with_transaction
+from core.extensions import db
+from core.operations import OperationError, audited
+from core.web.cache import CONTENT_KEY
+from tenants.models import RegistryVersion, SiteGroup, Tenant, TenantDomain
+from tenants.provisioning import RESERVED_LABELS, SLUG, check_hostname, normalise_hostname, upload_folder
+from tenants.scoping import crosses_tenants
+
+log = logging.getLogger("govsites.backups")
+#: Rows written in one statement.
+BATCH = 500
+#: A password hash no password matches: accounts named by the site's rows but not its members come without one.
+NO_PASSWORD = "!moved-without-password"
+#: The public pages' id parameters and the tables they name: links in a site's text to these pages follow the
+#: new ids. A public route with an id parameter not listed fails tests/backups/test_archive_plan.py.
+ID_ARGUMENTS = {
+    "article_id": "articles",
+    "attachment_id": "attachments",
+    "item_id": "service_items",
+    "form_id": "service_forms",
+    "published_id": "interaction_published_letters",
+    "consultation_id": "consultations",
+    "file_id": "disclosure_application_files",
+}
+
+
+class ArchiveRefused(OperationError):
+    """The archive cannot be imported here; `problems` says why under "archive", "slug" or "domain"."""
+
+
+# --- ids inside JSON -------------------------------------------------------------------------------
+
+def _revision_data(data, maps: "_Maps"):
+    """An article revision (core.publishing): its filing (platform ids) and its attachment list (rows)."""
+    if not isinstance(data, dict):
+        return data
+    for key, table in (("disclosure_category_id", "disclosure_categories"), ("subject_id", "disclosure_subjects")):
+        if data.get(key) is not None:
+            data[key] = maps.platform[table].get(data[key])
+    for entry in data.get("attachments") or []:
+        if isinstance(entry, dict) and entry.get("id") is not None:
+            # A file whose row is gone is brought back under a new id when the revision is restored.
+            entry["id"] = maps.rows["attachments"].get(entry["id"])
+    return data
+
+
+def _published_guide(data, maps: "_Maps"):
+    """A service item's approved guide (core.services.guide.snapshot): its forms and the materials naming them.
+
+    A form removed from the working copy after approval has no row: its entry keeps its number, which
+    only has to be unique within the guide (the public download finds the entry by it).
+    """
+    if not isinstance(data, dict):
+        return data
+    forms = maps.rows["service_forms"]
+    for entry in data.get("forms") or []:
+        if isinstance(entry, dict) and entry.get("id") in forms:
+            entry["id"] = forms[entry["id"]]
+    for entry in data.get("materials") or []:
+        if isinstance(entry, dict) and entry.get("blank_form_id") in forms:
+            entry["blank_form_id"] = forms[entry["blank_form_id"]]
+    return data
+
+
+#: (table, column) -> the function that carries the ids inside its JSON through the maps, and the tables whose
+#: ids it needs. A JSON column with ids not listed fails tests/backups/test_archive_roundtrip.py.
+JSON_REFERENCES = {
+    ("article_revisions", "data"): (_revision_data, ("attachments",)),
+    ("service_items", "published_guide"): (_published_guide, ("service_forms",)),
+}
+
+
+def _lookup_hashes() -> dict:
+    """(table, column) -> how the keyed lookup hash is computed from the row's (decrypted) values."""
+    from core.disclosure.queries_applications import phone_lookup as disclosure_phone
+    from core.interaction.queries_letters import phone_lookup as letter_phone
+    from core.interaction.queries_letters import text_lookup
+    from core.services.queries_applications import phone_lookup as application_phone
+
+    return {
+        ("service_applications", "phone_hash"): lambda row: application_phone(row.get("phone") or ""),
+        ("interaction_letters", "phone_hash"): lambda row: letter_phone(row.get("phone") or ""),
+        ("interaction_letters", "text_hash"): lambda row: text_lookup(row.get("subject") or "", row.get("body") or ""),
+        ("disclosure_applications", "phone_hash"): lambda row: disclosure_phone(row.get("phone") or ""),
+    }
+
+
+LOOKUP_HASH_COLUMNS = {("service_applications", "phone_hash"), ("interaction_letters", "phone_hash"),
+                       ("interaction_letters", "text_hash"), ("disclosure_applications", "phone_hash")}
+
+
+# --- reading the archive ---------------------------------------------------------------------------
+
+def _damaged(part: str | None = None) -> ArchiveRefused:
+    if part:
+        return ArchiveRefused({"archive": _l("The archive is damaged: its part “%(part)s” is not what was exported "
+                                             "(its checksum differs). Export the site again, or use another copy.",
+                                             part=part)})
+    return ArchiveRefused({"archive": _l("This file is not a site archive, or it is damaged: it cannot be read. "
+                                         "Export the site again, or use another copy.")})
+
+
+class ArchiveReader:
+    """A site archive opened for reading; every part is checked against the manifest's checksum as it is read."""
+
+    def __init__(self, source):
+        try:
+            self.zip = zipfile.ZipFile(source)
+            self.manifest = json.loads(self.zip.read(MANIFEST).decode("utf-8"))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+            raise _damaged() from None
+        if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
+            raise _damaged()
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def read(self, info: dict) -> bytes:
+        name = info.get("member", "")
+        try:
+            data = self.zip.read(name)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            raise _damaged(name) from None
+        if sha256(data).hexdigest() != info.get("sha256"):
+            raise _damaged(name)
+        return data
+
+    def rows(self, info: dict) -> list[dict]:
+        """The rows of one data part, as {column: value} (values as stored in JSON)."""
+        columns = info["columns"]
+        found = [dict(zip(columns, json.loads(line))) for line in self.read(info).splitlines() if line]
+        if len(found) != info.get("rows"):
+            raise _damaged(info.get("member"))
+        return found
+
+    def copy_to(self, info: dict, target) -> None:
+        """Write one file part to the open file `target`, checking its checksum as it goes."""
+        name = info.get("member", "")
+        digest = sha256()
+        try:
+            with self.zip.open(name) as source:
+                while chunk := source.read(1024 * 1024):
+                    digest.update(chunk)
+                    target.write(chunk)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            raise _damaged(name) from None
+        if digest.hexdigest() != info.get("sha256"):
+            raise _damaged(name)
+
+
+def _decoder(column):
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return lambda value: value
+    if kind is datetime:
+        return lambda value: None if value is None else datetime.fromisoformat(value)
+    if kind is date:
+        return lambda value: None if value is None else date.fromisoformat(value)
+    if kind is Decimal:
+        return lambda value: None if value is None else Decimal(value)
+    if kind is bytes:
+        return lambda value: None if value is None else b64decode(value)
+    return lambda value: value
+
+
+# --- the maps from the archive's ids to the target's -----------------------------------------------
+
+@dataclass
+class _Maps:
+    old_site: int
+    new_site: int
+    other_sites: dict[int, int | None]
+    rows: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    users: dict[int, int] = field(default_factory=dict)
+    platform: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
+    files: dict[str, str] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+
+    def site(self, old: int) -> int | None:
+        return self.new_site if old == self.old_site else self.other_sites.get(old)
+
+
+_STORED_IN_TEXT = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{1,10}")
+
+
+class _Links:
+    """Links in a site's text to its own public pages, carried to the new ids (`ID_ARGUMENTS`)."""
+
+    ATTRIBUTE = re.compile(r"""((?:href|src)\s*=\s*\\?["'])([^"'\\\s>]*)""")
+
+    def __init__(self, maps: _Maps, hostnames: set[str]):
+        from werkzeug.routing import IntegerConverter
+
+        from core.web.routes import RULES
+
+        self.maps, self.hostnames = maps, hostnames
+        self.adapter = current_app.url_map.bind("localhost")
+        prefixes = set()
+        for rule in current_app.url_map.iter_rules():
+            found = RULES.get(rule.endpoint)
+            if found is not None and found.permission is None and any(
+                    isinstance(c, IntegerConverter) for c in rule._converters.values()):
+                prefixes.add(rule.rule.split("<", 1)[0])
+        self.prefixes = tuple(sorted(prefixes))
+        alternatives = "|".join(re.escape(p) for p in self.prefixes) or "(?!)"
+        self.quick = re.compile(rf"""(?:href|src)\s*=\s*\\?["'](?:https?://[^/"'\\\s]+)?(?:{alternatives})""")
+
+    def has_links(self, text: str) -> bool:
+        return bool(self.quick.search(text))
+
+    def rewrite(self, text: str) -> str:
+        return self.ATTRIBUTE.sub(lambda m: m.group(1) + self._url(m.group(2)), text)
+
+    def _url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.netloc and (parts.hostname or "") not in self.hostnames:
+            return url
+        if not parts.path.startswith(self.prefixes):
+            return url
+        try:
+            rule, _args = self.adapter.match(unquote(parts.path), method="GET", return_rule=True)
+        except HTTPException:
+            return url
+        segments, pattern = parts.path.split("/"), rule.rule.split("/")
+        for index, piece in enumerate(pattern):
+            if piece.startswith("<path:") or index >= len(segments):
+                break
+            found = re.fullmatch(r"<int:(\w+)>", piece)
+            if found is None:
+                continue
+            table = ID_ARGUMENTS.get(found.group(1))
+            new = self.maps.rows[table].get(int(segments[index])) if table and segments[index].isdigit() else None
+            if new is None:
+                return url  # a page the archive does not hold: left as written
+            segments[index] = str(new)
+        return urlunsplit(parts._replace(path="/".join(segments)))
+
+
+# --- the import ------------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    """What `import_site` wrote: the new site, rows per table, files, and whom and what it matched or added."""
+
+    tenant: Tenant
+    rows: dict[str, int]
+    files: int
+    users_created: list[str]
+    users_linked: list[str]
+    #: (table, its natural key's value) of the platform rows the target lacked and the import added.
+    platform_added: list[tuple[str, str]]
+    #: table -> {id in the archive: id here}: how the archive's ids were carried (its pages' links follow them),
+    #: the site's rows' and the platform rows' they name.
+    ids: dict[str, dict[int, int]]
+    old_site_id: int
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None) -> tuple[str, list[str]]:
+    """Whether the archive can be imported here as it is: its format, its schema, the short name, the domains.
+
+    Returns (the short name, the hostnames, the primary first) it would get.
+
+    :raises ArchiveRefused: with every problem found, under "archive", "slug" or "domain".
+    """
+    manifest = reader.manifest
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ArchiveRefused({"archive": _l(
+            "This archive was made by a newer version of govsites (archive format %(found)s; this version reads up "
+            "to %(known)s). Update govsites, then import it.", found=version, known=FORMAT_VERSION)})
+    revision, head = manifest.get("schema_revision"), schema_head()
+    if revision not in known_revisions():
+        raise ArchiveRefused({"archive": _l(
+            "This archive was made by a newer version of govsites: its database revision %(found)s is unknown to "
+            "this version (at %(head)s). Update govsites, then import it.", found=revision, head=head)})
+    current = database_revision()
+    if current != head:
+        raise ArchiveRefused({"archive": _l(
+            "This deployment's database is not up to date (revision %(found)s; the code is at %(head)s): run "
+            "“flask db upgrade” first.", found=current or "—", head=head)})
+    site = manifest.get("site") or {}
+    problems: dict[str, object] = {}
+    new_slug = (slug or site.get("slug") or "").strip().lower()
+    if not SLUG.match(new_slug):
+        problems["slug"] = _l("The short name must be 2-32 characters: a-z first, then a-z, 0-9 or '-'.")
+    elif new_slug in RESERVED_LABELS:
+        problems["slug"] = _l("'%(slug)s' is reserved.", slug=new_slug)
+    elif db.session.execute(select(Tenant.id).where(Tenant.slug == new_slug)).first():
+        problems["slug"] = _l("The short name '%(slug)s' is already used by a site here. Delete that site first, or "
+                              "import the archive under another short name and domain.", slug=new_slug)
+    if domain:
+        hostnames = [normalise_hostname(domain)]
+    else:
+        domains = sorted(site.get("domains") or [], key=lambda d: not d.get("is_primary"))
+        hostnames = [normalise_hostname(d.get("hostname", "")) for d in domains]
+    found: dict[str, str] = {}
+    for index, hostname in enumerate(hostnames):
+        check_hostname(hostname, f"domain {index}", found)
+    if found:
+        problems["domain"] = " ".join([*found.values(), str(_l(
+            "Give the site another domain (the archive's aliases are then left out)."))])
+    elif not hostnames:
+        problems["domain"] = _l("The archive names no domain: give the site one.")
+    unknown = sorted(set((manifest.get("tables") or {})) - set(site_plan().tables))
+    if unknown:
+        problems["archive"] = _l("The archive holds kinds of data this version of govsites does not have "
+                                 "(%(names)s): import it with the version that made it.", names=", ".join(unknown))
+    if problems:
+        raise ArchiveRefused(problems)
+    return new_slug, hostnames
+
+
+@audited
+@crosses_tenants("a site's archive is written back into the new site's rows by its id, with no site active")
+def import_site(source, *, slug: str | None = None, domain: str | None = None) -> ImportResult:
+    """Import a site's archive (a path or a binary file) as a new site, in the caller's transaction.
+
+    `slug` and `domain` give the site another short name and domain (the archive's aliases are then left out).
+    Recorded on the platform's log. The caller commits; on any exception it rolls back, and no row and
+    no file of the import remains.
+
+    :raises ArchiveRefused: the archive is damaged, of a newer format or schema, the target is not up to date,
+        the short name or a domain is taken, or tracking codes the public holds are already used here.
+    """
+    reader = ArchiveReader(source)
+    written: list[Path] = []
+    try:
+        new_slug, hostnames = check_archive(reader, slug=slug, domain=domain)
+        return _write(reader, new_slug, hostnames, written)
+    except ArchiveRefused:
+        _remove(written)
+        raise
+    except (IntegrityError, DataError, ValueError, KeyError, TypeError) as error:
+        _remove(written)
+        # The kind of error only: a database's message would quote the row, personal data included.
+        log.warning("a site archive's records did not fit the database: %s", type(error).__name__)
+        raise ArchiveRefused({"archive": _l(
+            "The archive's records do not fit this deployment's database: they may have been changed after the "
+            "export, or come from a version whose data this one cannot take. Nothing was imported.")}) from None
+    except OSError as error:
+        _remove(written)
+        raise ArchiveRefused({"archive": _l("The site's files could not be written here (%(reason)s): nothing was "
+                                            "imported.", reason=error.strerror or error)}) from None
+    except BaseException:
+        _remove(written)
+        raise
+    finally:
+        reader.close()
+
+
+def _remove(written: list[Path]) -> None:
+    """Take back the files an import wrote, and the folders it made for them that are left empty."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    folders = set()
+    for path in written:
+        path.unlink(missing_ok=True)
+        folders.update(p for p in path.parents if root in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not empty: something else is in it
+
+
+def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: list[Path]) -> ImportResult:
+    manifest = reader.manifest
+    site = manifest["site"]
+    tenant, group_added = _create_tenant(site, new_slug, hostnames)
+    others = {}
+    for old, other_slug in (manifest.get("other_sites") or {}).items():
+        others[int(old)] = db.session.execute(select(Tenant.id).where(Tenant.slug == other_slug)).scalar()
+    old_site = int(site["id"])
+    maps = _Maps(old_site=old_site, new_site=tenant.id, other_sites=others)
+    files = _write_files(reader, manifest.get("files") or {}, tenant.id, maps, written)
+    if tenant.logo_filename in maps.files:
+        tenant.logo_filename, tenant.updated_at = maps.files[tenant.logo_filename], tenant.updated_at
+    plan = site_plan()
+    platform_added = _match_platform(reader, manifest, maps)
+    if group_added:
+        platform_added.insert(0, group_added)
+    created, linked = _match_users(reader, manifest, maps)
+    links = _Links(maps, set(hostnames) | {d["hostname"] for d in site.get("domains") or []})
+    lookups = _lookup_hashes() if manifest.get("index_key") != index_key_fingerprint() else {}
+    deferred: list[tuple[str, int, int, dict]] = []
+    rows: dict[str, int] = {}
+    for name in _order(plan):
+        info = (manifest.get("tables") or {}).get(name)
+        if info is None:
+            continue  # a table the archive's version did not have: the site has no rows in it
+        rows[name] = _write_table(plan.tables[name], reader.rows(info), maps, links, lookups, deferred)
+        maps.done.add(name)
+    _finish(plan, deferred, maps, links)
+    db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
+                       .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
+    ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
+    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site)
+    record("site.import", tenant.slug, name_zh=tenant.name_zh, domains=hostnames,
+           **({"source_site": site["slug"]} if site["slug"] != tenant.slug else {}),
+           exported_at=manifest.get("exported_at"), archive_rows=result.total_rows, archive_files=files,
+           accounts_created=len(created), accounts_linked=len(linked),
+           **({"platform_added": [added for _table, added in platform_added]} if platform_added else {}))
+    return result
+
+
+def _create_tenant(site: dict, slug: str, hostnames: list[str]) -> tuple[Tenant, tuple[str, str] | None]:
+    """The site's row and domains, from the manifest's record; its portal group matched by key (or added)."""
+    table = Tenant.__table__
+    fields = {}
+    for name, value in (site.get("fields") or {}).items():
+        if name in table.c and name not in ("id", "slug", "group_id"):
+            fields[name] = _decoder(table.c[name])(value)
+    group, added = None, None
+    if site.get("group"):
+        group = db.session.execute(select(SiteGroup).where(SiteGroup.key == site["group"]["key"])).scalar()
+        if group is None:
+            group = SiteGroup(**{k: site["group"][k] for k in ("key", "name_zh", "name_en", "position")})
+            db.session.add(group)
+            added = ("site_groups", site["group"]["name_zh"])
+    tenant = Tenant(slug=slug, group=group, **fields)
+    tenant.domains = [TenantDomain(hostname=h, is_primary=(i == 0)) for i, h in enumerate(hostnames)]
+    db.session.add(tenant)
+    db.session.flush()
+    return tenant, added
+
+
+def _safe_relative(relative: str) -> PurePosixPath | None:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or not path.parts or any(p in ("", ".", "..") or p.startswith(".") or "\\" in p
+                                                   for p in path.parts):
+        return None
+    return path
+
+
+def _write_files(reader: ArchiveReader, files: dict, tenant_id: int, maps: _Maps, written: list[Path]) -> int:
+    """Write the site's files under its new folder; a stored name (random) gets a new one, others keep theirs."""
+    folder = upload_folder(tenant_id)
+    for relative, info in sorted(files.items()):
+        path = _safe_relative(relative)
+        if path is None:
+            raise _damaged(relative)
+        name = path.name
+        if STORED_NAME.match(name):
+            name = f"{uuid.uuid4().hex}.{name.rsplit('.', 1)[1]}"
+            maps.files[path.name] = name
+        target = folder.joinpath(*path.parts[:-1], name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{name}.part")
+        try:
+            with open(partial, "wb") as handle:
+                reader.copy_to(info, handle)
+            written.append(target)
+            keep_with_transaction(target)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return len(files)
+
+
+def _match_platform(reader: ArchiveReader, manifest: dict, maps: _Maps) -> list[tuple[str, str]]:
+    """Platform rows the site's rows name, found in the target by natural key; the missing ones added."""
+    added = []
+    for name, info in sorted((manifest.get("platform") or {}).items()):
+        table = db.metadata.tables.get(name)
+        if table is None:
+            continue
+        pk = list(table.primary_key.columns)[0]
+        key = info.get("key") or []
+        for row in reader.rows(info):
+            condition = [table.c[k] == row[k] for k in key]
+            found = db.session.execute(select(pk).where(*condition)).scalar() if condition else None
+            if found is None:
+                values = {c: _decoder(table.c[c])(v) for c, v in row.items() if c in table.c and c != pk.name}
+                found = db.session.execute(insert(table).returning(pk), values).scalar_one()
+                added.append((name, " / ".join(str(row[k]) for k in key)))
+            maps.platform[name][row[pk.name]] = found
+    return added
+
+
+def _match_users(reader: ArchiveReader, manifest: dict, maps: _Maps) -> tuple[list[str], list[str]]:
+    """People by user name: the target's account when it has one (left as it is), else one made from the archive."""
+    from core.auth.models import User
+
+    table = User.__table__
+    created, linked = [], []
+    info = manifest.get("users")
+    for row in reader.rows(info) if info else []:
+        username = row["username"]
+        found = db.session.execute(select(table.c.id).where(table.c.username == username)).scalar()
+        if found is None:
+            values = {c: _decoder(table.c[c])(row.get(c)) for c in USER_FIELDS if c in table.c and c in row}
+            values["password_hash"] = values.get("password_hash") or NO_PASSWORD
+            found = db.session.execute(insert(table).returning(table.c.id), values).scalar_one()
+            created.append(username)
+        else:
+            linked.append(username)
+        maps.users[row["id"]] = found
+    return created, linked
+
+
+def _order(plan: SitePlan) -> list[str]:
+    """The plan's order, with tables whose soft or JSON references name another written before it where the
+    foreign keys allow (so those ids are known when its rows are written, and need no second pass)."""
+    needs = {name: {ref.table for ref in table_plan.refs.values() if ref.kind == "row" and ref.table != name}
+             for name, table_plan in plan.tables.items()}
+    wishes = [(name, ref.table) for name, table_plan in plan.tables.items() for ref in table_plan.refs.values()
+              if ref.kind == "soft" and ref.table and ref.table != name]
+    wishes += [(name, table) for (name, _column), (_fn, tables) in JSON_REFERENCES.items() for table in tables]
+    for name, wanted in sorted(wishes):
+        if name not in needs or wanted not in needs:
+            continue
+        trial = {k: set(v) for k, v in needs.items()}
+        trial[name].add(wanted)
+        try:
+            _sorted(trial)
+        except CycleError:
+            continue
+        needs = trial
+    return _sorted(needs)
+
+
+def _sorted(needs: dict[str, set[str]]) -> list[str]:
+    order = TopologicalSorter()
+    for name in sorted(needs):
+        order.add(name, *sorted(needs[name]))
+    return list(order.static_order())
+
+
+def _global_unique(table) -> list[str]:
+    """Columns unique across the whole platform (not per site), such as the tracking codes the public holds."""
+    found = [c.name for c in table.c if c.unique and not c.primary_key]
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint) and len(constraint.columns) == 1 \
+                and "tenant_id" not in constraint.columns and not list(constraint.columns)[0].primary_key:
+            found.append(list(constraint.columns)[0].name)
+    return sorted(set(found))
+
+
+def _check_unique(table_plan: TablePlan, rows: list[dict]) -> None:
+    table = table_plan.table
+    for column in _global_unique(table):
+        values = sorted({row[column] for row in rows if row.get(column) is not None})
+        for start in range(0, len(values), BATCH):
+            if db.session.execute(select(table.c[column]).where(
+                    table.c[column].in_(values[start:start + BATCH])).limit(1)).first():
+                raise ArchiveRefused({"archive": _l(
+                    "Codes the public was given with this site's records (tracking codes) are already used by a "
+                    "site here: is the site this archive was exported from still here? Delete it first (export it "
+                    "if it has changed), or import the archive into another deployment.")})
+
+
+def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _Links, lookups: dict,
+                 deferred: list) -> int:
+    """Write one table's rows, parents before children within it; return how many."""
+    table, name, pk = table_plan.table, table_plan.name, table_plan.pk
+    columns = [c for c in (rows[0].keys() if rows else ()) if c in table.c]
+    decoders = {c: _decoder(table.c[c]) for c in columns}
+    _check_unique(table_plan, rows)
+    self_refs = table_plan.self_refs
+    archived = {row[pk] for row in rows} if pk else set()
+    append_only = name in APPEND_ONLY
+    pending = rows
+    while pending:
+        ready, waiting = [], []
+        for row in pending:
+            blocked = any(row.get(c) is not None and row[c] in archived and row[c] not in maps.rows[name]
+                          for c in self_refs)
+            (waiting if blocked else ready).append(row)
+        if not ready:
+            raise RuntimeError(f"{name}: rows that name each other in a cycle")
+        prepared = [_prepare(table_plan, row, columns, decoders, maps, links, lookups, append_only)
+                    for row in ready]
+        for start in range(0, len(prepared), BATCH):
+            chunk = prepared[start:start + BATCH]
+            values = [v for v, _later in chunk]
+            if pk:
+                new_ids = db.session.execute(insert(table).returning(table.c[pk], sort_by_parameter_order=True),
+                                             values).scalars().all()
+                for row, new_id, (_v, later) in zip(ready[start:start + BATCH], new_ids, chunk):
+                    maps.rows[name][row[pk]] = new_id
+                    if later:
+                        deferred.append((name, new_id, row[pk], later))
+            else:
+                db.session.execute(insert(table), values)
+        pending = waiting
+    return len(rows)
+
+
+def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dict, maps: _Maps, links: _Links,
+             lookups: dict, append_only: bool) -> tuple[dict, dict]:
+    """One row's values for the target (ids carried, file names renamed), and what must wait for a second pass."""
+    name, pk = table_plan.name, table_plan.pk
+    values, later = {}, {}
+    for column in columns:
+        if column == pk:
+            continue
+        value = decoders[column](row[column])
+        ref = table_plan.refs.get(column)
+        if ref is not None and value is not None:
+            value, wait = _carry(ref, value, row, table_plan, maps)
+            if wait and not append_only:
+                later[column] = row[column]
+        elif isinstance(value, str):
+            if maps.files and "." in value:
+                value = _STORED_IN_TEXT.sub(lambda m: maps.files.get(m.group(0), m.group(0)), value)
+            if not append_only and ((name, column) in JSON_REFERENCES or links.has_links(value)):
+                later[column] = value
+        values[column] = value
+    for (table, column), compute in lookups.items():
+        if table == name and column in values:
+            values[column] = compute(values)
+    return values, later
+
+
+def _carry(ref: Ref, value, row: dict, table_plan: TablePlan, maps: _Maps) -> tuple[object, bool]:
+    """A reference's value in the target, and whether it must wait for the rows it names (written later)."""
+    if ref.kind == "site":
+        return maps.site(value), False
+    if ref.kind == "user":
+        return maps.users.get(value), False
+    if ref.kind == "platform":
+        return maps.platform[ref.table].get(value), False
+    soft = ref.soft
+    if ref.kind == "row" or (soft is not None and soft.kind == "row"):
+        known = maps.rows[ref.table]
+        if value in known:
+            return known[value], False
+        if ref.table in maps.done:
+            return None, False  # a row the archive does not hold (an old id without a key): dropped
+        return None, True
+    if soft.kind == "user":
+        return maps.users.get(value), False  # the audit log keeps the user name beside it
+    if soft.kind == "other_site_row":
+        site_value = row.get(soft.site)
+        other = maps.site(site_value) if site_value is not None else None
+        if other is None or other == maps.new_site:
+            return None, False
+        target = table_plan.table.metadata.tables[soft.table]
+        points_back = db.session.execute(select(target.c.id).where(
+            target.c.id == value, target.c.tenant_id == other,
+            target.c[soft.back] == row[table_plan.pk])).first()
+        return (value if points_back else None), False
+    return None, False
+
+
+def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
+    """The second pass: references to rows written after theirs, ids in JSON, links to the site's pages."""
+    for name, new_id, _old_id, later in deferred:
+        table_plan = plan.tables[name]
+        changes = {}
+        for column, value in later.items():
+            ref = table_plan.refs.get(column)
+            if ref is not None:
+                new = maps.rows[ref.table].get(value)
+                if new is not None:
+                    changes[column] = new
+                continue
+            changed = value
+            if (name, column) in JSON_REFERENCES:
+                changed = _carry_json(JSON_REFERENCES[(name, column)][0], value, maps, links)
+            elif links.has_links(value):
+                changed = links.rewrite(value)
+            if changed != value:
+                changes[column] = changed
+        if changes:
+            table = table_plan.table
+            # A column kept up to date on every change (updated_at) keeps the value the archive gave it.
+            kept = {c.name: c for c in table.c if c.onupdate is not None and c.name not in changes}
+            db.session.execute(update(table).where(table.c[table_plan.pk] == new_id).values(**changes, **kept))
+
+
+def _carry_json(function, text: str, maps: _Maps, links: _Links) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    data = _walk_links(function(data, maps), links)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _walk_links(data, links: _Links):
+    if isinstance(data, str):
+        return links.rewrite(data) if links.has_links(data) else data
+    if isinstance(data, list):
+        return [_walk_links(item, links) for item in data]
+    if isinstance(data, dict):
+        return {key: _walk_links(value, links) for key, value in data.items()}
+    return data

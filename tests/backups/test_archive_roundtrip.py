@@ -1,0 +1,213 @@
+"""A site exported, deleted and imported again — here or into an empty deployment — is the same site.
+
+Compared: every public page reachable from its home page (with the ids the import gave), every file (bytes),
+its administrator's lists of items, letters and applications; another site's rows and files are untouched.
+"""
+from __future__ import annotations
+
+import re
+import stat
+
+from sqlalchemy import func, select
+
+from core.backups.archive import site_plan
+from core.backups.archive_import import import_site
+from core.backups.archive_sites import delete_site, export_site
+from core.extensions import db
+from tenants.models import Tenant
+from tenants.provisioning import get_tenant
+from tests.backups.archive_helpers import (Carrier, assert_same_pages, crawl, digest, folder_files, is_page,
+                                           site_rows, steady, visible_text)
+from tests.fixtures.accounts import login
+
+ADMIN_LISTS = ("/admin/articles/", "/admin/services/items", "/admin/services/applications/",
+               "/admin/interaction/letters/", "/admin/disclosure/applications/", "/admin/consultations/",
+               "/admin/sections/", "/admin/users", "/admin/duties/")
+
+
+def admin_view(client_for, account) -> dict[str, str]:
+    client = client_for("rsj.localhost")
+    assert login(client, account).status_code == 302
+    found = {}
+    for path in ADMIN_LISTS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        found[path] = visible_text(steady(response.get_data(as_text=True)))
+        if path == "/admin/users":  # who signed in when: this test's own sign-ins are a minute apart at times
+            found[path] = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "…", found[path])
+    return found
+
+
+def _stamps(app, site_id: int, article_id: int) -> tuple:
+    """(the site's row, the item's row): when each was last changed."""
+    from core.content.models import Article
+
+    with app.app_context():
+        found = (db.session.get(Tenant, site_id).updated_at,
+                 db.session.execute(select(Article.updated_at).where(Article.id == article_id)
+                                    .execution_options(all_tenants=True)).scalar_one())
+        db.session.remove()
+    return found
+
+
+def _forwards(app, site_id: int) -> dict[int, tuple]:
+    """The site's letters forwarded to or from another site: id -> (to site, its copy, from site, the original)."""
+    from core.interaction.models import Letter
+
+    with app.app_context():
+        found = {row.id: tuple(row[1:]) for row in db.session.execute(
+            select(Letter.id, Letter.forwarded_to_id, Letter.forwarded_letter_id, Letter.forwarded_from_id,
+                   Letter.forwarded_from_letter_id).where(Letter.tenant_id == site_id, (
+                       Letter.forwarded_to_id.is_not(None) | Letter.forwarded_from_id.is_not(None)))
+            .execution_options(all_tenants=True))}
+        db.session.remove()
+    return found
+
+
+def export(app, slug: str, path):
+    with app.app_context():
+        result = export_site(get_tenant(slug), path)
+        db.session.commit()
+        db.session.remove()
+    return result
+
+
+def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, client_for, tmp_path):
+    rsj = demo_city.rsj
+    pages = {path: steady(body.decode("utf-8")) if is_page(body) else body
+             for path, body in crawl(client_for("rsj.localhost")).items()}
+    assert len(pages) > 100 and any(p.startswith("/attachments/") for p in pages)
+    files = folder_files(app, rsj.id)
+    admin = admin_view(client_for, demo_city.admin)
+    czj = site_rows(app, demo_city.ids["czj"])
+
+    stamps = _stamps(app, rsj.id, demo_city.extras.article_id)
+    forwards = _forwards(app, rsj.id)
+    assert forwards  # the demo city forwards letters between its sites
+    archive = tmp_path / "rsj.site.zip"
+    exported = export(app, "rsj", archive)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert exported.files == len(files) and exported.rows["articles"] > 50
+
+    with app.app_context():
+        removed = delete_site(get_tenant("rsj"), confirm_slug="rsj")
+        db.session.commit()
+        assert sum(removed.values()) == exported.total_rows
+        plan = site_plan()
+        for name, table_plan in plan.tables.items():  # every table really went, the child tables too
+            if table_plan.owned:
+                left = db.session.execute(select(func.count()).select_from(table_plan.table)
+                                          .where(table_plan.table.c.tenant_id == rsj.id)).scalar_one()
+                assert left == 0, name
+        assert db.session.execute(select(Tenant).where(Tenant.slug == "rsj")).first() is None
+        db.session.remove()
+    assert folder_files(app, rsj.id) == {}
+    assert client_for("rsj.localhost").get("/").status_code == 404
+    after_delete = site_rows(app, demo_city.ids["czj"])
+
+    with app.app_context():
+        result = import_site(archive)
+        db.session.commit()
+        new_id = result.tenant.id
+        db.session.remove()
+    assert result.rows == {k: v for k, v in exported.rows.items()}
+    assert result.users_created == [] and "archive.admin" in result.users_linked
+
+    carrier = Carrier(app, result.ids, rsj.id, new_id)
+    assert_same_pages(pages, crawl(client_for("rsj.localhost")), carrier)
+    # Carried as they were, even where the import wrote a row twice (its links to the site's pages).
+    moved = result.ids["articles"][demo_city.extras.article_id]
+    assert _stamps(app, new_id, moved) == stamps
+    # A letter forwarded to or from another site still leads there: that site is here, and its letter points back.
+    assert _forwards(app, new_id) == {result.ids["interaction_letters"][old]: found for old, found in forwards.items()}
+    assert digest(folder_files(app, new_id)) == digest(files)
+    assert admin_view(client_for, demo_city.admin) == admin
+    assert site_rows(app, demo_city.ids["czj"]) == after_delete  # the import touched no other site
+    assert {k: v for k, v in czj.items() if k != "interaction_letters"} == \
+        {k: v for k, v in after_delete.items() if k != "interaction_letters"}
+
+
+def _other_site(target):
+    """A site of the target deployment with an item and a file, before anything is imported."""
+    from datetime import timedelta
+
+    from core.content.files import Upload
+    from core.content.operations import create_article
+    from core.sections.queries import site_sections
+    from core.timeutil import now
+    from tenants.provisioning import create_tenant
+    from tenants.scoping import activate_tenant
+    from tests.backups.archive_helpers import PDF
+
+    with target.app_context():
+        tenant = create_tenant(slug="jtj", name_zh="廊坊市交通局", name_en="Langfang Transport Bureau")
+        db.session.flush()
+        with activate_tenant(tenant.id):
+            news = next(s for s in site_sections() if s.slug == "news")
+            create_article(section=news, title="交通局召开春运工作会议", published_at=now() - timedelta(hours=2),
+                           attachments=[Upload("春运方案.pdf", PDF)])
+        db.session.commit()
+        found = tenant.id
+        db.session.remove()
+    return found
+
+
+def test_export_then_import_into_an_empty_deployment_gives_the_same_site(app, demo_city, client_for,
+                                                                         second_deployment, tmp_path):
+    from core.interaction.models import Letter
+    from core.interaction.queries_letters import phone_lookup
+    from core.services.models import Application
+    from core.services.queries_applications import phone_lookup as application_phone
+    from tenants.scoping import activate_tenant
+    from tests.fixtures.sites import HostClient
+
+    target = second_deployment
+    rsj = demo_city.rsj
+    pages = {path: steady(body.decode("utf-8")) if is_page(body) else body
+             for path, body in crawl(client_for("rsj.localhost")).items()}
+    files = folder_files(app, rsj.id)
+    admin = admin_view(client_for, demo_city.admin)
+    archive = tmp_path / "rsj.site.zip"
+    export(app, "rsj", archive)
+
+    with app.app_context():
+        from core.workdays.queries import known_years
+
+        years = known_years()
+    with target.app_context():  # the platform's own lists and calendar, as its bureau sets them up
+        from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
+        from core.workdays.operations import load_year
+
+        ensure_default_categories()
+        ensure_default_subjects()
+        for year in years:
+            load_year(year)
+        db.session.commit()
+    jtj = _other_site(target)
+    jtj_rows, jtj_files = site_rows(target, jtj), folder_files(target, jtj)
+
+    with target.app_context():
+        result = import_site(archive)
+        db.session.commit()
+        new_id = result.tenant.id
+        db.session.remove()
+    assert "archive.admin" in result.users_created and result.users_linked == []
+    assert result.platform_added == [("site_groups", "综合管理")]  # the categories were found by name
+
+    def target_client(host):
+        return HostClient(target.test_client(), host)
+
+    assert_same_pages(pages, crawl(target_client("rsj.localhost")), Carrier(target, result.ids, rsj.id, new_id))
+    assert digest(folder_files(target, new_id)) == digest(files)
+    assert admin_view(target_client, demo_city.admin) == admin  # members sign in with their own password
+    assert site_rows(target, jtj) == jtj_rows and folder_files(target, jtj) == jtj_files
+    assert _forwards(target, new_id) == {}  # the sites its letters went to or came from are not here
+
+    # Personal data came over in the target's keys, and can be looked up by it: the hashes were computed again.
+    with target.app_context(), activate_tenant(new_id):
+        letters = db.session.execute(select(Letter)).scalars().all()
+        applications = db.session.execute(select(Application)).scalars().all()
+        assert letters and applications
+        assert all(letter.phone_hash == phone_lookup(letter.phone) for letter in letters)
+        assert all(found.phone_hash == application_phone(found.phone) for found in applications)
+        db.session.remove()
