@@ -10,8 +10,11 @@ mapped table with a `tenant_id` column is site data (`TenantScoped`), and so is
 every table without one whose rows hang by a foreign key on rows of those (a
 child table): its rows follow their parents. A table added later is therefore
 in the archive with no change to this file. What is *not* moved is named, with
-the reason, in `NOT_MOVED` and `PLATFORM_TABLES`; tests/backups/test_archive_plan.py
-fails on a table that is neither site data nor named there.
+the reason, in `NOT_MOVED` and `PLATFORM_TABLES`, or by the table itself: a
+module's platform table says so where it is declared, with
+``__table_args__ = {"info": {"platform_data": "why"}}`` (see `platform_tables`);
+tests/backups/test_archive_plan.py fails on a table that is neither site data
+nor named.
 
 **References.** A foreign key to `tenants.id` names the site itself (or, for a
 letter forwarded between departments, another site: carried by its short name);
@@ -99,15 +102,28 @@ PLATFORM_TABLES = {
     "registry_versions": "counters every worker reads (bumped by the import)",
     "platform_settings": "platform-wide switches",
 }
+
+
+def platform_tables(metadata=None) -> dict[str, str]:
+    """Every platform table by name with the reason it is not a site's: `PLATFORM_TABLES`, and the tables whose
+    declaration says ``info={"platform_data": "why"}`` (a module's own platform tables, declared where they are)."""
+    metadata = metadata if metadata is not None else db.metadata
+    found = dict(PLATFORM_TABLES)
+    found.update({name: table.info["platform_data"] for name, table in metadata.tables.items()
+                  if table.info.get("platform_data")})
+    return found
+
+
 #: How a platform row referred to by id is found in another deployment, when its table has no unique column.
 NATURAL_KEYS = {
     "disclosure_categories": ("name_zh",),
     "disclosure_subjects": ("name_zh",),
 }
-#: The account fields that travel with a person. Never a platform role or a two-step secret: a site's
+#: The account fields that travel with a person (its last sign-in too: the security checks would call a moved
+#: account "never signed in"). Never a platform role or a two-step secret: a site's
 #: archive gives nobody the bureau's rights, and two-step login is set up again in the target.
 USER_FIELDS = ("username", "display_name", "language", "email", "password_hash", "must_change_password",
-               "is_locked", "created_at", "password_changed_at")
+               "is_locked", "created_at", "password_changed_at", "last_login_at")
 
 
 @dataclass(frozen=True)

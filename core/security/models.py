@@ -80,7 +80,8 @@ class PlatformSecurityFinding(_FindingFields, db.Model):
     """What a platform check found: the configuration, the deployed files, the bureau's accounts."""
 
     __tablename__ = "platform_security_findings"
-    __table_args__ = (UniqueConstraint("rule", "object_key", name="uq_platform_security_findings_identity"),)
+    __table_args__ = (UniqueConstraint("rule", "object_key", name="uq_platform_security_findings_identity"),
+                      {"info": {"platform_data": "the platform's findings (settings, code, the bureau's accounts)"}})
 
 
 #: A word list entry: a forbidden word (never to appear on a government site), or a wrong official expression
@@ -92,7 +93,8 @@ class SecurityWord(db.Model):
     """One entry of the platform's word lists, edited by the bureau on the console (core.security.words)."""
 
     __tablename__ = "security_words"
-    __table_args__ = (UniqueConstraint("kind", "phrase", name="uq_security_words_kind_phrase"),)
+    __table_args__ = (UniqueConstraint("kind", "phrase", name="uq_security_words_kind_phrase"),
+                      {"info": {"platform_data": "the bureau's lists of forbidden words and wrong expressions"}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
@@ -106,6 +108,7 @@ class AllowedHost(db.Model):
     """A host published items may link to (with its subdomains); any other outside host is a finding."""
 
     __tablename__ = "security_allowed_hosts"
+    __table_args__ = {"info": {"platform_data": "the bureau's allow-list of outside hosts"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     host: Mapped[str] = mapped_column(String(253), unique=True)

@@ -30,6 +30,7 @@ class TrainingMaterial(db.Model):
     """One piece of training material: what it is, its files, who it is for and by when they should read it."""
 
     __tablename__ = "training_materials"
+    __table_args__ = {"info": {"platform_data": "the bureau's training material, sent to many sites"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -69,6 +70,7 @@ class TrainingSite(db.Model):
     """A site the bureau chose for a material whose audience is "the sites ticked"."""
 
     __tablename__ = "training_sites"
+    __table_args__ = {"info": {"platform_data": "which sites a material of the bureau's is for"}}
 
     material_id: Mapped[int] = mapped_column(ForeignKey("training_materials.id", ondelete="CASCADE"),
                                              primary_key=True)
@@ -79,6 +81,7 @@ class TrainingFile(db.Model):
     """A file of a material, kept in the platform's training folder under a random name."""
 
     __tablename__ = "training_files"
+    __table_args__ = {"info": {"platform_data": "the files of the bureau's training material"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("training_materials.id", ondelete="CASCADE"), index=True)
@@ -97,7 +100,8 @@ class TrainingAcknowledgement(db.Model):
     """A person's "I have read it" of a material: one per person and material, whatever site they read it on."""
 
     __tablename__ = "training_acknowledgements"
-    __table_args__ = (UniqueConstraint("material_id", "user_id", name="uq_training_acknowledgements_material_user"),)
+    __table_args__ = (UniqueConstraint("material_id", "user_id", name="uq_training_acknowledgements_material_user"),
+                      {"info": {"platform_data": "a person's confirmation of reading the bureau's material"}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("training_materials.id", ondelete="CASCADE"), index=True)
@@ -109,6 +113,7 @@ class GoodPractice(db.Model):
     """A good-practice example (优秀案例): a site, or one published item of it, and what others can learn from it."""
 
     __tablename__ = "training_good_practices"
+    __table_args__ = {"info": {"platform_data": "the bureau's list of good-practice examples"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
