@@ -41,6 +41,7 @@ FEATURES = (
     "core.services",
     "core.interaction",  # letters to the mailboxes, their handling, forwarding and publication
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
+    "core.evaluation",  # every site graded from its own data, monthly snapshots: reads every module above, so last
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

@@ -52,6 +52,13 @@ PAGES = (
     "/platform/interaction/stats.csv",
     "/platform/interaction/stats.csv?table=mailboxes",
     "/platform/interaction/stats.xlsx",
+    "/platform/evaluation",
+    "/platform/evaluation?group=county",
+    "/platform/evaluation.csv",
+    "/platform/evaluation.xlsx",
+    "/platform/evaluation.pdf",
+    "/platform/evaluation/sites/{rsj}",
+    "/platform/evaluation/settings",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -92,6 +99,8 @@ ACTIONS = (
     ("/platform/services/requests/{request}/approve", {}),
     ("/platform/services/requests/{request}/refuse", {"answer": "编委未调整该事项"}),
     ("/platform/interaction/letters", {"reply_days": "7"}),
+    ("/platform/evaluation/snapshot", {}),
+    ("/platform/evaluation/settings", {"homepage_days": "10"}),
 )
 
 
