@@ -27,7 +27,7 @@ class Quality:
     news: float
     #: How many of the five duties someone answers for.
     duties: int
-    #: The share of its published guides without the promised time limit.
+    #: The share of its published guides without the time limit set by law.
     incomplete_guides: float
     #: The chance that a recent municipal policy gets its interpretation.
     interpretation: float

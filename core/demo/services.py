@@ -168,7 +168,7 @@ def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: in
                   incomplete: float = 0.0) -> tuple[int, int]:
     """Give the active site its service items and, for those offered online, their applications.
 
-    `incomplete`: the share of its published guides that leave out the promised time limit (a less kept site:
+    `incomplete`: the share of its published guides that leave out the time limit set by law (a less kept site:
     core.demo.quality), which the evaluation's guide completeness counts.
 
     Returns (items, applications) written.
@@ -190,7 +190,7 @@ def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: in
     db.session.flush()
     finished = [item for item, spec in items if not spec.get("draft")]
     for item in finished[:round(incomplete * len(finished))]:
-        item.promised_days = None
+        item.statutory_days = None
     calendar = working_calendar(today - timedelta(days=WINDOW_DAYS + 10), today + timedelta(days=200))
     applications = 0
     for item, spec in items:

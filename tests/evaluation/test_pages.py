@@ -115,7 +115,7 @@ def test_the_bureau_changes_a_threshold_audited_and_applied(app, two_sites, admi
     with app.app_context():
         values = {key: str(value) for key, value in current_settings().items()}
     refused = post_form(admin, "/platform/evaluation/settings", {**values, "good_from": "90"})
-    assert refused.status_code == 200 and "The good band must start below the excellent one." in \
+    assert refused.status_code == 200 and "较好的最低分必须低于优秀的最低分。" in \
         refused.get_data(as_text=True)
     assert post_form(evaluator, "/platform/evaluation/settings", {**values, "homepage_days": "10"}).status_code == 403
     response = post_form(admin, "/platform/evaluation/settings", {**values, "homepage_days": "10"})
