@@ -67,6 +67,8 @@ DUTY_PEOPLE = {
     "security": ("siteadmin", "editor"),
     "maintenance": ("editor", "siteadmin"),
 }
+#: How long ago the letter a site forgot came (more than three months: the evaluation fails the site).
+FORGOTTEN_DAYS = 125
 #: The evaluation's history a demo city starts with: a snapshot as of the 1st of each of these past months.
 HISTORY_MONTHS = 5
 
@@ -162,7 +164,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                 totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=review,
                                                   rng=random.Random(f"{seed}:{site['slug']}:letters"),
                                                   late_share=quality.late_letters,
-                                                  overdue_days=125 if quality.veto == "letter" else quality.overdue_days)
+                                                  overdue_days=FORGOTTEN_DAYS if quality.veto == "letter"
+                                                  else quality.overdue_days)
                 given_letters.append(tenant.id)
             if not db.session.execute(select(func.count()).select_from(DisclosureApplication)).scalar_one():
                 officer = db.session.execute(select(User.id).where(
@@ -330,7 +333,8 @@ def _article(section_id: int, item: dict) -> Article:
         published_at = datetime.combine(published_at, time(9, 0))
     written = published_at - timedelta(minutes=40)  # written that morning, not back-dated
     return Article(
-        created_at=written, updated_at=written, section_id=section_id, title=item["title"], summary=item.get("summary", ""),
+        created_at=written, updated_at=written, section_id=section_id, title=item["title"],
+        summary=item.get("summary", ""),
         body_html=clean_html(item["body_html"]), source=item.get("source", ""), author=item.get("author", ""),
         status="published", published_at=published_at, policy_level=item.get("policy_level"),
         document_number=item.get("document_number", ""), issuing_body=item.get("issuing_body", ""),

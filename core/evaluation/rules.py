@@ -89,8 +89,8 @@ class RuleResult:
     @classmethod
     def from_data(cls, data: dict) -> "RuleResult":
         return cls(data["key"], data["status"], data.get("lost", 0.0), data.get("weight", 0),
-                   data.get("warning", False), data.get("measures") or {}, [Evidence.from_data(e) for e in data.get("evidence") or []],
-                   data.get("more", 0))
+                   data.get("warning", False), data.get("measures") or {},
+                   [Evidence.from_data(e) for e in data.get("evidence") or []], data.get("more", 0))
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,8 @@ def empty_sections(facts: SiteFacts, s: dict) -> RuleResult:
     count = len(evidence)
     vetoed = count >= s["empty_sections"]
     return _kept(RuleResult("empty_sections", "veto" if vetoed else "ok",
-                            warning=not vetoed and count > s["empty_warning"], measures={"count": count, "limit": s["empty_sections"]}), evidence)
+                            warning=not vetoed and count > s["empty_warning"],
+                            measures={"count": count, "limit": s["empty_sections"]}), evidence)
 
 
 def consultation_mailbox(facts: SiteFacts, s: dict) -> RuleResult:

@@ -16,7 +16,6 @@ from core.evaluation.operations import snapshot_every_site
 from core.evaluation.settings import current_settings
 from core.extensions import db
 from core.sections.operations import add_section
-from core.timeutil import now
 from tenants.scoping import activate_tenant
 from tests.evaluation.planting import NOW, plant
 from tests.fixtures.accounts import post_form
@@ -36,7 +35,7 @@ def test_a_department_sees_its_own_evaluation_only(app, two_sites, signed_in):
     client, _ = signed_in(rsj.host, "li.siteadmin", site=rsj, roles=["site_admin"])
     html = client.get("/admin/evaluation/").get_data(as_text=True)
     assert "人事专栏甲" in html and "财政专栏" not in html
-    assert f'href="/admin/sections/' in html  # evidence links to the page that fixes it
+    assert 'href="/admin/sections/' in html  # evidence links to the page that fixes it
     other, _ = signed_in(czj.host, "zhao.siteadmin", site=czj, roles=["site_admin"])
     html = other.get("/admin/evaluation/").get_data(as_text=True)
     assert "财政专栏" in html and "人事专栏甲" not in html
