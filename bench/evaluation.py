@@ -99,7 +99,7 @@ def main() -> int:
         moment = now()
         rules = current_settings()
         times, counts, grades = [], [], Counter()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for tenant_id in sites:
             before, begun = statements[0], time.perf_counter()
             with activate_tenant(tenant_id):
@@ -107,10 +107,11 @@ def main() -> int:
             db.session.expunge_all()  # as the job, which commits each site: nothing piles up in the session
             times.append(time.perf_counter() - begun)
             counts.append(statements[0] - before)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
         ordered = sorted(times)
         print(f"\n{db.engine.dialect.name}: {len(sites)} sites evaluated in {total:.1f} s "
-              f"({len(sites) / total:.0f} sites/s)")
+              f"({len(sites) / total:.0f} sites/s; this process's CPU {cpu:.1f} s; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         print(f"  per site: median {statistics.median(times) * 1000:.0f} ms, "
               f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.0f} ms, slowest {ordered[-1] * 1000:.0f} ms")
         print(f"  SQL statements per site: fewest {min(counts)}, most {max(counts)} "
