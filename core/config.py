@@ -72,6 +72,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                            "redis://… shares the count between workers and hosts."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),
     "PAGE_SIZE": (20, "Items per page on section lists."),
+    "BACKDATE_MARGIN_DAYS": (3, "Days an item's publication date may be earlier than the day it was written without a "
+                                "recorded reason; beyond it the publish step asks for one, and the evaluation counts "
+                                "an item without one as a forged date."),
     "HOMEPAGE_BLOCK_SIZE": (7, "Items per homepage block."),
     "BABEL_DEFAULT_LOCALE": ("zh_CN", "Chinese first; English is complete too."),
     "LANGUAGES": (("zh_CN", "en"), "Locales a visitor can switch between."),

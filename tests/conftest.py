@@ -13,6 +13,7 @@ from sqlalchemy import event, text
 
 from core import create_app
 from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
+from core.evaluation import triggers as snapshot_triggers
 from core.extensions import db
 
 pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail",
@@ -75,9 +76,15 @@ def _empty_database(app):
             else:
                 for statement in (s for t in APPEND_ONLY for s in drop_sql(t, "sqlite")):
                     conn.execute(text(statement))
+                for statement in (s for t in snapshot_triggers.IMMUTABLE
+                                  for s in snapshot_triggers.drop_sql(t, "sqlite")):
+                    conn.execute(text(statement))
                 for table in tables:
                     conn.execute(table.delete())
                 for statement in (s for t in APPEND_ONLY for s in create_sql(t, "sqlite")):
+                    conn.execute(text(statement))
+                for statement in (s for t in snapshot_triggers.IMMUTABLE
+                                  for s in snapshot_triggers.create_sql(t, "sqlite")):
                     conn.execute(text(statement))
             conn.execute(text("UPDATE registry_versions SET version = version + 1"))  # every counter
     app.extensions["govsites.hosts"].invalidate()

@@ -32,6 +32,9 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.option("--source", default="")
 @click.option("--author", default="")
 @click.option("--published-at", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]), help="Default: now.")
+@click.option("--backdate-reason", default="", help="Why it is dated earlier than today (an old page moved over, a "
+                                                    "document signed earlier); the evaluation counts an item dated "
+                                                    "beyond BACKDATE_MARGIN_DAYS without one as a forged date.")
 @click.option("--attach", "attachments", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--policy-level", type=click.Choice(POLICY_LEVELS))
 @click.option("--document-number", default="")
@@ -40,8 +43,8 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
                                               "(required in the disclosure column).")
 @click.option("--subject", default="", help="The subject classification (主题分类): its name or number.")
 @crosses_tenants("the command works on the site its argument names")
-def create(slug, section_slug, title, body_file, encoding, summary, source, author, published_at, attachments,
-           policy_level, document_number, issuing_body, category, subject) -> None:
+def create(slug, section_slug, title, body_file, encoding, summary, source, author, published_at, backdate_reason,
+           attachments, policy_level, document_number, issuing_body, category, subject) -> None:
     """Publish an article in one of a site's sections."""
     try:
         tenant = get_tenant(slug)
@@ -58,6 +61,7 @@ def create(slug, section_slug, title, body_file, encoding, summary, source, auth
             article = create_article(
                 section=section, title=title, body_html=body.html if body else "",
                 summary=summary, source=source, author=author, published_at=published_at,
+                backdate_reason=backdate_reason,
                 attachments=[Upload(p.name, p.read_bytes()) for p in attachments],
                 policy_level=policy_level, document_number=document_number, issuing_body=issuing_body, **filing,
             )

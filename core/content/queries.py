@@ -124,3 +124,66 @@ def city_news(active_site_ids: list[int], limit: int) -> list[tuple[Article, int
         .execution_options(all_tenants=True)
     ).all()
     return [(row[0], row[1]) for row in rows]
+
+
+# --- what the evaluation reads (core.evaluation) ----------------------------------------------------------------
+
+def public_as_of(moment: datetime):
+    """The condition for an item the public saw at `moment`: gone up by then (its publication date, or a scheduled
+    item's time), not yet taken down or expired. An item without a publication date is never counted."""
+    went_up = Article.public_at <= moment
+    return (Article.status.in_(("published", "scheduled", "withdrawn")) & went_up
+            & (Article.withdrawn_at.is_(None) | (Article.withdrawn_at > moment))
+            & (Article.expires_at.is_(None) | (Article.expires_at > moment)))
+
+
+def section_activity(moment: datetime) -> dict[int, tuple[int, datetime]]:
+    """For each section of the active site that showed anything at `moment`: (how many items, the newest one's
+    publication date) (one query). Sections showing nothing are left out."""
+    rows = db.session.execute(select(Article.section_id, func.count(), func.max(Article.public_at))
+                              .where(public_as_of(moment)).group_by(Article.section_id)).all()
+    return {section_id: (count, newest) for section_id, count, newest in rows}
+
+
+def newest_items(section_ids: list[int], moment: datetime, limit: int = 1) -> list[Article]:
+    """The newest items of these sections the public saw at `moment`, titles and dates only (one query)."""
+    if not section_ids:
+        return []
+    return list(db.session.execute(
+        select(Article).options(defer(Article.body_html), defer(Article.summary))
+        .where(Article.section_id.in_(section_ids), public_as_of(moment))
+        .order_by(Article.public_at.desc(), Article.id.desc()).limit(limit)).scalars())
+
+
+def publication_dates(section_ids: list[int], start: datetime, moment: datetime) -> list[datetime]:
+    """When each item of these sections that the public saw at `moment` was published, from `start` on (one query):
+    the work news counted per calendar month."""
+    if not section_ids:
+        return []
+    return list(db.session.execute(select(Article.public_at).where(
+        Article.section_id.in_(section_ids), public_as_of(moment), Article.public_at >= start)).scalars())
+
+
+def backdated_items(moment: datetime) -> list[tuple[int, str, datetime, datetime]]:
+    """Items the public saw at `moment` whose publication date is earlier than the moment they were written and
+    that carry no reason for it: [(id, title, published at, written at)], oldest publication first (one query).
+
+    How much earlier is allowed (BACKDATE_MARGIN_DAYS) is the caller's to judge: the dialects differ on date
+    arithmetic, and these rows are few on a site that records its reasons.
+    """
+    return [tuple(row) for row in db.session.execute(
+        select(Article.id, Article.title, Article.published_at, Article.created_at)
+        .where(public_as_of(moment), Article.published_at < Article.created_at, Article.backdate_reason == "")
+        .order_by(Article.published_at, Article.id)).all()]
+
+
+def policy_rows(section_ids: list[int], moment: datetime) -> list[tuple[int, str, str | None, str, str, datetime]]:
+    """The policies of these sections the public saw at `moment`: [(id, title, level, document number, issuing
+    body, publication date)] (one query)."""
+    if not section_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(Article.id, Article.title, Article.policy_level, Article.document_number, Article.issuing_body,
+               Article.public_at)
+        .where(Article.section_id.in_(section_ids), public_as_of(moment))
+        .order_by(Article.public_at.desc(), Article.id.desc())).all()]

@@ -25,8 +25,11 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
                    attachments: list[Upload] = (), policy_level: str | None = None, document_number: str = "",
                    issuing_body: str = "", issued_on: date | None = None, effective_on: date | None = None,
                    policy_status: str | None = None, disclosure_category_id: int | None = None,
-                   subject_id: int | None = None) -> Article:
+                   subject_id: int | None = None, backdate_reason: str = "") -> Article:
     """Create an article in the current site's section; files are written last. Records nothing.
+
+    `backdate_reason`: why `published_at` is earlier than today (an old page moved over, a document signed
+    earlier); the evaluation counts an item dated beyond BACKDATE_MARGIN_DAYS without one as a forged date.
 
     :raises ContentError: under "title" (missing), "policy_level" (unknown), "disclosure_category_id" or
         "subject_id" (not filed where the section requires it, or an unknown entry: core.content.filing) or ""
@@ -38,7 +41,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
     if policy_level is not None and policy_level not in POLICY_LEVELS:
         raise ContentError({"policy_level": _l("Unknown policy level.")})
     problems = column_problems(Article, {"title": title, "summary": summary, "source": source, "author": author,
-                                         "document_number": document_number, "issuing_body": issuing_body},
+                                         "document_number": document_number, "issuing_body": issuing_body,
+                                         "backdate_reason": backdate_reason},
                                multiline=("summary",))
     problems.update(filing_problems(section.id, {"disclosure_category_id": disclosure_category_id,
                                                  "subject_id": subject_id}))
@@ -51,7 +55,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
                       published_at=published_at or (now() if status == "published" else None),
                       policy_level=policy_level, document_number=document_number, issuing_body=issuing_body,
                       issued_on=issued_on, effective_on=effective_on, policy_status=policy_status,
-                      disclosure_category_id=disclosure_category_id, subject_id=subject_id)
+                      disclosure_category_id=disclosure_category_id, subject_id=subject_id,
+                      backdate_reason=backdate_reason.strip())
     db.session.add(article)
     db.session.flush()
     for upload in attachments:

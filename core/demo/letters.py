@@ -156,8 +156,13 @@ def _drafts(site: dict, today: date, rng: random.Random, hall: str, phone: str) 
 
 
 def fill_letters(site: dict, *, today: date, rng: random.Random, officer_id: int | None,
-                 review: bool = False) -> int:
-    """Give the active site its letters; return how many were written."""
+                 review: bool = False, late_share: float = 0.1, overdue_days: int | None = None) -> int:
+    """Give the active site its letters; return how many were written.
+
+    `late_share`: the share of replies sent after their limit (a less kept site answers more late: core.demo.quality);
+    `overdue_days`: how many days ago the letter left past its limit came (None: halfway through the letters'
+    months); two months make the evaluation's early warning, three its veto.
+    """
     hall = f"{site['name_zh']}服务大厅"
     phone = site.get("phone") or "0316-2011234"
     if review:
@@ -173,10 +178,12 @@ def fill_letters(site: dict, *, today: date, rng: random.Random, officer_id: int
         drafts[index].received = _at(today - timedelta(days=back + 1), rng) if back else \
             datetime.combine(today - timedelta(days=1), time(21, rng.randint(0, 59)))
     spam = _Draft("consultation", _SPAM[0], _SPAM[1], "", _at(today - timedelta(days=rng.randint(1, 3)), rng))
+    if overdue_days is not None:
+        drafts[len(drafts) // 2].received = _at(today - timedelta(days=overdue_days), rng)
     made = []
     for index, draft in enumerate(drafts):
         made.append(_letter(draft, rng=rng, calendar=calendar, cutoff=cutoff, officer_id=officer_id,
-                            plan=plans.get(index)))
+                            plan=plans.get(index), late_share=late_share))
     made.append(_letter(spam, rng=rng, calendar=calendar, cutoff=cutoff, officer_id=officer_id, spam=True))
     db.session.add_all(letter for letter, _events in made)
     db.session.flush()
@@ -198,7 +205,7 @@ def fill_letters(site: dict, *, today: date, rng: random.Random, officer_id: int
 
 
 def _letter(draft: _Draft, *, rng, calendar: WorkingCalendar, cutoff: datetime, officer_id, plan: str | None = None,
-            spam: bool = False) -> tuple[Letter, list]:
+            spam: bool = False, late_share: float = 0.1) -> tuple[Letter, list]:
     """One letter carried through the officers' steps until "today" stops it, or `plan` does (kept "new",
     "assigned", "overdue": assigned and left, "info": waiting for the writer, "review": a reply waiting for
     review); (letter, its events)."""
@@ -268,7 +275,7 @@ def _letter(draft: _Draft, *, rng, calendar: WorkingCalendar, cutoff: datetime, 
         letter.status = "assigned"
         events.append((answered, "add_info", "info_requested", "assigned", "已补充，具体情况如上。", True, False))
         start = answered.date()
-    late = rng.random() < 0.1
+    late = rng.random() < late_share
     left = max(calendar.between(start, letter.due_on), 1)
     days = left + rng.randint(1, 4) if late else rng.randint(1, left)
     replied = datetime.combine(calendar.add(start, days), time(rng.choice((9, 10, 11, 15, 16)), rng.randint(0, 59)))

@@ -16,6 +16,7 @@ from core.content.models import Article
 from core.content.sanitize import clean_html
 from core.demo import content
 from core.demo.accounts import ensure_platform_accounts, ensure_site_accounts
+from core.demo.quality import Quality, profiles
 from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.disclosure_reports import fill_disclosure_reports
@@ -29,7 +30,12 @@ from core.disclosure.models import DisclosureCategory, DisclosureSubject, Policy
 from core.disclosure.models_applications import DisclosureApplication
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
+from core.duties.models import DUTIES, DutyAssignment
+from core.evaluation.engine import evaluate_site
+from core.evaluation.models import EvaluationSnapshot
+from core.evaluation.settings import current_settings
 from core.extensions import db
+from core.interaction.queries_letters import months_before
 from core.interaction.models import Letter
 from core.interaction.models_consultations import Consultation
 from core.sections.operations import SectionError, add_section
@@ -56,6 +62,18 @@ SPECIALIZED = (
 )
 SITE_FIELDS = ("is_window_department", "address_zh", "address_en", "phone", "icp_record", "psb_record",
                "site_code", "accent")
+#: Who answers for each duty on a demo site (their demo accounts), and their deputy: (responsible, deputy).
+DUTY_PEOPLE = {
+    "publishing": ("publisher", "reviewer"),
+    "online_services": ("serviceofficer", "siteadmin"),
+    "interaction": ("interactionofficer", "siteadmin"),
+    "security": ("siteadmin", "editor"),
+    "maintenance": ("editor", "siteadmin"),
+}
+#: How long ago the letter a site forgot came (more than three months: the evaluation fails the site).
+FORGOTTEN_DAYS = 125
+#: The evaluation's history a demo city starts with: a snapshot as of the 1st of each of these past months.
+HISTORY_MONTHS = 5
 
 
 def catalog_sites(scale: int = 1) -> list[dict]:
@@ -97,9 +115,11 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
               "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0, "disclosure_reports": 0}
     given_letters = []
     sites = catalog_sites(scale)
+    kept = profiles([site["slug"] for site in sites], seed)
     for position, site in enumerate(sites):
+        quality = kept[site["slug"]]
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == site["slug"])).scalar_one_or_none()
-        fields = {k: site[k] for k in SITE_FIELDS}
+        fields = {k: "" if k in quality.footer_gaps else site[k] for k in SITE_FIELDS}
         fields.update(sponsor_zh=site["name_zh"], sponsor_en=site["name_en"],
                       organisation_code=demo_disclosure.organisation_code(site["slug"]))
         if tenant is None:
@@ -122,13 +142,16 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
         with activate_tenant(tenant.id):
             has_content = db.session.execute(select(func.count()).select_from(Article)).scalar_one()
             if not has_content:
-                totals["articles"] += _fill_site(site, today=today, rng=rng, news_per_site=news_per_site)
+                totals["articles"] += _fill_site(site, today=today, rng=rng, news_per_site=news_per_site,
+                                                 quality=quality)
+            _assign_duties(tenant.slug, quality)
             has_services = db.session.execute(select(func.count()).select_from(ServiceItem)).scalar_one()
             if not has_services:
                 officer = db.session.execute(select(User.id).where(User.username == f"{tenant.slug}.serviceofficer"))\
                     .scalar_one_or_none() if online else None
                 items, applications = fill_services(site, today=today, officer_id=officer,
-                                                    rng=random.Random(f"{seed}:{site['slug']}:services"))
+                                                    rng=random.Random(f"{seed}:{site['slug']}:services"),
+                                                    incomplete=quality.incomplete_guides)
                 totals["service_items"] += items
                 totals["applications"] += applications
             if not db.session.execute(select(func.count()).select_from(Consultation)).scalar_one():
@@ -142,7 +165,10 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                 officer = db.session.execute(select(User.id).where(
                     User.username == f"{tenant.slug}.interactionofficer")).scalar_one_or_none()
                 totals["letters"] += fill_letters(site, today=today, officer_id=officer, review=review,
-                                                  rng=random.Random(f"{seed}:{site['slug']}:letters"))
+                                                  rng=random.Random(f"{seed}:{site['slug']}:letters"),
+                                                  late_share=quality.late_letters,
+                                                  overdue_days=FORGOTTEN_DAYS if quality.veto == "letter"
+                                                  else quality.overdue_days)
                 given_letters.append(tenant.id)
             if not db.session.execute(select(func.count()).select_from(DisclosureApplication)).scalar_one():
                 officer = db.session.execute(select(User.id).where(
@@ -165,30 +191,89 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     # After every site and account: the bureau's training material reaches them all at once.
     totals.update(fill_training(today=today, now=datetime.combine(today, time(8, 0)),
                                 rng=random.Random(f"{seed}:training")))
+    totals["snapshots"] = _evaluation_history([site["slug"] for site in sites], today=today,
+                                              months=HISTORY_MONTHS if scale <= 1 else 0)
     return totals
 
 
-def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: int) -> int:
-    """Give one site (the active tenant) its specialized sections and content."""
+def _assign_duties(slug: str, quality: Quality) -> None:
+    """Name the active site's demo people for the first `quality.duties` duties, once (岗位责任制); the rest stay
+    gaps. Nothing when the site has assignments already or its demo people do not exist."""
+    if db.session.execute(select(func.count()).select_from(DutyAssignment)).scalar_one():
+        return
+    people = dict(db.session.execute(select(User.username, User.id).where(User.username.startswith(f"{slug}.")))
+                  .all())
+    for duty in DUTIES[:quality.duties]:
+        responsible, deputy = (people.get(f"{slug}.{who}") for who in DUTY_PEOPLE[duty])
+        responsible = responsible or people.get(f"{slug}.siteadmin")
+        if responsible is None:
+            continue
+        db.session.add(DutyAssignment(duty=duty, responsible_id=responsible,
+                                      deputy_id=deputy if deputy != responsible else None))
+
+
+@crosses_tenants("the demo city starts with months of evaluation history, each site's kept inside that site")
+def _evaluation_history(slugs: list[str], *, today: date, months: int) -> int:
+    """Snapshots of every site that has none yet: as of the 1st of each of the last `months` months (05:00, as the
+    monthly job takes them, computed from the content as it stood then) and as of now; return how many."""
+    from core.timeutil import now
+
+    settings = current_settings()
+    first = today.replace(day=1)
+    moments = [datetime.combine(months_before(first, back), time(5, 0)) for back in range(months, 0, -1)]
+    moments.append(now() if now().date() == today else datetime.combine(today, time(23, 0)))
+    taken = 0
+    for tenant_id in db.session.execute(select(Tenant.id).where(Tenant.slug.in_(slugs))).scalars().all():
+        with activate_tenant(tenant_id):
+            if db.session.execute(select(func.count()).select_from(EvaluationSnapshot)).scalar_one():
+                continue
+            for moment in moments:
+                evaluation = evaluate_site(moment, settings)
+                db.session.add(EvaluationSnapshot(as_of=moment, trigger="demo", score=evaluation.score,
+                                                  grade=evaluation.grade, vetoes=len(evaluation.vetoes),
+                                                  warnings=len(evaluation.warnings), results=evaluation.to_json()))
+                db.session.flush()  # stamped with this site, as it is written
+                taken += 1
+        db.session.commit()
+    return taken
+
+
+def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: int, quality: Quality) -> int:
+    """Give one site (the active tenant) its specialized sections and content, kept as well as `quality` says."""
+    spare = list(SPECIALIZED)
     if site["kind"] == "department":
         for slug, name_zh, name_en in rng.sample(SPECIALIZED, 2):
+            spare.remove((slug, name_zh, name_en))
             try:
                 add_section(name_zh=name_zh, name_en=name_en, slug=slug, kind="article_list",
                             homepage_priority=50 + len(slug))
             except SectionError:
                 pass  # already there from an earlier, interrupted load
+    for slug, name_zh, name_en in spare[:quality.empty_sections]:  # sections added and never filled
+        try:
+            add_section(name_zh=name_zh, name_en=name_en, slug=slug, kind="article_list")
+        except SectionError:
+            pass
+    empty = {slug for slug, _zh, _en in spare[:quality.empty_sections]}
+    if quality.veto == "homepage":  # the site stopped publishing three weeks ago
+        today = today - timedelta(days=21)
     by_key = {s.mandatory_key or s.slug: s for s in site_sections()}
     about = content.about_page(site)
     by_key["about"].page_html = clean_html(about["body_html"])
     plan = [
-        ("news", content.news_items(site, today=today, rng=rng, count=news_per_site)),
+        ("news", content.news_items(site, today=today, rng=rng, count=max(round(news_per_site * quality.news), 1))),
         ("notices", content.notice_items(site, today=today, rng=rng, count=15)),
     ]
     # The service guide, forms and online services sections show the site's service items (core.demo.services).
+    stale = quality.stale_sections
     for key, section in by_key.items():
-        if not section.is_mandatory and section.kind == "article_list" and section.parent_id is None:
-            plan.append((key, content.news_items(site, today=today, rng=rng, count=8)))
-    plan += _disclosure_plan(site, by_key, today=today, rng=rng)
+        if not section.is_mandatory and section.kind == "article_list" and section.parent_id is None \
+                and key not in empty:
+            # A section let go: its last items are more than a year old.
+            when = today - timedelta(days=420) if stale > 0 else today
+            stale -= 1
+            plan.append((key, content.news_items(site, today=when, rng=rng, count=8)))
+    plan += _disclosure_plan(site, by_key, today=today, rng=rng, interpretation=quality.interpretation)
     count = 0
     written: list[tuple[dict, Article]] = []
     for key, items in plan:
@@ -202,7 +287,8 @@ def _fill_site(site: dict, *, today: date, rng: random.Random, news_per_site: in
     return count
 
 
-def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Random) -> list[tuple[str, list[dict]]]:
+def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Random,
+                     interpretation: float = 0.65) -> list[tuple[str, list[dict]]]:
     """The site's policies and its disclosure column, every item filed (core.demo.disclosure); the column's pages."""
     categories = dict(db.session.execute(select(DisclosureCategory.name_zh, DisclosureCategory.id)).all())
     subjects = dict(db.session.execute(select(DisclosureSubject.name_zh, DisclosureSubject.id)).all())
@@ -230,7 +316,7 @@ def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Rando
     # About two recent municipal policies in three get an interpretation, in words, a graphic or a video.
     recent = datetime.combine(today.replace(year=today.year - 3), time(0, 0))
     for policy in (p for p in policies if p["policy_level"] == "municipal" and p["published_at"] >= recent):
-        if rng.random() < 0.65:
+        if rng.random() < interpretation:
             kind = rng.choice(("text", "text", "graphic", "video"))
             item = demo_disclosure.interpretation_item(policy, site, kind=kind, today=today, rng=rng)
             column.append({**filed(item, "规范性文件"), "interprets": policy, "interpretation_kind": kind})
@@ -254,8 +340,10 @@ def _article(section_id: int, item: dict) -> Article:
     published_at = item["published_at"]
     if isinstance(published_at, date) and not isinstance(published_at, datetime):
         published_at = datetime.combine(published_at, time(9, 0))
+    written = published_at - timedelta(minutes=40)  # written that morning, not back-dated
     return Article(
-        section_id=section_id, title=item["title"], summary=item.get("summary", ""),
+        created_at=written, updated_at=written, section_id=section_id, title=item["title"],
+        summary=item.get("summary", ""),
         body_html=clean_html(item["body_html"]), source=item.get("source", ""), author=item.get("author", ""),
         status="published", published_at=published_at, policy_level=item.get("policy_level"),
         document_number=item.get("document_number", ""), issuing_body=item.get("issuing_body", ""),

@@ -164,8 +164,12 @@ def has_online_items(site: dict) -> bool:
 # --------------------------------------------------------------------------- the items
 
 
-def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: int | None = None) -> tuple[int, int]:
+def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: int | None = None,
+                  incomplete: float = 0.0) -> tuple[int, int]:
     """Give the active site its service items and, for those offered online, their applications.
+
+    `incomplete`: the share of its published guides that leave out the time limit set by law (a less kept site:
+    core.demo.quality), which the evaluation's guide completeness counts.
 
     Returns (items, applications) written.
     """
@@ -184,6 +188,9 @@ def fill_services(site: dict, *, today: date, rng: random.Random, officer_id: in
                      county=county)
         items.append((item, spec))
     db.session.flush()
+    finished = [item for item, spec in items if not spec.get("draft")]
+    for item in finished[:round(incomplete * len(finished))]:
+        item.statutory_days = None
     calendar = working_calendar(today - timedelta(days=WINDOW_DAYS + 10), today + timedelta(days=200))
     applications = 0
     for item, spec in items:

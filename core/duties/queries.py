@@ -37,3 +37,9 @@ def duty_table() -> list[DutyRow]:
 def duty_gaps() -> dict:
     """For the admin home's panel: the duties nobody answers for."""
     return {"gaps": [row for row in duty_table() if row.responsible is None]}
+
+
+def assigned_duties() -> set[str]:
+    """The duties of the active site someone answers for (one query; the evaluation's duty assignments)."""
+    return set(db.session.execute(select(DutyAssignment.duty).where(DutyAssignment.responsible_id.is_not(None)))
+               .scalars())

@@ -227,3 +227,13 @@ def awaiting_summary() -> int:
     return db.session.execute(select(func.count()).select_from(Consultation).where(
         Consultation.status == "published", Consultation.summary_published_at.is_(None),
         Consultation.close_on < today)).scalar_one()
+
+
+def closed_consultations(since: date, today: date) -> list[tuple[int, str, date, bool]]:
+    """The active site's published consultations that closed between `since` and `today` (before today): [(id,
+    title, closing day, whether their feedback summary is published)], the oldest first (one query; the
+    evaluation's consultations answered with a published summary)."""
+    return [(cid, title, close_on, published is not None) for cid, title, close_on, published in db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.close_on, Consultation.summary_published_at)
+        .where(Consultation.status == "published", Consultation.close_on < today, Consultation.close_on >= since)
+        .order_by(Consultation.close_on, Consultation.id)).all()]

@@ -477,3 +477,16 @@ def open_deadlines() -> list[tuple[Letter, str, date]]:
     rows = db.session.execute(select(Letter).where(Letter.status.in_(OPEN_STATES))
                               .execution_options(all_tenants=True)).scalars()
     return [(row, "due_on", row.received_at.date()) for row in rows]
+
+
+def reply_publication(since: datetime, until: datetime) -> tuple[int, int]:
+    """Of the active site's letters replied between `since` and `until` whose writers agreed to publication (and that
+    the public may read: not reports), how many there are and how many the site published (来信选登): (agreed,
+    published) (one query; the evaluation's share of replies published)."""
+    agreed, published = db.session.execute(
+        select(func.count(Letter.id), func.count(PublishedLetter.id))
+        .select_from(Letter).outerjoin(PublishedLetter, (PublishedLetter.letter_id == Letter.id)
+                                       & (PublishedLetter.tenant_id == Letter.tenant_id))
+        .where(Letter.status == "replied", Letter.may_publish.is_(True), Letter.kind != "report",
+               Letter.replied_at >= since, Letter.replied_at <= until)).one()
+    return agreed, published

@@ -272,6 +272,53 @@ def _alerts(options: dict, today: date) -> dict[int, Alerts]:
     return found
 
 
+@dataclass(frozen=True)
+class LateLetter:
+    """A letter of the active site in trouble: unanswered two months (`warned`), or past the veto line (`veto`)."""
+
+    id: int
+    kind: str
+    received_at: datetime
+    status: str
+    veto: bool
+    warned: bool
+
+
+def late_letters(today: date) -> list[LateLetter]:
+    """The active site's letters behind the veto figure and the early warning of `_alerts`, one by one, the
+    longest waiting first (two queries; the evaluation's evidence: which letters, since when).
+
+    A letter is `veto` on the same terms as `veto_letters` and `warned` on those of the two-month warning, so the
+    list and the counts of `site_alerts` always agree.
+    """
+    moment = datetime.combine(today, time.max)
+    start = veto_start(today)
+    found: dict[int, LateLetter] = {}
+    candidates = (select(Letter.id, Letter.kind, Letter.status, Letter.received_at, Letter.replied_at,
+                         Letter.closed_at)
+                  .where(Letter.status != "not_accepted",
+                         Letter.received_at < datetime.combine(months_before(today, VETO_MONTHS), time.min),
+                         or_(Letter.status.in_(OPEN_STATES), Letter.closed_at >= start)))
+    for letter_id, kind, status, received, replied, closed in db.session.execute(candidates):
+        ended = moment if status in OPEN_STATES else (replied if status == "replied" else closed) or moment
+        if ended >= start and _waited_too_long(received, ended):
+            found[letter_id] = LateLetter(letter_id, kind, received, status, veto=True, warned=False)
+    warned = select(Letter.id, Letter.kind, Letter.status, Letter.received_at).where(
+        Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today))
+    for letter_id, kind, status, received in db.session.execute(warned):
+        veto = letter_id in found
+        found[letter_id] = LateLetter(letter_id, kind, received, status, veto=veto, warned=True)
+    return sorted(found.values(), key=lambda letter: (letter.received_at, letter.id))
+
+
+def letter_figures(today: date, months: int = VETO_WINDOW_MONTHS) -> Tally:
+    """The active site's figures of the last `months` months (this one included): answered, on time, reply times
+    (the evaluation's letters answered on time and median reply time; without the alerts' queries)."""
+    period = Period.last(months, today)
+    total, _by_month, _by_key = _tallies(period, _rows(period, {}), today)
+    return total
+
+
 def site_alerts(today: date) -> Alerts:
     """The active site's letters overdue, warned (two months unanswered) and vetoed now."""
     return next(iter(_alerts({}, today).values()), Alerts())

@@ -42,4 +42,6 @@ def register() -> None:
         "pending": lazy_pgettext("audit detail", "As a correction of the published text"),
         "correction_set_aside": lazy_pgettext("audit detail", "Correction set aside (its revision)"),
         "restoring": lazy_pgettext("audit detail", "Restoring revision"),
+        "backdated_to": lazy_pgettext("audit detail", "Dated"),
+        "backdate_reason": lazy_pgettext("audit detail", "Why it is dated earlier"),
     })

@@ -70,6 +70,10 @@ class StepForm(Form):
     publish_at = DateTimeLocalField(_l("Publish at (empty: now)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     expires_at = DateTimeLocalField(_l("Take down at (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     share_to_portal = BooleanField(_l("Also show it in the city portal's news"))
+    #: Back-dating: a document issued before it was entered shows its own date (core.publishing.operations).
+    dated = DateField(_l("Publication date, for an item issued earlier (empty: now)"), validators=[Optional()])
+    backdate_reason = StringField(_l("Why it is dated earlier than it was written"),
+                                  validators=[Optional(), Length(max=300)])
 
 
 class BulkForm(Form):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -274,36 +275,82 @@ def _refuse_unfiled(section_id: int, filing: dict) -> None:
                                why=" ".join(str(m) for m in unfiled.values())))
 
 
+def _backdate_margin() -> int:
+    """Days an item's publication date may be earlier than the day it was written without a reason
+    (BACKDATE_MARGIN_DAYS)."""
+    return int(current_app.config.get("BACKDATE_MARGIN_DAYS", 3))
+
+
+def _backdated(article: Article, dated: date, reason: str, publish_at: datetime | None, moment: datetime) -> datetime:
+    """The publication moment of an item published with an earlier date, once the rule on back-dating allows it.
+
+    An item may show the date it was issued (a document signed before it was entered) rather than today's; when
+    that date is more than `_backdate_margin()` days before the day the item was written, the publisher says why
+    (kept with the item and in the log): without a reason the evaluation counts such an item as a forged date.
+
+    :raises WorkflowError: a date in the future, a time to publish given as well, or no reason beyond the margin
+        (under "backdate_reason").
+    """
+    if dated > moment.date():
+        raise WorkflowError({"dated": _l("The publication date cannot be later than today: to publish later, "
+                                         "give a time to publish instead.")})
+    if publish_at is not None and publish_at > moment:
+        raise WorkflowError({"dated": _l("An item dated earlier is published now: leave the time to publish "
+                                         "empty.")})
+    written = (article.created_at or moment).date()
+    if (written - dated).days > _backdate_margin() and not reason:
+        raise WorkflowError({"backdate_reason": _l(
+            "The date is more than %(n)s days before the item was written (%(written)s): say why, e.g. the day the "
+            "document was signed.", n=_backdate_margin(), written=written.isoformat())})
+    problems = column_problems(Article, {"backdate_reason": reason})
+    if problems:
+        raise WorkflowError(problems)
+    return moment if dated == moment.date() else datetime.combine(dated, moment.time())
+
+
 @audited
 def apply_transition(article: Article, action: str, *, actor: User, comment: str = "",
                      publish_at: datetime | None = None, expires_at: datetime | None = None,
-                     share_to_portal: bool | None = None) -> str:
+                     share_to_portal: bool | None = None, dated: date | None = None,
+                     backdate_reason: str = "") -> str:
     """Take one step of the process; return the new status.
 
     `share_to_portal` (publish and force_publish only) also lists the item in the city portal's news.
+    `dated` (publish and force_publish only): the publication date of an item issued earlier, with
+    `backdate_reason` when it is more than BACKDATE_MARGIN_DAYS before the item was written (`_backdated`).
 
     :raises WorkflowForbidden: the actor's roles do not allow the step.
-    :raises WorkflowError: the step does not exist from this state, or lacks its comment.
+    :raises WorkflowError: the step does not exist from this state, or lacks its comment; a back-dating the rule
+        refuses.
     """
     comment = comment.strip()
+    backdate_reason = " ".join(backdate_reason.split())
     step = _checked_step(article, action, article.status, actor, comment)
     moment = now()
     if expires_at is not None and expires_at <= (publish_at or moment):
         raise WorkflowError(_l("The item would come down before it goes up: check the expiry time."))
+    going_up = None
+    if dated is not None and action in ("publish", "force_publish"):
+        going_up = _backdated(article, dated, backdate_reason, publish_at, moment)
     if action in ("publish", "force_publish"):
         _refuse_unfiled(article.section_id, {f: getattr(article, f) for f in FILING_FIELDS})
     previous = article.status
     if share_to_portal is not None and action in ("publish", "force_publish"):
         article.share_to_portal = share_to_portal
     extra = {}
+    if going_up is not None:
+        article.backdate_reason = backdate_reason
+        extra["backdated_to"] = going_up.date().isoformat()
+        if backdate_reason:
+            extra["backdate_reason"] = backdate_reason
     if action == "publish":
         article.expires_at = expires_at
-        if publish_at is not None and publish_at > moment:
+        if publish_at is not None and publish_at > moment and going_up is None:
             article.status, article.publish_at = "scheduled", publish_at
         else:
-            article.status, article.published_at, article.publish_at = "published", moment, None
+            article.status, article.published_at, article.publish_at = "published", going_up or moment, None
     elif action == "force_publish":
-        article.status, article.published_at = "published", moment
+        article.status, article.published_at = "published", going_up or moment
         article.needs_post_review, article.force_reason = True, comment
         article.expires_at = expires_at
     elif action == "post_approve":

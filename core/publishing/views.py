@@ -324,6 +324,7 @@ def step(article_id: int):
             done, _ = attempt(apply_transition, article, action, actor=current_user,
                               comment=step_form.comment.data or "", publish_at=step_form.publish_at.data,
                               expires_at=step_form.expires_at.data, share_to_portal=step_form.share_to_portal.data,
+                              dated=step_form.dated.data, backdate_reason=step_form.backdate_reason.data or "",
                               form=step_form, aliases={"": "comment"})
         if done:
             db.session.commit()

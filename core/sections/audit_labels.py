@@ -10,6 +10,7 @@ from flask_babel import lazy_pgettext
 
 from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
 from core.i18n import localized
+from core.sections.forms import UPDATE_CLASS_SHORT
 from core.sections.queries import site_sections
 from tenants.scoping import active_tenant_id
 
@@ -49,6 +50,7 @@ def register() -> None:
         "section.update": _l("Changed a section"),
         "section.move": _l("Moved a section"),
         "section.delete": _l("Deleted a section"),
+        "section.empty_note": _l("Explained why a section has nothing in it"),
         "mandatory.add": _l("Added a mandatory section"),
         "mandatory.update": _l("Changed a mandatory section"),
         "mandatory.remove": _l("Removed a mandatory section"),
@@ -61,4 +63,7 @@ def register() -> None:
     })
     describe_values("", "section", _SectionNames())  # every module's records name the section by its address
     describe_details({"sub_sections_deleted": lazy_pgettext("audit detail", "Sub-sections deleted"),
-                      "items_deleted": lazy_pgettext("audit detail", "Items deleted")})
+                      "items_deleted": lazy_pgettext("audit detail", "Items deleted"),
+                      "update_class": lazy_pgettext("audit detail", "How often it is updated"),
+                      "empty_note": lazy_pgettext("audit detail", "Why it has nothing in it")})
+    describe_values("", "update_class", UPDATE_CLASS_SHORT)

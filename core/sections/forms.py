@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.forms import Form, choices, strip
-from core.sections.models import KINDS
+from core.sections.models import DEFAULT_UPDATE_CLASS, KINDS, UPDATE_CLASSES
 from core.web.loading import parse_int
 
 KIND_LABELS = {
@@ -20,6 +20,30 @@ KIND_LABELS = {
     "single_page": _l("Single page"),
     "external_link": _l("External link"),
 }
+
+
+#: How often a section must be updated, as people say it (core.sections.models.UPDATE_CLASSES).
+UPDATE_CLASS_LABELS = {
+    "news": _l("News-like: something new within 14 days"),
+    "notices": _l("Notices and policy documents: something new within 6 months"),
+    "as_needed": _l("As needed: when there is something, never left for a year"),
+    "never": _l("Never: a fixed page"),
+}
+#: The same, short, for tables.
+UPDATE_CLASS_SHORT = {
+    "news": _l("News-like"),
+    "notices": _l("Notices and policies"),
+    "as_needed": _l("As needed"),
+    "never": _l("Never"),
+}
+
+
+def _update_class_field():
+    return SelectField(_l("How often it is updated"), default=DEFAULT_UPDATE_CLASS,
+                       choices=choices((k, UPDATE_CLASS_LABELS[k]) for k in UPDATE_CLASSES),
+                       description=_l("The evaluation counts a section overdue by this: news-like sections within "
+                                      "14 days, notices and policy documents within 6 months, and any section but a "
+                                      "fixed page once a year."))
 
 
 def _section_id(value):
@@ -44,6 +68,7 @@ class SectionForm(Form):
     in_nav = BooleanField(_l("Show in the top navigation"), default=True)
     external_url = StringField(_l("External address (for an external link)"), validators=[Optional(), Length(max=500)],
                                filters=[strip])
+    update_class = _update_class_field()
     submit = SubmitField(_l("Save section"))
 
 
@@ -65,6 +90,7 @@ class MandatorySectionForm(Form):
     homepage_priority = IntegerField(_l("Homepage position (empty: not on the homepage)"),
                                      validators=[Optional(), NumberRange(min=1, max=999)])
     in_nav = BooleanField(_l("Show in the top navigation"), default=True)
+    update_class = _update_class_field()
     submit = SubmitField(_l("Add to every site"))
 
 
@@ -79,6 +105,16 @@ class DeleteSectionForm(Form):
                                filters=[strip], render_kw={"autocomplete": "off", "autocapitalize": "none",
                                                            "spellcheck": "false"})
     submit = SubmitField(_l("Delete the section for good"))
+
+
+class EmptyNoteForm(Form):
+    empty_note = StringField(_l("Why this section has nothing in it"), validators=[Length(max=300)],
+                             filters=[strip],
+                             description=_l("For a section that rightly has nothing yet, e.g. “No administrative "
+                                            "penalty was decided this year.” The public sees the note on the "
+                                            "section's page, and the evaluation does not count the section as "
+                                            "empty. Leave it blank to take the note away."))
+    submit = SubmitField(_l("Save the note"))
 
 
 class RemoveMandatorySectionForm(Form):

@@ -22,6 +22,13 @@ KINDS = (
 )
 #: Policies and regulations are filed by the level that issued them.
 POLICY_LEVELS = ("national", "provincial", "municipal", "departmental")
+#: How often a section must have something new (the national inspection index, 国办秘函〔2019〕19号, reads a
+#: section by what it holds): news-like (动态、要闻: within 14 days), notices and policy documents (通知公告、政策文件:
+#: within 6 months), as needed (updated when there is something, but not left for years), never (a fixed page).
+#: The evaluation (core.evaluation) counts a section overdue or long stale by its class.
+UPDATE_CLASSES = ("news", "notices", "as_needed", "never")
+#: A section's class when nobody chose one.
+DEFAULT_UPDATE_CLASS = "as_needed"
 
 
 class MandatorySection(PublicContent, db.Model):
@@ -37,6 +44,8 @@ class MandatorySection(PublicContent, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     homepage_priority: Mapped[int | None] = mapped_column(Integer)
     in_nav: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: How often every site's copy must be updated (UPDATE_CLASSES); copied into the sites with the rest.
+    update_class: Mapped[str] = mapped_column(String(16), default=DEFAULT_UPDATE_CLASS)
 
 
 class Section(TenantScoped, PublicContent, db.Model):
@@ -64,6 +73,11 @@ class Section(TenantScoped, PublicContent, db.Model):
     in_nav: Mapped[bool] = mapped_column(Boolean, default=True)
     page_html: Mapped[str] = mapped_column(Text, default="")
     external_url: Mapped[str] = mapped_column(String(500), default="")
+    #: How often it must be updated (UPDATE_CLASSES): the platform's for a mandatory section, the site's otherwise.
+    update_class: Mapped[str] = mapped_column(String(16), default=DEFAULT_UPDATE_CLASS)
+    #: Why the section has nothing in it, when that is right (e.g. "no administrative penalties this year"): the
+    #: site administrator's note exempts it from the evaluation's count of empty sections (虚设栏目).
+    empty_note: Mapped[str] = mapped_column(String(300), default="")
 
     @property
     def is_mandatory(self) -> bool:

@@ -16,7 +16,7 @@ from core.audit.log import record
 from core.extensions import db
 from core.i18n import localized
 from core.operations import audited
-from core.sections.models import KINDS, MandatorySection, Section
+from core.sections.models import DEFAULT_UPDATE_CLASS, KINDS, UPDATE_CLASSES, MandatorySection, Section
 from core.sections.queries import (SectionLoss, deletion_loss, descendants, mandatory_sections, placement_problems,
                                    site_sections)
 from core.sections.sync import MandatorySectionLocked, SectionError, ensure_mandatory_set, sync_all_tenants
@@ -35,6 +35,11 @@ def _check_names(name_zh: str, name_en: str, problems: dict) -> None:
     problems.update(column_problems(Section, {"name_zh": name_zh.strip(), "name_en": name_en.strip()}))
 
 
+def _check_update_class(update_class: str, problems: dict) -> None:
+    if update_class not in UPDATE_CLASSES:
+        problems["update_class"] = _l("Choose how often the section is updated from the list.")
+
+
 def _check_external_url(kind: str, external_url: str, problems: dict) -> None:
     """An external link's address is http(s), on every path that sets it (add, edit, CLI)."""
     if (kind == "external_link" or external_url) and not EXTERNAL_URL.match(external_url):
@@ -48,10 +53,13 @@ def _check_external_url(kind: str, external_url: str, problems: dict) -> None:
 @audited
 def add_section(*, name_zh: str, name_en: str, slug: str, kind: str = "article_list",
                 parent_id: int | None = None, homepage_priority: int | None = None,
-                in_nav: bool = True, external_url: str = "") -> Section:
+                in_nav: bool = True, external_url: str = "", update_class: str = DEFAULT_UPDATE_CLASS) -> Section:
     """Add one of the current site's own sections (专业栏目).
 
-    :raises SectionError: under "name_zh", "slug", "kind", "external_url" or "parent_id".
+    `update_class` is how often it must be updated (core.sections.models.UPDATE_CLASSES): the evaluation counts
+    it overdue or long stale by it.
+
+    :raises SectionError: under "name_zh", "slug", "kind", "external_url", "update_class" or "parent_id".
     """
     name_zh, name_en, slug, external_url = name_zh.strip(), name_en.strip(), slug.strip().lower(), external_url.strip()
     problems: dict = {}
@@ -64,6 +72,7 @@ def add_section(*, name_zh: str, name_en: str, slug: str, kind: str = "article_l
     if kind not in KINDS:
         problems["kind"] = _l("Unknown section kind.")
     _check_external_url(kind, external_url, problems)
+    _check_update_class(update_class, problems)
     if parent_id is not None and db.session.get(Section, parent_id) is None:
         problems["parent_id"] = _l("The parent section does not exist on this site.")
     if problems:
@@ -71,7 +80,7 @@ def add_section(*, name_zh: str, name_en: str, slug: str, kind: str = "article_l
     last = db.session.execute(select(func.max(Section.position)).where(Section.mandatory_key.is_(None))).scalar()
     section = Section(name_zh=name_zh, name_en=name_en, slug=slug, kind=kind,
                       parent_id=parent_id, homepage_priority=homepage_priority, in_nav=in_nav,
-                      position=(last or 0) + 1, page_html="", external_url=external_url)
+                      position=(last or 0) + 1, page_html="", external_url=external_url, update_class=update_class)
     db.session.add(section)
     db.session.flush()
     record("section.add", section.slug, name_zh=section.name_zh)
@@ -80,8 +89,9 @@ def add_section(*, name_zh: str, name_en: str, slug: str, kind: str = "article_l
 
 @audited
 def update_section(section: Section, *, name_zh: str, name_en: str, parent_id: int | None = None,
-                   homepage_priority: int | None = None, in_nav: bool = True, external_url: str = "") -> None:
-    """Change a site's own section; its address and kind stay.
+                   homepage_priority: int | None = None, in_nav: bool = True, external_url: str = "",
+                   update_class: str | None = None) -> None:
+    """Change a site's own section; its address and kind stay (`update_class` None: unchanged).
 
     :raises MandatorySectionLocked: for a mandatory section.
     :raises SectionError: under "name_zh", "parent_id" (not on this site, the section itself or one of its
@@ -101,12 +111,15 @@ def update_section(section: Section, *, name_zh: str, name_en: str, parent_id: i
     if parent_id != section.parent_id and "parent_id" not in problems:
         problems.update(placement_problems(section, parent_id, sections))  # the other modules' rules on moving
     _check_external_url(section.kind, external_url, problems)
+    update_class = section.update_class if update_class is None else update_class
+    _check_update_class(update_class, problems)
     if problems:
         raise SectionError(problems)
+    section.update_class = update_class
     section.name_zh, section.name_en = name_zh.strip(), name_en.strip()
     section.parent_id, section.homepage_priority, section.in_nav = parent_id, homepage_priority, in_nav
     section.external_url = external_url
-    record("section.update", section.slug, name_zh=section.name_zh)
+    record("section.update", section.slug, name_zh=section.name_zh, update_class=section.update_class)
     db.session.flush()
 
 
@@ -129,6 +142,27 @@ def move_section(section: Section, direction: str) -> bool:
     record("section.move", section.slug, direction=direction)
     db.session.flush()
     return True
+
+
+@audited
+def set_empty_note(section: Section, note: str) -> None:
+    """Say why a section of the site (mandatory or its own) rightly has nothing in it; "" takes the note away.
+
+    A section with a note is not counted as empty (虚设栏目) by the evaluation, and the note is what the
+    bureau reads beside it. Any section of the site may carry one: the set's sections too, whose names and
+    order stay the platform's.
+
+    :raises SectionError: under "empty_note" (too long, or a character no column holds).
+    """
+    note = " ".join(note.split())
+    problems = column_problems(Section, {"empty_note": note})
+    if problems:
+        raise SectionError(problems)
+    if note == section.empty_note:
+        return
+    section.empty_note = note
+    record("section.empty_note", section.slug, name_zh=section.name_zh, empty_note=note)
+    db.session.flush()
 
 
 def _same_name(name: str | None) -> str:
@@ -175,7 +209,8 @@ def _renumber(rows: list) -> None:
 
 
 def _check_mandatory_fields(name_zh: str, name_en: str, kind: str, homepage_priority: int | None,
-                            problems: dict) -> None:
+                            problems: dict, update_class: str = DEFAULT_UPDATE_CLASS) -> None:
+    _check_update_class(update_class, problems)
     problems.update(column_problems(MandatorySection, {"name_zh": name_zh.strip(), "name_en": name_en.strip()}))
     if not name_zh.strip():
         problems["name_zh"] = _l("The Chinese name is required.")
@@ -189,9 +224,11 @@ def _check_mandatory_fields(name_zh: str, name_en: str, kind: str, homepage_prio
 
 @audited
 def add_mandatory_section(*, key: str, name_zh: str, name_en: str, kind: str, position: int | None = None,
-                          homepage_priority: int | None = None,
-                          in_nav: bool = True) -> tuple[MandatorySection, dict[str, int]]:
+                          homepage_priority: int | None = None, in_nav: bool = True,
+                          update_class: str = DEFAULT_UPDATE_CLASS) -> tuple[MandatorySection, dict[str, int]]:
     """Add a section to the set at `position` (1 = first; None = last) and to every site.
+
+    `update_class`: how often every site must update it (core.sections.models.UPDATE_CLASSES).
 
     Returns the row and the sync's counts ({"added", "updated", "released"}).
 
@@ -203,36 +240,39 @@ def add_mandatory_section(*, key: str, name_zh: str, name_en: str, kind: str, po
         problems["key"] = _l("The key must start with a letter and use only a-z, 0-9 and '-' (at most 40).")
     elif db.session.execute(select(MandatorySection.id).where(MandatorySection.key == key)).first():
         problems["key"] = _l("The set already has a section '%(key)s'.", key=key)
-    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems)
+    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems, update_class)
     if position is not None and position < 1:
         problems["position"] = _l("The place in the order is 1 or more.")
     if problems:
         raise SectionError(problems)
     rows = mandatory_sections()
     row = MandatorySection(key=key, name_zh=name_zh.strip(), name_en=name_en.strip(), kind=kind, position=0,
-                           homepage_priority=homepage_priority, in_nav=in_nav)
+                           homepage_priority=homepage_priority, in_nav=in_nav, update_class=update_class)
     db.session.add(row)
     rows.insert(len(rows) if position is None else min(position - 1, len(rows)), row)
     _renumber(rows)
     db.session.flush()
     counts = sync_all_tenants()
-    record("mandatory.add", row.key, name_zh=row.name_zh, kind=row.kind, position=row.position + 1, **counts)
+    record("mandatory.add", row.key, name_zh=row.name_zh, kind=row.kind, position=row.position + 1,
+           update_class=row.update_class, **counts)
     return row, counts
 
 
 @audited
 def update_mandatory_section(row: MandatorySection, *, name_zh: str, name_en: str, kind: str,
-                             homepage_priority: int | None, in_nav: bool) -> dict[str, int]:
-    """Change a section of the set on every site; return the sync's counts.
+                             homepage_priority: int | None, in_nav: bool,
+                             update_class: str | None = None) -> dict[str, int]:
+    """Change a section of the set on every site; return the sync's counts (`update_class` None: unchanged).
 
-    :raises SectionError: under "name_zh", "name_en", "kind" or "homepage_priority".
+    :raises SectionError: under "name_zh", "name_en", "kind", "homepage_priority" or "update_class".
     """
     problems: dict = {}
-    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems)
+    update_class = row.update_class if update_class is None else update_class
+    _check_mandatory_fields(name_zh, name_en, kind, homepage_priority, problems, update_class)
     if problems:
         raise SectionError(problems)
     values = dict(name_zh=name_zh.strip(), name_en=name_en.strip(), kind=kind,
-                  homepage_priority=homepage_priority, in_nav=in_nav)
+                  homepage_priority=homepage_priority, in_nav=in_nav, update_class=update_class)
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
     for k, v in changed.items():
         setattr(row, k, v)

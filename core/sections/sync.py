@@ -20,7 +20,7 @@ from tenants.scoping import activate_tenant, crosses_tenants
 
 #: Fields of a mandatory section that only the platform's sync may change.
 LOCKED_FIELDS = ("slug", "name_zh", "name_en", "kind", "position", "parent_id", "mandatory_key", "homepage_priority",
-                 "in_nav")
+                 "in_nav", "update_class")
 #: Specialized sections sort after every mandatory one.
 SPECIALIZED_HOMEPAGE_BASE = 100
 SEEDED_FLAG = "mandatory_set_seeded"
@@ -84,9 +84,11 @@ def ensure_mandatory_set(*, restore: bool = False) -> int:
         return 0
     if db.session.execute(select(func.count()).select_from(MandatorySection)).scalar_one():
         return 0
-    for position, (key, name_zh, name_en, kind, priority, in_nav) in enumerate(DEFAULT_MANDATORY_SECTIONS):
+    for position, (key, name_zh, name_en, kind, priority, in_nav, update_class) in \
+            enumerate(DEFAULT_MANDATORY_SECTIONS):
         db.session.add(MandatorySection(key=key, name_zh=name_zh, name_en=name_en, kind=kind,
-                                        position=position, homepage_priority=priority, in_nav=in_nav))
+                                        position=position, homepage_priority=priority, in_nav=in_nav,
+                                        update_class=update_class))
     db.session.flush()
     return len(DEFAULT_MANDATORY_SECTIONS)
 
@@ -119,7 +121,8 @@ def sync_sections(tenant_id: int) -> dict[str, int]:
                 counts["added"] += 1
             values = dict(slug=definition.key, name_zh=definition.name_zh, name_en=definition.name_en,
                           kind=definition.kind, position=definition.position,
-                          homepage_priority=definition.homepage_priority, in_nav=definition.in_nav, parent_id=None)
+                          homepage_priority=definition.homepage_priority, in_nav=definition.in_nav, parent_id=None,
+                          update_class=definition.update_class)
             changed = any(getattr(section, k) != v for k, v in values.items())
             for k, v in values.items():
                 setattr(section, k, v)

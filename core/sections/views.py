@@ -13,15 +13,16 @@ from flask_babel import lazy_gettext as _l
 from core.extensions import db
 from core.forms import ActionForm, MoveForm, choices, show_problems, submitted
 from core.i18n import localized
-from core.sections.forms import KIND_LABELS, DeleteSectionForm, EditMandatorySectionForm, EditSectionForm, \
-    MandatorySectionForm, RemoveMandatorySectionForm, SectionForm
+from core.sections.forms import KIND_LABELS, UPDATE_CLASS_SHORT, DeleteSectionForm, EditMandatorySectionForm, \
+    EditSectionForm, EmptyNoteForm, MandatorySectionForm, RemoveMandatorySectionForm, SectionForm
 from core.sections.models import MandatorySection, Section
 from core.sections.pages import SECTION_PAGES, section_page
 from core.sections.operations import (SectionError, add_mandatory_section, add_section, delete_section,
                                       move_mandatory_section, move_section, remove_mandatory_section,
-                                      restore_default_sections, update_mandatory_section, update_section)
-from core.sections.queries import (deletion_loss, mandatory_holding, mandatory_sections, nav_sections,
-                                   request_sections, section_by_slug, site_sections)
+                                      restore_default_sections, set_empty_note, update_mandatory_section,
+                                      update_section)
+from core.sections.queries import (deletion_loss, items_by_section, mandatory_holding, mandatory_sections,
+                                   nav_sections, request_sections, section_by_slug, site_sections)
 from core.web import add_menu_item, cached_page, get_or_404, route
 from core.web.actions import attempt
 from themes import render_page
@@ -80,7 +81,7 @@ def index():
             add_section(name_zh=form.name_zh.data, name_en=form.name_en.data, slug=form.slug.data,
                         kind=form.kind.data, parent_id=form.parent_id.data,
                         homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data,
-                        external_url=form.external_url.data or "")
+                        external_url=form.external_url.data or "", update_class=form.update_class.data)
         except SectionError as error:
             db.session.rollback()
             show_problems(form, error)
@@ -89,7 +90,7 @@ def index():
             flash(str(_l("Section added.")), "success")
             return redirect(url_for("sections.index"))
     return render_page("sections/index.html", sections=site_sections(), form=form, kinds=KIND_LABELS,
-                       action_form=ActionForm())
+                       action_form=ActionForm(), update_classes=UPDATE_CLASS_SHORT, items=items_by_section())
 
 
 @route(bp, "/admin/sections/<int:section_id>", permission="site.view", write="site.sections.manage",
@@ -104,7 +105,8 @@ def edit(section_id: int):
         try:
             update_section(section, name_zh=form.name_zh.data, name_en=form.name_en.data,
                            parent_id=form.parent_id.data, homepage_priority=form.homepage_priority.data,
-                           in_nav=form.in_nav.data, external_url=form.external_url.data or "")
+                           in_nav=form.in_nav.data, external_url=form.external_url.data or "",
+                           update_class=form.update_class.data)
         except SectionError as error:
             db.session.rollback()
             show_problems(form, error)
@@ -113,6 +115,21 @@ def edit(section_id: int):
             flash(str(_l("Section saved.")), "success")
             return redirect(url_for("sections.index"))
     return render_page("sections/edit.html", section=section, form=form)
+
+
+@route(bp, "/admin/sections/<int:section_id>/note", permission="site.view", write="site.sections.manage",
+       methods=("GET", "POST"))
+def note(section_id: int):
+    """Say why a section (the set's too) rightly has nothing in it: the evaluation does not count it empty then."""
+    section = get_or_404(Section, section_id)
+    form = EmptyNoteForm(obj=section)
+    if form.validate_on_submit():
+        done, _ = attempt(set_empty_note, section, form.empty_note.data or "", form=form)
+        if done:
+            db.session.commit()
+            flash(str(_l("The note is saved.") if section.empty_note else _l("The note is taken away.")), "success")
+            return redirect(url_for("sections.index"))
+    return render_page("sections/note.html", section=section, form=form, items=items_by_section().get(section.id, 0))
 
 
 @route(bp, "/admin/sections/<int:section_id>/move", permission="site.sections.manage", methods=("POST",))
@@ -163,7 +180,8 @@ def platform_index():
             _, counts = add_mandatory_section(key=form.key.data, name_zh=form.name_zh.data,
                                               name_en=form.name_en.data, kind=form.kind.data,
                                               position=form.position.data,
-                                              homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data)
+                                              homepage_priority=form.homepage_priority.data, in_nav=form.in_nav.data,
+                                              update_class=form.update_class.data)
         except SectionError as error:
             db.session.rollback()
             show_problems(form, error)
@@ -172,7 +190,7 @@ def platform_index():
             flash(_sync_message(str(_l("Section added to the set.")), counts), "success")
             return redirect(url_for("sections.platform_index"))
     return render_page("sections/platform_index.html", rows=mandatory_sections(), form=form, kinds=KIND_LABELS,
-                       action_form=ActionForm(formdata=None))
+                       action_form=ActionForm(formdata=None), update_classes=UPDATE_CLASS_SHORT)
 
 
 @route(bp, "/platform/sections/defaults", permission="platform.manage", host="platform", methods=("POST",))
@@ -193,7 +211,7 @@ def platform_edit(section_id: int):
         try:
             counts = update_mandatory_section(row, name_zh=form.name_zh.data, name_en=form.name_en.data,
                                               kind=form.kind.data, homepage_priority=form.homepage_priority.data,
-                                              in_nav=form.in_nav.data)
+                                              in_nav=form.in_nav.data, update_class=form.update_class.data)
         except SectionError as error:
             db.session.rollback()
             show_problems(form, error)

@@ -57,9 +57,22 @@ def test_demo_load_builds_every_catalog_site_and_is_idempotent(app, runner, clie
         db.session.remove()
     assert ".interactionofficer2" in result.output or ".interactionofficer2" in _accounts_file(app)
 
+    # Most sites have their duties assigned (岗位责任制), and every site its evaluation's history: five months and now.
+    from core.duties.models import DutyAssignment
+    from core.evaluation.models import EvaluationSnapshot
+
+    with app.app_context():
+        assigned = db.session.execute(select(func.count(func.distinct(DutyAssignment.tenant_id)))
+                                      .execution_options(all_tenants=True)).scalar_one()
+        db.session.remove()
+    assert assigned == len(sites)
+    snapshots = _count(app, EvaluationSnapshot)
+    assert snapshots == len(sites) * 6
+
     again = runner.invoke(args=["demo", "load", "--news-per-site", "3"])
     assert again.exit_code == 0 and f"0 sites created, {len(sites)} brought in step, 0 articles" in again.output
     assert (_count(app, Article), _count(app, Attachment)) == counts
+    assert _count(app, EvaluationSnapshot) == snapshots  # the history is taken once
 
     first, county = sites[0], next(s for s in sites if s["kind"] == "county")
     home = client_for(f"{first['slug']}.localhost").get("/").get_data(as_text=True)

@@ -65,6 +65,13 @@ PAGES = (
     "/platform/training/{training}/edit",
     "/platform/training/files/{training_file}",
     "/platform/training/examples",
+    "/platform/evaluation",
+    "/platform/evaluation?group=county",
+    "/platform/evaluation.csv",
+    "/platform/evaluation.xlsx",
+    "/platform/evaluation.pdf",
+    "/platform/evaluation/sites/{rsj}",
+    "/platform/evaluation/settings",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -120,6 +127,8 @@ ACTIONS = (
     ("/platform/training/files/{training_file}/remove", {}),
     ("/platform/training/examples", {"site": "1", "note": "栏目清晰。"}),
     ("/platform/training/examples/{example}/remove", {}),
+    ("/platform/evaluation/snapshot", {}),
+    ("/platform/evaluation/settings", {"homepage_days": "10"}),
 )
 
 

@@ -1,0 +1,14 @@
+"""Evaluation (网站评估): every site graded from its own data, the way the national inspection does.
+
+The rules (core.evaluation.rules) read the other modules through their queries; a site is evaluated live
+(core.evaluation.engine.evaluate_site) on its self-check page and the bureau's drill-down, and every month a
+snapshot of every site is kept (core.evaluation.jobs), immutable, for the city's dashboard and each site's history.
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from core.evaluation import audit_labels, jobs, snapshots, views  # noqa: F401  (jobs and the guard register)
+
+    audit_labels.register()
+    views.init_app(app)

@@ -1,0 +1,142 @@
+"""The evaluation's pages: a department's self-check (its own evaluation only), the rules, the admin home's card;
+the bureau's dashboard, drill-down, exports (CSV, Excel, PDF) and settings (audited, applied)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from core.audit.models import PlatformAuditEntry
+from core.evaluation.engine import evaluate_site
+from core.evaluation.models import EvaluationSetting
+from core.evaluation.operations import snapshot_every_site
+from core.evaluation.settings import current_settings
+from core.extensions import db
+from core.sections.operations import add_section
+from tenants.scoping import activate_tenant
+from tests.evaluation.planting import NOW, plant
+from tests.fixtures.accounts import post_form
+
+
+def _empty_sections(app, site, names):
+    with app.app_context(), activate_tenant(site.id):
+        for n, name in enumerate(names):
+            add_section(name_zh=name, name_en=f"Section {n}", slug=f"own{n}")
+        db.session.commit()
+
+
+def test_a_department_sees_its_own_evaluation_only(app, two_sites, signed_in):
+    rsj, czj, _ = two_sites
+    _empty_sections(app, rsj, ["人事专栏甲", "人事专栏乙", "人事专栏丙"])
+    _empty_sections(app, czj, ["财政专栏"])
+    client, _ = signed_in(rsj.host, "li.siteadmin", site=rsj, roles=["site_admin"])
+    html = client.get("/admin/evaluation/").get_data(as_text=True)
+    assert "人事专栏甲" in html and "财政专栏" not in html
+    assert 'href="/admin/sections/' in html  # evidence links to the page that fixes it
+    other, _ = signed_in(czj.host, "zhao.siteadmin", site=czj, roles=["site_admin"])
+    html = other.get("/admin/evaluation/").get_data(as_text=True)
+    assert "财政专栏" in html and "人事专栏甲" not in html
+    # The bureau's pages are not on a site's host; a site's session means nothing on another site.
+    assert client.get(f"/platform/evaluation/sites/{czj.id}").status_code == 404
+    assert client.get("/platform/evaluation").status_code == 404
+
+
+def test_the_self_check_needs_the_site_view_permission(two_sites, signed_in):
+    rsj, _, _ = two_sites
+    editor, _ = signed_in(rsj.host, "wang.editor", site=rsj, roles=["editor"])
+    assert editor.get("/admin/evaluation/").status_code == 403
+    assert editor.get("/admin/evaluation/rules").status_code == 200  # every member reads the rules
+
+
+def test_the_admin_home_shows_the_three_things_to_do(app, two_sites, signed_in):
+    rsj, _, _ = two_sites
+    client, _ = signed_in(rsj.host, "li.siteadmin", site=rsj, roles=["site_admin"])
+    html = client.get("/admin/").get_data(as_text=True)
+    assert 'id="evaluation-card"' in html and html.count('<ol class="todo">') == 1
+    card = html.split('id="evaluation-card"')[1].split("</section>")[0]
+    assert card.count("<li>") == 3
+
+
+def test_the_rules_page_documents_every_rule_with_its_threshold_weight_and_source(two_sites, signed_in):
+    from core.evaluation.rules import RULES
+
+    rsj, _, _ = two_sites
+    client, _ = signed_in(rsj.host, "li.siteadmin", site=rsj, roles=["site_admin"])
+    html = client.get("/admin/evaluation/rules").get_data(as_text=True)
+    assert html.count('<th scope="row">') == len(RULES)
+    assert "国办秘函〔2019〕19号" in html and html.count("<strong>14</strong>") == 2  # homepage days, news sections
+    assert html.count('<td class="n">5</td>') >= 5  # the weights of five points
+
+
+def _city(app, two_sites):
+    rsj, czj, _ = two_sites
+    plant(app, rsj)
+    plant(app, czj, homepage_days=30)
+    with app.app_context():
+        snapshot_every_site(moment=NOW)
+        db.session.commit()
+    return rsj, czj
+
+
+def test_the_dashboard_ranks_every_site_with_its_grade(app, two_sites, admin):
+    rsj, czj = _city(app, two_sites)
+    html = admin.get("/platform/evaluation").get_data(as_text=True)
+    assert html.index("廊坊市人事局") < html.index("廊坊市财政局")  # the failed site after the others
+    assert 'aria-labelledby="chart-grades-title"' in html
+    assert 'class="grade grade-failed"' in html and 'class="grade grade-excellent"' in html
+    drill = admin.get(f"/platform/evaluation/sites/{czj.id}").get_data(as_text=True)
+    assert "http://czj.localhost/admin/articles/new" in drill  # the evidence links to the site's own page
+    assert admin.get("/platform/evaluation?group=county").get_data(as_text=True).count("grade-") == 0
+
+
+def test_the_exports_open_and_name_every_site(app, two_sites, admin):
+    _city(app, two_sites)
+    rows = list(csv.reader(io.StringIO(admin.get("/platform/evaluation.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[1] for row in rows[1:]] == ["廊坊市人事局", "廊坊市财政局"]
+    book = load_workbook(io.BytesIO(admin.get("/platform/evaluation.xlsx").data))
+    assert len(book.sheetnames) == 2 and book.worksheets[0]["B3"].value == "廊坊市财政局"
+    response = admin.get("/platform/evaluation.pdf")
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "廊坊市人事局" in text and "廊坊市财政局" in text
+
+
+def test_the_bureau_changes_a_threshold_audited_and_applied(app, two_sites, admin, evaluator):
+    rsj, _, _ = two_sites
+    plant(app, rsj, homepage_days=12)
+    with app.app_context(), activate_tenant(rsj.id):
+        assert not evaluate_site(NOW).result("homepage").vetoed
+    with app.app_context():
+        values = {key: str(value) for key, value in current_settings().items()}
+    refused = post_form(admin, "/platform/evaluation/settings", {**values, "good_from": "90"})
+    assert refused.status_code == 200 and "较好的最低分必须低于优秀的最低分。" in \
+        refused.get_data(as_text=True)
+    assert post_form(evaluator, "/platform/evaluation/settings", {**values, "homepage_days": "10"}).status_code == 403
+    response = post_form(admin, "/platform/evaluation/settings", {**values, "homepage_days": "10"})
+    assert response.status_code == 302
+    with app.app_context():
+        entry = db.session.execute(select(PlatformAuditEntry).where(
+            PlatformAuditEntry.action == "evaluation.settings")).scalar_one()
+        assert json.loads(entry.detail) == {"settings_changed": {"homepage_days": [14, 10]}}
+        assert current_settings()["homepage_days"] == 10
+        with activate_tenant(rsj.id):
+            assert evaluate_site(NOW).result("homepage").vetoed  # twelve days: past the new line of ten
+    # Back to the default: the row goes, the default applies.
+    post_form(admin, "/platform/evaluation/settings", values)
+    with app.app_context():
+        assert db.session.execute(select(EvaluationSetting)).first() is None
+
+
+def test_the_snapshot_button_is_the_administrators(app, two_sites, admin, evaluator):
+    _city(app, two_sites)
+    assert post_form(evaluator, "/platform/evaluation/snapshot", {}, form_path="/platform/").status_code == 403
+    response = post_form(admin, "/platform/evaluation/snapshot", {}, form_path="/platform/evaluation")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(PlatformAuditEntry.action).where(
+            PlatformAuditEntry.action == "evaluation.snapshot_all")).scalars().all() == ["evaluation.snapshot_all"] * 2
