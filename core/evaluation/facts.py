@@ -24,6 +24,7 @@ from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_catalogue import coverage, policies_lacking_interpretation
 from core.duties.queries import assigned_duties
 from core.extensions import db
+from core.security.queries import evaluation_figures
 from core.interaction.queries_consultations import closed_consultations
 from core.interaction.queries_letters import mailboxes, months_before, platform_reply_days, reply_publication
 from core.interaction.stats import late_letters, letter_figures
@@ -65,13 +66,16 @@ class SecurityCounts:
 
 
 def security_counts(moment: datetime) -> SecurityCounts | None:
-    """The active site's security figures as of `moment`, or None while the security checks are not available.
+    """The active site's security figures from the daily checks (core.security), or None when they never ran.
 
-    The interface the security checks fill in: until core.security is wired here (a query of its own returning
-    these counts for the active site, one statement), the rules "broken links and missing attachments" and "open
-    security findings" are shown as not applied and deduct nothing.
+    The findings are those reported now (new or still open): a snapshot of a past month reads today's, as the
+    checks keep no history of counts. `moment` is kept for that reason in the signature, unused.
     """
-    return None
+    figures = evaluation_figures()
+    if figures.checked_at is None:
+        return None
+    return SecurityCounts(broken_links=figures.broken_links, missing_attachments=figures.missing_attachments,
+                          open_findings=figures.reported, checked_at=figures.checked_at)
 
 
 class SiteFacts:

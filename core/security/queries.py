@@ -7,18 +7,22 @@ site's in one place, `city_findings`, which crosses sites on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Select, case, func, select
 
 from core.extensions import db
 from core.security.models import REPORTED, STATES, PlatformSecurityFinding, SecurityFinding
 from core.security.registry import SEVERITIES
+from jobs.models import JobRun
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
 #: The state filter of the pages: what is reported now (the default), or one state.
 STATE_FILTERS = ("reported", *STATES, "all")
 TOP_ON_HOME = 5
+#: The job that runs every check (core/security/jobs.py): when it last finished is when the figures were taken.
+DAILY_JOB = "security.daily"
 
 
 def _severity_order(model):
@@ -174,3 +178,27 @@ def platform_panel() -> dict:
             for severity, n in by_severity.items():
                 sites.add(state, severity, n)
     return {"security_platform_counts": platform_counts(), "security_site_counts": sites}
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    """What the evaluation (core.evaluation) deducts for on the active site: the reported (new or still open)
+    findings of broken internal links and of missing attachments, all reported findings, and when the daily
+    checks last finished (None: they never ran, and the evaluation then leaves these rules out)."""
+
+    broken_links: int
+    missing_attachments: int
+    reported: int
+    checked_at: datetime | None
+
+
+def evaluation_figures() -> EvaluationFigures:
+    """The active site's `EvaluationFigures`, in two statements whatever the number of findings or sites."""
+    by_rule = dict(db.session.execute(select(SecurityFinding.rule, func.count())
+                                      .where(SecurityFinding.state.in_(REPORTED))
+                                      .group_by(SecurityFinding.rule)).all())
+    checked_at = db.session.scalar(select(func.max(JobRun.finished_at)).where(
+        JobRun.job_id == DAILY_JOB, JobRun.outcome.in_(("success", "partial"))))
+    return EvaluationFigures(broken_links=by_rule.get("content.broken_links", 0),
+                             missing_attachments=by_rule.get("content.missing_attachments", 0),
+                             reported=sum(by_rule.values()), checked_at=checked_at)
