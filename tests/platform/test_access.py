@@ -28,6 +28,7 @@ PAGES = (
     "/platform/users?q=wang",
     "/platform/audit",
     "/platform/jobs",
+    "/platform/backups",
     "/platform/audit?site={rsj}",
     "/platform/mourning",
     "/platform/notices",
@@ -92,6 +93,8 @@ ACTIONS = (
     ("/platform/services/requests/{request}/approve", {}),
     ("/platform/services/requests/{request}/refuse", {"answer": "编委未调整该事项"}),
     ("/platform/interaction/letters", {"reply_days": "7"}),
+    ("/platform/backups/back-up-now", {}),
+    ("/platform/backups/verify-now", {}),
 )
 
 
