@@ -99,7 +99,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                "remote volume); empty: no copy."),
     "BACKUP_KEEP_DAILY": (7, "Full backups kept: the newest of each of this many last days."),
     "BACKUP_KEEP_WEEKLY": (4, "... and the newest of each of this many last ISO weeks."),
-    "BACKUP_KEEP_MONTHLY": (12, "... and the newest of each of this many last months (the newest good one is always kept)."),
+    "BACKUP_KEEP_MONTHLY": (12, "... and of each of this many last months (the newest good and the newest verified one "
+                                 "are always kept)."),
     "BACKUP_PG_BIN_DIR": ("", "Folder of the PostgreSQL client programs (pg_dump, pg_restore, psql) of the server's major "
                               "version, e.g. /usr/lib/postgresql/16/bin; empty: found on PATH."),
 }

@@ -31,16 +31,11 @@ def _run(job_id: str) -> None:
 
 
 def _last_error(traceback_text: str) -> str:
-    """The reason of a failed run in words (its BackupError), else the traceback's last line."""
-    from core.backups.labels import failure_words
-    from core.backups.queries import backups_page
-
-    latest = backups_page(1)
-    with force_locale("en"):
-        if latest and latest[0].failure and "BackupError" in traceback_text:
-            return failure_words(latest[0].failure)
+    """The reason a run failed: the last line of its traceback, without the exception's module and class."""
     lines = [line for line in traceback_text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    last = lines[-1] if lines else ""
+    return last.split(": ", 1)[1] if last.startswith(("core.backups.", "OSError", "PermissionError")) and ": " in last \
+        else last
 
 
 @backup_cli.command("create")

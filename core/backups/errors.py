@@ -13,7 +13,17 @@ class BackupError(Exception):
 
     def __init__(self, code: str, **params):
         self.code, self.params = code, {key: str(value) for key, value in params.items()}
-        super().__init__(f"{code}: {self.params}")
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        """In English words (a traceback, the job run's error text, the shell), or the code and its parameters."""
+        try:
+            from flask_babel import force_locale
+
+            with force_locale("en"):
+                return self.words()
+        except Exception:  # noqa: BLE001 (no app to word it with)
+            return f"{self.code}: {self.params}"
 
     def as_json(self) -> str:
         return json.dumps({"code": self.code, "params": self.params}, ensure_ascii=False)

@@ -20,6 +20,13 @@ def newest_good_backup() -> Backup | None:
         .order_by(Backup.started_at.desc(), Backup.id.desc()).limit(1)).scalars().first()
 
 
+def newest_verified_backup() -> Backup | None:
+    """The newest backup still on disk whose last verify passed (None: none was verified yet)."""
+    return db.session.execute(
+        select(Backup).where(Backup.status == "good", Backup.verify_result == "passed")
+        .order_by(Backup.started_at.desc(), Backup.id.desc()).limit(1)).scalars().first()
+
+
 def backup_age(now: datetime) -> timedelta | None:
     """How old the newest good backup's data is at `now` (from when it started: the moment of its snapshot).
 

@@ -4,9 +4,10 @@ The rule (BACKUP_KEEP_DAILY / _WEEKLY / _MONTHLY, e.g. 7 / 4 / 12): counting
 back from `today`, the newest backup of each of the last N calendar days, of
 each of the last N ISO weeks (Monday to Sunday, the current one included) and
 of each of the last N months is kept; a backup kept by any of the three is
-kept. Whatever else, the newest good backup is kept (`protect`), so a run of
-failures, a stopped scheduler or a clock set wrong never leaves nothing to
-restore. Everything else is deleted. Backups dated after `today` (a clock
+kept. Whatever else, the newest good backup and the newest one a verify
+passed are kept (`protect`), so a run of failures, a stopped scheduler, a
+clock set wrong or a second backup on one day that then fails its verify never
+leaves nothing to restore. Everything else is deleted. Backups dated after `today` (a clock
 that went back) are kept too: nothing is deleted on a date it cannot place.
 """
 from __future__ import annotations
@@ -23,15 +24,15 @@ def _month_index(day: date) -> int:
 
 
 def keep(backups: Iterable[tuple[str, datetime]], *, today: date, daily: int, weekly: int, monthly: int,
-         protect: str | None = None) -> set[str]:
+         protect: str | Iterable[str] | None = None) -> set[str]:
     """The names to keep among `backups` ((name, when it started), any order).
 
     :param today: the day the rule counts back from (city time).
     :param daily, weekly, monthly: how many last days, ISO weeks, months keep their newest backup (0: none).
-    :param protect: a name kept whatever the rule says (the newest good backup).
+    :param protect: names kept whatever the rule says (the newest good backup, the newest verified one).
     """
     items = sorted(backups, key=lambda item: (item[1], item[0]), reverse=True)  # newest first
-    kept: set[str] = {protect} if protect else set()
+    kept: set[str] = {protect} if isinstance(protect, str) else set(protect or ())
     first_day = today - timedelta(days=daily - 1)
     monday = today - timedelta(days=today.weekday())
     first_week = monday - timedelta(weeks=weekly - 1)
@@ -59,7 +60,7 @@ def keep(backups: Iterable[tuple[str, datetime]], *, today: date, daily: int, we
 
 
 def apply(folder: Path, *, today: date, daily: int, weekly: int, monthly: int,
-          protect: str | None = None) -> list[str]:
+          protect: str | Iterable[str] | None = None) -> list[str]:
     """Delete from `folder` the whole backups the rule does not keep; return their names, oldest first.
 
     Only folders named like a backup and holding a manifest are considered: anything else in the folder (a

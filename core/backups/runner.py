@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from core.backups import alerts, engines, layout, manifest as manifests, operations, retention
 from core.backups.checksums import table_checksums
 from core.backups.errors import BackupError, unexpected
-from core.backups.queries import backup_named, last_success, newest_good_backup
+from core.backups.queries import backup_named, last_success, newest_good_backup, newest_verified_backup
 from core.backups.uploads import check_files, copy_uploads, restore_uploads, sha256_of
 from core.extensions import db
 from jobs import progress
@@ -267,13 +267,13 @@ def _copy_tree(source: Path, target: Path, files: dict[str, dict], previous) -> 
 def apply_retention(now: datetime) -> list[str]:
     """Delete the backups the retention rule does not keep, in the backup folder and the second location.
 
-    The newest good backup is always kept. :returns: the names deleted from the backup folder.
+    The newest good backup and the newest verified one are always kept. :returns: the names deleted from the
+    backup folder.
     """
     config = current_app.config
     rule = {"today": now.date(), "daily": int(config["BACKUP_KEEP_DAILY"]),
             "weekly": int(config["BACKUP_KEEP_WEEKLY"]), "monthly": int(config["BACKUP_KEEP_MONTHLY"])}
-    newest = newest_good_backup()
-    protect = newest.name if newest is not None else None
+    protect = [b.name for b in (newest_good_backup(), newest_verified_backup()) if b is not None]
     removed = retention.apply(layout.backup_folder(), protect=protect, **rule)
     operations.mark_removed(removed, location="main", now=now)
     second = second_or_none()

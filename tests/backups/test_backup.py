@@ -232,6 +232,18 @@ def test_retention_runs_after_each_backup_in_both_locations(app, folders, monkey
         ("removed", "removed"), ("removed", "removed"), ("good", "copied"), ("good", "copied")]
 
 
+def test_the_newest_verified_backup_outlives_a_newer_one_of_the_same_day(app, folders):
+    """Retention keeps one backup a day, but never the last one known to restore."""
+    first = _backup(app)["name"]
+    _verify(app, first)
+    second = _backup(app, NOW + timedelta(hours=13))["name"]  # by hand, the same day: unverified
+    assert sorted(p.name for p in folders.backups.iterdir() if p.name.startswith("govsites")) == [first, second]
+    _verify(app, second, now=NOW + timedelta(hours=14))
+    third = _backup(app, NOW + timedelta(hours=15))["name"]
+    assert sorted(p.name for p in folders.backups.iterdir() if p.name.startswith("govsites")) == [second, third]
+    assert _record(app, first).status == "removed"
+
+
 def test_a_backup_is_consistent_while_the_app_writes_in_the_same_process(app, two_sites, folders, create_article_in):
     """The progress written between pages (another connection) does not disturb the copy."""
     with app.app_context():

@@ -55,11 +55,22 @@ def test_the_page_lists_backups_with_size_verification_and_copy(app, folders, ad
     assert "The PostgreSQL client /usr/bin/pg_dump is version 14.11 but the database server is version 16.4" in html
     assert "cannot be downloaded here" in html and "download" not in html.split("cannot be downloaded here")[1]
     assert "the newest of each of the last 7 days, 4 weeks and 12 months" in html
+    assert "No backup on disk can be trusted" not in html
     # the newest good one is the newest not found damaged; the older failed one is not
     with app.app_context():
         assert newest_good_backup().name == "govsites-20261127-020000"
         assert backup_age(NOW + timedelta(days=2)) == timedelta(days=2)
         db.session.remove()
+
+
+def test_the_page_warns_when_the_only_recent_backup_failed_its_verify(app, folders, admin):
+    _add(app, "govsites-20261127-020000", started_at=now() - timedelta(hours=3), finished_at=now() - timedelta(hours=2),
+         verify_result="failed", verify_problems=json.dumps({"count": 1, "problems": [
+             {"what": "file_missing", "file": "uploads/site-3/abc.pdf"}]}))
+    admin.set_language("en")
+    html = admin.get(PAGE).get_data(as_text=True)
+    assert "No backup on disk can be trusted: the verify of the newest found differences." in html
+    assert "The file uploads/site-3/abc.pdf is missing." in html
 
 
 def test_the_page_warns_when_no_backup_is_recent_and_no_scheduler_runs(app, folders, admin):
