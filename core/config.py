@@ -115,6 +115,16 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                         "instance/integrity-manifest.json (`flask security baseline` writes it)."),
     "TRAINING_REMIND_DAYS": (3, "Working days before a training material's due date from which the one reminder goes "
                                 "to those who have not confirmed reading it."),
+    "BACKUP_FOLDER": (None, "Where the nightly full backups are written; default instance/backups. They hold personal "
+                            "data: keep the folder readable by the platform's account only."),
+    "BACKUP_COPY_FOLDER": ("", "A second location each new backup is copied to and checked (a directory, e.g. a mounted "
+                               "remote volume); empty: no copy."),
+    "BACKUP_KEEP_DAILY": (7, "Full backups kept: the newest of each of this many last days."),
+    "BACKUP_KEEP_WEEKLY": (4, "... and the newest of each of this many last ISO weeks."),
+    "BACKUP_KEEP_MONTHLY": (12, "... and of each of this many last months (the newest good and the newest verified one "
+                                 "are always kept)."),
+    "BACKUP_PG_BIN_DIR": ("", "Folder of the PostgreSQL client programs (pg_dump, pg_restore, psql) of the server's major "
+                              "version, e.g. /usr/lib/postgresql/16/bin; empty: found on PATH."),
 }
 
 
@@ -158,6 +168,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    if not app.config["BACKUP_FOLDER"]:
+        app.config["BACKUP_FOLDER"] = str(instance / "backups")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     app.config["BASE_DOMAIN"] = str(app.config["BASE_DOMAIN"]).strip(".").lower()

@@ -53,7 +53,7 @@ UNITS = ("items", "bytes")
 class RunProgress:
     """The progress of the run in hand: which run, whether a terminal shows it, when it was last written."""
 
-    run_id: int
+    run_id: int | None
     echo: bool
     last_write: float = 0.0
     bar: Any = field(default=None, repr=False)
@@ -63,8 +63,12 @@ _current: ContextVar[RunProgress | None] = ContextVar("govsites_job_progress", d
 
 
 @contextmanager
-def reporting(run_id: int, *, echo: bool) -> Iterator[None]:
-    """Make the phases opened inside report to run `run_id` (and to the terminal when `echo`); used by run_job."""
+def reporting(run_id: int | None, *, echo: bool) -> Iterator[None]:
+    """Make the phases opened inside report to run `run_id` (and to the terminal when `echo`); used by run_job.
+
+    `run_id` None: the terminal only, for work that is no job run (`flask backup restore` replaces the very
+    table runs are written to).
+    """
     state = RunProgress(run_id, echo)
     token = _current.set(state)
     try:
@@ -123,7 +127,7 @@ class Phase:
 
     def _write(self, force: bool = False) -> None:
         state = self.state
-        if state is None:
+        if state is None or state.run_id is None:
             return
         moment = time.monotonic()
         if not force and moment - state.last_write < WRITE_EVERY:

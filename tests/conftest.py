@@ -43,6 +43,7 @@ def app(tmp_path_factory):
         "PERSONAL_DATA_KEYS": ("aQ6x0m1dN9iGkq3yJmKJkW2m1aXb6h2c3kQpV6yq8sU=",),
         "PERSONAL_DATA_INDEX_KEY": "test-index-key",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "BACKUP_FOLDER": str(tmp_path_factory.mktemp("backups")),
         "DEMO_ACCOUNTS_FILE": str(tmp_path_factory.mktemp("demo") / "demo-accounts.csv"),
         "TENANT_CACHE_TTL": 3600.0,
         "WTF_CSRF_ENABLED": True,

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from core.timeutil import now
 from tenants.hosts import public_origin
@@ -16,7 +17,9 @@ demo_cli = AppGroup("demo", help="The demo city.")
 @demo_cli.command("load")
 @click.option("--scale", type=int, default=1, show_default=True, help="Copies of the catalog (load tests).")
 @click.option("--news-per-site", type=int, default=120, show_default=True, help="Work news items per site.")
-def load(scale: int, news_per_site: int) -> None:
+@click.option("--backup/--no-backup", default=True, show_default=True,
+              help="Make a first full backup, and verify it, when there is none yet (the console's backup page).")
+def load(scale: int, news_per_site: int, backup: bool) -> None:
     """Create every catalog site with months of content; run again to bring sites in step."""
     from core.demo.accounts import write_csv
     from core.demo.loader import load_city
@@ -46,6 +49,30 @@ def load(scale: int, news_per_site: int) -> None:
         click.echo("The console's accounts (platform.admin, platform.evaluator) set up two-step login at their first "
                    "sign-in: scan the QR code with any authenticator app, or type the key shown under it; every "
                    "later sign-in asks for the app's six-digit code.")
+    if backup:
+        _first_backup()
+
+
+def _first_backup() -> None:
+    """A backup and its verify, as the nightly and weekly jobs make them, when the city has no good backup yet.
+
+    So the console's backup page shows a real backup from the start; run again, it does nothing.
+    """
+    from core.backups.queries import newest_good_backup
+    from jobs.runs import run_job
+    from jobs.summary import describe
+
+    if newest_good_backup() is not None:
+        return
+    for job_id in ("backups.nightly", "backups.verify"):
+        run = run_job(job_id)
+        with force_locale("en"):
+            said = describe(run.job_id, run.summary)
+        click.echo(f"{job_id}: {run.outcome}" + (f": {said}" if said else ""))
+        if run.outcome != "success":
+            click.echo("(the backup page of the console says why; the demo city itself is loaded)")
+            return
+    click.echo(f"the first full backup is in {current_app.config['BACKUP_FOLDER']} (see /platform/backups)")
 
 
 def _run_security_checks() -> None:

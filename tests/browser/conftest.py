@@ -29,6 +29,7 @@ def live_env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     env = {**os.environ, "GOVSITES_DATABASE_URL": f"sqlite:///{folder / 'city.sqlite3'}",
            "GOVSITES_UPLOAD_FOLDER": str(folder / "uploads"), "SECRET_KEY": "browser-test",
+           "GOVSITES_BACKUP_FOLDER": str(folder / "backups"),
            "GOVSITES_DEMO_ACCOUNTS_FILE": str(folder / "demo-accounts.csv"),
            # Cheap password hashes: the demo creates hundreds of accounts.
            "GOVSITES_ARGON2_TIME_COST": "1", "GOVSITES_ARGON2_MEMORY_KIB": "1024"}

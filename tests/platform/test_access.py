@@ -30,6 +30,7 @@ PAGES = (
     "/platform/users?q=wang",
     "/platform/audit",
     "/platform/jobs",
+    "/platform/backups",
     "/platform/audit?site={rsj}",
     "/platform/mourning",
     "/platform/notices",
@@ -129,6 +130,8 @@ ACTIONS = (
     ("/platform/training/examples/{example}/remove", {}),
     ("/platform/evaluation/snapshot", {}),
     ("/platform/evaluation/settings", {"homepage_days": "10"}),
+    ("/platform/backups/back-up-now", {}),
+    ("/platform/backups/verify-now", {}),
 )
 
 
