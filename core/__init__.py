@@ -41,6 +41,7 @@ FEATURES = (
     "core.services",
     "core.interaction",  # letters to the mailboxes, their handling, forwarding and publication
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
+    "core.evaluation",  # visit statistics, site grading, the yearly report: reads every module above
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

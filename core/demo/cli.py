@@ -20,6 +20,7 @@ def load(scale: int, news_per_site: int) -> None:
     """Create every catalog site with months of content; run again to bring sites in step."""
     from core.demo.accounts import write_csv
     from core.demo.loader import load_city
+    from core.demo.visits import DAYS
 
     accounts: list[tuple[str, str, str, str]] = []
     totals = load_city(today=now().date(), seed=current_app.config["DEMO_SEED"], scale=scale,
@@ -29,7 +30,8 @@ def load(scale: int, news_per_site: int) -> None:
                f"{totals['applications']} applications, {totals['letters']} letters "
                f"({totals.get('letters_forwarded', 0)} forwarded between sites), {totals['consultations']} public "
                f"consultations with {totals['opinions']} opinions, {totals['disclosure_applications']} applications "
-               f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports")
+               f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports, "
+               f"{totals['page_views']} page views of the past {DAYS} days")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

@@ -52,6 +52,8 @@ PAGES = (
     "/platform/interaction/stats.csv",
     "/platform/interaction/stats.csv?table=mailboxes",
     "/platform/interaction/stats.xlsx",
+    "/platform/visits",
+    "/platform/visits?days=365&group=general&sort=visitors",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
