@@ -71,6 +71,7 @@ from datetime import date
 from flask import Flask, current_app, g, request
 
 from core.evaluation.visits_store import PORTAL, Counts, MemoryStore, RedisStore, Written, forget_old_flushes
+from core.extensions import db
 from core.timeutil import now
 from core.web.routes import current_rule
 
@@ -189,6 +190,7 @@ class Visits:
         self._salt_retry = 0.0
         self._pid: int | None = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the first page view of a process, the first of a day
         self._complained = 0.0
 
     # ----------------------------------------------------------------- counting
@@ -199,6 +201,13 @@ class Visits:
         When Redis does not answer, the worker hashes with a salt of its own (its visitors of the day may then be
         counted twice in the site's figure) and asks Redis again a minute later.
         """
+        known = self._salt
+        if known is not None and known[0] == day and (known[2] or time.monotonic() < self._salt_retry):
+            return known[1]
+        with self._lock:  # one new salt per day, whichever of the worker's threads asks first
+            return self._new_salt(day)
+
+    def _new_salt(self, day: date) -> bytes:
         known = self._salt
         if known is not None and known[0] == day and (known[2] or time.monotonic() < self._salt_retry):
             return known[1]
@@ -217,7 +226,9 @@ class Visits:
     def count(self, site: int, address: str, agent: str, item: int | None = None) -> None:
         """One page view of `site` (a site id, or PORTAL) by the visitor at `address` with `agent`."""
         if self._pid != os.getpid():
-            self._started()
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._started()
         day = now().date()
         self.buffer.add(day, site, visitor_hash(self.salt(day), site, address, agent), item)
         if self.per_request:
@@ -273,8 +284,6 @@ class Visits:
         if isinstance(self.store, RedisStore):
             written = self.store.move_to_database()
         forget_old_flushes(moment)
-        from core.extensions import db
-
         db.session.commit()
         return written
 

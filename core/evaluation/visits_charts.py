@@ -29,7 +29,7 @@ def daily_chart(report: Report, name: str = "chart-visits") -> Markup:
     """Page views and unique visitors, day by day over the period (lines)."""
     labels, major = _labels(report)
     options = chart_options(_("Visits day by day"))
-    options.update(width=760, height=320, x_labels=labels, x_labels_major=major, show_minor_x_labels=False,
+    options.update(width=560, height=340, x_labels=labels, x_labels_major=major, show_minor_x_labels=False,
                    show_dots=len(labels) <= 31, dots_size=2.5, stroke_style={"width": 2}, include_x_axis=True,
                    min_scale=2, max_scale=6, value_formatter=lambda v: f"{v:,.0f}", truncate_label=-1)
     chart = pygal.Line(**options)
