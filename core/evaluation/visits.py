@@ -63,9 +63,11 @@ import atexit
 import hashlib
 import logging
 import os
+import re
 import secrets
 import threading
 import time
+import weakref
 from datetime import date
 
 from flask import Flask, current_app, g, request
@@ -87,27 +89,32 @@ STORES = ("memory", "redis", "off")
 COMPLAINT_SECONDS = 60.0
 
 
+_ROBOT = re.compile("|".join(re.escape(word) for word in ROBOT_WORDS))
+
+
 def is_robot(agent: str) -> bool:
     """True for an empty User-Agent or one that names a robot, a crawler or a command-line client."""
-    if not agent:
-        return True
-    lowered = agent.lower()
-    return any(word in lowered for word in ROBOT_WORDS)
+    return not agent or _ROBOT.search(agent.lower()) is not None
 
 
 def counted(response) -> bool:
-    """Whether this response is a page view (the rule in the module docstring)."""
-    if request.method != "GET" or response.status_code != 200 or g.get("host_kind") not in ("site", "portal"):
+    """Whether this response is a page view (the rule in the module docstring).
+
+    Runs after every request: the request's environ is read directly, the cheapest tests first.
+    """
+    if response.status_code != 200:
         return False
-    if response.mimetype != "text/html" or request.path.startswith(("/admin", "/platform")):
+    environ = request._get_current_object().environ
+    if environ["REQUEST_METHOD"] != "GET" or g.get("host_kind") not in ("site", "portal"):
+        return False
+    if response.mimetype != "text/html" or environ.get("PATH_INFO", "").startswith(("/admin", "/platform")):
         return False
     rule = current_rule()
     if rule is None or rule.permission is not None:
         return False
-    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
-    if "prefetch" in purpose.lower():
+    if "prefetch" in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or "").lower():
         return False
-    return not is_robot(request.headers.get("User-Agent", ""))
+    return not is_robot(environ.get("HTTP_USER_AGENT", ""))
 
 
 def visitor_hash(salt: bytes, site: int, address: str, agent: str) -> bytes:
@@ -188,10 +195,13 @@ class Visits:
         self.per_request = self.kind == "redis" and self.interval <= 0
         self._salt: tuple[date, bytes, bool] | None = None  # (day, salt, shared by the workers)
         self._salt_retry = 0.0
-        self._pid: int | None = None
+        self._started_here = False  # whether this process has started its flushing (False again in a fork)
         self._stop = threading.Event()
         self._lock = threading.Lock()  # the first page view of a process, the first of a day
         self._complained = 0.0
+        # A forked child (a gunicorn worker of a --preload master) starts afresh; asked at the fork, not per request.
+        reference = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (counter := reference()) is not None and counter._forked())
 
     # ----------------------------------------------------------------- counting
 
@@ -225,9 +235,9 @@ class Visits:
 
     def count(self, site: int, address: str, agent: str, item: int | None = None) -> None:
         """One page view of `site` (a site id, or PORTAL) by the visitor at `address` with `agent`."""
-        if self._pid != os.getpid():
+        if not self._started_here:
             with self._lock:
-                if self._pid != os.getpid():
+                if not self._started_here:
                     self._started()
         day = now().date()
         self.buffer.add(day, site, visitor_hash(self.salt(day), site, address, agent), item)
@@ -239,16 +249,21 @@ class Visits:
 
     # ----------------------------------------------------------------- flushing
 
+    def _forked(self) -> None:
+        """In a forked child: the parent's counts are the parent's to write, its locks and thread are not ours."""
+        self.buffer = VisitBuffer()
+        self.store.reset()
+        self._salt = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._started_here = False
+
     def _started(self) -> None:
-        """The first page view in this process: drop what a parent process left, start flushing in the background.
+        """The first page view in this process: start flushing in the background, and at exit.
 
         Under tests (TESTING) neither the thread nor the exit flush runs: a test flushes by calling `flush`.
         """
-        if self._pid is not None:  # a forked child: its parent's counts are its parent's to write
-            self.buffer.take()
-            self.store.reset()
-            self._salt = None
-        self._pid = os.getpid()
+        self._started_here = True
         if self.app.testing:
             return
         atexit.register(self._at_exit)
@@ -297,13 +312,14 @@ def count_visit(response):
     """After every request: count it when it is a page view. Never lets counting break the page."""
     try:
         if counted(response):
+            req = request._get_current_object()
             item = None
-            argument = ITEM_PAGES.get(request.endpoint or "")
+            argument = ITEM_PAGES.get(req.endpoint or "")
             if argument is not None:
-                item = (request.view_args or {}).get(argument)
+                item = (req.view_args or {}).get(argument)
             site = g.site.id if g.get("host_kind") == "site" else PORTAL
-            current_app.extensions["govsites.visits"].count(site, request.remote_addr or "",
-                                                            request.headers.get("User-Agent", ""), item)
+            current_app.extensions["govsites.visits"].count(site, req.remote_addr or "",
+                                                            req.environ.get("HTTP_USER_AGENT", ""), item)
     except Exception:
         log.exception("visits: a page view could not be counted")
     return response

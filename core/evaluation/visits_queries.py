@@ -2,8 +2,9 @@
 
 For other modules (the yearly website report, the evaluation):
 
-- `visits_of_year(year) -> (unique_visitors, page_views)` of the active site;
-- `visits_between(start, end) -> Totals` of the active site, both days included.
+- `visits_of_year(year) -> (unique_visitors, page_views)` of the active site, a calendar year;
+- `visits_between(start, end) -> (unique_visitors, page_views)` of the active site, both days included
+  (a `Totals`, a named tuple: `.unique_visitors`, `.page_views`).
 
 Both raise `tenants.scoping.TenantScopeError` when no site is active. Unique
 visitors over several days are the sum of each day's: a visitor is told apart
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -36,12 +38,13 @@ SITE_SORTS = ("views", "visitors", "name")
 MOST_READ = 10
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
+    """(unique visitors, page views): a tuple, so `visitors, views = visits_between(...)` reads as it says."""
+
     unique_visitors: int = 0
     page_views: int = 0
 
-    def __add__(self, other: Totals) -> Totals:
+    def __add__(self, other: Totals) -> Totals:  # adds up, not a tuple's concatenation
         return Totals(self.unique_visitors + other.unique_visitors, self.page_views + other.page_views)
 
 
@@ -125,10 +128,9 @@ def visits_between(start: date, end: date) -> Totals:
         .where(VisitDay.day >= start, VisitDay.day <= end)).one())
 
 
-def visits_of_year(year: int) -> tuple[int, int]:
+def visits_of_year(year: int) -> Totals:
     """The active site's (unique visitors, page views) of a calendar year, for the yearly website report."""
-    totals = visits_between(date(year, 1, 1), date(year, 12, 31))
-    return totals.unique_visitors, totals.page_views
+    return visits_between(date(year, 1, 1), date(year, 12, 31))
 
 
 def _daily(model, start: date, end: date) -> list[Day]:

@@ -175,9 +175,9 @@ class MemoryStore:
             return written
 
     def reset(self) -> None:
-        """Forget what this process saw (a forked child starts with nothing of its parent's)."""
-        with self._lock:
-            self._seen = {}
+        """Forget what this process saw (a forked child starts with nothing of its parent's, and a free lock)."""
+        self._lock = threading.Lock()
+        self._seen = {}
 
 
 # --------------------------------------------------------------------------- the Redis store

@@ -3,6 +3,7 @@ doubled when a worker flushes, fails to, restarts or dies."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -230,3 +231,17 @@ def test_yesterdays_and_todays_counts_land_on_their_own_days(app, two_sites, cli
     view(client, "/")
     flush(app)
     assert site_days(app, rsj) == {date(2026, 11, 30): (1, 1), date(2026, 12, 1): (1, 1)}
+
+
+def test_a_forked_worker_starts_with_nothing_of_its_parents(app, two_sites, client_for, counter):
+    """gunicorn --preload forks its workers from a master that loaded the app: the parent's counts stay its own."""
+    rsj, _czj, _ = two_sites
+    view(client_for(rsj.host), "/")
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker
+        os.write(write, str(app.extensions["govsites.visits"].buffer.pending()).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 16) == b"0"
+    assert counter.buffer.pending() == 1
