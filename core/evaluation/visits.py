@@ -87,6 +87,8 @@ ITEM_PAGES = {"content.article": "article_id"}
 STORES = ("memory", "redis", "off")
 #: Seconds between two log lines about a failing store (a down Redis must not flood the log).
 COMPLAINT_SECONDS = 60.0
+#: Longest a worker's exit waits for its thread's flush in progress.
+EXIT_WAIT_SECONDS = 10.0
 
 
 _ROBOT = re.compile("|".join(re.escape(word) for word in ROBOT_WORDS))
@@ -196,6 +198,7 @@ class Visits:
         self._salt: tuple[date, bytes, bool] | None = None  # (day, salt, shared by the workers)
         self._salt_retry = 0.0
         self._started_here = False  # whether this process has started its flushing (False again in a fork)
+        self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()  # the first page view of a process, the first of a day
         self._complained = 0.0
@@ -256,6 +259,7 @@ class Visits:
         self._salt = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._thread = None
         self._started_here = False
 
     def _started(self) -> None:
@@ -268,7 +272,8 @@ class Visits:
             return
         atexit.register(self._at_exit)
         if self.interval > 0:
-            threading.Thread(target=self._run, name="visits-flush", daemon=True).start()
+            self._thread = threading.Thread(target=self._run, name="visits-flush", daemon=True)
+            self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -278,11 +283,23 @@ class Visits:
                 self._complain(f"cannot write the page views to the {self.kind} store; they wait in the worker")
 
     def _at_exit(self) -> None:
+        """The worker's exit: let a flush in progress finish (a daemon thread dies with the process), write the rest.
+
+        Tried twice: a store that is slow to answer just then (a loaded machine, Redis busy) gets a second chance.
+        """
         self._stop.set()
-        try:
-            self.drain()
-        except Exception:
-            log.exception("visits: the worker's last page views could not be written at exit")
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout=EXIT_WAIT_SECONDS)
+        for attempt in (1, 2):
+            try:
+                self.drain()
+                return
+            except Exception:
+                if attempt == 2:
+                    log.exception("visits: the worker's last page views could not be written at exit")
+                else:
+                    time.sleep(1)
 
     def drain(self) -> Written:
         """Empty this process's buffer into its store (memory: the database; redis: Redis). Commits."""

@@ -241,8 +241,9 @@ class RedisStore:
         import redis
 
         self.prefix = prefix
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._move = self.client.register_script(MOVE)
+        self._lock = threading.Lock()  # one push at a time: the exit's waits for the thread's to be answered
 
     def salt(self, day: date, candidate: bytes) -> bytes:
         """The day's salt every worker shares: `candidate` unless another worker set one first (SET NX)."""
@@ -257,6 +258,10 @@ class RedisStore:
 
         :raises redis.RedisError: when Redis does not answer; the counts are back in the buffer then.
         """
+        with self._lock:
+            return self._push(buffer)
+
+    def _push(self, buffer) -> int:
         counts = buffer.take()
         if not counts:
             return 0
@@ -282,7 +287,8 @@ class RedisStore:
         return Written(views=self.push(buffer))
 
     def reset(self) -> None:
-        """Nothing is kept in the process."""
+        """Nothing is kept in the process but a lock, free in a forked child."""
+        self._lock = threading.Lock()
 
     def move_to_database(self) -> Written:
         """Move Redis's counts to the database, each batch exactly once (module docstring); commits per batch."""

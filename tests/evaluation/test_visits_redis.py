@@ -2,6 +2,8 @@
 the database exactly once, whatever point a flush dies at."""
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -151,3 +153,28 @@ def test_a_worker_whose_redis_is_gone_keeps_its_counts(app, two_sites, client_fo
     counter.drain()
     flush(app)
     assert totals(site_days(app, rsj)) == (1, 1)
+
+
+def test_a_workers_exit_waits_for_the_push_in_progress(app, two_sites, client_for, redis_workers, monkeypatch):
+    """The flushing thread dies with the process: its counts on their way must arrive before the exit returns."""
+    rsj, _czj, _ = two_sites
+    counter = redis_workers.serving(redis_workers())
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        view(client_for(rsj.host), "/", address=address)
+    sending = threading.Event()
+    send = counter.store._push
+
+    def slow(buffer):  # the counts are out of the buffer, Redis answers slowly
+        counts = buffer.take()
+        sending.set()
+        time.sleep(0.5)
+        buffer.put_back(counts)
+        return send(buffer)
+
+    monkeypatch.setattr(counter.store, "_push", slow)
+    counter._thread = threading.Thread(target=counter.drain)
+    counter._thread.start()
+    sending.wait(5)
+    counter._at_exit()
+    key = f"{now().date().isoformat()}|{rsj.id}"
+    assert int(counter.store.client.hget(f"{redis_workers.prefix}pv", key) or 0) == 3
