@@ -27,22 +27,24 @@ person, nor recover an address by trying every one. Counting sets no cookie
 
 No database write per request
 -----------------------------
-A page view costs the worker a lock and three dict updates (`VisitBuffer.add`,
-a few microseconds). The buffer is emptied into the store chosen by
-VISITS_STORE (`store_kind`; empty: Redis when VISITS_REDIS_URL, or else
+A page view costs the worker a keyed hash, a lock and three dict updates
+(`VisitBuffer.add`; about 11 µs of CPU with the rule's checks). The buffer is
+emptied into the store chosen by VISITS_STORE (`store_kind`; empty: Redis when VISITS_REDIS_URL, or else
 RATELIMIT_STORAGE_URI, is a redis:// URL — `scripts/serve` sets the latter when
 a local Redis answers — otherwise memory; "off" counts nothing):
 
 - memory: each worker writes its own counts to the database (visits_store.MemoryStore)
   every VISITS_FLUSH_SECONDS from a thread of its own, at its exit (atexit:
   gunicorn's workers leave through sys.exit on a graceful stop or restart), and
-  whenever `visits.flush` runs in its process. A worker killed hard loses at
-  most its last interval; nothing is written twice (the counts are taken out of
-  the buffer before the write, and put back only when the write fails).
+  whenever `visits.flush` runs in its process (the exit waits for a write in
+  progress). A worker killed hard loses at most its last interval; nothing is
+  written twice (the counts are taken out of the buffer before the write, and
+  put back only when the write fails).
   Unique visitors over-count: each worker knows only the visitors it served
   that day, so a visitor served by two workers, or by one before and after a
-  restart, is counted by each: with N workers up to N times (in practice less,
-  since a keep-alive browser stays with one worker for its page and assets).
+  restart, is counted by each: with N workers up to N times, and since any
+  worker may answer any page, a visitor who reads several pages is likely seen
+  by several. Page views are exact. Use Redis when the visitor figure matters.
 - redis: each worker sends its counts to Redis every VISITS_PUSH_SECONDS in one
   round trip (0: one at every page view), and the `visits.flush` job (every
   minute, from the one scheduler) moves them to the database exactly once
@@ -50,10 +52,11 @@ a local Redis answers — otherwise memory; "off" counts nothing):
   site and day shared by every worker and host: a standard error of 0.81 %, no
   over-count. A worker killed hard loses its last push interval.
 
-Why a push interval and not a round trip per page view: a cached public page
-costs a worker about 0.4 ms; a pipelined round trip to Redis from Python adds
-0.1–0.2 ms, far beyond the 5 % the public pages may lose; bench/visits.py
-measures all three.
+Why a push interval and not a round trip per page view: counting costs a
+worker about 11 µs of CPU a page view, against 0.4–0.9 ms for a cached public
+page; a round trip to Redis per view costs about 190 µs of CPU and the wait
+for Redis besides, 16 % of the server's CPU per request against the 5 % the
+public pages may lose (bench/visits.py and its figures in bench/README.md).
 
 The database keeps counts only (visits_models); reads are in visits_queries.
 """
