@@ -6,6 +6,9 @@
 -- rotates through it. Each thread starts at a different place in the list so
 -- the threads do not hit the same site at the same moment.
 --
+-- An optional second argument is the User-Agent every request carries (bench/visits.py gives a browser's, since
+-- visit counting leaves out requests without one); without it, wrk sends none.
+--
 -- Output: one parseable line, `BENCH key=value ...`, for bench/run.py.
 
 local threads = {}
@@ -22,13 +25,18 @@ position = 0
 non200 = 0
 
 function init(args)
-   local name = assert(args[1], "usage: wrk ... -s mix.lua URL -- REQUEST_FILE")
+   local name = assert(args[1], "usage: wrk ... -s mix.lua URL -- REQUEST_FILE [USER_AGENT]")
+   local agent = args[2]
    local file = assert(io.open(name, "r"))
    for line in file:lines() do
       local host, path = line:match("^(%S+)%s+(%S+)%s*$")
       if host then
          -- Formatted once here, not per request: the client should cost as little as possible.
-         table.insert(requests, wrk.format("GET", path, { Host = host }))
+         local headers = { Host = host }
+         if agent then
+            headers["User-Agent"] = agent
+         end
+         table.insert(requests, wrk.format("GET", path, headers))
       end
    end
    file:close()

@@ -312,10 +312,15 @@ def preflight(port: int, mix: list[tuple[str, str]]) -> None:
 # --------------------------------------------------------------------------- load
 
 
-def run_wrk(port: int, mix_file: Path, settings: Settings, duration: int) -> WrkResult:
-    """Load the server with wrk and the mix script; refuse any non-200 or socket error."""
+def run_wrk(port: int, mix_file: Path, settings: Settings, duration: int, agent: str | None = None) -> WrkResult:
+    """Load the server with wrk and the mix script; refuse any non-200 or socket error.
+
+    `agent`: the User-Agent every request carries (none by default, as wrk sends).
+    """
     command = [WRK, "-t", str(settings.threads), "-c", str(settings.connections), "-d", f"{duration}s",
                "--latency", "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}", "--", str(mix_file)]
+    if agent:
+        command.append(agent)
     done = subprocess.run(command, capture_output=True, text=True)
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:

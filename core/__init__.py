@@ -43,7 +43,8 @@ FEATURES = (
     "core.security",  # the daily security checks and their findings; other modules register checks with it
     "core.training",  # training material and good-practice examples: distributed, acknowledged, reminded
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
-    "core.evaluation",  # every site graded from its own data, monthly snapshots: reads every module above, so last
+    "core.evaluation",  # every site graded from its own data, monthly snapshots, visit statistics: reads every
+                        # module above, so last
 )
 #: Shells: layouts, menu hosts, home pages, error pages, the demo city.
 SHELLS = (

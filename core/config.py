@@ -70,6 +70,15 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                       "so a stranger cannot easily lock the writer out)."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Where rate-limit counters live. memory:// counts in each worker alone; "
                                            "redis://… shares the count between workers and hosts."),
+    "VISITS_STORE": ("", "Where page views are counted before the `visits.flush` job writes them: memory (each "
+                         "worker, written by the worker), redis (shared), off; empty: redis when VISITS_REDIS_URL "
+                         "or RATELIMIT_STORAGE_URI is a redis:// URL, else memory."),
+    "VISITS_REDIS_URL": ("", "The Redis of the visit counts; empty: RATELIMIT_STORAGE_URI's when that is redis://."),
+    "VISITS_REDIS_PREFIX": ("govsites:visits:", "Prefix of the visit counts' Redis keys (one per deployment)."),
+    "VISITS_FLUSH_SECONDS": (60.0, "Memory store: how often each worker writes its visit counts to the database "
+                                   "(also at the worker's exit); 0: only at exit and when the job runs in it."),
+    "VISITS_PUSH_SECONDS": (2.0, "Redis store: how often each worker sends its visit counts to Redis in one round "
+                                 "trip; 0: one round trip per page view."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),
     "PAGE_SIZE": (20, "Items per page on section lists."),
     "BACKDATE_MARGIN_DAYS": (3, "Days an item's publication date may be earlier than the day it was written without a "

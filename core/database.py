@@ -20,3 +20,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def init_app(app: Flask) -> None:
     """Nothing to wire: models are found through the modules (`core.import_models`)."""
+
+
+#: Tables a database trigger guards against changes (the audit log is append-only, evaluation snapshots are
+#: immutable): table name -> (create_sql, drop_sql), each ``fn(table, dialect) -> [statements]``. Filled by the
+#: modules that install them (`register_guard` from their init_app), so that the one operation allowed to remove a
+#: site's rows wholesale (core.backups.archive_sites.delete_site) can lift each guard for its own transaction.
+GUARDED_TABLES: dict[str, tuple] = {}
+
+
+def register_guard(table: str, create_sql, drop_sql) -> None:
+    """Declare that `table` carries triggers made by `create_sql(table, dialect)` and removed by `drop_sql`."""
+    GUARDED_TABLES[table] = (create_sql, drop_sql)

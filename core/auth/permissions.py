@@ -19,9 +19,10 @@ SITE_PERMISSIONS = {
     # consultations.view: the public consultations' admin pages (意见征集); editors draft them (content.edit),
     # publishers publish and withdraw them (content.publish), interaction officers read and decide the
     # opinions and publish the feedback summary (interaction.handle).
-    "editor": {"admin.enter", "content.work", "content.edit", "consultations.view"},
-    "reviewer": {"admin.enter", "content.work", "content.review", "consultations.view"},
-    "publisher": {"admin.enter", "content.work", "content.publish", "consultations.view"},
+    # visits.view: the site's visit statistics; those who write and publish see what is read (core.evaluation).
+    "editor": {"admin.enter", "content.work", "content.edit", "consultations.view", "visits.view"},
+    "reviewer": {"admin.enter", "content.work", "content.review", "consultations.view", "visits.view"},
+    "publisher": {"admin.enter", "content.work", "content.publish", "consultations.view", "visits.view"},
     "service_officer": {"admin.enter", "services.handle", "services.stats.view"},
     "interaction_officer": {"admin.enter", "interaction.view", "interaction.handle", "consultations.view"},
     # disclosure.handle: applications for disclosure (依申请公开): the queue, each application, its steps.
@@ -29,13 +30,13 @@ SITE_PERMISSIONS = {
     # site.security.manage: accept a security finding of the site with a reason (core.security).
     "site_admin": {"admin.enter", "site.view", "site.audit.view", "site.users.manage", "site.sections.manage",
                    "site.settings.manage", "site.duties.manage", "site.security.manage", "services.stats.view",
-                   "interaction.view", "consultations.view"},
+                   "interaction.view", "consultations.view", "visits.view"},
 }
 ALL_SITE_PERMISSIONS = frozenset().union(*SITE_PERMISSIONS.values())
 PLATFORM_PERMISSIONS = frozenset({"platform.view", "platform.manage"})
 #: The evaluator reads every site and the console, and changes nothing.
 EVALUATOR_PERMISSIONS = frozenset({"admin.enter", "site.view", "site.audit.view", "services.stats.view",
-                                   "interaction.view", "consultations.view", "platform.view"})
+                                   "interaction.view", "consultations.view", "visits.view", "platform.view"})
 
 
 def site_roles(user: User) -> set[str]:

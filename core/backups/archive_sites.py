@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 
 from core.audit.log import record
-from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
 from core.backups.archive import ExportResult, remove_after_commit, rows_where, site_files, site_plan, write_archive
+from core.database import GUARDED_TABLES
 from core.extensions import db
 from core.operations import OperationError, audited
 from tenants.models import Tenant
@@ -64,16 +64,16 @@ def delete_site(tenant: Tenant, *, confirm_slug: str) -> dict[str, int]:
     removed: dict[str, int] = {}
     for name in reversed(list(plan.tables)):  # children before their parents
         table = plan.tables[name].table
-        guarded = name in APPEND_ONLY
-        if guarded:
-            for statement in drop_sql(name, dialect):
+        guard = GUARDED_TABLES.get(name)  # the audit log's append-only triggers, the snapshots' immutability
+        if guard:
+            for statement in guard[1](name, dialect):
                 db.session.execute(text(statement))
         condition = rows_where(plan, name, tenant_id)
         # Counted first: a row deleted by its parent's cascade (a section's child) is not in a DELETE's count.
         removed[name] = db.session.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
         db.session.execute(delete(table).where(condition))
-        if guarded:
-            for statement in create_sql(name, dialect):
+        if guard:
+            for statement in guard[0](name, dialect):
                 db.session.execute(text(statement))
     domains = [d.hostname for d in tenant.domains]
     name_zh = tenant.name_zh

@@ -30,6 +30,7 @@ REQUEST_ACTIONS = ("backup", "verify")
 
 class Backup(db.Model):
     __tablename__ = "backups"
+    __table_args__ = {"info": {"platform_data": "the record of the deployment's full backups"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The folder's name in BACKUP_FOLDER: govsites-YYYYMMDD-HHMMSS (city time of the start).
@@ -69,6 +70,7 @@ class BackupRequest(db.Model):
     """
 
     __tablename__ = "backup_requests"
+    __table_args__ = {"info": {"platform_data": "the bureau's requests for a backup or a verify now"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action: Mapped[str] = mapped_column(String(16))

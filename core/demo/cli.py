@@ -23,6 +23,7 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
     """Create every catalog site with months of content; run again to bring sites in step."""
     from core.demo.accounts import write_csv
     from core.demo.loader import load_city
+    from core.demo.visits import DAYS
 
     accounts: list[tuple[str, str, str, str]] = []
     totals = load_city(today=now().date(), seed=current_app.config["DEMO_SEED"], scale=scale,
@@ -35,7 +36,8 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
                f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports, "
                f"{totals.get('training_materials', 0)} training materials "
                f"({totals.get('training_acknowledgements', 0)} read, {totals.get('training_delivered', 0)} delivered "
-               "to inboxes)")
+               "to inboxes), "
+               f"{totals['page_views']} page views of the past {DAYS} days")
     _run_security_checks()
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute

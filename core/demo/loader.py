@@ -24,6 +24,7 @@ from core.demo.letters import fill_letters, forward_some
 from core.demo.security import plant_security_problems
 from core.demo.services import fill_services, has_online_items
 from core.demo.training import fill_training
+from core.demo.visits import fill_portal_visits, fill_site_visits
 from core.demo import disclosure as demo_disclosure
 from core.disclosure.defaults import GUIDE_SLUG, RULES_SLUG
 from core.disclosure.models import DisclosureCategory, DisclosureSubject, PolicyInterpretation
@@ -112,7 +113,8 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             load_year(year)
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
-              "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0, "disclosure_reports": 0}
+              "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0, "disclosure_reports": 0,
+              "page_views": 0}
     given_letters = []
     sites = catalog_sites(scale)
     kept = profiles([site["slug"] for site in sites], seed)
@@ -180,8 +182,13 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
                 # After the applications: the reports count them.
                 totals["disclosure_reports"] += fill_disclosure_reports(
                     site, index=position, today=today, rng=random.Random(f"{seed}:{site['slug']}:reports"))
+            # After the content: the newest items get their readers.
+            totals["page_views"] += fill_site_visits(site, tenant.id, today=today,
+                                                     rng=random.Random(f"{seed}:{site['slug']}:visits"))
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
+    totals["page_views"] += fill_portal_visits(today=today, rng=random.Random(f"{seed}:portal:visits"))
+    db.session.commit()
     if len(given_letters) > 1:  # the sites just given letters forward a few to each other
         totals["letters_forwarded"] = forward_some(given_letters, today=today, rng=random.Random(f"{seed}:forwarded"))
         db.session.commit()

@@ -3,6 +3,9 @@
 The rules (core.evaluation.rules) read the other modules through their queries; a site is evaluated live
 (core.evaluation.engine.evaluate_site) on its self-check page and the bureau's drill-down, and every month a
 snapshot of every site is kept (core.evaluation.jobs), immutable, for the city's dashboard and each site's history.
+
+The visit statistics are in files of their own, `visits*` — page views and unique visitors per site per day, counted
+without cookies or stored addresses and written by a job (core.evaluation.visits says how).
 """
 from __future__ import annotations
 
@@ -12,3 +15,12 @@ def init_app(app) -> None:
 
     audit_labels.register()
     views.init_app(app)
+    from core.database import register_guard
+    from core.evaluation.triggers import IMMUTABLE, create_sql, drop_sql
+
+    for table in IMMUTABLE:
+        register_guard(table, create_sql, drop_sql)
+    from core.evaluation import visits, visits_jobs, visits_views  # noqa: F401  (visits_jobs: its job registers)
+
+    visits.init_app(app)
+    visits_views.init_app(app)

@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The visit statistics' tables are in their own file, imported here so the app and Alembic see them.
+from core.evaluation.visits_models import PortalVisitDay, VisitDay, VisitFlush, VisitItemDay  # noqa: F401
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import TenantScoped
@@ -29,6 +31,7 @@ class EvaluationSetting(db.Model):
     """
 
     __tablename__ = "evaluation_settings"
+    __table_args__ = {"info": {"platform_data": "the bureau's thresholds and weights, one for every site"}}
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)

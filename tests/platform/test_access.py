@@ -73,6 +73,8 @@ PAGES = (
     "/platform/evaluation.pdf",
     "/platform/evaluation/sites/{rsj}",
     "/platform/evaluation/settings",
+    "/platform/visits",
+    "/platform/visits?days=365&group=general&sort=visitors",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
