@@ -22,7 +22,8 @@ one to a site table names a row of the archive; one to `users.id` a person
 (carried by user name); one to any other platform table (disclosure
 categories and subjects, …) a row matched in the target by its natural key
 (`NATURAL_KEYS`, else the table's unique columns). Ids kept without a foreign
-key are declared in `SOFT_REFERENCES`, ids inside JSON in
+key are declared in `SOFT_REFERENCES` or by the column itself
+(``mapped_column(..., info={"soft_reference": SoftReference("row", "articles")})``), ids inside JSON in
 `archive_import.JSON_REFERENCES`; the tests fail on an undeclared one.
 
 **Personal data.** Columns encrypted at rest (`core.privacy` EncryptedText)
@@ -281,7 +282,7 @@ def site_plan(metadata=None) -> SitePlan:
 
 def _column_ref(name: str, column, members: set[str], tables) -> Ref | None:
     """What one column of a site table names, or None for a plain value."""
-    soft = SOFT_REFERENCES.get((name, column.name))
+    soft = SOFT_REFERENCES.get((name, column.name)) or column.info.get("soft_reference")
     if soft is not None:
         return Ref("soft", soft.table, soft)
     targets = {(fk.column.table.name, fk.column.name) for fk in column.foreign_keys}

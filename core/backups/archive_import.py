@@ -637,6 +637,10 @@ def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _L
             raise RuntimeError(f"{name}: rows that name each other in a cycle")
         prepared = [_prepare(table_plan, row, columns, decoders, maps, links, lookups, append_only)
                     for row in ready]
+        # A row whose required soft reference names a row the archive does not hold (views of an item since
+        # deleted) has nothing left to say: it is left out.
+        kept = [(row, entry) for row, entry in zip(ready, prepared) if entry is not None]
+        ready, prepared = [row for row, _entry in kept], [entry for _row, entry in kept]
         for start in range(0, len(prepared), BATCH):
             chunk = prepared[start:start + BATCH]
             values = [v for v, _later in chunk]
@@ -654,8 +658,9 @@ def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _L
 
 
 def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dict, maps: _Maps, links: _Links,
-             lookups: dict, append_only: bool) -> tuple[dict, dict]:
-    """One row's values for the target (ids carried, file names renamed), and what must wait for a second pass."""
+             lookups: dict, append_only: bool) -> tuple[dict, dict] | None:
+    """One row's values for the target (ids carried, file names renamed), and what must wait for a second pass;
+    None when a required soft reference names a row that is gone (the row is left out)."""
     name, pk = table_plan.name, table_plan.pk
     values, later = {}, {}
     for column in columns:
@@ -667,6 +672,8 @@ def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dic
             value, wait = _carry(ref, value, row, table_plan, maps)
             if wait and not append_only:
                 later[column] = row[column]
+            elif value is None and ref.kind == "soft" and not table_plan.table.c[column].nullable:
+                return None
         elif isinstance(value, str):
             if maps.files and "." in value:
                 value = _STORED_IN_TEXT.sub(lambda m: maps.files.get(m.group(0), m.group(0)), value)

@@ -55,4 +55,5 @@ class EvaluationSnapshot(TenantScoped, db.Model):
     vetoes: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     #: Every rule's result with its evidence, as JSON (core.evaluation.engine.Evaluation.to_data).
-    results: Mapped[str] = mapped_column(Text)
+    results: Mapped[str] = mapped_column(Text, info={"kept_as_written": "history: the ids of its evidence as they "
+                                                                        "were when it was taken"})

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.backups.archive import SoftReference
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import TenantScoped
@@ -47,7 +48,8 @@ class VisitItemDay(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    article_id: Mapped[int] = mapped_column(Integer)
+    #: A site's archive carries it to the item's new id, and leaves out the views of an item no longer there.
+    article_id: Mapped[int] = mapped_column(Integer, info={"soft_reference": SoftReference("row", "articles")})
     views: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -23,6 +23,10 @@ from tenants.provisioning import create_tenant
 from tenants.scoping import activate_tenant
 from tests.backups.conftest import own_app
 
+#: The newest migration, by its file name (core/migrations/versions/NNNN_*.py).
+HEAD = max(p.name[:4] for p in
+           (Path(__file__).resolve().parents[2] / "core" / "migrations" / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
 NOW = datetime(2026, 11, 27, 2, 0, 0)
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -124,7 +128,7 @@ def test_restore_refuses_a_backup_of_a_newer_schema(city):
     assert refusal.code == "newer_schema"
     assert refusal.words_en == (
         "This backup was made by a newer version of govsites: its database is at schema revision 0999, which "
-        "this code does not know (the newest it knows is 0026). Restore it with the version that made it, or a "
+        f"this code does not know (the newest it knows is {HEAD}). Restore it with the version that made it, or a "
         "later one.")
 
 
