@@ -21,7 +21,7 @@ from core.extensions import db
 from core.security.html import Scan, hits, normalise_text, phrase_pattern, scan_html
 from core.security.links import LinkResolver
 from core.security.registry import CheckContext, Found, check
-from core.security.words import allowed_hosts, forbidden_words, host_allowed, wrong_expressions
+from core.security.words import allowed_hosts, forbidden_words, host_allowed, readable_host, wrong_expressions
 from core.sections.models import Section
 from tenants.scoping import current_tenant_id
 
@@ -143,25 +143,44 @@ def external_links(ctx: CheckContext):
                 if url not in by_host[target.host]:
                     by_host[target.host].append(url)
         for host, links in by_host.items():
-            yield Found(f"{doc.key}/host:{host}"[:200], doc.name, values={"host": host, "links": links[:LINKS_NAMED]},
-                        link=doc.link)
+            yield Found(f"{doc.key}/host:{host}"[:200], doc.name,
+                        values={"host": readable_host(host), "links": links[:LINKS_NAMED]}, link=doc.link)
+
+
+#: How a link hides, in words (the CSS ways are named as CSS writes them, in both languages).
+HIDING_WORDS = {
+    "off_screen": _l("placed off the screen"),
+    "hidden_attribute": _l("marked hidden"),
+    "empty": _l("a link with no visible text"),
+    "tiny_image": _l("a link on a picture too small to see"),
+}
 
 
 @check(key="content.hidden_links", scope="site", severity="high",
        title=_l("Hidden links (暗链)"),
-       fix=_l("Someone changed the page outside the editor: remove the hidden link at once, find out how it got "
-              "there (the item's revisions and the audit log), and change the passwords of the accounts that "
-              "could edit it."),
-       details=_l("%(count)s links visitors cannot see (%(how)s): %(links)s"))
+       fix=_l("Someone may have changed the page: remove the hidden link at once, find out how it got there (the "
+              "item's revisions and the audit log), and change the passwords of the accounts that could edit it."),
+       details=_l("%(count)s links visitors cannot see (%(how)s): %(links)s"),
+       words={"how": HIDING_WORDS})
 def hidden_links(ctx: CheckContext):
     """A link in a published item or page that visitors cannot see but search engines follow: inside an
-    element styled out of sight or marked hidden (core.security.html.HIDING_STYLES), whatever its host."""
+    element styled out of sight or marked hidden (core.security.html.HIDING_STYLES), whatever its host; or,
+    to a host outside the platform, a link that shows nothing (no visible text, or only a picture of two
+    pixels or less), which the editor's cleaning lets through."""
+    resolver = _resolver(ctx)
     for doc in documents(ctx):
-        hidden = [link for link in doc.scan.links if link.hidden and link.tag == "a"]
+        hidden = []
+        for link in doc.scan.links:
+            if link.tag != "a":
+                continue
+            if link.hidden:
+                hidden.append((link, link.hidden))
+            elif link.blank and resolver.resolve(link.url, page=doc.page).kind == "external":
+                hidden.append((link, link.blank))
         if hidden:
             yield Found(doc.key, doc.name, values={
-                "count": len(hidden), "how": sorted({link.hidden for link in hidden}),
-                "links": list(dict.fromkeys(link.url for link in hidden))[:LINKS_NAMED]}, link=doc.link)
+                "count": len(hidden), "how": sorted({how for _link, how in hidden}),
+                "links": list(dict.fromkeys(link.url for link, _how in hidden))[:LINKS_NAMED]}, link=doc.link)
 
 
 @check(key="content.forbidden_words", scope="site", severity="high",
