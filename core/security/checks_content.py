@@ -6,7 +6,6 @@ is read once per run (`documents`), and every check here looks at that reading.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from core.content.models import Article, Attachment
 from core.content.queries import published
 from core.content.sanitize import clean_html, removed_markup
 from core.extensions import db
-from core.security.html import Scan, hits, normalise_text, phrase_pattern, scan_html
+from core.security.html import PhraseIndex, Scan, hits, normalise_text, scan_html
 from core.security.links import LinkResolver
 from core.security.registry import CheckContext, Found, check
 from core.security.words import allowed_hosts, forbidden_words, host_allowed, readable_host, wrong_expressions
@@ -75,11 +74,6 @@ def documents(ctx: CheckContext) -> list[Document]:
         return found
 
     return ctx.once("documents", read)
-
-
-def _any_of(phrases) -> re.Pattern:
-    """One pattern matching any of the phrases: a text that holds none is passed over in one search."""
-    return re.compile("|".join(f"(?:{phrase_pattern(p.phrase).pattern})" for p in phrases) or r"(?!)", re.IGNORECASE)
 
 
 def _resolver(ctx: CheckContext) -> LinkResolver:
@@ -191,13 +185,10 @@ def hidden_links(ctx: CheckContext):
 def forbidden_words_found(ctx: CheckContext):
     """A word of the bureau's forbidden list in a published item's title, summary or text (hidden text
     included), with the text around each place; one finding per item and word."""
-    words = ctx.once("forbidden_words", forbidden_words)
-    anything = _any_of(words)
+    index = ctx.once("forbidden_words", lambda: PhraseIndex(forbidden_words()))
     for doc in documents(ctx):
         text = doc.text
-        if not anything.search(text):
-            continue
-        for word in words:
+        for word in index.in_text(text):
             around = hits(text, word.phrase)
             if around:
                 yield Found(f"{doc.key}/word:{word.phrase}"[:200], doc.name,
@@ -212,13 +203,10 @@ def forbidden_words_found(ctx: CheckContext):
 def wrong_expressions_found(ctx: CheckContext):
     """An expression of the bureau's list of wrong official expressions (a body's or a meeting's name written
     wrong) in a published item or page, with its correct form and the text around each place."""
-    expressions = ctx.once("wrong_expressions", wrong_expressions)
-    anything = _any_of(expressions)
+    index = ctx.once("wrong_expressions", lambda: PhraseIndex(wrong_expressions()))
     for doc in documents(ctx):
         text = doc.text
-        if not anything.search(text):
-            continue
-        for expression in expressions:
+        for expression in index.in_text(text):
             around = hits(text, expression.phrase)
             if around:
                 yield Found(f"{doc.key}/wrong:{expression.phrase}"[:200], doc.name,

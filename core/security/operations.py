@@ -24,7 +24,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from core.audit.log import record
 from core.auth.models import Membership, User
@@ -98,6 +98,7 @@ def run_checks(now: datetime, *, site=None, keys: Iterable[str] | None = None) -
         that failed (their findings are left as they were).
     """
     scope, model = ("site", SecurityFinding) if site is not None else ("platform", PlatformSecurityFinding)
+    _one_run_at_a_time(site)
     wanted = set(keys) if keys is not None else None
     checks = [c for c in checks_of(scope) if wanted is None or c.key in wanted]
     result = RunResult()
@@ -135,6 +136,21 @@ def run_checks(now: datetime, *, site=None, keys: Iterable[str] | None = None) -
     record("security.run", site.slug if site is not None else "platform", found_new=len(result.new),
            still_open=result.still_open, resolved_now=result.resolved, checks_failed=result.failed)
     return result
+
+
+#: The first key of the PostgreSQL advisory locks a run takes (the second is the site's id, 0 for the platform).
+RUN_LOCK = 0x5EC
+
+
+def _one_run_at_a_time(site) -> None:
+    """Make a second run of the same checks (the scheduler's and one started by hand, `flask jobs run-once`) wait
+    until the first has kept its findings, and then read them: otherwise both would add the same new findings and
+    the second would fail on the findings' identity. On PostgreSQL a lock held until the transaction ends; SQLite
+    lets one writer in at a time by itself (a second run at once fails that site, and the platform's
+    administrators are told)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                           {"space": RUN_LOCK, "key": site.id if site is not None else 0})
 
 
 def _rows_of(model, rules: list[str]) -> list:

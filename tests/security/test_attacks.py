@@ -17,7 +17,8 @@ from core.auth.models import User
 from core.extensions import db
 from core.security.integrity import hash_tree
 from core.security.models import AllowedHost, SecurityFinding, SecurityWord
-from core.security.operations import SecurityError, accept_finding, save_allowed_hosts, take_baseline
+from core.security.operations import (SecurityError, accept_finding, save_allowed_hosts, save_word_lists,
+                                      take_baseline)
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
 from tests.fixtures.console import PLATFORM
@@ -316,3 +317,19 @@ def test_a_removed_baseline_is_serious_and_not_written_again_quietly(app, baseli
     assert (found.details["says"], found.severity) == ("gone", "high")
     assert runner.invoke(args=["security", "baseline"]).exit_code == 0  # a person decides: a new one
     assert [r.state for r in of(check_platform("files.tampered"), "files.tampered")] == ["resolved"]
+
+
+def test_a_word_list_of_thousands_finds_what_it_holds_however_written(app, two_sites, create_article_in, check_site):
+    """The bureau's lists may grow to thousands of entries; each item is asked only about the entries that can be
+    in it, and finds them whatever the spacing, case or invisible characters between their characters."""
+    rsj, _, _ = two_sites
+    filler = [f"词{n:05d}" for n in range(5000)]
+    with app.app_context():
+        save_word_lists("\n".join([*filler, "博彩", "Casino"]), "国务院办公室 => 国务院办公厅")
+        db.session.commit()
+    create_article_in(rsj, "news", "通知",
+                      body_html="<p>网上博\u200b 彩与 CASINO；国务 院办公室。名单中的词00042也在其中。</p>")
+    rows = check_site(rsj, "content.forbidden_words", "content.wrong_expressions")
+    assert sorted((r.rule, r.key.split("/")[1]) for r in rows) == [
+        ("content.forbidden_words", "word:Casino"), ("content.forbidden_words", "word:博彩"),
+        ("content.forbidden_words", "word:词00042"), ("content.wrong_expressions", "wrong:国务院办公室")]
