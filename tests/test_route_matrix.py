@@ -69,7 +69,7 @@ FILLERS = {
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id", "subject_id": "subject_id", "training_id": "training_id",
-                 "finding_id": "platform_finding_id",
+                 "finding_id": "platform_finding_id", "site_finding_id": "site_finding_id",
                  "training_file_id": "training_file_id", "example_id": "example_id"},
     # The pages every signed-in person has on any host (their own inbox): another person's message is a 404
     # (tests/inbox), whatever the host.
@@ -162,7 +162,7 @@ def world(app, two_sites, create_account):
             "catalog_slug": next(e["slug"] for e in load_catalog()["sites"] if e["slug"] not in existing),
             "calendar_year": 2026, "calendar_day": "2026-02-14", "catalogue_request_id": ids["rsj"]["request_id"],
             "subject_id": db.session.execute(select(DisclosureSubject.id)).scalars().first(),
-            "platform_finding_id": _platform_finding(),
+            "platform_finding_id": _platform_finding(), "site_finding_id": ids["rsj"]["finding_id"],
             "training_id": ids["rsj"]["training_id"], "training_file_id": ids["rsj"]["training_file_id"],
             "example_id": add_good_practice(actor=None, site_id=rsj.id, note="首页重点突出。").id,
         }

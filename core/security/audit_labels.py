@@ -32,6 +32,7 @@ def register() -> None:
         "security.words_save": _l("Changed the forbidden words and wrong expressions"),
         "security.hosts_save": _l("Changed the allowed outside hosts"),
         "security.baseline": _l("Took the baseline of the deployed files"),
+        "security.baseline_kept": _l("Kept the existing baseline of the deployed files and noted its SHA-256"),
     }, {"security": _l("Security checks")})
     describe_details({
         "found_new": _l("New findings"),

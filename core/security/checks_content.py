@@ -6,7 +6,6 @@ is read once per run (`documents`), and every check here looks at that reading.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +17,10 @@ from core.content.models import Article, Attachment
 from core.content.queries import published
 from core.content.sanitize import clean_html, removed_markup
 from core.extensions import db
-from core.security.html import Scan, hits, normalise_text, phrase_pattern, scan_html
+from core.security.html import PhraseIndex, Scan, hits, normalise_text, scan_html
 from core.security.links import LinkResolver
 from core.security.registry import CheckContext, Found, check
-from core.security.words import allowed_hosts, forbidden_words, host_allowed, wrong_expressions
+from core.security.words import allowed_hosts, forbidden_words, host_allowed, readable_host, wrong_expressions
 from core.sections.models import Section
 from tenants.scoping import current_tenant_id
 
@@ -75,11 +74,6 @@ def documents(ctx: CheckContext) -> list[Document]:
         return found
 
     return ctx.once("documents", read)
-
-
-def _any_of(phrases) -> re.Pattern:
-    """One pattern matching any of the phrases: a text that holds none is passed over in one search."""
-    return re.compile("|".join(f"(?:{phrase_pattern(p.phrase).pattern})" for p in phrases) or r"(?!)", re.IGNORECASE)
 
 
 def _resolver(ctx: CheckContext) -> LinkResolver:
@@ -143,25 +137,44 @@ def external_links(ctx: CheckContext):
                 if url not in by_host[target.host]:
                     by_host[target.host].append(url)
         for host, links in by_host.items():
-            yield Found(f"{doc.key}/host:{host}"[:200], doc.name, values={"host": host, "links": links[:LINKS_NAMED]},
-                        link=doc.link)
+            yield Found(f"{doc.key}/host:{host}"[:200], doc.name,
+                        values={"host": readable_host(host), "links": links[:LINKS_NAMED]}, link=doc.link)
+
+
+#: How a link hides, in words (the CSS ways are named as CSS writes them, in both languages).
+HIDING_WORDS = {
+    "off_screen": _l("placed off the screen"),
+    "hidden_attribute": _l("marked hidden"),
+    "empty": _l("a link with no visible text"),
+    "tiny_image": _l("a link on a picture too small to see"),
+}
 
 
 @check(key="content.hidden_links", scope="site", severity="high",
        title=_l("Hidden links (暗链)"),
-       fix=_l("Someone changed the page outside the editor: remove the hidden link at once, find out how it got "
-              "there (the item's revisions and the audit log), and change the passwords of the accounts that "
-              "could edit it."),
-       details=_l("%(count)s links visitors cannot see (%(how)s): %(links)s"))
+       fix=_l("Someone may have changed the page: remove the hidden link at once, find out how it got there (the "
+              "item's revisions and the audit log), and change the passwords of the accounts that could edit it."),
+       details=_l("%(count)s links visitors cannot see (%(how)s): %(links)s"),
+       words={"how": HIDING_WORDS})
 def hidden_links(ctx: CheckContext):
     """A link in a published item or page that visitors cannot see but search engines follow: inside an
-    element styled out of sight or marked hidden (core.security.html.HIDING_STYLES), whatever its host."""
+    element styled out of sight or marked hidden (core.security.html.HIDING_STYLES), whatever its host; or,
+    to a host outside the platform, a link that shows nothing (no visible text, or only a picture of two
+    pixels or less), which the editor's cleaning lets through."""
+    resolver = _resolver(ctx)
     for doc in documents(ctx):
-        hidden = [link for link in doc.scan.links if link.hidden and link.tag == "a"]
+        hidden = []
+        for link in doc.scan.links:
+            if link.tag != "a":
+                continue
+            if link.hidden:
+                hidden.append((link, link.hidden))
+            elif link.blank and resolver.resolve(link.url, page=doc.page).kind == "external":
+                hidden.append((link, link.blank))
         if hidden:
             yield Found(doc.key, doc.name, values={
-                "count": len(hidden), "how": sorted({link.hidden for link in hidden}),
-                "links": list(dict.fromkeys(link.url for link in hidden))[:LINKS_NAMED]}, link=doc.link)
+                "count": len(hidden), "how": sorted({how for _link, how in hidden}),
+                "links": list(dict.fromkeys(link.url for link, _how in hidden))[:LINKS_NAMED]}, link=doc.link)
 
 
 @check(key="content.forbidden_words", scope="site", severity="high",
@@ -172,13 +185,10 @@ def hidden_links(ctx: CheckContext):
 def forbidden_words_found(ctx: CheckContext):
     """A word of the bureau's forbidden list in a published item's title, summary or text (hidden text
     included), with the text around each place; one finding per item and word."""
-    words = ctx.once("forbidden_words", forbidden_words)
-    anything = _any_of(words)
+    index = ctx.once("forbidden_words", lambda: PhraseIndex(forbidden_words()))
     for doc in documents(ctx):
         text = doc.text
-        if not anything.search(text):
-            continue
-        for word in words:
+        for word in index.in_text(text):
             around = hits(text, word.phrase)
             if around:
                 yield Found(f"{doc.key}/word:{word.phrase}"[:200], doc.name,
@@ -193,13 +203,10 @@ def forbidden_words_found(ctx: CheckContext):
 def wrong_expressions_found(ctx: CheckContext):
     """An expression of the bureau's list of wrong official expressions (a body's or a meeting's name written
     wrong) in a published item or page, with its correct form and the text around each place."""
-    expressions = ctx.once("wrong_expressions", wrong_expressions)
-    anything = _any_of(expressions)
+    index = ctx.once("wrong_expressions", lambda: PhraseIndex(wrong_expressions()))
     for doc in documents(ctx):
         text = doc.text
-        if not anything.search(text):
-            continue
-        for expression in expressions:
+        for expression in index.in_text(text):
             around = hits(text, expression.phrase)
             if around:
                 yield Found(f"{doc.key}/wrong:{expression.phrase}"[:200], doc.name,

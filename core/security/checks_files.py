@@ -24,8 +24,10 @@ from core.content.files import FILE_SIGNATURES, PARTIAL_NAME, content_matches, u
 from core.content.labels import human_size
 from core.content.models import Article, Attachment
 from core.extensions import db
-from core.security.integrity import ManifestError, code_root, compare, manifest_path, read_manifest
+from core.security.integrity import (MANIFEST_DIGEST, ManifestError, code_root, compare, file_digest, manifest_path,
+                                     read_manifest)
 from core.security.registry import CheckContext, Found, check
+from tenants.provisioning import get_setting
 from tenants.scoping import current_tenant_id
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -174,7 +176,10 @@ def type_mismatch(ctx: CheckContext):
        title=_l("Programs and server scripts among the uploads"),
        fix=_l("Delete the file at once and find out who uploaded it and how (the audit log): a server script in "
               "the upload folder is how a site is taken over."),
-       details=_l("The content is a program or script (%(kind)s)."))
+       details=_l("The content is a program or script (%(kind)s)."),
+       words={"kind": {"PE": _l("a Windows program"), "ELF": _l("a Linux program"), "Mach-O": _l("a macOS program"),
+                       "Mach-O/Java": _l("a macOS program or Java class"), "script": _l("a script that runs by itself"),
+                       "server script": _l("a PHP, JSP or ASP server script")}})
 def executable(ctx: CheckContext):
     """An uploaded file whose bytes are a program (Windows PE, ELF, Mach-O), a script (#!/), or, in a file that
     is not plain text, a PHP, JSP or ASP server tag (a web shell hidden in a picture or a document)."""
@@ -207,19 +212,32 @@ def oversize(ctx: CheckContext):
                 "removed": _l("Removed since the baseline of %(taken)s."),
                 "missing": _l("There is no baseline to compare the deployed files with. Take one: "
                               "flask security baseline."),
+                "gone": _l("The baseline that flask security baseline wrote is gone: the deployed files can no "
+                           "longer be compared. Find out who removed it; take a new one only once the files are known "
+                           "to be as released."),
+                "replaced": _l("The baseline was changed since flask security baseline wrote it: whoever changed it "
+                               "may have changed the files too. Compare the files with the release, then take a new "
+                               "baseline."),
                 "unreadable": _l("The baseline cannot be read (%(problem)s). Take a new one: "
                                  "flask security baseline.")})
 def tampered(ctx: CheckContext):
     """Every file under core/, tenants/, themes/ and jobs/, and wsgi.py, whose SHA-256 differs from the
-    manifest taken at installation (core.security.integrity), or that was added or removed since."""
+    manifest taken at installation (core.security.integrity), or that was added or removed since; and the
+    manifest itself, changed or removed since `flask security baseline` wrote it (its SHA-256 is kept in the
+    database)."""
     path = manifest_path()
+    recorded = get_setting(MANIFEST_DIGEST)
     try:
         manifest = read_manifest(path)
     except FileNotFoundError:
-        yield Found("manifest", path.name, says="missing", severity="medium")
+        yield Found("manifest", path.name, says="gone" if recorded else "missing",
+                    severity=None if recorded else "medium")
         return
     except (ManifestError, OSError) as error:
         yield Found("manifest", path.name, says="unreadable", values={"problem": str(error)[:200]})
+        return
+    if recorded and file_digest(path) != recorded:
+        yield Found("manifest", path.name, says="replaced")
         return
     taken = str(manifest.get("taken_at", "")).replace("T", " ")[:16]
     for change in compare(code_root(), manifest):

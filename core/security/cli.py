@@ -21,6 +21,11 @@ def baseline(if_missing: bool) -> None:
 
     taken = take_baseline(now(), if_missing=if_missing)
     db.session.commit()
+    if taken is None and not manifest_path().exists():
+        click.echo(f"baseline NOT written: {manifest_path()} was written before and is gone. The daily check "
+                   "reports it; run `flask security baseline` once the deployed files are known to be right.",
+                   err=True)
+        return
     if taken is None:
         click.echo(f"baseline kept: {manifest_path()}")
         return

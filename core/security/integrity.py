@@ -11,6 +11,11 @@ changed on the server is how a defaced page (页面篡改) begins.
 Take a new baseline after every deployment, and keep a copy of the manifest
 (or the SHA-256 that `flask security baseline` prints) off the server: a
 person who can change the code can change the manifest next to it too.
+For the same reason the manifest's own SHA-256 is kept in the database
+(a platform setting, `MANIFEST_DIGEST`), which in production is on another
+host: a manifest replaced or removed other than by `flask security baseline`
+is itself a serious finding, and `--if-missing` (scripts/serve) does not
+quietly write a new one over a removed one.
 """
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ FILES = ("wsgi.py",)
 SKIPPED_DIRECTORIES = {"__pycache__", "node_modules", ".pytest_cache", ".git"}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 MANIFEST_VERSION = 1
+#: The PlatformSetting key keeping the SHA-256 of the manifest `flask security baseline` last wrote.
+MANIFEST_DIGEST = "security_manifest_sha256"
 
 
 class ManifestError(ValueError):
@@ -48,6 +55,11 @@ def manifest_path() -> Path:
     """SECURITY_INTEGRITY_MANIFEST, by default instance/integrity-manifest.json."""
     configured = current_app.config.get("SECURITY_INTEGRITY_MANIFEST")
     return Path(configured) if configured else Path(current_app.instance_path) / "integrity-manifest.json"
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at `path` (hex), as `write_manifest` returns it for the manifest it wrote."""
+    return _sha256(path)
 
 
 def _sha256(path: Path) -> str:

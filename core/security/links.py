@@ -16,6 +16,7 @@ linked site active.
 """
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,6 +30,7 @@ from core.content.models import Attachment
 from core.content.queries import public_article
 from core.extensions import db
 from core.sections.queries import site_sections
+from core.security.words import ascii_host
 from core.services.queries_guide import public_item
 from core.web.routes import RULES
 from tenants.hosts import registry, split_host
@@ -113,7 +115,10 @@ class LinkResolver:
         if not parts.netloc and not parts.path:
             return Target("skip")  # "#part" or "?page=2": the page itself
         if parts.netloc:
-            named = split_host(parts.netloc.rsplit("@", 1)[-1])
+            written = parts.netloc.rsplit("@", 1)[-1]
+            if _ip_literal(parts.hostname):  # the platform serves names, never a bare address
+                return Target("external", host=parts.hostname)
+            named = split_host(written if written.isascii() else _ascii_netloc(written))
             if named is None:
                 return Target("internal", broken=True)
             host = named[0]
@@ -148,6 +153,20 @@ class LinkResolver:
         if target is None or site_id is None:
             return True
         return _on_site(site_id, target, args)
+
+
+def _ip_literal(host: str | None) -> bool:
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
+def _ascii_netloc(netloc: str) -> str:
+    """"政府.中国:8080" -> "xn--mxtq1m.xn--fiqs8s:8080" (what a browser asks for); "" when it cannot be."""
+    host, colon, port = netloc.rpartition(":") if ":" in netloc else (netloc, "", "")
+    return f"{ascii_host(host) or ''}{colon}{port}" if ascii_host(host) else ""
 
 
 @crosses_tenants("a link on one site to a page of another site is looked up on that site, read only")

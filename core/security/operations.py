@@ -24,7 +24,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text, update
 
 from core.audit.log import record
 from core.auth.models import Membership, User
@@ -35,13 +35,14 @@ from core.inbox.operations import deliver
 from core.inbox.queries import platform_admins
 from core.operations import OperationError, OperationForbidden, audited
 from core.security import integrity
+from core.security.html import normalise_text, phrase_pattern
 from core.security.masking import object_shown
 from core.security.models import (REPORTED, AllowedHost, PlatformSecurityFinding, SecurityFinding, SecurityWord)
 from core.security.registry import CHECKS, Check, CheckContext, Found, checks_of, describe, run_check, stored_details
-from core.security.words import HOSTS_SAVED, WORDS_SAVED
+from core.security.words import HOSTS_SAVED, WORDS_SAVED, ascii_host
 from core.text import text_problem
 from tenants.hosts import is_valid_hostname
-from tenants.provisioning import set_setting
+from tenants.provisioning import get_setting, set_setting
 
 log = logging.getLogger("govsites.security")
 #: Longest reason a person may give for accepting a finding.
@@ -97,6 +98,7 @@ def run_checks(now: datetime, *, site=None, keys: Iterable[str] | None = None) -
         that failed (their findings are left as they were).
     """
     scope, model = ("site", SecurityFinding) if site is not None else ("platform", PlatformSecurityFinding)
+    _one_run_at_a_time(site)
     wanted = set(keys) if keys is not None else None
     checks = [c for c in checks_of(scope) if wanted is None or c.key in wanted]
     result = RunResult()
@@ -134,6 +136,21 @@ def run_checks(now: datetime, *, site=None, keys: Iterable[str] | None = None) -
     record("security.run", site.slug if site is not None else "platform", found_new=len(result.new),
            still_open=result.still_open, resolved_now=result.resolved, checks_failed=result.failed)
     return result
+
+
+#: The first key of the PostgreSQL advisory locks a run takes (the second is the site's id, 0 for the platform).
+RUN_LOCK = 0x5EC
+
+
+def _one_run_at_a_time(site) -> None:
+    """Make a second run of the same checks (the scheduler's and one started by hand, `flask jobs run-once`) wait
+    until the first has kept its findings, and then read them: otherwise both would add the same new findings and
+    the second would fail on the findings' identity. On PostgreSQL a lock held until the transaction ends; SQLite
+    lets one writer in at a time by itself (a second run at once fails that site, and the platform's
+    administrators are told)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                           {"space": RUN_LOCK, "key": site.id if site is not None else 0})
 
 
 def _rows_of(model, rules: list[str]) -> list:
@@ -197,11 +214,16 @@ def accept_finding(finding, *, actor: User, reason: str, now: datetime) -> None:
     problem = text_problem(reason, multiline=True, max_length=REASON_LENGTH)
     if problem:
         raise SecurityError({"reason": problem})
-    if finding.state not in REPORTED:
+    model = type(finding)
+    # One statement that accepts only a finding still reported: of two people accepting at once, or a run
+    # resolving it meanwhile, one wins and the other is told, never both written over each other.
+    accepted = db.session.execute(
+        update(model).where(model.id == finding.id, model.state.in_(REPORTED))
+        .values(state="accepted", accepted_at=now, accepted_by_id=actor.id, accepted_by_name=actor.display_name[:100],
+                accept_reason=reason).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(finding)
+    if not accepted:
         raise SecurityError(_l("This finding is no longer reported (it was resolved or accepted meanwhile)."))
-    finding.state, finding.accepted_at = "accepted", now
-    finding.accepted_by_id, finding.accepted_by_name, finding.accept_reason = actor.id, actor.display_name[:100], reason
-    db.session.flush()
     record("security.accept", f"security-finding:{finding.id}", user=actor, rule=finding.rule,
            finding_object=object_shown(finding, None), severity=finding.severity, reason=reason)
 
@@ -214,36 +236,53 @@ def _lines(text: str) -> list[tuple[int, str]]:
 _ARROW = re.compile(r"\s*(?:=>|→|->|⇒)\s*")
 
 
+def _match_key(phrase: str) -> str:
+    """What a phrase is searched for as (core.security.html.phrase_pattern): without invisible characters and
+    spaces, in any case. Two entries with one key are one entry: "ABC" and "abc", "博 彩" and "博彩"."""
+    return normalise_text(phrase).replace(" ", "").casefold()
+
+
 def _parse_words(forbidden: str, wrong: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The console's two text boxes as lists: one forbidden word a line; "wrong => correct" a line.
 
+    An entry written twice (in another case, or with other spacing) is kept once, as first written.
+
     :raises SecurityError: under "forbidden" or "wrong", naming the line: a phrase longer than the column,
-        a line with a control character, a wrong expression without its correct form, or one whose correct
-        form contains it (every correct use would then be a finding).
+        a line with a control character, a wrong expression without its correct form, one written again with
+        another correct form, or one whose correct form contains it (every correct use would then be a finding).
     """
     problems: dict[str, str] = {}
     words: list[str] = []
+    seen: set[str] = set()
     for number, line in _lines(forbidden):
         problem = text_problem(line, max_length=PHRASE_LENGTH)
         if problem:
             problems.setdefault("forbidden", str(_l("Line %(n)s: %(problem)s", n=number, problem=problem)))
-        elif line not in words:
+        elif _match_key(line) and _match_key(line) not in seen:
+            seen.add(_match_key(line))
             words.append(line)
     pairs: list[tuple[str, str]] = []
+    corrects: dict[str, str] = {}
     for number, line in _lines(wrong):
         parts = _ARROW.split(line, maxsplit=1)
-        if len(parts) != 2 or not parts[0] or not parts[1]:
+        if len(parts) != 2 or not _match_key(parts[0]) or not _match_key(parts[1]):
             problems.setdefault("wrong", str(_l("Line %(n)s: write the wrong expression, then =>, then its correct "
                                                 "form.", n=number)))
             continue
         phrase, correct = parts
         problem = text_problem(phrase, max_length=PHRASE_LENGTH) or text_problem(correct, max_length=CORRECT_LENGTH)
+        key = _match_key(phrase)
         if problem:
             problems.setdefault("wrong", str(_l("Line %(n)s: %(problem)s", n=number, problem=problem)))
-        elif phrase in correct:
+        elif phrase_pattern(phrase).search(normalise_text(correct)):
             problems.setdefault("wrong", str(_l("Line %(n)s: the correct form contains the wrong one, so every "
                                                 "correct use would be reported.", n=number)))
-        elif phrase not in [p for p, _ in pairs]:
+        elif key in corrects and _match_key(corrects[key]) != _match_key(correct):
+            problems.setdefault("wrong", str(_l("Line %(n)s: “%(phrase)s” is listed already, with another correct "
+                                                "form (“%(correct)s”).", n=number, phrase=phrase,
+                                                correct=corrects[key])))
+        elif key not in corrects:
+            corrects[key] = correct
             pairs.append((phrase, correct))
     if problems:
         raise SecurityError(problems)
@@ -270,19 +309,21 @@ def save_word_lists(forbidden: str, wrong: str) -> None:
 def _parse_hosts(text: str) -> list[tuple[str, str]]:
     """The console's allow-list box: one host a line, a note after it if wanted ("gov.cn 政府网站").
 
-    A written address ("https://www.gov.cn/zhengce/") counts as its host.
+    A written address ("https://www.gov.cn/zhengce/") counts as its host; upper case, a port and a final dot
+    are dropped; a name in Chinese is kept in its ASCII form (`core.security.words.ascii_host`).
 
     :raises SecurityError: under "hosts", naming the line, for something that is not a host name, or a note
         too long for its column.
     """
     hosts: list[tuple[str, str]] = []
     for number, line in _lines(text):
-        name, _, note = line.partition(" ")
-        name = re.sub(r"^[a-z]+://", "", name.strip().lower()).split("/", 1)[0].split(":", 1)[0].rstrip(".")
+        written, _, note = line.partition(" ")
+        name = re.sub(r"^[a-z][a-z0-9+.-]*://", "", written.strip().lower())
+        name = ascii_host(re.split(r"[/?#]", name, maxsplit=1)[0].split(":", 1)[0]) or ""
         note = note.strip()
         if not name or not is_valid_hostname(name) or "." not in name:
             raise SecurityError({"hosts": _l("Line %(n)s: “%(host)s” is not a host name (like www.gov.cn).",
-                                             n=number, host=line.partition(" ")[0][:80])})
+                                             n=number, host=written[:80])})
         problem = text_problem(note, max_length=200)
         if problem:
             raise SecurityError({"hosts": _l("Line %(n)s: %(problem)s", n=number, problem=problem)})
@@ -310,13 +351,25 @@ def save_allowed_hosts(text: str) -> None:
 def take_baseline(now: datetime, *, if_missing: bool = False) -> tuple[int, str] | None:
     """Write the tamper check's manifest (core.security.integrity) of the deployed files, as they are now.
 
-    :param if_missing: leave a manifest that exists alone (scripts/serve at every start) and return None.
+    :param if_missing: leave a manifest that exists alone (scripts/serve at every start) and return None; and
+        write none when one was written before and has gone (the tamper check reports it).
     :returns: (files hashed, the manifest's SHA-256), recorded in the platform's audit log.
     """
     path = integrity.manifest_path()
+    recorded = get_setting(integrity.MANIFEST_DIGEST)
     if if_missing and path.exists():
+        if not recorded:  # a manifest from before its digest was kept: trusted as it is, once
+            set_setting(integrity.MANIFEST_DIGEST, integrity.file_digest(path))
+            record("security.baseline_kept", str(path)[:200], platform=True,
+                   manifest_sha256=integrity.file_digest(path))
+        return None
+    if if_missing and recorded:
+        # A manifest was written and is gone: leave it to the tamper check to report, never cover it up.
+        current_app.logger.warning("integrity manifest %s is missing; not written again: run `flask security "
+                                   "baseline` once the deployed files are known to be right", path)
         return None
     files, digest = integrity.write_manifest(integrity.code_root(), path, moment=now)
+    set_setting(integrity.MANIFEST_DIGEST, digest)
     record("security.baseline", str(path)[:200], platform=True, files_hashed=files, manifest_sha256=digest)
     current_app.logger.info("integrity manifest written: %s files, sha256 %s", files, digest)
     return files, digest

@@ -170,6 +170,15 @@ def city_findings(*, site_id: int | None = None, rule: str = "", severity: str =
     return report
 
 
+@crosses_tenants("the bureau reads one site's finding (what, where, the text around each hit) on the console, "
+                 "read only")
+def site_finding(finding_id: int) -> tuple[SecurityFinding, Tenant] | None:
+    """A site's finding and its site, whichever site it is on, for the console; None when there is none."""
+    row = db.session.execute(select(SecurityFinding, Tenant).join(Tenant, Tenant.id == SecurityFinding.tenant_id)
+                             .where(SecurityFinding.id == finding_id).execution_options(all_tenants=True)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def platform_panel() -> dict:
     """For the console's home: the platform's own reported findings and every site's, by severity."""
     sites = Counts()

@@ -28,6 +28,9 @@ module adds "the newest backup is too old" this way)::
   which each finding names (`Found.says`). Stored as the values, worded in the reader's language.
 - ``link``: where a finding is fixed when it names no page of its own: a path on the site's admin
   (site checks) or on the console (platform checks).
+- ``words``: for a value that is a code ("display:none", "server script"), its words in each language:
+  ``{"how": {"empty": _l("no visible text"), …}}``. The finding stores the code; it is worded when shown,
+  so a reader never sees a code of another language (a code without words is shown as it is).
 
 The function takes a `CheckContext` (``ctx.now``, ``ctx.site``, ``ctx.once`` for work several checks
 share) and yields `Found` objects; it reads and never writes. A run (core.security.operations.run_checks)
@@ -42,6 +45,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from core.i18n import is_english
 
 SEVERITIES = ("high", "medium", "low")
 SCOPES = ("site", "platform")
@@ -58,6 +63,8 @@ class Check:
     details: dict[str, Any]
     link: str
     fn: Callable[["CheckContext"], Iterable["Found"]]
+    #: value name -> {code: lazy words}: the coded values a sentence is worded with (see the module's docstring).
+    words: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def doc(self) -> str:
@@ -103,7 +110,8 @@ class CheckContext:
 CHECKS: dict[str, Check] = {}
 
 
-def check(*, key: str, scope: str, severity: str, title: Any, fix: Any, details: Any, link: str = ""):
+def check(*, key: str, scope: str, severity: str, title: Any, fix: Any, details: Any, link: str = "",
+          words: dict[str, dict[str, Any]] | None = None):
     """Register the decorated generator function as a security check (see the module's docstring).
 
     :raises ValueError: on a malformed key, an unknown scope or severity, or a key taken by another function.
@@ -120,7 +128,7 @@ def check(*, key: str, scope: str, severity: str, title: Any, fix: Any, details:
         previous = CHECKS.get(key)
         if previous is not None and previous.fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"the check {key} is declared twice")
-        CHECKS[key] = Check(key, scope, severity, title, fix, sentences, link, fn)
+        CHECKS[key] = Check(key, scope, severity, title, fix, sentences, link, fn, dict(words or {}))
         return fn
 
     return decorator
@@ -167,13 +175,31 @@ def describe(rule: str, details: str) -> str:
     data = read_details(details)
     found = CHECKS.get(rule)
     sentence = found.details.get(data["says"]) if found is not None else None
-    values = {k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in data["values"].items()}
+    coded = found.words if found is not None else {}
+
+    def worded(key: str, value: Any) -> Any:
+        known = coded.get(key, {})
+        if isinstance(value, list):
+            if not known:
+                return ", ".join(map(str, value))
+            return _list_separator().join(str(known.get(v, v)) if isinstance(v, str) else str(v) for v in value)
+        return str(known[value]) if isinstance(value, str) and value in known else value
+
+    values = {k: worded(k, v) for k, v in data["values"].items()}
     if sentence is not None:
         try:
             return str(sentence) % values if values else str(sentence)
         except (KeyError, TypeError, ValueError):
             pass
     return "; ".join(f"{k}: {v}" for k, v in values.items())
+
+
+def _list_separator() -> str:
+    """", " in English, "、" in Chinese: how a sentence lists several worded things."""
+    try:
+        return ", " if is_english() else "、"
+    except RuntimeError:  # outside a request or an app context: no language chosen
+        return ", "
 
 
 def excerpts(details: str) -> list[str]:

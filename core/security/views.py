@@ -2,7 +2,7 @@
 bureau's word lists and allowed hosts."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,8 +13,9 @@ from core.security.labels import SEVERITY_LABELS, STATE_FILTER_LABELS, STATE_LAB
 from core.security.masking import object_shown
 from core.security.models import REPORTED, PlatformSecurityFinding, SecurityFinding
 from core.security.operations import accept_finding, save_allowed_hosts, save_word_lists
+from core.inbox.links import site_url
 from core.security.queries import (STATE_FILTERS, city_findings, home_panel, platform_counts, platform_findings,
-                                   platform_panel, rules_found, site_counts, site_findings)
+                                   platform_panel, rules_found, site_counts, site_finding, site_findings)
 from core.security.registry import CHECKS, SEVERITIES, describe, excerpts
 from core.security.words import hosts_as_text, words_as_text
 from core.timeutil import now
@@ -71,8 +72,9 @@ def finding(finding_id: int):
         answer = _accept(found, form, url_for("security.finding", finding_id=found.id))
         if answer is not None:
             return answer
-    return render_page("security/finding.html", finding=found, form=form, may_accept=can(current_user,
-                       "site.security.manage"), back=url_for("security.index"), console=False, **_page_helpers())
+    return render_page("security/finding.html", finding=found, form=form,
+                       may_accept=can(current_user, "site.security.manage"), back=url_for("security.index"),
+                       fix_link=found.link, finding_site=None, **_page_helpers())
 
 
 @route(bp, "/platform/security", permission="platform.view", host="platform")
@@ -103,7 +105,21 @@ def platform_finding(finding_id: int):
             return answer
     return render_page("security/finding.html", finding=found, form=form,
                        may_accept=can(current_user, "platform.manage"), back=url_for("security.platform_index"),
-                       console=True, **_page_helpers())
+                       fix_link=found.link, finding_site=None, **_page_helpers())
+
+
+@route(bp, "/platform/security/site-findings/<int:site_finding_id>", permission="platform.view", host="platform")
+def platform_site_finding(site_finding_id: int):
+    """A site's finding as the bureau reads it: what, where, the text around each hit, how the site fixes it.
+    Accepting it is the site's (read only here)."""
+    found = site_finding(site_finding_id)
+    if found is None:
+        abort(404)
+    finding, site = found
+    return render_page("security/finding.html", finding=finding, form=None, may_accept=False,
+                       back=url_for("security.platform_index", site=site.id),
+                       fix_link=site_url(site, finding.link) if finding.link else "", finding_site=site,
+                       **_page_helpers())
 
 
 @route(bp, "/platform/security/words", permission="platform.view", write="platform.manage", host="platform",

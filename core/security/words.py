@@ -88,6 +88,33 @@ def allowed_hosts() -> list[Host]:
         select(AllowedHost).order_by(AllowedHost.position, AllowedHost.id)).scalars()]
 
 
+def ascii_host(name: str) -> str | None:
+    """A host name as the allow-list and the link check compare it: lower case, no final dot, a name in Chinese
+    (or any other script) in its ASCII form ("政府.中国" -> "xn--mxtq1m.xn--fiqs8s"); None when it cannot be one.
+
+    Browsers turn such names into their ASCII form before they look them up, so an item's link to 政府.中国 and
+    the bureau's entry xn--mxtq1m.xn--fiqs8s are the same host.
+    """
+    name = (name or "").strip().lower().rstrip(".")
+    if not name or name.isascii():
+        return name or None
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+
+
+def readable_host(name: str) -> str:
+    """An ASCII host name as a person reads it: each "xn--" part in its own script ("xn--mxtq1m.xn--fiqs8s" ->
+    "政府.中国"); a name that is not such a form is left as it is."""
+    if "xn--" not in name:
+        return name
+    try:
+        return name.encode("ascii").decode("idna")
+    except UnicodeError:
+        return name
+
+
 def host_allowed(host: str, allowed: list[Host]) -> bool:
     """Whether `host` is an allowed host or a subdomain of one ("www.gov.cn" of "gov.cn"; not "evilgov.cn")."""
     host = host.lower().rstrip(".")
@@ -101,4 +128,5 @@ def words_as_text() -> tuple[str, str]:
 
 
 def hosts_as_text() -> str:
-    return "\n".join(f"{h.host} {h.note}".strip() for h in allowed_hosts())
+    """The allow-list as the console's text box shows it: one host a line (as a person reads it), its note."""
+    return "\n".join(f"{readable_host(h.host)} {h.note}".strip() for h in allowed_hosts())

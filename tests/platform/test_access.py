@@ -58,6 +58,7 @@ PAGES = (
     "/platform/security",
     "/platform/security?state=all&severity=high",
     "/platform/security/findings/{finding}",
+    "/platform/security/site-findings/{site_finding}",
     "/platform/security/words",
     "/platform/security/hosts",
     "/platform/training/",
@@ -141,7 +142,8 @@ def _fill(path: str, city) -> str:
     return path.format(rsj=city.rsj.id, section=city.section_id, category=city.category_id, subject=city.subject_id,
                        editor=city.editor_id,
                        year=2026, day="2026-02-14", request=city.request_id, finding=city.platform_finding_id,
-                       training=city.training_id, training_file=city.training_file_id, example=city.example_id)
+                       training=city.training_id, training_file=city.training_file_id, example=city.example_id,
+                       site_finding=city.site_finding_id)
 
 
 def test_every_console_route_is_covered_here(app):

@@ -2,6 +2,7 @@
 a check that fails changes nothing of its own; other modules add checks; serious new findings reach the inbox."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -174,3 +175,42 @@ def test_new_serious_platform_findings_reach_the_platform_administrators(app, cr
         assert sorted(m.user_id for m in messages) == sorted([admin.id, bai.id])  # the evaluator is not told
         assert all(m.link == f"http://admin.localhost/platform/security/findings/{found.id}" for m in messages)
         db.session.remove()
+
+
+def test_two_runs_at_once_wait_for_each_other(app, two_sites, create_account, set_user, moment):
+    """The scheduler's run and one started by hand, on one site at once: the second waits for the first's findings
+    and finds them open, rather than adding them again and failing (PostgreSQL, the production database)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite lets one writer in at a time by itself")
+    rsj = two_sites[0]
+    account = create_account("wang.editor", site=rsj, roles=["editor"])
+    set_user(account.id, last_login_at=moment - timedelta(days=120))
+    ran, release, results = threading.Event(), threading.Event(), {}
+
+    def run(name: str, hold: bool) -> None:
+        with app.app_context(), activate_tenant(rsj.id):
+            try:
+                results[name] = run_checks(moment, site=db.session.get(Tenant, rsj.id),
+                                           keys=["accounts.inactive"]).counts()
+                if hold:
+                    ran.set()
+                    release.wait(10)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 — reported by the assertion below
+                results[name] = repr(error)
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=run, args=("first", True))
+    first.start()
+    assert ran.wait(10)
+    second = threading.Thread(target=run, args=("second", False))
+    second.start()
+    second.join(1.0)
+    assert second.is_alive() and "second" not in results  # waiting for the first run
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": {"new": 1, "open": 0, "resolved": 0, "failed": 0},
+                       "second": {"new": 0, "open": 1, "resolved": 0, "failed": 0}}
