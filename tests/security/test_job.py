@@ -39,13 +39,13 @@ def test_the_daily_run_checks_every_site_and_the_platform(app, two_sites, create
         account = create_account(f"wang.{site.slug}", site=site, roles=["editor"])
         set_user(account.id, last_login_at=moment - timedelta(days=100))
     # Each site: the inactive editor and no site administrator at all. The platform: the tests' secret key
-    # ("test-secret") and no baseline of the deployed files.
+    # ("test-secret"), no baseline of the deployed files, and no backup at all (core.backups.checks).
     outcome, counts, summary = _run(app, moment)
-    assert (outcome, counts) == ("success", {"new": 6, "open": 0, "resolved": 0, "failed": 0})
+    assert (outcome, counts) == ("success", {"new": 7, "open": 0, "resolved": 0, "failed": 0})
     outcome, counts, _ = _run(app, moment + timedelta(days=1))
-    assert (outcome, counts) == ("success", {"new": 0, "open": 6, "resolved": 0, "failed": 0})
+    assert (outcome, counts) == ("success", {"new": 0, "open": 7, "resolved": 0, "failed": 0})
     with app.app_context(), force_locale("zh_CN"):
-        assert describe("security.daily", summary) == "新发现 6 个，仍未解决 0 个，已解决 0 个；未能运行的检查 0 项"
+        assert describe("security.daily", summary) == "新发现 7 个，仍未解决 0 个，已解决 0 个；未能运行的检查 0 项"
 
 
 def test_a_check_that_cannot_run_is_counted_and_told_to_the_platform_administrators(
