@@ -55,13 +55,19 @@ PROFILES = {
 }
 
 
+#: The sites the README and the walkthroughs open first (the Personnel Bureau): kept well, so what a newcomer
+#: sees first is a complete site (its footer's record numbers included).
+SHOWCASE = ("rsj",)
+
+
 def profiles(slugs: list[str], seed: int) -> dict[str, Quality]:
-    """Each site's profile: a seeded shuffle of the sites cut by SHARES; the draft-guide sites and the two that
-    fail on purpose are among the poor."""
+    """Each site's profile: a seeded shuffle of the sites cut by SHARES; the showcase sites are excellent, the
+    draft-guide sites and the two that fail on purpose are among the poor."""
     order = sorted(slugs)
     random.Random(f"{seed}:quality").shuffle(order)
     forced = [slug for slug in order if slug in DRAFT_GUIDE_SITES]
-    order = [slug for slug in order if slug not in forced]
+    showcase = [slug for slug in order if slug in SHOWCASE and slug not in forced]
+    order = showcase + [slug for slug in order if slug not in forced and slug not in showcase]
     excellent = round(SHARES[0] * len(slugs))
     good = round(SHARES[1] * len(slugs))
     found = {slug: PROFILES["excellent"] for slug in order[:excellent]}
