@@ -41,6 +41,7 @@ def _post_new(client, data, files=()):
 
 
 def test_the_bureau_makes_publishes_and_withdraws_material(app, town, admin):
+    before = len(_stored_files(app))  # the folder is the session's: earlier tests' files are there too
     response = _post_new(admin, FORM, [("网络安全培训.pdf", PDF), ("要点.txt", "一、口令要复杂。\n".encode())])
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -48,7 +49,7 @@ def test_the_bureau_makes_publishes_and_withdraws_material(app, town, admin):
         assert (material.status, material.role_list, sorted(f.filename for f in material.files)) == \
             ("draft", ["editor", "publisher"], ["网络安全培训.pdf", "要点.txt"])
         material_id = material.id
-    assert len(_stored_files(app)) == 2
+    assert len(_stored_files(app)) == before + 2
     assert run(app, "training.distribute")["people"] == 0  # a draft reaches nobody
     page = f"/platform/training/{material_id}"
     assert post_form(admin, f"{page}/publish", {}, form_path=page).status_code == 302
