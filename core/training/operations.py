@@ -209,8 +209,15 @@ def update_material(material: TrainingMaterial, *, actor: User, title: str, desc
 @audited
 def remove_file(file: TrainingFile, *, actor: User) -> None:
     """Take a file off a material. Its stored copy stays on disk (as an attachment's does): a message already sent
-    may be read later, and the backup keeps what was distributed."""
+    may be read later, and the backup keeps what was distributed.
+
+    :raises TrainingError: when it is the last file of a published material (its audience would be sent
+        nothing to read): add the new file first, or withdraw the material.
+    """
     material = file.material
+    if material.status == "published" and len(material.files) <= 1:
+        raise TrainingError(_l("A published material keeps at least one file: add the new file first, then take "
+                               "this one off, or withdraw the material."))
     material.files.remove(file)
     material.updated_at = clock()
     db.session.flush()

@@ -230,9 +230,10 @@ def platform_remove_file(training_file_id: int):
     found = get_or_404(TrainingFile, training_file_id)
     material_id = found.material_id
     submitted(ActionForm())
-    remove_file(found, actor=current_user)
-    db.session.commit()
-    flash(_("The file was taken off the material."), "success")
+    done, _result = attempt(remove_file, found, actor=current_user)
+    if done:
+        db.session.commit()
+        flash(_("The file was taken off the material."), "success")
     return redirect(url_for("training.platform_edit", training_id=material_id))
 
 

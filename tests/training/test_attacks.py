@@ -224,3 +224,14 @@ def test_a_locked_or_deleted_person_drops_out_and_their_messages_do_not_break_th
     assert town.people["rsj.editor"] not in people and town.people["czj.editor"] not in people
     assert admin.get(f"/platform/training/{material}").status_code == 200
     assert run(app, "training.distribute")["people"] == 0
+
+
+def test_a_published_material_keeps_its_last_file(app, town, admin):
+    material = make_material(app, town.bureau)
+    with app.app_context():
+        file_id = db.session.scalar(select(TrainingFile.id).where(TrainingFile.material_id == material))
+    edit = f"/platform/training/{material}/edit"
+    response = post_form(admin, f"/platform/training/files/{file_id}/remove", {}, form_path=edit)
+    assert response.status_code == 302
+    assert "已发布的资料至少要保留一个文件" in admin.get(edit).get_data(as_text=True)
+    assert _count(app, TrainingFile) == 1
