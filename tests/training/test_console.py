@@ -136,6 +136,8 @@ def test_the_evaluator_reads_and_cannot_change(app, town, evaluator):
         response = evaluator.get(path)
         assert response.status_code == 200, path
         assert 'method="post"' not in response.get_data(as_text=True).split("<main")[1], path
+        main = response.get_data(as_text=True).split("<main")[1]
+        assert "编辑资料" not in main and "编辑：" not in main, path  # nothing offers a change
     for path in (f"/platform/training/{material}/withdraw", "/platform/training/new", "/platform/training/examples"):
         assert post_form(evaluator, path, {"title": "改", "note": "x"}, form_path="/platform/").status_code == 403
     with app.app_context():
