@@ -120,14 +120,18 @@ def upload_dir(tenant_id: int) -> Path:
 def check_upload(upload: Upload) -> None:
     """Refuse a file of a type or size the platform does not take, saying which.
 
-    :raises ContentError: no usable name (none at all, or nothing before the extension: ".pdf"), an
+    :raises ContentError: no usable name (none at all, a folder in it, a control or direction-reversing
+        character, or nothing before the extension: ".pdf"), an
         extension outside ALLOWED_ATTACHMENT_EXTENSIONS, an empty file, or more than MAX_ATTACHMENT_BYTES.
     """
     name = upload.filename.strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = current_app.config["ALLOWED_ATTACHMENT_EXTENSIONS"]
-    if not name or "/" in name or "\\" in name or text_problem(name):
+    if not name or "/" in name or "\\" in name:
         raise ContentError(_l("The file has no usable name."))
+    problem = text_problem(name)
+    if problem:  # a control character, or one that reverses the reading direction ("课件\u202efdp.exe")
+        raise ContentError(_l("The file's name cannot be used: %(problem)s", problem=problem))
     if len(name) > MAX_FILENAME:
         raise ContentError(_l("The file's name is longer than %(n)s characters; rename it and try again.",
                               n=MAX_FILENAME))

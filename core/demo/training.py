@@ -13,19 +13,20 @@ import random
 import zlib
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import desc, func, select
+from sqlalchemy import desc, func, select, update
 
 from core.auth.models import User
 from core.content.files import Upload
 from core.content.models import Article
 from core.demo.content import DOCX_CONTENT_TYPE, make_docx
 from core.extensions import db
+from core.inbox.models import InboxMessage
 from core.sections.models import Section
 from core.training.models import GoodPractice, TrainingAcknowledgement, TrainingMaterial
 from core.timeutil import now as clock
 from core.training.operations import (add_good_practice, create_material, distribute, publish_material,
                                       send_reminders)
-from core.training.queries import audience_people
+from core.training.queries import audience_people, message_key
 from tenants.models import SiteGroup, Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
 
@@ -226,6 +227,7 @@ def fill_training(*, today: date, now: datetime, rng: random.Random) -> dict[str
     """
     actor = db.session.execute(select(User).where(User.username == "platform.admin")).scalar_one_or_none()
     totals = {"training_materials": 0, "training_examples": 0, "training_acknowledgements": 0}
+    made = []
     if not db.session.scalar(select(func.count()).select_from(TrainingMaterial)):
         made = _materials(actor, today, now)
         db.session.flush()
@@ -236,6 +238,29 @@ def fill_training(*, today: date, now: datetime, rng: random.Random) -> dict[str
         totals["training_examples"] = _examples(actor)
     db.session.commit()
     totals["training_delivered"] = distribute(now)["people"]
+    for material, _share in made:
+        _delivered_when_published(material, now, rng)
     totals["training_reminders"] = send_reminders(now)["people"]
     db.session.commit()
     return totals
+
+
+def _delivered_when_published(material: TrainingMaterial, now: datetime, rng: random.Random) -> None:
+    """Date the material's inbox messages as the job delivered them (ten minutes after it was published), and
+    open them as people did: everyone who confirmed reading opened the message first; of the others, about half
+    have opened it. One UPDATE per group (the messages were written by the real distribution a moment ago)."""
+    key = message_key(material.id)
+    delivered = material.published_at + timedelta(minutes=10)
+    db.session.execute(update(InboxMessage).where(InboxMessage.key == key).values(created_at=delivered))
+    confirmed = (select(TrainingAcknowledgement.acknowledged_at)
+                 .where(TrainingAcknowledgement.material_id == material.id,
+                        TrainingAcknowledgement.user_id == InboxMessage.user_id).scalar_subquery())
+    db.session.execute(update(InboxMessage).where(InboxMessage.key == key, confirmed.is_not(None))
+                       .values(read_at=confirmed).execution_options(synchronize_session=False))
+    others = sorted(db.session.execute(select(InboxMessage.user_id).where(
+        InboxMessage.key == key, InboxMessage.read_at.is_(None))).scalars())
+    opened = rng.sample(others, len(others) // 2)
+    span = max(20, int((now - delivered).total_seconds() // 60))
+    moment = min(now, delivered + timedelta(minutes=rng.randint(15, span)))
+    db.session.execute(update(InboxMessage).where(InboxMessage.key == key, InboxMessage.user_id.in_(opened or [0]))
+                       .values(read_at=moment).execution_options(synchronize_session=False))

@@ -14,10 +14,13 @@ import socket
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale, lazy_gettext as _l
 from flask_mail import Mail, Message
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from core.extensions import db
+from core.inbox.links import current_link
 from core.inbox.models import InboxMessage
 
 log = logging.getLogger("govsites.inbox")
@@ -36,7 +39,13 @@ def mail_configured() -> bool:
 
 
 def _text(message: InboxMessage) -> str:
-    return message.body + (f"\n\n{message.link}\n" if message.link else "\n")
+    """The e-mail's text: the message, its address, and a line saying what the e-mail is, in the person's
+    language (the message itself was written in it when delivered)."""
+    link = current_link(message.link)
+    with force_locale(message.user.language or "zh_CN"):
+        footer = str(_l("This is a copy of a message in your inbox in the administration of the city's government "
+                        "websites; sign in there to act on it. Replies to this e-mail are not read."))
+    return message.body + (f"\n\n{link}" if link else "") + f"\n\n-- \n{footer}\n"
 
 
 def send_pending(now) -> dict[str, int]:
@@ -50,6 +59,7 @@ def send_pending(now) -> dict[str, int]:
     if not mail_configured():
         return {"sent": 0, "failed": given_up}
     waiting = list(db.session.execute(select(InboxMessage).where(InboxMessage.email_state == "pending")
+                                      .options(selectinload(InboxMessage.user))
                                       .order_by(InboxMessage.id).limit(MAIL_BATCH)).scalars())
     if not waiting:
         return {"sent": 0, "failed": given_up}

@@ -8,6 +8,7 @@ from wtforms import SubmitField
 
 from core.extensions import db
 from core.forms import Form, submitted
+from core.inbox.links import current_link
 from core.inbox.models import InboxMessage
 from core.inbox.queries import messages_query, own_message, unread_count
 from core.inbox.reading import mark_read
@@ -43,7 +44,7 @@ def message(message_id: int):
     if found.read_at is None:
         mark_read(current_user, [found.id])
         db.session.commit()
-    return render_page("inbox/message.html", message=found, kind_labels=KIND_LABELS)
+    return render_page("inbox/message.html", message=found, link=current_link(found.link), kind_labels=KIND_LABELS)
 
 
 @route(bp, "/admin/inbox/read", permission="account.own", host="any", methods=("POST",))

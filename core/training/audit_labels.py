@@ -18,6 +18,7 @@ def register() -> None:
         "training.publish": _l("Published training material"),
         "training.withdraw": _l("Withdrew training material"),
         "training.acknowledge": _l("Confirmed reading training material"),
+        "training.acknowledge_again": _l("Pressed “I have read it” twice at once (recorded once)"),
         "training.example_add": _l("Marked a good-practice example"),
         "training.example_remove": _l("Removed a good-practice example"),
     }, {"training": _l("Training material")})

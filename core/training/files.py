@@ -20,11 +20,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core.content.files import FILE_SIGNATURES, STORED_NAME, ContentError, Upload, check_upload, content_matches
+from core.content.labels import human_size
 
 #: The types a training file may be: documents, slides, spreadsheets, plain text and pictures (those the
 #: platform also takes as attachments, ALLOWED_ATTACHMENT_EXTENSIONS, are offered).
 TRAINING_EXTENSIONS = ("pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "wps", "et", "ofd", "txt", "jpg",
                        "jpeg", "png")
+#: A ZIP package (docx, pptx, xlsx, ofd …) may unpack to at most this many times the largest file the platform
+#: takes (MAX_ATTACHMENT_BYTES): slides full of pictures unpack to little more than their size, while a "zip
+#: bomb" of a few hundred kilobytes unpacks to gigabytes and hangs every reader it is sent to.
+UNPACKED_FACTOR = 10
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -68,6 +73,18 @@ def _is_pptx(data: bytes) -> bool:
         return False
 
 
+def unpacked_size(data: bytes) -> int | None:
+    """The bytes a ZIP package's parts take once unpacked, as its directory declares them (nothing is unpacked);
+    None for a file that is no readable ZIP package."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+
+
 def content_is(extension: str, data: bytes) -> bool:
     """Whether `data` is really a file of type `extension` (by its first bytes, and a package's parts)."""
     if extension in FILE_SIGNATURES:
@@ -85,7 +102,8 @@ def check_training_file(upload: Upload) -> None:
     """Refuse a file the bureau cannot distribute, saying why.
 
     :raises ContentError: the attachment rules (core.content.files.check_upload: name, type, empty, size),
-        a type that is not a training type, or content that is not what the extension says.
+        a type that is not a training type, content that is not what the extension says, or a ZIP package that
+        unpacks to more than UNPACKED_FACTOR times MAX_ATTACHMENT_BYTES.
     """
     check_upload(upload)
     name = upload.filename.strip()
@@ -97,3 +115,8 @@ def check_training_file(upload: Upload) -> None:
     if not content_is(extension, upload.data):
         raise ContentError(_l("'%(name)s' is not a real %(ext)s file (its content is of another kind); save it "
                               "again as %(ext)s and upload it again.", name=name, ext=extension.upper()))
+    limit = UNPACKED_FACTOR * int(current_app.config["MAX_ATTACHMENT_BYTES"])
+    if (unpacked_size(upload.data) or 0) > limit:
+        raise ContentError(_l("'%(name)s' unpacks to more than %(limit)s, far more than a document holds: it may be "
+                              "made to overwhelm the readers' computers. Save the document again from its program "
+                              "and upload that.", name=name, limit=human_size(limit)))

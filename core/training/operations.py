@@ -13,6 +13,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.audit.log import record
 from core.auth.models import SITE_ROLES, User
@@ -208,8 +209,15 @@ def update_material(material: TrainingMaterial, *, actor: User, title: str, desc
 @audited
 def remove_file(file: TrainingFile, *, actor: User) -> None:
     """Take a file off a material. Its stored copy stays on disk (as an attachment's does): a message already sent
-    may be read later, and the backup keeps what was distributed."""
+    may be read later, and the backup keeps what was distributed.
+
+    :raises TrainingError: when it is the last file of a published material (its audience would be sent
+        nothing to read): add the new file first, or withdraw the material.
+    """
     material = file.material
+    if material.status == "published" and len(material.files) <= 1:
+        raise TrainingError(_l("A published material keeps at least one file: add the new file first, then take "
+                               "this one off, or withdraw the material."))
     material.files.remove(file)
     material.updated_at = clock()
     db.session.flush()
@@ -256,7 +264,8 @@ def withdraw_material(material: TrainingMaterial, *, actor: User) -> None:
 def acknowledge(material: TrainingMaterial, *, user: User, roles: set[str], site: Tenant) -> bool:
     """Record that the person has read the material ("I have read it"), on the site they read it on.
 
-    Once per person: acknowledging again (here or on another site) changes nothing and returns False.
+    Once per person: acknowledging again (here or on another site), or twice at once, changes nothing and
+    returns False.
 
     :param roles: the person's roles on `site`.
     :raises OperationForbidden: when the person is not in the material's audience on this site.
@@ -265,8 +274,14 @@ def acknowledge(material: TrainingMaterial, *, user: User, roles: set[str], site
         raise OperationForbidden(_l("Only the people this material is for can acknowledge it."))
     if acknowledgement_of(material.id, user.id) is not None:
         return False
-    db.session.add(TrainingAcknowledgement(material_id=material.id, user_id=user.id, acknowledged_at=clock()))
-    db.session.flush()
+    try:
+        # Two presses at once both find no acknowledgement: the unique key lets one in, the other changes nothing.
+        with db.session.begin_nested():
+            db.session.add(TrainingAcknowledgement(material_id=material.id, user_id=user.id, acknowledged_at=clock()))
+    except IntegrityError:
+        # The savepoint's insert was undone; the entry says why a write was tried and nothing changed.
+        record("training.acknowledge_again", _target(material), user=user, title=material.title)
+        return False
     record("training.acknowledge", _target(material), user=user, title=material.title)
     return True
 

@@ -263,6 +263,19 @@ def materials_here(user: User, roles: set[str], site: Tenant) -> list[Assigned]:
     return rows
 
 
+def reached(user: User, material_id: int) -> bool:
+    """Whether the material was delivered to the person's inbox (whatever has become of it since)."""
+    return db.session.scalar(select(InboxMessage.id).where(InboxMessage.user_id == user.id,
+                                                           InboxMessage.key == message_key(material_id))) is not None
+
+
+def sites_for_person(material: TrainingMaterial, user_id: int) -> list[Tenant]:
+    """The sites where the person is in the material's audience now, by address name."""
+    site_ids = audience_people(material).get(user_id, [])
+    return list(db.session.execute(select(Tenant).where(Tenant.id.in_(site_ids or [0]))
+                                   .options(selectinload(Tenant.domains)).order_by(Tenant.slug)).scalars())
+
+
 def inbox_message_ids(user: User, material_id: int) -> list[int]:
     """The person's unread inbox messages about the material (its delivery and its reminder)."""
     return list(db.session.execute(select(InboxMessage.id).where(

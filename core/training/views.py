@@ -39,9 +39,11 @@ from core.training.models import GoodPractice, TrainingFile, TrainingMaterial
 from core.training.operations import (acknowledge, add_good_practice, create_material, publish_material,
                                       remove_file, remove_good_practice, update_material, withdraw_material)
 from core.training.queries import (acknowledgement_of, all_materials, good_practices, group_of, inbox_message_ids,
-                                   in_audience_here, materials_here, overview_rates, progress, readable_here)
+                                   in_audience_here, materials_here, overview_rates, progress, reached, readable_here,
+                                   sites_for_person)
 from core.web import add_menu_item, add_panel, get_or_404, route
 from core.web.actions import attempt
+from core.web.loading import parse_int
 from tenants.models import Tenant
 from themes import render_page, site_url
 
@@ -121,12 +123,16 @@ def _uploads(form: MaterialForm) -> list[Upload]:
             if f is not None and getattr(f, "filename", "")]
 
 
+def _chosen_files(form: MaterialForm) -> bool:
+    """Whether files were chosen in the form just sent (a form shown again cannot keep them)."""
+    return any(getattr(f, "filename", "") for f in (form.files.data or []))
+
+
 def _material_fields(form: MaterialForm) -> dict:
-    group = form.group.data or ""
     return {"title": form.title.data or "", "description": form.description.data or "", "due_on": form.due_on.data,
             "all_roles": form.role_scope.data != "chosen", "roles": list(form.roles.data or []),
-            "site_scope": form.site_scope.data or "", "group_id": int(group) if group.isascii() and group.isdigit()
-            else None, "site_ids": list(form.sites.data or []), "uploads": _uploads(form)}
+            "site_scope": form.site_scope.data or "", "group_id": parse_int(form.group.data or "", minimum=1),
+            "site_ids": list(form.sites.data or []), "uploads": _uploads(form)}
 
 
 #: Where an operation's problems show: "files" under the file field, the audience's under theirs.
@@ -136,7 +142,7 @@ ALIASES = {"site_scope": "site_scope", "group": "group", "sites": "sites", "role
 def _form_page(form: MaterialForm, material: TrainingMaterial | None, status: int = 200):
     return render_page("training/platform_form.html", form=form, material=material,
                        extensions=allowed_extensions(), action_form=ActionForm(formdata=None),
-                       **_labels()), status
+                       files_dropped=request.method == "POST" and _chosen_files(form), **_labels()), status
 
 
 @_console("/platform/training/new", methods=("GET", "POST"))
@@ -224,9 +230,10 @@ def platform_remove_file(training_file_id: int):
     found = get_or_404(TrainingFile, training_file_id)
     material_id = found.material_id
     submitted(ActionForm())
-    remove_file(found, actor=current_user)
-    db.session.commit()
-    flash(_("The file was taken off the material."), "success")
+    done, _result = attempt(remove_file, found, actor=current_user)
+    if done:
+        db.session.commit()
+        flash(_("The file was taken off the material."), "success")
     return redirect(url_for("training.platform_edit", training_id=material_id))
 
 
@@ -241,9 +248,8 @@ def _example_form() -> ExampleForm:
 def platform_examples():
     form = _example_form()
     if form.validate_on_submit():
-        site = form.site.data or ""
         done, _result = attempt(add_good_practice, actor=current_user, form=form,
-                                site_id=int(site) if site.isascii() and site.isdigit() else None,
+                                site_id=parse_int(form.site.data or "", minimum=1),
                                 item=form.item.data or "", note=form.note.data or "")
         if done:
             db.session.commit()
@@ -279,6 +285,23 @@ def _readable(training_id: int) -> tuple[TrainingMaterial, set[str]]:
     return material, roles
 
 
+def _gone_or_404(training_id: int):
+    """The page for a material that reached the person's inbox but that they can no longer read here: withdrawn
+    by the bureau, or no longer for their roles on this site (with the sites where it still is). Their inbox
+    still links to it, so "not found" would only puzzle them; someone it never reached gets the 404."""
+    material = get_or_404(TrainingMaterial, training_id)
+    if not reached(current_user, material.id):
+        abort(404)
+    unread = inbox_message_ids(current_user, material.id)
+    if unread:
+        mark_read(current_user, unread)
+        db.session.commit()
+    elsewhere = [] if material.status != "published" else [
+        (site, site_url(site, url_for("training.material", training_id=material.id)))
+        for site in sites_for_person(material, current_user.id) if site.id != g.site.id]
+    return render_page("training/gone.html", material=material, elsewhere=elsewhere), 410
+
+
 @route(bp, "/admin/training/", permission="admin.enter")
 def index():
     rows = materials_here(current_user, site_roles(current_user), _here())
@@ -289,6 +312,8 @@ def index():
 @route(bp, "/admin/training/<int:training_id>", permission="admin.enter")
 def material(training_id: int):
     """One material; opening it marks its inbox messages read (the person has seen it)."""
+    if not readable_here(get_or_404(TrainingMaterial, training_id), current_user, site_roles(current_user), _here()):
+        return _gone_or_404(training_id)
     found, roles = _readable(training_id)
     unread = inbox_message_ids(current_user, found.id)
     if unread:
@@ -302,8 +327,12 @@ def material(training_id: int):
 
 @route(bp, "/admin/training/<int:training_id>/acknowledge", permission="admin.enter", methods=("POST",))
 def acknowledge_material(training_id: int):
-    found, roles = _readable(training_id)
     submitted(ActionForm())
+    material = get_or_404(TrainingMaterial, training_id)
+    if not readable_here(material, current_user, site_roles(current_user), _here()) \
+            and reached(current_user, material.id):
+        return redirect(url_for("training.material", training_id=material.id))  # withdrawn meanwhile: it says so
+    found, roles = _readable(training_id)
     done, new = attempt(acknowledge, found, user=current_user, roles=roles, site=_here())
     if done:
         db.session.commit()

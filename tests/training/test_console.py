@@ -41,6 +41,7 @@ def _post_new(client, data, files=()):
 
 
 def test_the_bureau_makes_publishes_and_withdraws_material(app, town, admin):
+    before = len(_stored_files(app))  # the folder is the session's: earlier tests' files are there too
     response = _post_new(admin, FORM, [("网络安全培训.pdf", PDF), ("要点.txt", "一、口令要复杂。\n".encode())])
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -48,7 +49,7 @@ def test_the_bureau_makes_publishes_and_withdraws_material(app, town, admin):
         assert (material.status, material.role_list, sorted(f.filename for f in material.files)) == \
             ("draft", ["editor", "publisher"], ["网络安全培训.pdf", "要点.txt"])
         material_id = material.id
-    assert len(_stored_files(app)) == 2
+    assert len(_stored_files(app)) == before + 2
     assert run(app, "training.distribute")["people"] == 0  # a draft reaches nobody
     page = f"/platform/training/{material_id}"
     assert post_form(admin, f"{page}/publish", {}, form_path=page).status_code == 302
@@ -135,6 +136,8 @@ def test_the_evaluator_reads_and_cannot_change(app, town, evaluator):
         response = evaluator.get(path)
         assert response.status_code == 200, path
         assert 'method="post"' not in response.get_data(as_text=True).split("<main")[1], path
+        main = response.get_data(as_text=True).split("<main")[1]
+        assert "编辑资料" not in main and "编辑：" not in main, path  # nothing offers a change
     for path in (f"/platform/training/{material}/withdraw", "/platform/training/new", "/platform/training/examples"):
         assert post_form(evaluator, path, {"title": "改", "note": "x"}, form_path="/platform/").status_code == 403
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -53,6 +53,16 @@ def test_the_demo_has_materials_examples_deliveries_and_readers(app, two_sites, 
     # the publishing roles of the group "general" (both sites) the rules of publishing.
     assert delivered == totals["training_delivered"] == 10 + 2 + 8
     assert 0 < totals["training_acknowledgements"] == _count(app, TrainingAcknowledgement) < delivered
+    with app.app_context():  # as people did it: delivered once published, opened before confirming
+        published = {f"training:{m.id}": (m.id, m.published_at) for m in materials}
+        done = {(a.material_id, a.user_id): a.acknowledged_at
+                for a in db.session.execute(select(TrainingAcknowledgement)).scalars()}
+        pairs = [(m.created_at, m.read_at, done.get((published[m.key][0], m.user_id)), published[m.key][1])
+                 for m in db.session.execute(select(InboxMessage).where(InboxMessage.kind == "training")).scalars()]
+    assert len(pairs) == delivered
+    assert all(created - published < timedelta(hours=1) for created, _read, _done, published in pairs)
+    assert all(read is not None and created <= read <= done for created, read, done, _ in pairs if done)
+    assert any(read is None for _created, read, done, _ in pairs if not done)  # some have not opened it yet
     again = (_count(app, TrainingMaterial), _count(app, TrainingFile), _count(app, GoodPractice),
              _count(app, TrainingAcknowledgement), _count(app, InboxMessage))
     with app.app_context():
