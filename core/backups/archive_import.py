@@ -17,7 +17,13 @@ every id numbered anew and every reference carried through the maps:
   natural key; one the target lacks is added to the platform's list, and the
   result says which;
 - other sites (a forwarded letter's) by short name, kept only when the target
-  has that site and its row still points back;
+  has that site and its row still points back; when it does, and its link
+  to this site was cut by the site's deletion, it is linked to the site
+  again (the one change an import makes to another site: a letter forwarded
+  between two departments is one letter, followed by the writer's query
+  from either end);
+- ids written in text (`TEXT_REFERENCES`: what a security finding is about and
+  where it is fixed);
 - ids inside JSON (`JSON_REFERENCES`: a revision's attachment list and filing,
   a published guide's forms) and links in text to the site's public pages
   (``href="/articles/12"``: `ID_ARGUMENTS`) through the same maps; stored
@@ -25,8 +31,7 @@ every id numbered anew and every reference carried through the maps:
 
 What it does not carry back, on purpose: the audit entries' details stay as
 they were written (they are history: an id in them is the one of the site
-before the move), and another site's link back to a letter forwarded to it
-from this one, which the deletion ended (the other site is not touched).
+before the move).
 
 A refusal (`ArchiveRefused`) or any failure leaves nothing: the caller rolls
 back, and the files written go with the transaction (and are removed at once
@@ -89,6 +94,11 @@ ID_ARGUMENTS = {
 }
 
 
+#: What the platform's lists are called where an import added to them (`ImportResult.platform_added`).
+LIST_LABELS = {"disclosure_categories": _l("Disclosure categories"), "disclosure_subjects": _l("Disclosure subjects"),
+               "site_groups": _l("Groups on the city portal")}
+
+
 class ArchiveRefused(OperationError):
     """The archive cannot be imported here; `problems` says why under "archive", "slug" or "domain"."""
 
@@ -132,6 +142,43 @@ def _published_guide(data, maps: "_Maps"):
 JSON_REFERENCES = {
     ("article_revisions", "data"): (_revision_data, ("attachments",)),
     ("service_items", "published_guide"): (_published_guide, ("service_forms",)),
+}
+
+# --- ids inside plain text -------------------------------------------------------------------------
+
+#: What a security finding is about ("user:12", "article:40/host:example.com"): core.security keeps a finding
+#: from run to run by it, so it follows the ids (a finding accepted with a reason stays accepted after a move).
+_FINDING_KEY = re.compile(r"^(user|article|section|attachment):(\d+)(?=$|/)")
+#: Where a finding is fixed: a page of the site's admin naming an id.
+_ADMIN_PATH = re.compile(r"^/admin/(users|articles|sections)/(\d+)(?=$|[/?#])")
+_KEY_TABLES = {"article": "articles", "section": "sections", "attachment": "attachments", "articles": "articles",
+               "sections": "sections"}
+
+
+def _carried_id(maps: "_Maps", kind: str, old: str) -> int | None:
+    return maps.users.get(int(old)) if kind in ("user", "users") else maps.rows[_KEY_TABLES[kind]].get(int(old))
+
+
+def _finding_key(text: str, maps: "_Maps") -> str:
+    def carry(found: re.Match) -> str:
+        new = _carried_id(maps, found.group(1), found.group(2))
+        return found.group(0) if new is None else f"{found.group(1)}:{new}"
+    return _FINDING_KEY.sub(carry, text)
+
+
+def _admin_path(text: str, maps: "_Maps") -> str:
+    def carry(found: re.Match) -> str:
+        new = _carried_id(maps, found.group(1), found.group(2))
+        return found.group(0) if new is None else f"/admin/{found.group(1)}/{new}"
+    return _ADMIN_PATH.sub(carry, text)
+
+
+#: (table, column) -> the function that carries the ids written in its text through the maps, and the tables
+#: whose ids it needs. Text holding ids ("kind:12", an admin path) not listed fails
+#: tests/backups/test_archive_plan.py.
+TEXT_REFERENCES = {
+    ("security_findings", "object_key"): (_finding_key, ("articles", "sections", "attachments")),
+    ("security_findings", "link"): (_admin_path, ("articles", "sections")),
 }
 
 
@@ -317,6 +364,9 @@ class _Maps:
     platform: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
     files: dict[str, str] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    #: Another site's rows to link back to this site's once their ids are known: (soft reference, the other
+    #: row's id, its site, the id in the archive of the row it is linked to).
+    relinks: list[tuple] = field(default_factory=list)
 
     def site(self, old: int) -> int | None:
         return self.new_site if old == self.old_site else self.other_sites.get(old)
@@ -395,6 +445,8 @@ class ImportResult:
     #: the site's rows' and the platform rows' they name.
     ids: dict[str, dict[int, int]]
     old_site_id: int
+    #: Other sites' rows linked back to this site's again (letters forwarded between them).
+    links_restored: int = 0
 
     @property
     def total_rows(self) -> int:
@@ -541,14 +593,16 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
                                   deferred)
         maps.done.add(name)
     _finish(plan, deferred, maps, links)
+    relinked = _relink(maps)
     db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
                        .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
-    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site)
+    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked)
     record("site.import", tenant.slug, name_zh=tenant.name_zh, domains=hostnames,
            **({"source_site": site["slug"]} if site["slug"] != tenant.slug else {}),
            exported_at=manifest.get("exported_at"), archive_rows=result.total_rows, archive_files=files,
            accounts_created=len(created), accounts_linked=len(linked),
+           **({"links_restored": relinked} if relinked else {}),
            **({"platform_added": [added for _table, added in platform_added]} if platform_added else {}))
     return result
 
@@ -684,7 +738,8 @@ def _order(plan: SitePlan) -> list[str]:
              for name, table_plan in plan.tables.items()}
     wishes = [(name, ref.table) for name, table_plan in plan.tables.items() for ref in table_plan.refs.values()
               if ref.kind == "soft" and ref.table and ref.table != name]
-    wishes += [(name, table) for (name, _column), (_fn, tables) in JSON_REFERENCES.items() for table in tables]
+    wishes += [(name, table) for (name, _column), (_fn, tables) in [*JSON_REFERENCES.items(),
+                                                                    *TEXT_REFERENCES.items()] for table in tables]
     for name, wanted in sorted(wishes):
         if name not in needs or wanted not in needs:
             continue
@@ -806,7 +861,8 @@ def _prepare(table_plan: TablePlan, row: dict, columns: list[str], maps: _Maps, 
         elif isinstance(value, str):
             if maps.files and "." in value:
                 value = _STORED_IN_TEXT.sub(lambda m: maps.files.get(m.group(0), m.group(0)), value)
-            if not append_only and ((name, column) in JSON_REFERENCES or links.has_links(value)):
+            if not append_only and ((name, column) in JSON_REFERENCES or (name, column) in TEXT_REFERENCES
+                                    or links.has_links(value)):
                 later[column] = value
         values[column] = value
     for (table, column), compute in lookups.items():
@@ -839,11 +895,34 @@ def _carry(ref: Ref, value, row: dict, table_plan: TablePlan, maps: _Maps) -> tu
         if other is None or other == maps.new_site:
             return None, False
         target = table_plan.table.metadata.tables[soft.table]
-        points_back = db.session.execute(select(target.c.id).where(
+        found = db.session.execute(select(target.c[soft.back_site]).where(
             target.c.id == value, target.c.tenant_id == other,
             target.c[soft.back] == row[table_plan.pk])).first()
-        return (value if points_back else None), False
+        if found is None or found[0] is not None:
+            # It points back at a site that is here (the original of a copy imported under another name): it is
+            # that site's, not this one's.
+            return None, False
+        # Its site was deleted (the deletion cut its link, not the id beside it): this is that site again.
+        maps.relinks.append((table_plan.name, soft, value, other, row[table_plan.pk]))
+        return value, False
     return None, False
+
+
+def _relink(maps: _Maps) -> int:
+    """Link other sites' rows back to this site's (a letter forwarded between them, whose other end was cut
+    when this site was deleted); returns how many. Their update times are kept: nobody changed them."""
+    linked = 0
+    for name, soft, other_id, other_site, old_id in maps.relinks:
+        new_id = maps.rows[name].get(old_id)
+        target = db.metadata.tables[soft.table]
+        if new_id is None:
+            continue
+        kept = {c.name: c for c in target.c if c.onupdate is not None}
+        linked += db.session.execute(update(target).where(
+            target.c.id == other_id, target.c.tenant_id == other_site, target.c[soft.back_site].is_(None),
+            target.c[soft.back] == old_id).values({soft.back_site: maps.new_site, soft.back: new_id, **kept})
+        ).rowcount
+    return linked
 
 
 def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
@@ -861,6 +940,8 @@ def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
             changed = value
             if (name, column) in JSON_REFERENCES:
                 changed = _carry_json(JSON_REFERENCES[(name, column)][0], value, maps, links)
+            elif (name, column) in TEXT_REFERENCES:
+                changed = TEXT_REFERENCES[(name, column)][0](value, maps)
             elif links.has_links(value):
                 changed = links.rewrite(value)
             if changed != value:
