@@ -55,6 +55,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
@@ -453,6 +454,14 @@ class ImportResult:
         return sum(self.rows.values())
 
 
+def _sentences(parts: list) -> LazyString:
+    """Sentences one after the other as the reader's language writes them: Chinese ones without a space."""
+    def joined() -> str:
+        locale = get_locale()
+        return ("" if locale is not None and locale.language == "zh" else " ").join(str(p) for p in parts)
+    return LazyString(joined)
+
+
 def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None) -> tuple[str, list[str]]:
     """Whether the archive can be imported here as it is: its format, its schema, the short name, the domains.
 
@@ -495,8 +504,8 @@ def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None
     for index, hostname in enumerate(hostnames):
         check_hostname(hostname, f"domain {index}", found)
     if found:
-        problems["domain"] = " ".join([*found.values(), str(_l(
-            "Give the site another domain (the archive's aliases are then left out)."))])
+        problems["domain"] = _sentences([*found.values(), _l(
+            "Give the site another domain (the archive's aliases are then left out).")])
     elif not hostnames:
         problems["domain"] = _l("The archive names no domain: give the site one.")
     plan = site_plan()

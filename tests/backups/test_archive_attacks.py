@@ -320,3 +320,19 @@ def test_an_uppercase_short_name_and_domain_are_taken_in_lowercase(app, archive)
         assert (tenant.slug, [d.hostname for d in tenant.domains]) == ("rsj2", ["rsj2.localhost"])
         db.session.rollback()
         db.session.remove()
+
+
+def test_the_domains_problems_read_as_sentences_in_either_language(app, archive, create_site):
+    from core.backups.archive_import import ArchiveRefused
+
+    create_site("czj", aliases=["caizheng.localhost"])
+    said = {}
+    for language in ("zh_CN", "en"):
+        with app.test_request_context(headers={"Cookie": f"lang={language}"}):
+            with pytest.raises(ArchiveRefused) as refused:
+                import_site(archive, slug="rsj2", domain="caizheng.localhost")
+            said[language] = str(refused.value.problems["domain"])
+            db.session.rollback()
+            db.session.remove()
+    assert said["zh_CN"].startswith("“caizheng.localhost”已被站点“czj”使用。请为站点另设域名")
+    assert said["en"].startswith("'caizheng.localhost' is already used by the site 'czj'. Give the site")
