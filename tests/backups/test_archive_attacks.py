@@ -336,3 +336,13 @@ def test_the_domains_problems_read_as_sentences_in_either_language(app, archive,
             db.session.remove()
     assert said["zh_CN"].startswith("“caizheng.localhost”已被站点“czj”使用。请为站点另设域名")
     assert said["en"].startswith("'caizheng.localhost' is already used by the site 'czj'. Give the site")
+
+
+def test_files_that_do_not_fit_on_the_disk_are_refused_before_any_is_written(app, archive, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10 ** 9, 10 ** 9 - 1024, 1024))
+    problem = refused_problems(app, archive)["archive"]
+    assert "1 KB free" in problem and "nothing was imported" in problem
