@@ -27,6 +27,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "MAX_ATTACHMENT_BYTES": (20 * 1024 * 1024, "Largest attachment a site may store."),
     "SITE_ARCHIVE_MAX_BYTES": (512 * 1024 * 1024, "Largest site archive the console's import page takes; larger ones "
                                                    "are imported with `flask backup import-site`."),
+    "SITE_ARCHIVE_MAX_TABLE_BYTES": (512 * 1024 * 1024, "Largest part of a site archive an import reads into memory "
+                                                         "(one table's rows, unpacked); a larger one is refused "
+                                                         "before it is read."),
     "ALLOWED_ATTACHMENT_EXTENSIONS": (
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",

@@ -47,7 +47,8 @@ def for_each_site(fn: Callable[[Tenant], Any], *, include_suspended: bool = Fals
 
     A site's work is committed when fn returns and rolled back when it
     raises; the failure is logged and kept with the site's slug, and the loop
-    goes on with the next site. What the job did before the call is committed
+    goes on with the next site. A site deleted meanwhile (before its turn, or
+    during its work) is left out: neither done nor failed. What the job did before the call is committed
     first, so that it is not the first site's to keep or lose.
     """
     db.session.commit()
@@ -67,8 +68,21 @@ def for_each_site(fn: Callable[[Tenant], Any], *, include_suspended: bool = Fals
                 db.session.commit()
         except Exception:
             db.session.rollback()
+            if _deleted(tenant_id):
+                # Deleted while its work ran (the bureau, on the console): nothing of it is left to do, and no
+                # failure to report.
+                log.info("site %s was deleted during the job: its work is dropped", slug)
+                continue
             result.failed[slug] = traceback.format_exc()
             log.exception("site %s failed", slug)
         else:
             result.done[slug] = value
     return result
+
+
+def _deleted(tenant_id: int) -> bool:
+    try:
+        return db.session.execute(select(Tenant.id).where(Tenant.id == tenant_id)).first() is None
+    except Exception:
+        db.session.rollback()
+        return False

@@ -134,13 +134,15 @@ class SoftReference:
     `kind` is "row" (a row of `table` in the archive; dropped when it is not there), "user" (an account
     moved with the site; dropped otherwise: the entry keeps the user name beside it), or "other_site_row"
     (a row of `table` on the site named by the column `site`: kept only when that site is in the target
-    and its row still points back at this one through `back`).
+    and its row still points back at this one through `back`, its column `back_site` naming no site — the
+    site it pointed at was deleted — or this one).
     """
 
     kind: str
     table: str | None = None
     site: str | None = None
     back: str | None = None
+    back_site: str | None = None
 
 
 #: (table, column) -> what an id column without a foreign key refers to. A column ending in _id without a
@@ -150,9 +152,11 @@ SOFT_REFERENCES = {
     ("service_catalogue_requests", "item_id"): SoftReference("row", "service_items"),
     ("service_materials", "blank_form_id"): SoftReference("row", "service_forms"),
     ("interaction_letters", "forwarded_letter_id"): SoftReference(
-        "other_site_row", "interaction_letters", site="forwarded_to_id", back="forwarded_from_letter_id"),
+        "other_site_row", "interaction_letters", site="forwarded_to_id", back="forwarded_from_letter_id",
+        back_site="forwarded_from_id"),
     ("interaction_letters", "forwarded_from_letter_id"): SoftReference(
-        "other_site_row", "interaction_letters", site="forwarded_from_id", back="forwarded_letter_id"),
+        "other_site_row", "interaction_letters", site="forwarded_from_id", back="forwarded_letter_id",
+        back_site="forwarded_to_id"),
 }
 
 

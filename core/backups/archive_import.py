@@ -17,7 +17,13 @@ every id numbered anew and every reference carried through the maps:
   natural key; one the target lacks is added to the platform's list, and the
   result says which;
 - other sites (a forwarded letter's) by short name, kept only when the target
-  has that site and its row still points back;
+  has that site and its row still points back; when it does, and its link
+  to this site was cut by the site's deletion, it is linked to the site
+  again (the one change an import makes to another site: a letter forwarded
+  between two departments is one letter, followed by the writer's query
+  from either end);
+- ids written in text (`TEXT_REFERENCES`: what a security finding is about and
+  where it is fixed);
 - ids inside JSON (`JSON_REFERENCES`: a revision's attachment list and filing,
   a published guide's forms) and links in text to the site's public pages
   (``href="/articles/12"``: `ID_ARGUMENTS`) through the same maps; stored
@@ -25,8 +31,7 @@ every id numbered anew and every reference carried through the maps:
 
 What it does not carry back, on purpose: the audit entries' details stay as
 they were written (they are history: an id in them is the one of the site
-before the move), and another site's link back to a letter forwarded to it
-from this one, which the deletion ended (the other site is not touched).
+before the move).
 
 A refusal (`ArchiveRefused`) or any failure leaves nothing: the caller rolls
 back, and the files written go with the transaction (and are removed at once
@@ -38,19 +43,19 @@ import json
 import logging
 import os
 import re
+import shutil
+import stat
 import uuid
 import zipfile
-from base64 import b64decode
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 from hashlib import sha256
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
@@ -61,7 +66,10 @@ from core.audit.triggers import APPEND_ONLY
 from core.backups.archive import (FORMAT, FORMAT_VERSION, MANIFEST, USER_FIELDS, Ref, SitePlan,
                                   TablePlan, database_revision, index_key_fingerprint, known_revisions, schema_head,
                                   site_plan)
+from core.backups.archive_checks import Unfit, fit, manifest_problem
 from core.content.files import STORED_NAME, keep_with_transaction
+from core.content.labels import human_size
+from core.text import text_problem
 from core.extensions import db
 from core.operations import OperationError, audited
 from core.web.cache import CONTENT_KEY
@@ -85,6 +93,11 @@ ID_ARGUMENTS = {
     "consultation_id": "consultations",
     "file_id": "disclosure_application_files",
 }
+
+
+#: What the platform's lists are called where an import added to them (`ImportResult.platform_added`).
+LIST_LABELS = {"disclosure_categories": _l("Disclosure categories"), "disclosure_subjects": _l("Disclosure subjects"),
+               "site_groups": _l("Groups on the city portal")}
 
 
 class ArchiveRefused(OperationError):
@@ -132,6 +145,43 @@ JSON_REFERENCES = {
     ("service_items", "published_guide"): (_published_guide, ("service_forms",)),
 }
 
+# --- ids inside plain text -------------------------------------------------------------------------
+
+#: What a security finding is about ("user:12", "article:40/host:example.com"): core.security keeps a finding
+#: from run to run by it, so it follows the ids (a finding accepted with a reason stays accepted after a move).
+_FINDING_KEY = re.compile(r"^(user|article|section|attachment):(\d+)(?=$|/)")
+#: Where a finding is fixed: a page of the site's admin naming an id.
+_ADMIN_PATH = re.compile(r"^/admin/(users|articles|sections)/(\d+)(?=$|[/?#])")
+_KEY_TABLES = {"article": "articles", "section": "sections", "attachment": "attachments", "articles": "articles",
+               "sections": "sections"}
+
+
+def _carried_id(maps: "_Maps", kind: str, old: str) -> int | None:
+    return maps.users.get(int(old)) if kind in ("user", "users") else maps.rows[_KEY_TABLES[kind]].get(int(old))
+
+
+def _finding_key(text: str, maps: "_Maps") -> str:
+    def carry(found: re.Match) -> str:
+        new = _carried_id(maps, found.group(1), found.group(2))
+        return found.group(0) if new is None else f"{found.group(1)}:{new}"
+    return _FINDING_KEY.sub(carry, text)
+
+
+def _admin_path(text: str, maps: "_Maps") -> str:
+    def carry(found: re.Match) -> str:
+        new = _carried_id(maps, found.group(1), found.group(2))
+        return found.group(0) if new is None else f"/admin/{found.group(1)}/{new}"
+    return _ADMIN_PATH.sub(carry, text)
+
+
+#: (table, column) -> the function that carries the ids written in its text through the maps, and the tables
+#: whose ids it needs. Text holding ids ("kind:12", an admin path) not listed fails
+#: tests/backups/test_archive_plan.py.
+TEXT_REFERENCES = {
+    ("security_findings", "object_key"): (_finding_key, ("articles", "sections", "attachments")),
+    ("security_findings", "link"): (_admin_path, ("articles", "sections")),
+}
+
 
 def _lookup_hashes() -> dict:
     """(table, column) -> how the keyed lookup hash is computed from the row's (decrypted) values."""
@@ -163,68 +213,144 @@ def _damaged(part: str | None = None) -> ArchiveRefused:
                                          "Export the site again, or use another copy.")})
 
 
+def _not_exported(part: str) -> ArchiveRefused:
+    """A part whose checksum agrees with the manifest but whose content no export writes (made by hand)."""
+    return ArchiveRefused({"archive": _l("The archive is damaged: its part “%(part)s” does not hold what an export "
+                                         "writes. Export the site again, or use another copy.", part=part)})
+
+
+def _unfit(part: str, column: str) -> ArchiveRefused:
+    return ArchiveRefused({"archive": _l(
+        "The archive is damaged: in its part “%(part)s”, a value of “%(column)s” is not one this deployment can "
+        "store (of another kind, too long, or with a control character). Export the site again, or use another "
+        "copy.", part=part, column=column)})
+
+
+def _too_large(part: str, size: int, limit: int) -> ArchiveRefused:
+    return ArchiveRefused({"archive": _l(
+        "The archive's part “%(part)s” unpacks to %(size)s, more than an import reads at once (%(limit)s). If the "
+        "archive is genuine, raise SITE_ARCHIVE_MAX_TABLE_BYTES and import it with “flask backup import-site”.",
+        part=part, size=human_size(size), limit=human_size(limit))})
+
+
 class ArchiveReader:
-    """A site archive opened for reading; every part is checked against the manifest's checksum as it is read."""
+    """A site archive opened for reading; every part is checked against the manifest's checksum as it is read.
+
+    Nothing is read before its size is known: a part is read into memory only when the zip's directory says
+    it unpacks to at most SITE_ARCHIVE_MAX_TABLE_BYTES (zipfile then reads no more than that), a file is
+    copied only when the directory's size is the manifest's. An archive holding a name twice or a symbolic
+    link is refused (an export writes neither).
+    """
 
     def __init__(self, source):
+        self.limit = int(current_app.config["SITE_ARCHIVE_MAX_TABLE_BYTES"])
         try:
             self.zip = zipfile.ZipFile(source)
-            self.manifest = json.loads(self.zip.read(MANIFEST).decode("utf-8"))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+            members = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise _damaged() from None
+        try:
+            names = [info.filename for info in members]
+            if len(set(names)) != len(names):
+                raise _damaged()
+            for info in members:
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise _not_exported(info.filename)
+            data = self._read(self._member(MANIFEST, missing=_damaged()))
+            self.manifest = json.loads(data.decode("utf-8"))
+        except ArchiveRefused:
+            self.zip.close()
+            raise
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            self.zip.close()
             raise _damaged() from None
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
+            self.zip.close()
+            raise _damaged()
+        problem = manifest_problem(self.manifest)
+        if problem:
+            self.zip.close()
+            log.warning("a site archive's manifest is not of the shape an export writes: %s", problem)
             raise _damaged()
 
     def close(self) -> None:
         self.zip.close()
 
-    def read(self, info: dict) -> bytes:
-        name = info.get("member", "")
+    def _member(self, name: str, missing: ArchiveRefused | None = None) -> zipfile.ZipInfo:
         try:
-            data = self.zip.read(name)
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            return self.zip.getinfo(name)
+        except KeyError:
+            raise (missing or _damaged(name)) from None
+
+    def _read(self, member: zipfile.ZipInfo) -> bytes:
+        """A part read whole, once its unpacked size is known to be within the limit."""
+        if member.file_size > self.limit:
+            raise _too_large(member.filename, member.file_size, self.limit)
+        return self.zip.read(member)
+
+    def read(self, info: dict) -> bytes:
+        name = info["member"]
+        try:
+            data = self._read(self._member(name))
+        except (zipfile.BadZipFile, OSError, EOFError):
             raise _damaged(name) from None
-        if sha256(data).hexdigest() != info.get("sha256"):
+        if sha256(data).hexdigest() != info["sha256"]:
             raise _damaged(name)
         return data
 
     def rows(self, info: dict) -> list[dict]:
-        """The rows of one data part, as {column: value} (values as stored in JSON)."""
-        columns = info["columns"]
-        found = [dict(zip(columns, json.loads(line))) for line in self.read(info).splitlines() if line]
-        if len(found) != info.get("rows"):
-            raise _damaged(info.get("member"))
+        """The rows of one data part, as {column: value} (values as stored in JSON).
+
+        :raises ArchiveRefused: the part is missing, too large, changed, or not lines of values in its columns.
+        """
+        columns, name = info["columns"], info["member"]
+        found = []
+        for line in self.read(info).splitlines():
+            if not line:
+                continue
+            try:
+                values = json.loads(line)
+            except ValueError:
+                raise _damaged(name) from None
+            if not isinstance(values, list) or len(values) != len(columns):
+                raise _not_exported(name)
+            found.append(dict(zip(columns, values)))
+        if len(found) != info["rows"]:
+            raise _damaged(name)
         return found
 
     def copy_to(self, info: dict, target) -> None:
-        """Write one file part to the open file `target`, checking its checksum as it goes."""
-        name = info.get("member", "")
+        """Write one file part to the open file `target`, checking its size and checksum as it goes."""
+        name = info["member"]
+        member = self._member(name)
+        if member.file_size != info["size"]:
+            raise _damaged(name)  # it unpacks to more (or less) than the file that was exported
         digest = sha256()
         try:
-            with self.zip.open(name) as source:
+            with self.zip.open(member) as source:
                 while chunk := source.read(1024 * 1024):
                     digest.update(chunk)
                     target.write(chunk)
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        except (zipfile.BadZipFile, EOFError):
             raise _damaged(name) from None
-        if digest.hexdigest() != info.get("sha256"):
+        if digest.hexdigest() != info["sha256"]:
             raise _damaged(name)
 
 
-def _decoder(column):
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return lambda value: value
-    if kind is datetime:
-        return lambda value: None if value is None else datetime.fromisoformat(value)
-    if kind is date:
-        return lambda value: None if value is None else date.fromisoformat(value)
-    if kind is Decimal:
-        return lambda value: None if value is None else Decimal(value)
-    if kind is bytes:
-        return lambda value: None if value is None else b64decode(value)
-    return lambda value: value
+def fitted(table, part: str, row: dict, columns=None) -> dict:
+    """A row's values as the target stores them (`archive_checks.fit`), for the columns the table has.
+
+    :raises ArchiveRefused: naming the part and the column of a value that does not fit.
+    """
+    values = {}
+    for column in columns if columns is not None else row:
+        if column not in table.c:
+            continue  # a column the archive's version had and this one dropped
+        try:
+            values[column] = fit(table.c[column], row.get(column))
+        except Unfit:
+            raise _unfit(part, column) from None
+    return values
 
 
 # --- the maps from the archive's ids to the target's -----------------------------------------------
@@ -239,6 +365,9 @@ class _Maps:
     platform: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
     files: dict[str, str] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    #: Another site's rows to link back to this site's once their ids are known: (soft reference, the other
+    #: row's id, its site, the id in the archive of the row it is linked to).
+    relinks: list[tuple] = field(default_factory=list)
 
     def site(self, old: int) -> int | None:
         return self.new_site if old == self.old_site else self.other_sites.get(old)
@@ -317,10 +446,20 @@ class ImportResult:
     #: the site's rows' and the platform rows' they name.
     ids: dict[str, dict[int, int]]
     old_site_id: int
+    #: Other sites' rows linked back to this site's again (letters forwarded between them).
+    links_restored: int = 0
 
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
+
+
+def _sentences(parts: list) -> LazyString:
+    """Sentences one after the other as the reader's language writes them: Chinese ones without a space."""
+    def joined() -> str:
+        locale = get_locale()
+        return ("" if locale is not None and locale.language == "zh" else " ").join(str(p) for p in parts)
+    return LazyString(joined)
 
 
 def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None) -> tuple[str, list[str]]:
@@ -365,11 +504,15 @@ def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None
     for index, hostname in enumerate(hostnames):
         check_hostname(hostname, f"domain {index}", found)
     if found:
-        problems["domain"] = " ".join([*found.values(), str(_l(
-            "Give the site another domain (the archive's aliases are then left out)."))])
+        problems["domain"] = _sentences([*found.values(), _l(
+            "Give the site another domain (the archive's aliases are then left out).")])
     elif not hostnames:
         problems["domain"] = _l("The archive names no domain: give the site one.")
-    unknown = sorted(set((manifest.get("tables") or {})) - set(site_plan().tables))
+    plan = site_plan()
+    # Only the site's own tables are written, and only the two platform lists its rows name (by their natural
+    # key, never the archive's): a part named after any other table (users, the platform's log) is not read.
+    unknown = sorted((set(manifest.get("tables") or {}) - set(plan.tables))
+                     | (set(manifest.get("platform") or {}) - set(plan.platform)))
     if unknown:
         problems["archive"] = _l("The archive holds kinds of data this version of govsites does not have "
                                  "(%(names)s): import it with the version that made it.", names=", ".join(unknown))
@@ -443,7 +586,7 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     if tenant.logo_filename in maps.files:
         tenant.logo_filename, tenant.updated_at = maps.files[tenant.logo_filename], tenant.updated_at
     plan = site_plan()
-    platform_added = _match_platform(reader, manifest, maps)
+    platform_added = _match_platform(reader, manifest, plan, maps)
     if group_added:
         platform_added.insert(0, group_added)
     created, linked = _match_users(reader, manifest, maps)
@@ -455,35 +598,36 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
         info = (manifest.get("tables") or {}).get(name)
         if info is None:
             continue  # a table the archive's version did not have: the site has no rows in it
-        rows[name] = _write_table(plan.tables[name], reader.rows(info), maps, links, lookups, deferred)
+        rows[name] = _write_table(plan.tables[name], reader.rows(info), info["member"], maps, links, lookups,
+                                  deferred)
         maps.done.add(name)
     _finish(plan, deferred, maps, links)
+    relinked = _relink(maps)
     db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
                        .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
-    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site)
+    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked)
     record("site.import", tenant.slug, name_zh=tenant.name_zh, domains=hostnames,
            **({"source_site": site["slug"]} if site["slug"] != tenant.slug else {}),
            exported_at=manifest.get("exported_at"), archive_rows=result.total_rows, archive_files=files,
            accounts_created=len(created), accounts_linked=len(linked),
+           **({"links_restored": relinked} if relinked else {}),
            **({"platform_added": [added for _table, added in platform_added]} if platform_added else {}))
     return result
 
 
 def _create_tenant(site: dict, slug: str, hostnames: list[str]) -> tuple[Tenant, tuple[str, str] | None]:
     """The site's row and domains, from the manifest's record; its portal group matched by key (or added)."""
-    table = Tenant.__table__
-    fields = {}
-    for name, value in (site.get("fields") or {}).items():
-        if name in table.c and name not in ("id", "slug", "group_id"):
-            fields[name] = _decoder(table.c[name])(value)
+    fields = site.get("fields") or {}
+    fields = fitted(Tenant.__table__, MANIFEST, fields, [c for c in fields if c not in ("id", "slug", "group_id")])
     group, added = None, None
     if site.get("group"):
-        group = db.session.execute(select(SiteGroup).where(SiteGroup.key == site["group"]["key"])).scalar()
+        wanted = fitted(SiteGroup.__table__, MANIFEST, site["group"], ("key", "name_zh", "name_en", "position"))
+        group = db.session.execute(select(SiteGroup).where(SiteGroup.key == wanted["key"])).scalar()
         if group is None:
-            group = SiteGroup(**{k: site["group"][k] for k in ("key", "name_zh", "name_en", "position")})
+            group = SiteGroup(**wanted)
             db.session.add(group)
-            added = ("site_groups", site["group"]["name_zh"])
+            added = ("site_groups", wanted["name_zh"])
     tenant = Tenant(slug=slug, group=group, **fields)
     tenant.domains = [TenantDomain(hostname=h, is_primary=(i == 0)) for i, h in enumerate(hostnames)]
     db.session.add(tenant)
@@ -492,20 +636,28 @@ def _create_tenant(site: dict, slug: str, hostnames: list[str]) -> tuple[Tenant,
 
 
 def _safe_relative(relative: str) -> PurePosixPath | None:
+    """The file's path under the site's folder, or None when it would leave it or is not written as an export
+    writes it (a name starting with a dot, a backslash, a control character, "a//b", "a/./b")."""
     path = PurePosixPath(relative)
-    if path.is_absolute() or not path.parts or any(p in ("", ".", "..") or p.startswith(".") or "\\" in p
-                                                   for p in path.parts):
+    if path.is_absolute() or not path.parts or path.as_posix() != relative or text_problem(relative) or any(
+            p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in path.parts):
         return None
     return path
 
 
 def _write_files(reader: ArchiveReader, files: dict, tenant_id: int, maps: _Maps, written: list[Path]) -> int:
-    """Write the site's files under its new folder; a stored name (random) gets a new one, others keep theirs."""
+    """Write the site's files under its new folder; a stored name (random) gets a new one, others keep theirs.
+
+    Every name is checked, and the room they need, before the first is written.
+    """
     folder = upload_folder(tenant_id)
-    for relative, info in sorted(files.items()):
-        path = _safe_relative(relative)
+    paths = {relative: _safe_relative(relative) for relative in files}
+    for relative, path in sorted(paths.items()):
         if path is None:
-            raise _damaged(relative)
+            raise _not_exported(relative)
+    _check_room(folder, sum(info["size"] for info in files.values()))
+    for relative, info in sorted(files.items()):
+        path = paths[relative]
         name = path.name
         if STORED_NAME.match(name):
             name = f"{uuid.uuid4().hex}.{name.rsplit('.', 1)[1]}"
@@ -524,23 +676,41 @@ def _write_files(reader: ArchiveReader, files: dict, tenant_id: int, maps: _Maps
     return len(files)
 
 
-def _match_platform(reader: ArchiveReader, manifest: dict, maps: _Maps) -> list[tuple[str, str]]:
-    """Platform rows the site's rows name, found in the target by natural key; the missing ones added."""
+def _check_room(folder: Path, needed: int) -> None:
+    """Refuse before writing when the upload folder's disk has not the room the files need (and a margin)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if needed + 64 * 1024 * 1024 > free:
+        raise ArchiveRefused({"archive": _l(
+            "The site's files need %(needed)s and the disk of the upload folder has %(free)s free: nothing was "
+            "imported. Make room, then import the archive again.", needed=human_size(needed),
+            free=human_size(free))})
+
+
+def _match_platform(reader: ArchiveReader, manifest: dict, plan: SitePlan,
+                    maps: _Maps) -> list[tuple[str, str]]:
+    """Platform rows the site's rows name, found in the target by their natural key (the plan's, never one the
+    archive names); the missing ones added. Only the lists of `plan.platform` are read."""
     added = []
-    for name, info in sorted((manifest.get("platform") or {}).items()):
-        table = db.metadata.tables.get(name)
-        if table is None:
+    for name, key in sorted(plan.platform.items()):
+        info = (manifest.get("platform") or {}).get(name)
+        if info is None:
             continue
+        table = db.metadata.tables[name]
         pk = list(table.primary_key.columns)[0]
-        key = info.get("key") or []
+        part = info["member"]
         for row in reader.rows(info):
-            condition = [table.c[k] == row[k] for k in key]
-            found = db.session.execute(select(pk).where(*condition)).scalar() if condition else None
+            values = fitted(table, part, row, [c.name for c in table.c if c.name in row])
+            if values.get(pk.name) is None or any(values.get(k) is None for k in key):
+                raise _not_exported(part)
+            found = db.session.execute(select(pk).where(*(table.c[k] == values[k] for k in key))).scalar()
             if found is None:
-                values = {c: _decoder(table.c[c])(v) for c, v in row.items() if c in table.c and c != pk.name}
-                found = db.session.execute(insert(table).returning(pk), values).scalar_one()
-                added.append((name, " / ".join(str(row[k]) for k in key)))
-            maps.platform[name][row[pk.name]] = found
+                new = {c: v for c, v in values.items() if c != pk.name}
+                found = db.session.execute(insert(table).returning(pk), new).scalar_one()
+                added.append((name, " / ".join(str(values[k]) for k in key)))
+            maps.platform[name][values[pk.name]] = found
     return added
 
 
@@ -552,11 +722,16 @@ def _match_users(reader: ArchiveReader, manifest: dict, maps: _Maps) -> tuple[li
     created, linked = [], []
     info = manifest.get("users")
     for row in reader.rows(info) if info else []:
-        username = row["username"]
+        part = info["member"]
+        # Accounts named by the rows but not members come without a password: none of theirs is moved.
+        row = {**row, "password_hash": row.get("password_hash") or NO_PASSWORD}
+        values = fitted(table, part, row, ["id", *(c for c in USER_FIELDS if c in row)])
+        username = values.get("username")
+        if values.get("id") is None or not username:
+            raise _not_exported(part)
         found = db.session.execute(select(table.c.id).where(table.c.username == username)).scalar()
         if found is None:
-            values = {c: _decoder(table.c[c])(row.get(c)) for c in USER_FIELDS if c in table.c and c in row}
-            values["password_hash"] = values.get("password_hash") or NO_PASSWORD
+            values = {c: v for c, v in values.items() if c != "id"}
             found = db.session.execute(insert(table).returning(table.c.id), values).scalar_one()
             created.append(username)
         else:
@@ -572,7 +747,8 @@ def _order(plan: SitePlan) -> list[str]:
              for name, table_plan in plan.tables.items()}
     wishes = [(name, ref.table) for name, table_plan in plan.tables.items() for ref in table_plan.refs.values()
               if ref.kind == "soft" and ref.table and ref.table != name]
-    wishes += [(name, table) for (name, _column), (_fn, tables) in JSON_REFERENCES.items() for table in tables]
+    wishes += [(name, table) for (name, _column), (_fn, tables) in [*JSON_REFERENCES.items(),
+                                                                    *TEXT_REFERENCES.items()] for table in tables]
     for name, wanted in sorted(wishes):
         if name not in needs or wanted not in needs:
             continue
@@ -616,12 +792,34 @@ def _check_unique(table_plan: TablePlan, rows: list[dict]) -> None:
                     "if it has changed), or import the archive into another deployment.")})
 
 
-def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _Links, lookups: dict,
+def _fitted_rows(table_plan: TablePlan, rows: list[dict], part: str, old_site: int) -> list[dict]:
+    """The part's rows with every value as its column stores it, each of the archive's site and with an id of
+    its own.
+
+    :raises ArchiveRefused: a value does not fit its column, a row names another site as its own, two rows
+        have the same id.
+    """
+    table, pk = table_plan.table, table_plan.pk
+    columns = [c.name for c in table.c if rows and c.name in rows[0]]
+    found, seen = [], set()
+    for row in rows:
+        values = fitted(table, part, row, columns)
+        if table_plan.owned and values.get("tenant_id") != old_site:
+            raise _not_exported(part)  # another site's row: an import writes into its own site only
+        if pk:
+            if values.get(pk) is None or values[pk] in seen:
+                raise _not_exported(part)
+            seen.add(values[pk])
+        found.append(values)
+    return found
+
+
+def _write_table(table_plan: TablePlan, rows: list[dict], part: str, maps: _Maps, links: _Links, lookups: dict,
                  deferred: list) -> int:
-    """Write one table's rows, parents before children within it; return how many."""
+    """Write one table's rows (as read from the part), parents before children within it; return how many."""
     table, name, pk = table_plan.table, table_plan.name, table_plan.pk
-    columns = [c for c in (rows[0].keys() if rows else ()) if c in table.c]
-    decoders = {c: _decoder(table.c[c]) for c in columns}
+    rows = _fitted_rows(table_plan, rows, part, maps.old_site)
+    columns = list(rows[0]) if rows else []
     _check_unique(table_plan, rows)
     self_refs = table_plan.self_refs
     archived = {row[pk] for row in rows} if pk else set()
@@ -634,13 +832,15 @@ def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _L
                           for c in self_refs)
             (waiting if blocked else ready).append(row)
         if not ready:
-            raise RuntimeError(f"{name}: rows that name each other in a cycle")
-        prepared = [_prepare(table_plan, row, columns, decoders, maps, links, lookups, append_only)
-                    for row in ready]
+            raise _not_exported(part)  # rows that are each other's parent: no export writes them
+        prepared = [_prepare(table_plan, row, columns, maps, links, lookups, append_only) for row in ready]
         # A row whose required soft reference names a row the archive does not hold (views of an item since
         # deleted) has nothing left to say: it is left out.
         kept = [(row, entry) for row, entry in zip(ready, prepared) if entry is not None]
         ready, prepared = [row for row, _entry in kept], [entry for _row, entry in kept]
+        if not table_plan.owned and any(all(values.get(c) is None for c, _parent in table_plan.parents)
+                                        for values, _later in prepared):
+            raise _not_exported(part)  # a row hanging on no row of the site would belong to no site
         for start in range(0, len(prepared), BATCH):
             chunk = prepared[start:start + BATCH]
             values = [v for v, _later in chunk]
@@ -657,7 +857,7 @@ def _write_table(table_plan: TablePlan, rows: list[dict], maps: _Maps, links: _L
     return len(rows)
 
 
-def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dict, maps: _Maps, links: _Links,
+def _prepare(table_plan: TablePlan, row: dict, columns: list[str], maps: _Maps, links: _Links,
              lookups: dict, append_only: bool) -> tuple[dict, dict] | None:
     """One row's values for the target (ids carried, file names renamed), and what must wait for a second pass;
     None when a required soft reference names a row that is gone (the row is left out)."""
@@ -666,7 +866,7 @@ def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dic
     for column in columns:
         if column == pk:
             continue
-        value = decoders[column](row[column])
+        value = row[column]
         ref = table_plan.refs.get(column)
         if ref is not None and value is not None:
             value, wait = _carry(ref, value, row, table_plan, maps)
@@ -677,7 +877,8 @@ def _prepare(table_plan: TablePlan, row: dict, columns: list[str], decoders: dic
         elif isinstance(value, str):
             if maps.files and "." in value:
                 value = _STORED_IN_TEXT.sub(lambda m: maps.files.get(m.group(0), m.group(0)), value)
-            if not append_only and ((name, column) in JSON_REFERENCES or links.has_links(value)):
+            if not append_only and ((name, column) in JSON_REFERENCES or (name, column) in TEXT_REFERENCES
+                                    or links.has_links(value)):
                 later[column] = value
         values[column] = value
     for (table, column), compute in lookups.items():
@@ -710,11 +911,34 @@ def _carry(ref: Ref, value, row: dict, table_plan: TablePlan, maps: _Maps) -> tu
         if other is None or other == maps.new_site:
             return None, False
         target = table_plan.table.metadata.tables[soft.table]
-        points_back = db.session.execute(select(target.c.id).where(
+        found = db.session.execute(select(target.c[soft.back_site]).where(
             target.c.id == value, target.c.tenant_id == other,
             target.c[soft.back] == row[table_plan.pk])).first()
-        return (value if points_back else None), False
+        if found is None or found[0] is not None:
+            # It points back at a site that is here (the original of a copy imported under another name): it is
+            # that site's, not this one's.
+            return None, False
+        # Its site was deleted (the deletion cut its link, not the id beside it): this is that site again.
+        maps.relinks.append((table_plan.name, soft, value, other, row[table_plan.pk]))
+        return value, False
     return None, False
+
+
+def _relink(maps: _Maps) -> int:
+    """Link other sites' rows back to this site's (a letter forwarded between them, whose other end was cut
+    when this site was deleted); returns how many. Their update times are kept: nobody changed them."""
+    linked = 0
+    for name, soft, other_id, other_site, old_id in maps.relinks:
+        new_id = maps.rows[name].get(old_id)
+        target = db.metadata.tables[soft.table]
+        if new_id is None:
+            continue
+        kept = {c.name: c for c in target.c if c.onupdate is not None}
+        linked += db.session.execute(update(target).where(
+            target.c.id == other_id, target.c.tenant_id == other_site, target.c[soft.back_site].is_(None),
+            target.c[soft.back] == old_id).values({soft.back_site: maps.new_site, soft.back: new_id, **kept})
+        ).rowcount
+    return linked
 
 
 def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
@@ -732,6 +956,8 @@ def _finish(plan: SitePlan, deferred: list, maps: _Maps, links: _Links) -> None:
             changed = value
             if (name, column) in JSON_REFERENCES:
                 changed = _carry_json(JSON_REFERENCES[(name, column)][0], value, maps, links)
+            elif (name, column) in TEXT_REFERENCES:
+                changed = TEXT_REFERENCES[(name, column)][0](value, maps)
             elif links.has_links(value):
                 changed = links.rewrite(value)
             if changed != value:

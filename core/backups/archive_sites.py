@@ -49,7 +49,9 @@ def delete_site(tenant: Tenant, *, confirm_slug: str) -> dict[str, int]:
     work for other sites); their roles on this site go. The site's own audit log goes with it (the audit
     tables refuse deletions: their guard is lifted for this one statement, inside the transaction, and put
     back before it ends; on PostgreSQL that holds a lock on the audit table until the commit). Another
-    site's letter forwarded from this one loses its link back (the database sets it to none).
+    site's letter forwarded to or from this one loses the site it names (the database sets it to none) and
+    keeps the letter's id beside it: the other site's page says the site was deleted, and the site's archive,
+    imported again, links the two letters again (`archive_import`).
 
     :raises SiteDeletionRefused: under "confirm_slug" when the short name typed is not the site's.
     """

@@ -23,4 +23,5 @@ def register() -> None:
         "accounts_created": lazy_pgettext("audit detail", "Accounts created"),
         "accounts_linked": lazy_pgettext("audit detail", "Existing accounts used"),
         "platform_added": lazy_pgettext("audit detail", "Added to the platform's lists"),
+        "links_restored": lazy_pgettext("audit detail", "Other sites' letters linked to it again"),
     })

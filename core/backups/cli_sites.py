@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from core.backups.archive import archive_name
-from core.backups.archive_import import ArchiveRefused, import_site
+from core.backups.archive_import import LIST_LABELS, ArchiveRefused, import_site
 from core.backups.archive_sites import SiteDeletionRefused, delete_site, export_site
 from core.backups.cli import backup_cli
 from core.content.labels import human_size
@@ -79,8 +79,10 @@ def import_site_command(archive: Path, slug: str | None, domain: str | None) -> 
     click.echo(f"imported {tenant.slug} at {tenant.primary_domain}: {result.total_rows} rows, {result.files} files")
     click.echo(f"accounts: {len(result.users_created)} created, {len(result.users_linked)} already here "
                f"(their passwords unchanged)")
+    if result.links_restored:
+        click.echo(f"letters of other sites forwarded to or from it, linked to it again: {result.links_restored}")
     for table, name in result.platform_added:
-        click.echo(f"added to the platform's {table}: {name}")
+        click.echo(f"added to the platform's list “{LIST_LABELS.get(table, table)}”: {name}")
 
 
 @tenants_cli.command("delete")
@@ -97,7 +99,7 @@ def delete_command(slug: str, yes: bool) -> None:
     try:
         removed = delete_site(tenant, confirm_slug=confirm)
     except SiteDeletionRefused as error:
-        _fail(error.problems)
+        _fail(error.problems, {"confirm_slug": "short name"})
     db.session.commit()
     click.echo(f"deleted {slug}: {sum(removed.values())} rows")
 

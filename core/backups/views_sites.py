@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, flash, redirect, request, send_file, u
 from flask_babel import lazy_gettext as _l
 
 from core.backups.archive import archive_name
-from core.backups.archive_import import ImportResult, import_site
+from core.backups.archive_import import LIST_LABELS, ImportResult, import_site
 from core.backups.archive_sites import delete_site, export_site
 from core.backups.forms_sites import DeleteSiteForm, ImportSiteForm
 from core.content.labels import human_size
@@ -28,9 +28,6 @@ from themes import render_page
 
 bp = Blueprint("backups_sites", __name__, template_folder="templates")
 VIEW, MANAGE = "platform.view", "platform.manage"
-#: What the platform's lists are called where an import added to them.
-LIST_LABELS = {"disclosure_categories": _l("Disclosure categories"), "disclosure_subjects": _l("Disclosure subjects"),
-               "site_groups": _l("Groups on the city portal")}
 
 
 def _console(rule: str, methods=("GET",)):
@@ -109,6 +106,9 @@ def _report(result: ImportResult) -> None:
                  "from the archive, %(linked)s already here (their passwords are unchanged).",
                  name=localized(result.tenant), rows=result.total_rows, files=result.files,
                  created=len(result.users_created), linked=len(result.users_linked))), "success")
+    if result.links_restored:
+        flash(str(_l("Letters of other sites forwarded to or from this site were linked to it again: %(n)s.",
+                     n=result.links_restored)), "success")
     for table, name in result.platform_added:
         flash(str(_l("Added to the platform's list “%(list)s”: %(name)s (the site's items are filed under it).",
                      list=LIST_LABELS.get(table, table), name=name)), "warning")

@@ -270,3 +270,51 @@ def article_titles(app, site_id: int) -> list[str]:
         found = sorted(db.session.execute(select(Article.title)).scalars())
         db.session.remove()
     return found
+
+
+# --- archives made by hand (the import's refusals) -------------------------------------------------
+
+def export_archive(app, tmp_path, slug: str = "rsj") -> Path:
+    """The site's archive, written to tmp_path/<slug>.site.zip (committed, recorded)."""
+    from core.backups.archive_sites import export_site
+    from tenants.provisioning import get_tenant
+
+    path = tmp_path / f"{slug}.site.zip"
+    with app.app_context():
+        export_site(get_tenant(slug), path)
+        db.session.commit()
+        db.session.remove()
+    return path
+
+
+def rewrite_archive(source, target, *, manifest=None, member=None):
+    """A copy of an archive with its manifest changed (`manifest(dict)`), or one part's bytes (`member`: name,
+    function of the bytes)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "manifest.json" and manifest:
+                data = json.dumps(manifest(json.loads(data)), ensure_ascii=False).encode("utf-8")
+            if member and info.filename == member[0]:
+                data = member[1](data)
+            new.writestr(info.filename, data)
+    return target
+
+
+def refused_problems(app, archive, **options) -> dict[str, str]:
+    """The problems of a refused import (in English), after checking that nothing was written."""
+    import pytest
+
+    from core.backups.archive_import import ArchiveRefused, import_site
+
+    before, files = count_everything(app), every_file(app)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        with pytest.raises(ArchiveRefused) as refused:
+            import_site(archive, **options)
+        db.session.rollback()
+        db.session.remove()
+        problems = {name: str(problem) for name, problem in refused.value.problems.items()}
+    assert count_everything(app) == before and every_file(app) == files  # nothing written
+    return problems

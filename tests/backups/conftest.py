@@ -1,8 +1,14 @@
-"""Fixtures for full backups: folders of one test's own, a clock, the alerts, an app on a database of its own."""
+"""Fixtures for full backups: folders of one test's own, a clock, the alerts, an app on a database of its own.
+
+The archive's tests compare a site's upload folder file by file: each test starts with the upload folder empty
+(the database's ids start again after every test, so a site made here may get the id of a site of an earlier
+test, whose folder would otherwise still hold that test's files).
+"""
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +24,14 @@ from core.backups import runner
 from core.config import normalise_database_url
 from core.extensions import db
 from core.inbox.models import InboxMessage
+
+@pytest.fixture(autouse=True)
+def _empty_upload_folder(app):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    for child in folder.iterdir() if folder.is_dir() else ():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    yield
+
 
 #: The fixed clock of these tests (naive city time).
 NOW = datetime(2026, 11, 27, 2, 0, 0)

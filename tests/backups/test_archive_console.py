@@ -112,3 +112,67 @@ def test_an_archive_over_the_limit_is_refused_on_the_form(app, city, admin):
     with app.app_context():
         assert db.session.execute(select(Tenant.id).where(Tenant.slug == "rsj-copy")).first() is None
         db.session.remove()
+
+
+def test_only_a_platform_administrator_exports_deletes_or_imports(app, city, admin, evaluator, signed_in):
+    """The export holds personal data: the evaluator, who reads the console, cannot take it, nor delete or import;
+    a site's administrator does not reach the console's pages at all."""
+    archive = _export(admin, city.rsj.id).get_data()
+    shown = evaluator.get(f"/platform/sites/{city.rsj.id}/delete").get_data(as_text=True)
+    for path, data in ((f"/platform/sites/{city.rsj.id}/export", {}),
+                       (f"/platform/sites/{city.rsj.id}/delete", {"confirm_slug": "rsj"}),
+                       ("/platform/sites/import", {"slug": "rsj-copy", "domain": "rsj-copy.localhost",
+                                                   "archive": (io.BytesIO(archive), "rsj.site.zip")})):
+        refused = evaluator.post(path, data={**data, "csrf_token": csrf_token(shown)},
+                                 content_type="multipart/form-data")
+        assert refused.status_code == 403, path
+    site_admin, _account = signed_in("rsj.localhost", "wang.siteadmin", site=city.rsj, roles=["site_admin"])
+    for path in (f"/platform/sites/{city.rsj.id}/delete", "/platform/sites/import"):
+        assert site_admin.get(path).status_code == 404
+    assert _actions(app).count("site.export") == 1  # the administrator's only
+    with app.app_context():
+        assert db.session.execute(select(Tenant.slug).order_by(Tenant.slug)).scalars().all() == ["czj", "rsj"]
+        db.session.remove()
+
+
+def test_a_form_without_its_token_changes_nothing(app, city, admin):
+    for path, data in ((f"/platform/sites/{city.rsj.id}/export", {}),
+                       (f"/platform/sites/{city.rsj.id}/delete", {"confirm_slug": "rsj"}),
+                       ("/platform/sites/import", {"archive": (io.BytesIO(b"PK"), "rsj.site.zip")})):
+        response = admin.post(path, data=data, content_type="multipart/form-data")
+        assert response.status_code == 400 and response.mimetype == "text/html", path
+    assert "site.export" not in _actions(app) and "site.delete" not in _actions(app)
+
+
+def test_a_file_that_is_no_archive_is_refused_under_its_field(app, city, admin):
+    from tests.backups.archive_helpers import every_file
+
+    files = every_file(app)
+    form = admin.get("/platform/sites/import").get_data(as_text=True)
+    for name, data, said in (("rsj.site.zip", b"%PDF-1.4 not a zip", "不是站点存档"),
+                             ("notes.txt", "一份说明".encode(), "不是站点存档"), ("empty.zip", b"", "请选择站点存档")):
+        response = admin.post("/platform/sites/import", data={
+            "csrf_token": csrf_token(form), "archive": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'class="errors"' in page, name
+        assert said in page, name
+    assert every_file(app) == files
+    with app.app_context():
+        assert db.session.execute(select(Tenant.slug).order_by(Tenant.slug)).scalars().all() == ["czj", "rsj"]
+        db.session.remove()
+
+
+def test_an_upload_far_over_the_limit_is_answered_with_a_page(app, city, admin):
+    """A request larger than the limit (and its margin) is cut off before it is read: a page says why."""
+    form = admin.get("/platform/sites/import").get_data(as_text=True)
+    saved = app.config["SITE_ARCHIVE_MAX_BYTES"]
+    app.config["SITE_ARCHIVE_MAX_BYTES"] = 1024
+    # The body written by hand (the test client would spool a large form to a file it leaves open on a 413).
+    body = (b'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + csrf_token(form).encode()
+            + b'\r\n--B\r\nContent-Disposition: form-data; name="archive"; filename="a.zip"\r\n'
+            b"Content-Type: application/zip\r\n\r\nPK" + b"\0" * (3 * 1024 * 1024) + b"\r\n--B--\r\n")
+    try:
+        response = admin.post("/platform/sites/import", data=body, content_type="multipart/form-data; boundary=B")
+    finally:
+        app.config["SITE_ARCHIVE_MAX_BYTES"] = saved
+    assert response.status_code == 413 and response.mimetype == "text/html"

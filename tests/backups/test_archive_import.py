@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,77 +14,19 @@ from sqlalchemy import select
 
 from core.auth.models import Membership, User
 from core.backups.archive_import import ArchiveRefused, import_site
-from core.backups.archive_sites import delete_site, export_site
-from core.content.files import Upload
+from core.backups.archive_sites import delete_site
 from core.content.models import Article
 from core.disclosure.models import DisclosureCategory
-from core.disclosure.operations import ensure_default_categories
 from core.extensions import db
-from core.interaction.letters import submit_letter
-from core.timeutil import now
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
 from tenants.scoping import activate_tenant
-from tests.backups.archive_helpers import PDF, count_everything, every_file, folder_files
+from tests.backups.archive_helpers import count_everything, every_file, folder_files
+from tests.backups.archive_helpers import export_archive as _export
+from tests.backups.archive_helpers import refused_problems as _refused
+from tests.backups.archive_helpers import rewrite_archive as _rewrite
 from tests.fixtures.accounts import PASSWORD, Account, login
 from tests.fixtures.sites import HostClient
-
-
-@pytest.fixture
-def small_site(app, create_site, create_article_in, create_account):
-    """rsj with a filed policy and a news item with a file, a member, and a letter with an attachment."""
-    rsj = create_site("rsj", aliases=["renshi.localhost"])
-    member = create_account("li.editor", site=rsj, roles=["editor", "interaction_officer"])
-    with app.app_context():
-        ensure_default_categories()
-        db.session.commit()
-        category = db.session.execute(select(DisclosureCategory).order_by(DisclosureCategory.position)).scalars() \
-            .first()
-        category_name = category.name_zh
-        db.session.remove()
-    create_article_in(rsj, "news", "人事局召开全体干部大会", attachments=[Upload("会议议程.pdf", PDF)])
-    create_article_in(rsj, "news", "机构职能", published_at=now() - timedelta(days=1),
-                      disclosure_category_id=category.id)
-    with app.app_context(), activate_tenant(rsj.id):
-        submit_letter("consultation", subject="咨询社保缴费", body="请问如何补缴？", writer_name="王小明",
-                      phone="13812345678", upload=Upload("说明.pdf", PDF))
-        db.session.commit()
-    return rsj, member, category_name
-
-
-def _export(app, tmp_path, slug="rsj"):
-    path = tmp_path / f"{slug}.site.zip"
-    with app.app_context():
-        export_site(get_tenant(slug), path)
-        db.session.commit()
-        db.session.remove()
-    return path
-
-
-def _rewrite(source, target, *, manifest=None, member=None):
-    """A copy of an archive with its manifest changed (`manifest(dict)`), or one part's bytes (`member`: name,
-    function of the bytes)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
-        for info in old.infolist():
-            data = old.read(info.filename)
-            if info.filename == "manifest.json" and manifest:
-                data = json.dumps(manifest(json.loads(data)), ensure_ascii=False).encode("utf-8")
-            if member and info.filename == member[0]:
-                data = member[1](data)
-            new.writestr(info.filename, data)
-    return target
-
-
-def _refused(app, archive, **options) -> dict[str, str]:
-    """The problems of a refused import (in English), after checking that nothing was written."""
-    before, files = count_everything(app), every_file(app)
-    with app.test_request_context(headers={"Cookie": "lang=en"}):
-        with pytest.raises(ArchiveRefused) as refused:
-            import_site(archive, **options)
-        db.session.rollback()
-        db.session.remove()
-    assert count_everything(app) == before and every_file(app) == files  # nothing written
-    return refused.value.problems
 
 
 def test_refused_while_the_short_name_and_domains_are_taken_then_imported_under_others(app, small_site, tmp_path,

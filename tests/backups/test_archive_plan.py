@@ -13,7 +13,8 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, insert,
 from werkzeug.routing import IntegerConverter
 
 from core.backups.archive import NOT_MOVED, SITE_RECORD, SOFT_REFERENCES, platform_tables, site_plan
-from core.backups.archive_import import ID_ARGUMENTS, JSON_REFERENCES, LOOKUP_HASH_COLUMNS, _lookup_hashes, import_site
+from core.backups.archive_import import (ID_ARGUMENTS, JSON_REFERENCES, LOOKUP_HASH_COLUMNS, TEXT_REFERENCES,
+                                         _lookup_hashes, import_site)
 from core.backups.archive_sites import delete_site, export_site
 from core.extensions import db
 from core.web.routes import RULES
@@ -171,3 +172,32 @@ def test_json_with_ids_is_declared(app, demo_city):
         db.session.remove()
     assert ("article_revisions", "data") in found and ("service_items", "published_guide") in found
     assert found - kept_as_written <= set(JSON_REFERENCES)
+
+
+def test_ids_written_in_text_are_declared(app, demo_city):
+    """Text that names a row by its id ("user:12", "article:40/host:…", "/admin/users/12") is carried
+    (TEXT_REFERENCES), except the audit log's, which is history. The security checks run first: their findings
+    keep what they are about that way."""
+    import re
+
+    from sqlalchemy import String
+
+    from core.security.jobs import run_everything
+    from core.timeutil import now
+
+    kept_as_written = {("audit_entries", "target"), ("audit_entries", "detail")}
+    named = re.compile(r"^[a-z_]+:\d+(?:$|/)|^/admin/[a-z_/]+/\d+(?:$|[/?#])")
+    found = set()
+    with app.app_context():
+        run_everything(now())
+        db.session.commit()
+        for name, table_plan in site_plan().tables.items():
+            for column in table_plan.table.c:
+                if column.foreign_keys or column.primary_key or not isinstance(column.type, String):
+                    continue
+                for (value,) in db.session.execute(select(column).where(column.is_not(None)).limit(2000)):
+                    if isinstance(value, str) and named.search(value):
+                        found.add((name, column.name))
+        db.session.remove()
+    assert {("security_findings", "object_key"), ("security_findings", "link")} <= found
+    assert found - kept_as_written <= set(TEXT_REFERENCES) | set(JSON_REFERENCES)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import stat
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -14,6 +15,7 @@ from core.backups.archive import site_plan
 from core.backups.archive_import import import_site
 from core.backups.archive_sites import delete_site, export_site
 from core.extensions import db
+from core.timeutil import now
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
 from tests.backups.archive_helpers import (Carrier, assert_same_pages, crawl, digest, folder_files, is_page,
@@ -64,6 +66,53 @@ def _forwards(app, site_id: int) -> dict[int, tuple]:
     return found
 
 
+def _letters_apart_from_links(app, site_id: int) -> list[tuple]:
+    """The site's letters, every column but the four that link a forwarded letter's two ends."""
+    from core.interaction.models import Letter
+
+    table = Letter.__table__
+    columns = [c for c in table.c if not c.name.startswith("forwarded_")]
+    with app.app_context():
+        found = sorted(tuple(map(repr, row)) for row in db.session.execute(
+            select(*columns).where(table.c.tenant_id == site_id)))
+        db.session.remove()
+    return found
+
+
+#: The moment the security checks run in these tests (one, so that both runs count the same days): half a year
+#: on, when the accounts that have not signed in since are found.
+CHECKED = now().replace(microsecond=0) + timedelta(days=200)
+
+
+def _account_findings(app, site_id: int, accept_one: int | None = None) -> dict[tuple[str, str], str]:
+    """Run the site's account checks (twice, so that what they find is "open"), accept one finding when asked
+    (as `accept_one`, a user id); return {(rule, what it is about, by name): state}."""
+    from core.auth.models import User
+    from core.security.models import SecurityFinding
+    from core.security.operations import accept_finding, run_checks
+    from core.security.registry import checks_of
+    from tenants.scoping import activate_tenant
+
+    keys = [c.key for c in checks_of("site") if c.key.startswith("accounts.")]
+    with app.app_context(), activate_tenant(site_id):
+        site = db.session.get(Tenant, site_id)
+        for _run in range(2):
+            run_checks(CHECKED, site=site, keys=keys)
+        rows = db.session.execute(select(SecurityFinding).where(SecurityFinding.rule.in_(keys))).scalars().all()
+        if accept_one is not None:
+            chosen = next(r for r in rows if r.object_key.startswith("user:"))
+            accept_finding(chosen, actor=db.session.get(User, accept_one), reason="副职人选已报批", now=CHECKED)
+        db.session.commit()
+        found = {(r.rule, r.object_name): r.state for r in db.session.execute(
+            select(SecurityFinding).where(SecurityFinding.rule.in_(keys))).scalars()}
+        links = [r.link for r in rows if r.link.startswith("/admin/users/")]
+        members = {f"/admin/users/{user_id}" for user_id in db.session.execute(
+            select(User.id)).scalars()}
+        assert set(links) <= members  # where each is fixed: the account's page here
+        db.session.remove()
+    return found
+
+
 def export(app, slug: str, path):
     with app.app_context():
         result = export_site(get_tenant(slug), path)
@@ -80,7 +129,9 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     files = folder_files(app, rsj.id)
     admin = admin_view(client_for, demo_city.admin)
     czj = site_rows(app, demo_city.ids["czj"])
+    czj_forwards = _forwards(app, demo_city.ids["czj"])
 
+    czj_letters = _letters_apart_from_links(app, demo_city.ids["czj"])
     stamps = _stamps(app, rsj.id, demo_city.extras.article_id)
     forwards = _forwards(app, rsj.id)
     assert forwards  # the demo city forwards letters between its sites
@@ -122,9 +173,22 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     assert _forwards(app, new_id) == {result.ids["interaction_letters"][old]: found for old, found in forwards.items()}
     assert digest(folder_files(app, new_id)) == digest(files)
     assert admin_view(client_for, demo_city.admin) == admin
-    assert site_rows(app, demo_city.ids["czj"]) == after_delete  # the import touched no other site
-    assert {k: v for k, v in czj.items() if k != "interaction_letters"} == \
+    # The other end of each is linked to the site again (the deletion cut it): both sites are as they were.
+    letters = result.ids["interaction_letters"]
+    assert _forwards(app, demo_city.ids["czj"]) == {
+        letter: (new_id if to_site == rsj.id else to_site, letters.get(copy, copy) if to_site == rsj.id else copy,
+                 new_id if from_site == rsj.id else from_site,
+                 letters.get(original, original) if from_site == rsj.id else original)
+        for letter, (to_site, copy, from_site, original) in czj_forwards.items()}
+    assert any(rsj.id in (found[0], found[2]) for found in czj_forwards.values())
+    assert result.links_restored == sum((found[0] == rsj.id) + (found[2] == rsj.id) for found in czj_forwards.values()
+                                        ) + sum(1 for found in _forwards(app, demo_city.ids["anci"]).values()
+                                                if new_id in (found[0], found[2]))
+    # Nothing else of the other site changed: its rows but those links, and the letters' update times.
+    assert {k: v for k, v in site_rows(app, demo_city.ids["czj"]).items() if k != "interaction_letters"} == \
+        {k: v for k, v in czj.items() if k != "interaction_letters"} == \
         {k: v for k, v in after_delete.items() if k != "interaction_letters"}
+    assert _letters_apart_from_links(app, demo_city.ids["czj"]) == czj_letters
 
 
 def _other_site(target):
@@ -167,6 +231,8 @@ def test_export_then_import_into_an_empty_deployment_gives_the_same_site(app, de
              for path, body in crawl(client_for("rsj.localhost")).items()}
     files = folder_files(app, rsj.id)
     admin = admin_view(client_for, demo_city.admin)
+    findings = _account_findings(app, rsj.id, accept_one=demo_city.admin.id)
+    assert any(state == "accepted" for state in findings.values()) and len(findings) > 3
     archive = tmp_path / "rsj.site.zip"
     export(app, "rsj", archive)
 
@@ -192,6 +258,9 @@ def test_export_then_import_into_an_empty_deployment_gives_the_same_site(app, de
         new_id = result.tenant.id
         db.session.remove()
     assert "archive.admin" in result.users_created and result.users_linked == []
+    # The accounts' findings are the same findings (what each is about follows the accounts' new ids): none is
+    # resolved or new for the move, the one accepted with a reason stays accepted.
+    assert _account_findings(target, new_id) == findings
     assert result.platform_added == [("site_groups", "综合管理")]  # the categories were found by name
 
     def target_client(host):
