@@ -38,7 +38,6 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
                f"({totals.get('training_acknowledgements', 0)} read, {totals.get('training_delivered', 0)} delivered "
                "to inboxes), "
                f"{totals['page_views']} page views of the past {DAYS} days")
-    _run_security_checks()
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)
@@ -53,6 +52,7 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
                    "later sign-in asks for the app's six-digit code.")
     if backup:
         _first_backup()
+    _run_security_checks()  # after the backup: a city just loaded is not "without a backup"
 
 
 def _first_backup() -> None:
