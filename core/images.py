@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 #: What Pillow calls a format -> the extension the re-encoded file is stored under.
 WEB_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "png"}  # a GIF is kept as a PNG of its first frame
@@ -74,6 +74,9 @@ def reencode(data: bytes, *, name: str, max_pixels: int = 4_000_000) -> CleanIma
                                   limit="{:,}".format(max_pixels)))
         extension = WEB_FORMATS[image.format]
         try:
+            # Pillow's switch is process-wide, and WeasyPrint (the evaluation's PDF) turns it on when imported,
+            # after which a cut-off file would decode as a half-grey picture: a damaged upload is refused here.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             image.seek(0)
             image.load()
             upright = ImageOps.exif_transpose(image) if image.format == "JPEG" else image

@@ -71,6 +71,10 @@ def ranking_xlsx(rows) -> bytes:
 
 def pdf(html: str) -> bytes:
     """A page of HTML printed as PDF (A4, as its own stylesheet says)."""
+    from PIL import ImageFile
     from weasyprint import HTML
 
+    # Importing WeasyPrint turns on Pillow's process-wide "load truncated images": turned off again, since
+    # uploads must still be refused when cut off (core.images). This PDF draws no uploaded picture.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=html).write_pdf()

@@ -158,3 +158,21 @@ def test_an_image_attachment_is_served_as_its_extension_says_and_never_sniffed(t
     href = re.search(r'href="(/attachments/[^"]+)"', page)
     with client_for("rsj.localhost").get(href.group(1)) as served:
         assert served.mimetype == "image/gif" and served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_cut_off_picture_is_refused_even_after_the_pdf_library_was_loaded(app, settings_client, monkeypatch):
+    """WeasyPrint (the evaluation's PDF) switches Pillow to load cut-off files when imported: uploads still refuse them."""
+    import warnings
+
+    from PIL import ImageFile
+
+    with warnings.catch_warnings():  # it warns when the machine lacks HarfBuzz-Subset: not what is tried here
+        warnings.simplefilter("ignore")
+        import weasyprint  # noqa: F401  (imported for its side effect on Pillow, as a PDF export here would)
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what the import did when it first ran here
+    rsj, client = settings_client
+    response = upload(client, picture("PNG", (400, 300))[:200], "cut.png")
+    assert response.status_code == 200
+    assert "&#39;cut.png&#39; is damaged: its picture cannot be read." in response.get_data(as_text=True)
+    assert stored_logo(app, rsj) == (None, [])
