@@ -26,7 +26,9 @@ from core.disclosure.models_applications import DisclosureApplicationFile
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.auth.models import User
+from core.evaluation.yearly_models import WebsiteReport
 from core.extensions import db
+from core.timeutil import now
 from core.inbox.operations import deliver
 from core.interaction.letters import submit_letter
 from core.interaction.models_consultations import Consultation, Opinion
@@ -63,7 +65,7 @@ FILLERS = {
              "consultation_id": "consultation_id", "opinion_id": "opinion_id", "letter_id": "letter_id",
              "disclosure_application_id": "disclosure_application_id", "disclosure_file_id": "disclosure_file_id",
              "page_id": "column_page_id", "link_id": "interpretation_link_id", "report_id": "disclosure_report_id",
-             "finding_id": "finding_id",
+             "finding_id": "finding_id", "website_report_id": "website_report_id",
              # training material is the platform's: "another site's" is one whose audience is that site only
              "training_id": "training_id", "training_file_id": "training_file_id"},
     "platform": {"tenant_id": "tenant_id", "section_id": "mandatory_id", "category_id": "category_id",
@@ -131,6 +133,8 @@ def world(app, two_sites, create_account):
             link = _interpretation_link(section)
             guide = db.session.execute(select(Section.id).where(Section.slug == GUIDE_SLUG)).scalar_one()
             report = _disclosure_report()
+            website_report = WebsiteReport(year=now().year - 1, status="draft")
+            db.session.add(website_report)
             [message] = deliver([db.session.get(User, member.id)], key="training:1", kind="training",
                                 subject="培训资料", body="请阅读")
             finding = SecurityFinding(rule="accounts.inactive", object_key=f"user:{member.id}", object_name="成员",
@@ -146,7 +150,7 @@ def world(app, two_sites, create_account):
                               "disclosure_application_id": disclosure.id, "disclosure_file_id": disclosure_file,
                               "column_page_id": guide, "interpretation_link_id": link.id,
                               "disclosure_report_id": report.id, "inbox_message_id": message.id,
-                              "finding_id": finding.id}
+                              "finding_id": finding.id, "website_report_id": website_report.id}
     with app.app_context():
         ensure_default_categories()
         ensure_default_subjects()

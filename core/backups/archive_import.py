@@ -93,6 +93,9 @@ ID_ARGUMENTS = {
     "consultation_id": "consultations",
     "file_id": "disclosure_application_files",
 }
+#: Whole-number parameters of public pages that name no row (a link to one stays as it is): the calendar year of
+#: a yearly website report (/website-report/2025).
+NOT_ID_ARGUMENTS = frozenset({"year"})
 
 
 #: What the platform's lists are called where an import added to them (`ImportResult.platform_added`).

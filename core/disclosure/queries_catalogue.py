@@ -236,3 +236,16 @@ def city_policy_counts() -> dict[int, int]:
     return dict(db.session.execute(
         select(Article.tenant_id, func.count()).where(Article.policy_level == INTERPRETED_LEVEL, published())
         .group_by(Article.tenant_id).execution_options(all_tenants=True)).all())
+
+
+def interpretations_of_year(year: int) -> dict[str, int]:
+    """The active site's policy interpretations the public sees that were published in calendar `year`, by kind
+    (`core.disclosure.models.INTERPRETATION_KINDS`): {kind: count}, each interpretation once however many
+    policies it explains (one statement; the yearly website report's 解读回应 line)."""
+    rows = db.session.execute(
+        select(PolicyInterpretation.kind, func.count(func.distinct(PolicyInterpretation.interpretation_id)))
+        .join(Article, (Article.id == PolicyInterpretation.interpretation_id)
+              & (Article.tenant_id == PolicyInterpretation.tenant_id))
+        .where(published(), Article.public_at >= datetime(year, 1, 1), Article.public_at < datetime(year + 1, 1, 1))
+        .group_by(PolicyInterpretation.kind)).all()
+    return dict(rows)

@@ -5,7 +5,8 @@ The rules (core.evaluation.rules) read the other modules through their queries; 
 snapshot of every site is kept (core.evaluation.jobs), immutable, for the city's dashboard and each site's history.
 
 The visit statistics are in files of their own, `visits*` — page views and unique visitors per site per day, counted
-without cookies or stored addresses and written by a job (core.evaluation.visits says how).
+without cookies or stored addresses and written by a job (core.evaluation.visits says how). The yearly website
+report (政府网站工作年度报表) is in `yearly*`: prepared from those figures and the other modules', published by the site.
 """
 from __future__ import annotations
 
@@ -24,3 +25,6 @@ def init_app(app) -> None:
 
     visits.init_app(app)
     visits_views.init_app(app)
+    from core.evaluation import yearly_views
+
+    yearly_views.init_app(app)

@@ -7,6 +7,7 @@ from flask_babel import lazy_pgettext
 from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
 from core.evaluation.labels import GRADE_LABELS, TRIGGER_LABELS
 from core.evaluation.settings import SETTINGS
+from core.evaluation.yearly_layout import MANUAL_LINES
 
 
 def register() -> None:
@@ -25,5 +26,16 @@ def register() -> None:
         "as_of": lazy_pgettext("audit detail", "Evaluated as of"),
     })
     describe_details({key: setting.label for key, setting in SETTINGS.items()})
+    describe_group("website_report", _l("Yearly website reports"), ("website_report.",))
+    describe_actions({
+        "website_report.create": _l("Prepared the yearly website report"),
+        "website_report.generate": _l("Counted the yearly website report's figures again"),
+        "website_report.save": _l("Changed the lines of the yearly website report the office enters"),
+        "website_report.publish": _l("Published the yearly website report"),
+        "website_report.withdraw": _l("Withdrew the yearly website report to correct it"),
+    }, {"website_report": _l("Yearly website reports")})
+    describe_details({"year": lazy_pgettext("audit detail", "Year"),
+                      "reason": lazy_pgettext("audit detail", "Reason")})
+    describe_values("website_report.", "changed", {line.key: line.label_en for line in MANUAL_LINES})
     describe_values("evaluation.", "grade", GRADE_LABELS)
     describe_values("evaluation.", "snapshot_trigger", TRIGGER_LABELS)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 # The visit statistics' tables are in their own file, imported here so the app and Alembic see them.
 from core.evaluation.visits_models import PortalVisitDay, VisitDay, VisitFlush, VisitItemDay  # noqa: F401
+# And the yearly website report's.
+from core.evaluation.yearly_models import WebsiteReport  # noqa: F401
 from core.extensions import db
 from core.timeutil import now
 from tenants.scoping import TenantScoped

@@ -211,3 +211,26 @@ def evaluation_figures() -> EvaluationFigures:
     return EvaluationFigures(broken_links=by_rule.get("content.broken_links", 0),
                              missing_attachments=by_rule.get("content.missing_attachments", 0),
                              reported=sum(by_rule.values()), checked_at=checked_at)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The yearly website report's security line for the active site: how many times the daily checks ran to the
+    end in the year (they check every site), the findings first reported in it, and those put right in it."""
+
+    checks: int
+    found: int
+    fixed: int
+
+
+def year_figures(year: int) -> YearFigures:
+    """The active site's `YearFigures` for calendar `year` (three statements)."""
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    checks = db.session.scalar(select(func.count()).select_from(JobRun).where(
+        JobRun.job_id == DAILY_JOB, JobRun.outcome.in_(("success", "partial")),
+        JobRun.finished_at >= start, JobRun.finished_at < end))
+    found = db.session.scalar(select(func.count()).select_from(SecurityFinding).where(
+        SecurityFinding.first_seen_at >= start, SecurityFinding.first_seen_at < end))
+    fixed = db.session.scalar(select(func.count()).select_from(SecurityFinding).where(
+        SecurityFinding.resolved_at >= start, SecurityFinding.resolved_at < end))
+    return YearFigures(checks=checks or 0, found=found or 0, fixed=fixed or 0)

@@ -13,8 +13,8 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, insert,
 from werkzeug.routing import IntegerConverter
 
 from core.backups.archive import NOT_MOVED, SITE_RECORD, SOFT_REFERENCES, platform_tables, site_plan
-from core.backups.archive_import import (ID_ARGUMENTS, JSON_REFERENCES, LOOKUP_HASH_COLUMNS, TEXT_REFERENCES,
-                                         _lookup_hashes, import_site)
+from core.backups.archive_import import (ID_ARGUMENTS, JSON_REFERENCES, LOOKUP_HASH_COLUMNS, NOT_ID_ARGUMENTS,
+                                         TEXT_REFERENCES, _lookup_hashes, import_site)
 from core.backups.archive_sites import delete_site, export_site
 from core.extensions import db
 from core.web.routes import RULES
@@ -60,7 +60,8 @@ def test_every_id_of_a_public_page_is_carried_in_links(app):
     arguments = {name for rule in app.url_map.iter_rules()
                  if rule.endpoint in RULES and RULES[rule.endpoint].permission is None
                  for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
-    assert sorted(arguments - set(ID_ARGUMENTS)) == []
+    assert sorted(arguments - set(ID_ARGUMENTS) - NOT_ID_ARGUMENTS) == []
+    assert not NOT_ID_ARGUMENTS & set(ID_ARGUMENTS)
     assert all(table in plan.tables for table in ID_ARGUMENTS.values())
     assert all(name in plan.tables for name, _column in JSON_REFERENCES)
 

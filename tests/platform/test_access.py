@@ -26,6 +26,8 @@ PAGES = (
     "/platform/disclosure/interpretations",
     "/platform/disclosure/reports",
     "/platform/disclosure/reports?year=2024",
+    "/platform/website-reports",
+    "/platform/website-reports?year=2024",
     "/platform/users",
     "/platform/users?q=wang",
     "/platform/audit",
