@@ -34,6 +34,7 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
                f"({totals.get('letters_forwarded', 0)} forwarded between sites), {totals['consultations']} public "
                f"consultations with {totals['opinions']} opinions, {totals['disclosure_applications']} applications "
                f"for disclosure, {totals['disclosure_reports']} yearly disclosure reports, "
+               f"{totals['website_reports']} yearly website reports, "
                f"{totals.get('training_materials', 0)} training materials "
                f"({totals.get('training_acknowledgements', 0)} read, {totals.get('training_delivered', 0)} delivered "
                "to inboxes), "

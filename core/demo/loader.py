@@ -20,6 +20,7 @@ from core.demo.quality import Quality, profiles
 from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.disclosure_reports import fill_disclosure_reports
+from core.demo.website_reports import fill_website_reports
 from core.demo.letters import fill_letters, forward_some
 from core.demo.security import plant_security_problems
 from core.demo.services import fill_services, has_online_items
@@ -35,6 +36,7 @@ from core.duties.models import DUTIES, DutyAssignment
 from core.evaluation.engine import evaluate_site
 from core.evaluation.models import EvaluationSnapshot
 from core.evaluation.settings import current_settings
+from core.evaluation.yearly_models import WebsiteReport
 from core.extensions import db
 from core.interaction.queries_letters import months_before
 from core.interaction.models import Letter
@@ -114,7 +116,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     db.session.commit()
     totals = {"sites_created": 0, "sites_updated": 0, "articles": 0, "service_items": 0, "applications": 0,
               "consultations": 0, "opinions": 0, "letters": 0, "disclosure_applications": 0, "disclosure_reports": 0,
-              "page_views": 0}
+              "website_reports": 0, "page_views": 0}
     given_letters = []
     sites = catalog_sites(scale)
     kept = profiles([site["slug"] for site in sites], seed)
@@ -185,6 +187,10 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             # After the content: the newest items get their readers.
             totals["page_views"] += fill_site_visits(site, tenant.id, today=today,
                                                      rng=random.Random(f"{seed}:{site['slug']}:visits"))
+            if not db.session.execute(select(func.count()).select_from(WebsiteReport)).scalar_one():
+                # After the visits, items, letters and applications: the report counts them.
+                totals["website_reports"] += fill_website_reports(
+                    site, index=position, today=today, rng=random.Random(f"{seed}:{site['slug']}:website"))
         db.session.commit()
         echo(f"  {site['slug']:<12} {site['name_zh']}")
     totals["page_views"] += fill_portal_visits(today=today, rng=random.Random(f"{seed}:portal:visits"))

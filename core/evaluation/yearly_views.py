@@ -18,6 +18,7 @@ from core.disclosure.views_report import standing_text
 from core.evaluation.yearly import (FIRST_YEAR, city_reports, missing_required, prepare_report, publish_report,
                                     published_reports, report, report_for_year, report_years, save_report,
                                     site_reports, values_of, withdraw_report)
+from core.evaluation.yearly_figures import compute_figures
 from core.evaluation.yearly_forms import PrepareForm, PublishForm, ReportForm, WithdrawForm
 from core.evaluation.yearly_layout import COUNT, GROUPS, LINES, MANUAL_LINES, YES_NO, group_label, line_label
 from core.extensions import db
@@ -54,6 +55,13 @@ def _table(found) -> list[tuple[str, list[tuple[str, str, bool]]]]:
                                    for line in lines]) for zh, en, lines in GROUPS]
 
 
+def _counted_table(values: dict) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """Only the lines the platform counts, as `_table` draws them (the groups that have none left out)."""
+    groups = [(group_label(zh, en), [(line_label(line), shown_value(line, values.get(line.key)), False)
+                                     for line in lines if not line.manual]) for zh, en, lines in GROUPS]
+    return [(label, rows) for label, rows in groups if rows]
+
+
 # --- a site's pages ----------------------------------------------------------------------------
 
 @route(bp, f"{ADMIN}/", permission="content.work", write="content.edit", methods=("GET", "POST"))
@@ -70,10 +78,12 @@ def index():
             flash(_("The report for %(year)s is prepared with the platform's figures: enter the lines only the "
                     "office knows, then ask a publisher to publish it.", year=found.year), "success")
             return redirect(url_for("website_report.edit", website_report_id=found.id))
-    owed = report_for_year(reporting_year())
-    return render_page("evaluation/yearly_index.html", form=form, reports=site_reports(), owed_year=reporting_year(),
-                       owed=owed, owed_standing=dict((r.year, s) for r, s in site_reports()).get(reporting_year()),
-                       standing_text=standing_text, due_on=due_on(reporting_year()))
+    reports = site_reports()
+    this_year = now().year
+    return render_page("evaluation/yearly_index.html", form=form, reports=reports, owed_year=reporting_year(),
+                       owed_standing=dict((r.year, s) for r, s in reports).get(reporting_year()),
+                       standing_text=standing_text, due_on=due_on(reporting_year()), this_year=this_year,
+                       so_far=_counted_table(compute_figures(this_year)))
 
 
 def _form_data(found) -> dict:
