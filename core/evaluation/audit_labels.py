@@ -17,6 +17,8 @@ def register() -> None:
         "evaluation.settings": _l("Changed the evaluation's thresholds or weights"),
         "evaluation.snapshot": _l("Kept a snapshot of the site's evaluation"),
         "evaluation.snapshot_all": _l("Took a snapshot of every site's evaluation"),
+        "evaluation.snapshot_request": _l("Asked for a snapshot of every site's evaluation now"),
+        "evaluation.snapshot_start": _l("Started the snapshot of every site's evaluation that was asked for"),
     }, {"evaluation": _l("Evaluation")})
     describe_details({
         "settings_changed": lazy_pgettext("audit detail", "Settings changed (before, after)"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 # The visit statistics' tables are in their own file, imported here so the app and Alembic see them.
@@ -59,3 +59,22 @@ class EvaluationSnapshot(TenantScoped, db.Model):
     #: Every rule's result with its evidence, as JSON (core.evaluation.engine.Evaluation.to_data).
     results: Mapped[str] = mapped_column(Text, info={"kept_as_written": "history: the ids of its evidence as they "
                                                                         "were when it was taken"})
+
+
+class SnapshotRequest(db.Model):
+    """The bureau's button: a snapshot of every site asked for now, taken by the scheduler within a minute.
+
+    Evaluating a whole city takes longer than a page may wait (about a minute for a thousand sites), so the button
+    records the request and the job `evaluation.requested` takes it up, site by site, with its progress shown on
+    the console's job page. Platform data: the bureau's, not a site's.
+    """
+
+    __tablename__ = "evaluation_requests"
+    __table_args__ = {"info": {"platform_data": "the bureau's requests for a snapshot of every site now"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    #: When the scheduler took it up (None: still waiting), and when the last site's snapshot was kept.
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -12,12 +12,10 @@ from sqlalchemy import select
 
 from core.audit.log import record
 from core.evaluation.engine import evaluate_site
-from core.evaluation.models import SNAPSHOT_TRIGGERS, EvaluationSetting, EvaluationSnapshot
+from core.evaluation.models import SNAPSHOT_TRIGGERS, EvaluationSetting, EvaluationSnapshot, SnapshotRequest
 from core.evaluation.settings import DEFAULTS, current_settings, settings_problems
 from core.extensions import db
 from core.operations import OperationError, audited
-from tenants.models import Tenant
-from tenants.scoping import activate_tenant, crosses_tenants
 
 
 class EvaluationError(OperationError):
@@ -75,18 +73,37 @@ def take_snapshot(*, moment: datetime, trigger: str, settings: dict | None = Non
 
 
 @audited
-@crosses_tenants("the bureau's button takes a snapshot of every active site, one site at a time")
-def snapshot_every_site(*, moment: datetime) -> int:
-    """Take a snapshot of every active site now, in this transaction (the bureau's button); return how many.
+def request_snapshots(*, user, now: datetime) -> SnapshotRequest:
+    """Ask the scheduler to take a snapshot of every active site within a minute (the bureau's button); return the
+    request. A request still waiting is returned as it is, not repeated: two clicks take one snapshot."""
+    waiting = db.session.execute(select(SnapshotRequest).where(SnapshotRequest.started_at.is_(None))).scalars().first()
+    if waiting is not None:
+        return waiting
+    request = SnapshotRequest(requested_by_id=user.id if user is not None else None, requested_at=now)
+    db.session.add(request)
+    db.session.flush()
+    record("evaluation.snapshot_request", "", platform=True)
+    return request
 
-    The scheduled job does the same site by site, each in its own transaction (core.evaluation.jobs).
-    """
-    settings = current_settings()
-    sites = db.session.execute(select(Tenant.id).where(Tenant.status == "active").order_by(Tenant.slug)).scalars()
-    taken = 0
-    for tenant_id in list(sites):
-        with activate_tenant(tenant_id):
-            take_snapshot(moment=moment, trigger="on_demand", settings=settings)
-        taken += 1
-    record("evaluation.snapshot_all", "", platform=True, sites=taken)
-    return taken
+
+@audited
+def take_requests(*, now: datetime) -> list[SnapshotRequest]:
+    """The waiting requests, oldest first, each marked as taken up now (the job then snapshots every site once for
+    all of them)."""
+    waiting = db.session.execute(select(SnapshotRequest).where(SnapshotRequest.started_at.is_(None))
+                                 .order_by(SnapshotRequest.id)).scalars().all()
+    for request in waiting:
+        request.started_at = now
+    if waiting:
+        db.session.flush()
+        record("evaluation.snapshot_start", "", platform=True, requests=len(waiting))
+    return list(waiting)
+
+
+@audited
+def finish_requests(requests: list[SnapshotRequest], *, now: datetime, sites: int) -> None:
+    """Mark the requests done, and record on the platform's log how many sites were snapshot."""
+    for request in requests:
+        request.finished_at = now
+    db.session.flush()
+    record("evaluation.snapshot_all", "", platform=True, sites=sites)

@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from core.evaluation.engine import Evaluation
-from core.evaluation.models import EvaluationSnapshot
+from core.evaluation.models import EvaluationSnapshot, SnapshotRequest
 from core.extensions import db
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
@@ -118,3 +118,10 @@ def site_history(tenant_id: int, limit: int = 24) -> list[EvaluationSnapshot]:
 
     with activate_tenant(tenant_id):
         return history(limit)
+
+
+def waiting_request() -> SnapshotRequest | None:
+    """The bureau's request for a snapshot of every site not finished yet, if any (the dashboard says it is on its
+    way instead of offering the button again)."""
+    return db.session.execute(select(SnapshotRequest).where(SnapshotRequest.finished_at.is_(None))
+                              .order_by(SnapshotRequest.id)).scalars().first()

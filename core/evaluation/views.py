@@ -11,6 +11,7 @@ from collections import Counter
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
@@ -20,10 +21,10 @@ from core.evaluation.engine import evaluate_site, evaluate_site_of
 from core.evaluation.labels import (GRADE_LABELS, KIND_LABELS, RULE_ADVICE, RULE_DESCRIPTIONS, RULE_TITLES,
                                     SOURCE_LABELS, STATUS_LABELS, TRIGGER_LABELS, evidence_text, todo_text, verdict)
 from core.evaluation.models import GRADES
-from core.evaluation.operations import snapshot_every_site, update_settings
+from core.evaluation.operations import request_snapshots, update_settings
 from core.evaluation.rules import RULES, RULES_BY_KEY
 from core.evaluation.settings import DEFAULTS, GROUPS, SETTINGS, current_settings
-from core.evaluation.snapshots import city_rows, history, site_history
+from core.evaluation.snapshots import city_rows, history, site_history, waiting_request
 from core.extensions import db
 from core.forms import ActionForm, Form, submitted
 from core.inbox.links import site_url
@@ -101,16 +102,19 @@ def dashboard():
     taken = max((row.latest.as_of for row in rows if row.latest is not None), default=None)
     return render_page("evaluation/dashboard.html", rows=rows, counts=counts, chart=charts.grades_chart(counts),
                        group=group, groups=site_groups(), taken=taken, action_form=ActionForm(formdata=None),
+                       waiting=waiting_request(),
                        grade_order=GRADES, **_helpers())
 
 
 @route(bp, "/platform/evaluation/snapshot", permission="platform.manage", host="platform", methods=("POST",))
 def snapshot_now():
-    """Take a snapshot of every active site now (the monthly job does it on the 1st)."""
+    """Ask for a snapshot of every active site now (the monthly job takes one on the 1st): the scheduler takes it
+    within a minute, as a whole city takes longer to evaluate than a page may wait."""
     submitted(ActionForm())
-    taken = snapshot_every_site(moment=now())
+    request_snapshots(user=current_user, now=now())
     db.session.commit()
-    flash(_("A snapshot of %(n)s sites was taken.", n=taken), "success")
+    flash(_("A snapshot of every site is on its way: the scheduler takes it within a minute. Its progress is on "
+            "the jobs page."), "success")
     return redirect(url_for("evaluation.dashboard"))
 
 

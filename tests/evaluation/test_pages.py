@@ -5,20 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit.models import PlatformAuditEntry
 from core.evaluation.engine import evaluate_site
-from core.evaluation.models import EvaluationSetting
-from core.evaluation.operations import snapshot_every_site
+from core.evaluation.models import EvaluationSetting, EvaluationSnapshot, SnapshotRequest
+from core.evaluation.operations import request_snapshots
 from core.evaluation.settings import current_settings
 from core.extensions import db
 from core.sections.operations import add_section
+from jobs.runs import run_job
 from tenants.scoping import activate_tenant
 from tests.evaluation.planting import NOW, plant
-from tests.fixtures.accounts import post_form
+from tests.fixtures.accounts import csrf_token, post_form
 
 
 def _empty_sections(app, site, names):
@@ -76,8 +78,10 @@ def _city(app, two_sites):
     plant(app, rsj)
     plant(app, czj, homepage_days=30)
     with app.app_context():
-        snapshot_every_site(moment=NOW)
+        run_job("evaluation.requested", now=NOW)  # nothing asked for: nothing taken
+        request_snapshots(user=None, now=NOW)
         db.session.commit()
+        assert run_job("evaluation.requested", now=NOW).outcome == "success"
     return rsj, czj
 
 
@@ -132,11 +136,22 @@ def test_the_bureau_changes_a_threshold_audited_and_applied(app, two_sites, admi
         assert db.session.execute(select(EvaluationSetting)).first() is None
 
 
-def test_the_snapshot_button_is_the_administrators(app, two_sites, admin, evaluator):
-    _city(app, two_sites)
+def test_the_snapshot_button_is_the_administrators_and_the_scheduler_takes_it(app, two_sites, admin, evaluator):
+    rsj, czj = _city(app, two_sites)
     assert post_form(evaluator, "/platform/evaluation/snapshot", {}, form_path="/platform/").status_code == 403
-    response = post_form(admin, "/platform/evaluation/snapshot", {}, form_path="/platform/evaluation")
-    assert response.status_code == 302
+    admin.set_language("en")
+    page = admin.get("/platform/evaluation").get_data(as_text=True)
+    for _click in range(2):  # a second click before the scheduler came asks for nothing more
+        assert admin.post("/platform/evaluation/snapshot", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert "the scheduler takes it within a minute" in admin.get("/platform/evaluation").get_data(as_text=True)
     with app.app_context():
-        assert db.session.execute(select(PlatformAuditEntry.action).where(
-            PlatformAuditEntry.action == "evaluation.snapshot_all")).scalars().all() == ["evaluation.snapshot_all"] * 2
+        assert db.session.execute(select(func.count()).select_from(SnapshotRequest)
+                                  .where(SnapshotRequest.finished_at.is_(None))).scalar_one() == 1
+        run_job("evaluation.requested", now=NOW + timedelta(minutes=1))
+        taken = db.session.execute(select(EvaluationSnapshot.tenant_id).where(
+            EvaluationSnapshot.as_of == NOW + timedelta(minutes=1)).execution_options(all_tenants=True)).scalars()
+        assert sorted(taken) == sorted([rsj.id, czj.id])
+        assert db.session.execute(select(PlatformAuditEntry.action).where(PlatformAuditEntry.action.in_(
+            ("evaluation.snapshot_all", "evaluation.snapshot_request"))).order_by(PlatformAuditEntry.id)
+        ).scalars().all() == ["evaluation.snapshot_request", "evaluation.snapshot_all"] * 2  # _city's and the button's
+    assert "Take a snapshot of every site now" in admin.get("/platform/evaluation").get_data(as_text=True)
