@@ -6,7 +6,7 @@ the one function marked `@crosses_tenants` here, in two queries whatever the num
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, defer, selectinload
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from core.evaluation.engine import Evaluation
 from core.evaluation.models import EvaluationSnapshot, SnapshotRequest
 from core.extensions import db
+from core.timeutil import now
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -120,8 +121,15 @@ def site_history(tenant_id: int, limit: int = 24) -> list[EvaluationSnapshot]:
         return history(limit)
 
 
+#: A request taken up this long ago and not finished was cut short (the scheduler stopped mid-way): the dashboard
+#: offers the button again.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
 def waiting_request() -> SnapshotRequest | None:
     """The bureau's request for a snapshot of every site not finished yet, if any (the dashboard says it is on its
-    way instead of offering the button again)."""
-    return db.session.execute(select(SnapshotRequest).where(SnapshotRequest.finished_at.is_(None))
-                              .order_by(SnapshotRequest.id)).scalars().first()
+    way instead of offering the button again); one taken up more than ABANDONED_AFTER ago does not count."""
+    return db.session.execute(select(SnapshotRequest).where(
+        SnapshotRequest.finished_at.is_(None),
+        SnapshotRequest.started_at.is_(None) | (SnapshotRequest.started_at > now() - ABANDONED_AFTER))
+        .order_by(SnapshotRequest.id)).scalars().first()

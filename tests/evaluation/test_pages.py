@@ -155,3 +155,21 @@ def test_the_snapshot_button_is_the_administrators_and_the_scheduler_takes_it(ap
             ("evaluation.snapshot_all", "evaluation.snapshot_request"))).order_by(PlatformAuditEntry.id)
         ).scalars().all() == ["evaluation.snapshot_request", "evaluation.snapshot_all"] * 2  # _city's and the button's
     assert "Take a snapshot of every site now" in admin.get("/platform/evaluation").get_data(as_text=True)
+
+
+def test_a_snapshot_cut_short_gives_the_button_back_after_an_hour(app, two_sites, admin):
+    from core.evaluation.snapshots import ABANDONED_AFTER, waiting_request
+    from core.timeutil import now
+
+    with app.app_context():
+        request_snapshots(user=None, now=now())
+        db.session.commit()
+        request = waiting_request()
+        request.started_at = now() - ABANDONED_AFTER + timedelta(minutes=5)  # taken up, still going
+        db.session.commit()
+        assert waiting_request() is not None
+        request.started_at = now() - ABANDONED_AFTER - timedelta(minutes=5)  # the scheduler stopped mid-way
+        db.session.commit()
+        assert waiting_request() is None
+    admin.set_language("en")
+    assert "Take a snapshot of every site now" in admin.get("/platform/evaluation").get_data(as_text=True)
