@@ -24,7 +24,7 @@ from core.evaluation.yearly_layout import COUNT, GROUPS, LINES, MANUAL_LINES, YE
 from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.timeutil import now
-from core.web import add_menu_item, cached_page, int_arg, route
+from core.web import add_menu_item, add_panel, cached_page, int_arg, route
 from core.web.actions import attempt
 from themes import render_page
 
@@ -228,8 +228,17 @@ def platform_reports():
                        missing=missing, standing_text=standing_text, due_on=due_on(year))
 
 
+def report_panel() -> dict:
+    """The admin home's card: the report owed now (last year's), and where it stands."""
+    year = reporting_year()
+    found = report_for_year(year)
+    owed = standing(year, found.published_at if found is not None else None)
+    return {"website_standing": owed, "website_standing_text": standing_text(owed), "website_report": found}
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     add_menu_item(app, "site", "website_report.index", _l("Yearly website report"), "content.work", order=47)
     add_menu_item(app, "platform", "website_report.platform_reports", _l("Yearly website reports"),
                   "platform.view", order=35)
+    add_panel(app, "site", "evaluation/yearly_panel.html", report_panel, "content.work", order=19)

@@ -133,6 +133,8 @@ def test_an_editor_prepares_a_publisher_publishes_and_the_public_and_portal_read
     rsj, czj, _ = two_sites
     editor, _ = signed_in(rsj.host, "wang.editor", site=rsj, roles=["editor"])
     editor.set_language("en")
+    home = editor.get("/admin/").get_data(as_text=True)
+    assert f"Yearly website report {YEAR}" in home and "Not prepared yet." in home  # the admin home's card
     index = editor.get("/admin/website-reports/").get_data(as_text=True)
     assert f"{YEAR + 1} so far" in index and "Unique visitors" in index  # this year's figures, counted to date
     edit_path = _prepare(editor)
