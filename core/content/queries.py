@@ -187,3 +187,26 @@ def policy_rows(section_ids: list[int], moment: datetime) -> list[tuple[int, str
                Article.public_at)
         .where(Article.section_id.in_(section_ids), public_as_of(moment))
         .order_by(Article.public_at.desc(), Article.id.desc())).all()]
+
+
+def went_up_between(start: datetime, end: datetime):
+    """The condition for an item that went up for the public from `start` (included) to `end` (excluded), and
+    before now: whatever became of it after (withdrawn, expired), it was published then. An item taken down
+    before its time came (a scheduled one withdrawn first) never went up. (The yearly website report's counts.)"""
+    went_up = Article.public_at
+    return (Article.status.in_(("published", "scheduled", "withdrawn")) & (went_up >= start) & (went_up < end)
+            & (went_up <= now()) & (Article.withdrawn_at.is_(None) | (Article.withdrawn_at > went_up)))
+
+
+def published_between(start: datetime, end: datetime, *, section_ids: list[int] | None = None,
+                      filed: bool = False) -> int:
+    """How many of the active site's items went up from `start` to `end` (`went_up_between`), in these sections
+    (None: any) and, with `filed`, filed under a disclosure category (one statement)."""
+    if section_ids is not None and not section_ids:
+        return 0
+    query = select(func.count()).select_from(Article).where(went_up_between(start, end))
+    if section_ids is not None:
+        query = query.where(Article.section_id.in_(section_ids))
+    if filed:
+        query = query.where(Article.disclosure_category_id.is_not(None))
+    return db.session.execute(query).scalar_one()

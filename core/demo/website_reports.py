@@ -64,7 +64,8 @@ def fill_website_reports(site: dict, *, index: int, today: date, rng: random.Ran
     else:
         moment = datetime.combine(min(date(year + 1, 1, rng.randint(10, 28)), today), time(10, 0))
     db.session.add(WebsiteReport(year=year, status="published" if published else "draft",
-                                 computed=json.dumps(figures), manual=json.dumps(_manual(site, rng), ensure_ascii=False),
+                                 computed=json.dumps(figures),
+                                 manual=json.dumps(_manual(site, rng), ensure_ascii=False),
                                  generated_at=moment - timedelta(days=2) if published else moment,
                                  published_at=moment if published else None,
                                  created_at=moment - timedelta(days=2), updated_at=moment))

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
-from core.content.queries import published
+from core.content.queries import published, went_up_between
 from core.disclosure.filing import column_section_ids, unfiled_public
 from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
@@ -239,13 +239,14 @@ def city_policy_counts() -> dict[int, int]:
 
 
 def interpretations_of_year(year: int) -> dict[str, int]:
-    """The active site's policy interpretations the public sees that were published in calendar `year`, by kind
-    (`core.disclosure.models.INTERPRETATION_KINDS`): {kind: count}, each interpretation once however many
-    policies it explains (one statement; the yearly website report's 解读回应 line)."""
+    """The active site's policy interpretations that went up for the public in calendar `year` (whatever became
+    of them after: `core.content.queries.went_up_between`), by kind (`core.disclosure.models.INTERPRETATION_KINDS`):
+    {kind: count}, each interpretation once however many policies it explains (one statement; the yearly website
+    report's 解读回应 line)."""
     rows = db.session.execute(
         select(PolicyInterpretation.kind, func.count(func.distinct(PolicyInterpretation.interpretation_id)))
         .join(Article, (Article.id == PolicyInterpretation.interpretation_id)
               & (Article.tenant_id == PolicyInterpretation.tenant_id))
-        .where(published(), Article.public_at >= datetime(year, 1, 1), Article.public_at < datetime(year + 1, 1, 1))
+        .where(went_up_between(datetime(year, 1, 1), datetime(year + 1, 1, 1)))
         .group_by(PolicyInterpretation.kind)).all()
     return dict(rows)

@@ -6,7 +6,8 @@ snapshot of every site is kept (core.evaluation.jobs), immutable, for the city's
 
 The visit statistics are in files of their own, `visits*` — page views and unique visitors per site per day, counted
 without cookies or stored addresses and written by a job (core.evaluation.visits says how). The yearly website
-report (政府网站工作年度报表) is in `yearly*`: prepared from those figures and the other modules', published by the site.
+report (政府网站工作年度报表) is in `yearly*`: prepared from those figures and the other modules',
+published by the site.
 """
 from __future__ import annotations
 

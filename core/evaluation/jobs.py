@@ -34,7 +34,7 @@ def monthly(now: datetime):
 @scheduled(id="evaluation.requested", trigger=every(minutes=1), title=_l("Snapshots asked for on the console"),
            description=_l("Takes, within a minute, the snapshot of every site a platform administrator asked for "
                           "with the evaluation dashboard's button."),
-           summary=_l("%(taken)s snapshot taken"))
+           summary=_l("snapshots taken: %(taken)s"))
 def requested(now: datetime):
     """Snapshot every active site as of `now` when the bureau asked for it; nothing to do otherwise."""
     requests = take_requests(now=now)

@@ -14,6 +14,7 @@ from core.audit.log import record
 from core.evaluation.engine import evaluate_site
 from core.evaluation.models import SNAPSHOT_TRIGGERS, EvaluationSetting, EvaluationSnapshot, SnapshotRequest
 from core.evaluation.settings import DEFAULTS, current_settings, settings_problems
+from core.evaluation.snapshots import ABANDONED_AFTER
 from core.extensions import db
 from core.operations import OperationError, audited
 
@@ -89,9 +90,12 @@ def request_snapshots(*, user, now: datetime) -> SnapshotRequest:
 @audited
 def take_requests(*, now: datetime) -> list[SnapshotRequest]:
     """The waiting requests, oldest first, each marked as taken up now (the job then snapshots every site once for
-    all of them)."""
-    waiting = db.session.execute(select(SnapshotRequest).where(SnapshotRequest.started_at.is_(None))
-                                 .order_by(SnapshotRequest.id)).scalars().all()
+    all of them); a request taken up more than `snapshots.ABANDONED_AFTER` ago and never finished (the scheduler
+    stopped mid-way) is taken up again."""
+    waiting = db.session.execute(select(SnapshotRequest).where(
+        SnapshotRequest.started_at.is_(None)
+        | (SnapshotRequest.finished_at.is_(None) & (SnapshotRequest.started_at < now - ABANDONED_AFTER)))
+        .order_by(SnapshotRequest.id)).scalars().all()
     for request in waiting:
         request.started_at = now
     if waiting:

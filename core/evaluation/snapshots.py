@@ -122,7 +122,7 @@ def site_history(tenant_id: int, limit: int = 24) -> list[EvaluationSnapshot]:
 
 
 #: A request taken up this long ago and not finished was cut short (the scheduler stopped mid-way): the dashboard
-#: offers the button again.
+#: offers the button again, and the next run of `evaluation.requested` takes it up again.
 ABANDONED_AFTER = timedelta(hours=1)
 
 

@@ -30,6 +30,7 @@ from core.evaluation.yearly_layout import (COUNT, FIRST_YEAR, LINES, MANUAL_LINE
 from core.evaluation.yearly_models import WebsiteReport
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
+from core.publishing.queries import review_own_forbidden
 from core.text import text_problem
 from core.timeutil import now
 from tenants.scoping import crosses_tenants
@@ -96,11 +97,13 @@ def _claim(found: WebsiteReport, expected_version: int | None) -> None:
     set_committed_value(found, "version", expected + 1)
 
 
-def checked_manual(manual: dict) -> tuple[dict, dict]:
+def checked_manual(manual: dict, computed: dict | None = None) -> tuple[dict, dict]:
     """The entered lines as kept, and the problems by line key.
 
     `manual` maps a key of `yearly_layout.MANUAL_LINES` to an int (a count: 0 to MAX_COUNT), a bool (yes / no) or
-    a str (text: at most MAX_TEXT characters, no control characters); a missing or empty one is left out.
+    a str (text: at most MAX_TEXT characters, no control characters); a missing or empty one is left out. An
+    "of which" line may not exceed its total: the applications for natural and for legal persons together the
+    applications the platform counted (`computed`), the questions answered in interviews those sent in.
     """
     kept, problems = {}, {}
     for line in MANUAL_LINES:
@@ -124,6 +127,17 @@ def checked_manual(manual: dict) -> tuple[dict, dict]:
                 problems[line.key] = problem
             elif text:
                 kept[line.key] = text
+    total = (computed or {}).get("applications_total")
+    parts = kept.get("applications_people", 0) + kept.get("applications_bodies", 0)
+    if total is not None and parts > total:
+        message = _l("The applications for natural and for legal persons add up to %(parts)s, more than the "
+                     "%(total)s applications handled.", parts="{:,}".format(parts), total="{:,}".format(total))
+        for key in ("applications_people", "applications_bodies"):
+            if kept.get(key):
+                problems.setdefault(key, message)
+    if kept.get("interview_answers", 0) > kept.get("interview_messages", 0):
+        problems.setdefault("interview_answers", _l("More questions answered than were sent in (%(n)s).",
+                                                    n="{:,}".format(kept.get("interview_messages", 0))))
     return kept, problems
 
 
@@ -145,13 +159,16 @@ def prepare_report(year: int, *, actor: User) -> WebsiteReport:
         raise YearlyReportError({"year": _l("Choose a year from %(first)s to %(last)s: a report covers a whole "
                                             "year, so this year's is prepared once it has ended.",
                                             first=FIRST_YEAR, last=reporting_year())})
-    figures = json.dumps(compute_figures(year))
     found = report_for_year(year)
+    if found is not None and found.status == "published":
+        raise YearlyReportError(_l("The report for %(year)s is published: the public reads it as it was "
+                                   "published. To correct it, withdraw it first.", year=year))
+    figures = json.dumps(compute_figures(year))
     if found is None:
         try:
             with db.session.begin_nested():
                 found = WebsiteReport(year=year, status="draft", computed=figures, manual="{}",
-                                      created_by_id=actor.id, generated_at=now())
+                                      created_by_id=actor.id, saved_by_id=actor.id, generated_at=now())
                 db.session.add(found)
                 db.session.flush()
         except IntegrityError:
@@ -159,9 +176,6 @@ def prepare_report(year: int, *, actor: User) -> WebsiteReport:
                                        "from the list.", year=year)) from None
         record("website_report.create", f"website_report:{found.id}", year=year)
         return found
-    if found.status == "published":
-        raise YearlyReportError(_l("The report for %(year)s is published: the public reads it as it was "
-                                   "published. To correct it, withdraw it first.", year=year))
     _claim(found, None)
     found.computed, found.generated_at = figures, now()
     record("website_report.generate", f"website_report:{found.id}", year=year)
@@ -182,13 +196,15 @@ def save_report(found: WebsiteReport, *, actor: User, manual: dict, expected_ver
     if found.status == "published":
         raise YearlyReportError(_l("The report for %(year)s is published: to correct it, withdraw it first.",
                                    year=found.year))
-    kept, problems = checked_manual(manual)
+    kept, problems = checked_manual(manual, json.loads(found.computed or "{}"))
     if problems:
         raise YearlyReportError(problems)
     _claim(found, expected_version)
     before = json.loads(found.manual or "{}")
     changed = sorted(key for key in set(before) | set(kept) if before.get(key) != kept.get(key))
     found.manual = json.dumps(kept, ensure_ascii=False)
+    if changed:
+        found.saved_by_id = actor.id
     record("website_report.save", f"website_report:{found.id}", year=found.year, changed=changed)
     db.session.flush()
 
@@ -197,17 +213,22 @@ def save_report(found: WebsiteReport, *, actor: User, manual: dict, expected_ver
 def publish_report(found: WebsiteReport, *, actor: User, expected_version: int) -> None:
     """Publish a draft report as it stands: the public reads it on the site, and the portal lists it.
 
-    A publisher publishes it, and not the person who last saved it when the site forbids reviewing one's own work
-    (the report is reviewed as an item is).
+    A publisher publishes it, and not the person who prepared it or last changed what it says when the site
+    forbids reviewing one's own work (`core.publishing.queries.review_own_forbidden`): the report is reviewed as
+    an item is.
 
     :raises YearlyReportForbidden: the actor may not publish items.
-    :raises YearlyReportError: the report is already published; a line it needs (the people who sign it and the
-        contact telephone) is empty; someone changed it since `expected_version`.
+    :raises YearlyReportError: the report is already published; the actor prepared it or last changed it and the
+        site forbids reviewing one's own work; a line it needs (the people who sign it and the contact telephone)
+        is empty; someone changed it since `expected_version`.
     """
     _check(actor, "content.publish", _l("Your roles here do not include publishing, which the report takes: "
                                         "ask a publisher to review and publish it."))
     if found.status == "published":
         raise YearlyReportError(_l("The report for %(year)s is already published.", year=found.year))
+    if review_own_forbidden() and found.saved_by_id == actor.id:
+        raise YearlyReportError(_l("You prepared this report or last changed what it says: another publisher "
+                                   "reviews and publishes it, as this site has work reviewed by someone else."))
     missing = missing_required(found)
     if missing:
         raise YearlyReportError(_l("Fill in these lines before it is published: %(lines)s.",
@@ -237,7 +258,7 @@ def withdraw_report(found: WebsiteReport, *, actor: User, reason: str, expected_
     if len(reason) > MAX_REASON:
         raise YearlyReportError({"reason": _l("At most %(max)s characters.", max=MAX_REASON)})
     _claim(found, expected_version)
-    found.status, found.published_at = "draft", None
+    found.status, found.published_at, found.published_by_id = "draft", None, None
     record("website_report.withdraw", f"website_report:{found.id}", year=found.year, reason=reason)
     db.session.flush()
 
@@ -261,7 +282,6 @@ class CityEntry:
     """One site's report of a year as the portal and the bureau list it."""
 
     site_id: int
-    report_id: int
     status: str
     standing: Standing
 
@@ -270,7 +290,7 @@ class CityEntry:
 def city_reports(year: int) -> dict[int, CityEntry]:
     """Every site's report for `year` that has been prepared: {site id: CityEntry} (one statement)."""
     rows = db.session.execute(
-        select(WebsiteReport.tenant_id, WebsiteReport.id, WebsiteReport.status, WebsiteReport.published_at)
+        select(WebsiteReport.tenant_id, WebsiteReport.status, WebsiteReport.published_at)
         .where(WebsiteReport.year == year).execution_options(all_tenants=True)).all()
-    return {site_id: CityEntry(site_id, report_id, status, standing(year, published_at))
-            for site_id, report_id, status, published_at in rows}
+    return {site_id: CityEntry(site_id, status, standing(year, published_at))
+            for site_id, status, published_at in rows}

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from core.content.queries import publication_dates
-from core.disclosure.queries_catalogue import counts_by_category, interpretations_of_year
+from core.content.queries import published_between
+from core.disclosure.queries_catalogue import interpretations_of_year
 from core.duties.queries import assigned_duties
 from core.evaluation.visits_queries import visits_of_year
 from core.extensions import db
+from core.interaction.models_consultations import COUNTED_DECISIONS
 from core.interaction.queries_consultations import closed_consultations, opinion_counts
 from core.interaction.queries_letters import mailboxes, reply_publication
 from core.interaction.stats import letter_figures
@@ -24,8 +25,6 @@ from tenants.models import Tenant
 from tenants.scoping import current_tenant_id
 from themes import site_url
 
-#: A site kind as the template names it: a county's site is its government's portal.
-SITE_KINDS = {"department": "部门网站", "county": "政府门户网站"}
 #: Section kinds that hold items: a site's own top-level column of these is a special column (专栏专题).
 TOPIC_KINDS = ("article_list", "policy_list")
 
@@ -38,58 +37,58 @@ def _branch(sections, mandatory_key: str) -> list[int]:
 def compute_figures(year: int) -> dict:
     """The active site's computed lines (`yearly_layout.COMPUTED_KEYS`) for calendar `year`: {key: value}.
 
-    Counts are ints; yes/no lines are bools; the average reply time is in working days (one decimal, None when
-    no letter was answered). Unique visitors are the days' unique visitors added up: the platform recognises no
-    visitor from one day to the next (it keeps no cookie and no address), so this is the sum the template's
-    daily-counted figure gives.
+    Counts are ints; yes/no lines are bools; the site's kind is its key (`yearly_layout.SITE_KINDS` names it); the
+    average reply time is in working days (one decimal, None when no letter was answered). Items and
+    interpretations count when they went up for the public in the year, whatever became of them after (the
+    template counts what was published); for this year, up to now. Unique visitors are the days' unique
+    visitors added up: the platform recognises no visitor from one day to the next (it keeps no cookie and no
+    address), so this is the sum the template's daily-counted figure gives.
     """
     site = db.session.get(Tenant, current_tenant_id())
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
-    last_moment = end - timedelta(microseconds=1)
     sections = site_sections()
     visits = visits_of_year(year)
-
-    def published_in(section_ids: list[int]) -> int:
-        return len(publication_dates(section_ids, start, last_moment))
-
     interpretations = interpretations_of_year(year)
-    catalogue = catalogue_items()
+    published_items = [state for state in catalogue_items() if state.published_level is not None]
     applications = services_report(12, date(year, 12, 31)).total
     letters = letter_figures(date(year, 12, 31), 12)
     consultations = closed_consultations(date(year, 1, 1), date(year + 1, 1, 1))
     opinions = opinion_counts([cid for cid, _title, _closed, _summary in consultations])
-    security = year_figures(year)
+    security = year_figures(year, site_since=site.created_at, slug=site.slug)
     average = letters.average_days
     return {
         "site_name": site.name_zh,
         "home_url": site_url(site) if site.primary_domain else "",
         "sponsor": site.sponsor_zh or site.name_zh,
-        "site_kind": SITE_KINDS.get(site.kind, SITE_KINDS["department"]),
+        "site_kind": site.kind,
         "site_code": site.site_code,
         "icp_record": site.icp_record,
         "psb_record": site.psb_record,
         "unique_visitors": visits.unique_visitors,
         "page_views": visits.page_views,
-        "items_total": published_in([s.id for s in sections]),
-        "overview_items": published_in(_branch(sections, "about")),
-        "news_items": published_in(_branch(sections, "news")),
-        "catalogue_items": sum(counts_by_category(year).values()),
+        "items_total": published_between(start, end),
+        "overview_items": published_between(start, end, section_ids=_branch(sections, "about")),
+        "news_items": published_between(start, end, section_ids=_branch(sections, "news")),
+        "catalogue_items": published_between(start, end, filed=True),
         "topics_maintained": sum(1 for s in sections if s.parent_id is None and s.mandatory_key is None
                                  and s.kind in TOPIC_KINDS),
         "interpretations_total": sum(interpretations.values()),
         "interpretation_texts": interpretations.get("text", 0),
         "interpretation_products": interpretations.get("graphic", 0) + interpretations.get("video", 0),
-        "catalogue_published": any(state.published_level is not None for state in catalogue),
-        "service_items": len(catalogue),
-        "online_items": sum(1 for state in catalogue if state.published_level == "online"),
+        "catalogue_published": bool(published_items),
+        "service_items": len(published_items),
+        "online_items": sum(1 for state in published_items if state.published_level == "online"),
         "applications_total": applications.submitted,
-        "unified_platform": bool(mailboxes()),
+        # Letters reach the site through the city's one platform whenever it offers a mailbox at all.
+        "unified_platform": any(m.enabled for m in mailboxes()),
         "letters_received": letters.received,
         "letters_answered": letters.answered,
         "letters_average_days": None if average is None else round(average, 1),
-        "letters_published": reply_publication(start, last_moment)[1],
+        "letters_published": reply_publication(start, end - timedelta(microseconds=1))[1],
         "consultations": len(consultations),
-        "opinions": sum(sum(by_decision.values()) for by_decision in opinions.values()),
+        # As the site's public page counts them: opinions set aside (spam, off the subject) are not counted.
+        "opinions": sum(sum(n for decision, n in by_decision.items() if decision is None or decision in
+                            COUNTED_DECISIONS) for by_decision in opinions.values()),
         "consultation_results": sum(1 for *_rest, summary in consultations if summary),
         "security_checks": security.checks,
         "findings_found": security.found,

@@ -138,13 +138,28 @@ MANUAL_LINES: tuple[Line, ...] = tuple(line for line in LINES.values() if line.m
 COMPUTED_KEYS: tuple[str, ...] = tuple(line.key for line in LINES.values() if not line.manual)
 
 
+#: A site's kind as the template names it: a county's site is its government's portal.
+SITE_KINDS = {"department": ("部门网站", _l("Department website")),
+              "county": ("政府门户网站", _l("Government portal website"))}
+
+
+def chinese() -> bool:
+    """Whether the page is read in Chinese (the template's own words then, and its units)."""
+    locale = get_locale()
+    return locale is not None and locale.language == "zh"
+
+
 def line_label(line: Line) -> str:
     """The line's label in the reader's language: the template's own words on a Chinese page."""
-    locale = get_locale()
-    return line.label_zh if locale is not None and locale.language == "zh" else str(line.label_en)
+    return line.label_zh if chinese() else str(line.label_en)
 
 
 def group_label(label_zh: str, label_en) -> str:
     """A group's label in the reader's language."""
-    locale = get_locale()
-    return label_zh if locale is not None and locale.language == "zh" else str(label_en)
+    return label_zh if chinese() else str(label_en)
+
+
+def site_kind_label(key: str) -> str:
+    """A site's kind (a key of SITE_KINDS) in the reader's language; an unknown key as it is."""
+    found = SITE_KINDS.get(key)
+    return key if found is None else (found[0] if chinese() else str(found[1]))

@@ -39,6 +39,9 @@ class WebsiteReport(TenantScoped, PublicContent, db.Model):
     generated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Who prepared it or last changed what the office enters: when the site forbids reviewing one's own work,
+    #: someone else publishes it.
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)

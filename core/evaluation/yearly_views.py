@@ -15,12 +15,13 @@ from flask_login import current_user
 from core.disclosure.queries_catalogue import active_sites
 from core.disclosure.report_queries import due_on, reporting_year, standing
 from core.disclosure.views_report import standing_text
-from core.evaluation.yearly import (FIRST_YEAR, city_reports, missing_required, prepare_report, publish_report,
-                                    published_reports, report, report_for_year, report_years, save_report,
-                                    site_reports, values_of, withdraw_report)
+from core.evaluation.yearly import (FIRST_YEAR, STALE, city_reports, missing_required, prepare_report,
+                                    publish_report, published_reports, report, report_for_year, report_years,
+                                    save_report, site_reports, values_of, withdraw_report)
 from core.evaluation.yearly_figures import compute_figures
 from core.evaluation.yearly_forms import PrepareForm, PublishForm, ReportForm, WithdrawForm
-from core.evaluation.yearly_layout import COUNT, GROUPS, LINES, MANUAL_LINES, YES_NO, group_label, line_label
+from core.evaluation.yearly_layout import (GROUPS, LINES, MANUAL_LINES, YES_NO, chinese, group_label, line_label,
+                                          site_kind_label)
 from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.timeutil import now
@@ -38,14 +39,18 @@ def _version(form) -> int:
 
 
 def shown_value(line, value) -> str:
-    """A line's value as the report prints it: yes / no in words, a count with its unit, empty as a dash."""
+    """A line's value as the report prints it: yes / no in words, a site's kind by its name, a number grouped in
+    thousands with the template's unit on a Chinese page (1,200条), empty as a dash."""
     if value is None or value == "":
         return "—"
+    if line.key == "site_kind":
+        return site_kind_label(value)
     if line.kind == YES_NO:
         return _("Yes") if value else _("No")
-    if line.kind == COUNT or isinstance(value, (int, float)):
-        return f"{value:,}" if isinstance(value, int) else f"{value}"
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    number = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    return number + line.unit_zh if chinese() else number
 
 
 def _table(found) -> list[tuple[str, list[tuple[str, str, bool]]]]:
@@ -64,7 +69,9 @@ def _counted_table(values: dict) -> list[tuple[str, list[tuple[str, str, bool]]]
 
 # --- a site's pages ----------------------------------------------------------------------------
 
-@route(bp, f"{ADMIN}/", permission="content.work", write="content.edit", methods=("GET", "POST"))
+# The report and this year's figures show visits, letters, applications and security findings: read by those
+# who may read the visit statistics (editors, reviewers, publishers, the site administrator), not collectors.
+@route(bp, f"{ADMIN}/", permission="visits.view", write="content.edit", methods=("GET", "POST"))
 def index():
     """The site's reports by year, each with its state and deadline; preparing the report of a year."""
     form = PrepareForm()
@@ -96,11 +103,15 @@ def _form_data(found) -> dict:
 
 
 def _edit_page(found, *, form=None, withdraw_form=None):
-    form = form or ReportForm(formdata=None, data=_form_data(found))
-    form.version.data = str(found.version)
+    """The report's page; a form posted and refused comes back as typed, with the version it was opened at (so a
+    second try after "someone changed this report" is refused again, not saved over the other person's work)."""
+    if form is None:
+        form = ReportForm(formdata=None, data=_form_data(found))
+        form.version.data = str(found.version)
     publish_form = PublishForm(formdata=None, data={"version": str(found.version)})
-    withdraw_form = withdraw_form or WithdrawForm(formdata=None)
-    withdraw_form.version.data = str(found.version)
+    if withdraw_form is None:
+        withdraw_form = WithdrawForm(formdata=None)
+        withdraw_form.version.data = str(found.version)
     standing = dict((r.year, s) for r, s in site_reports())[found.year]
     return render_page("evaluation/yearly_edit.html", report=found, form=form, publish_form=publish_form,
                        withdraw_form=withdraw_form, action_form=ActionForm(formdata=None), table=_table(found),
@@ -117,7 +128,7 @@ def _found_or_404(report_id: int):
     return found
 
 
-@route(bp, f"{ADMIN}/<int:website_report_id>", permission="content.work", write="content.edit", methods=("GET", "POST"))
+@route(bp, f"{ADMIN}/<int:website_report_id>", permission="visits.view", write="content.edit", methods=("GET", "POST"))
 def edit(website_report_id: int):
     """One report: the platform's figures, the lines the office enters, and publishing it."""
     found = _found_or_404(website_report_id)
@@ -129,6 +140,8 @@ def edit(website_report_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("website_report.edit", website_report_id=found.id))
+    elif form.is_submitted() and form.version.errors:  # a hidden field nobody typed: the page is not the one sent
+        form.form_errors.append(STALE)
     return _edit_page(found, form=form if form.is_submitted() else None)
 
 
@@ -166,6 +179,8 @@ def withdraw(website_report_id: int):
             db.session.commit()
             flash(_("The report is withdrawn: correct it, then publish it again."), "success")
             return redirect(url_for("website_report.edit", website_report_id=found.id))
+    if form.version.errors:
+        form.form_errors.append(STALE)
     return _edit_page(found, withdraw_form=form)
 
 
@@ -238,7 +253,7 @@ def report_panel() -> dict:
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    add_menu_item(app, "site", "website_report.index", _l("Yearly website report"), "content.work", order=47)
+    add_menu_item(app, "site", "website_report.index", _l("Yearly website report"), "visits.view", order=47)
     add_menu_item(app, "platform", "website_report.platform_reports", _l("Yearly website reports"),
                   "platform.view", order=35)
-    add_panel(app, "site", "evaluation/yearly_panel.html", report_panel, "content.work", order=19)
+    add_panel(app, "site", "evaluation/yearly_panel.html", report_panel, "visits.view", order=19)

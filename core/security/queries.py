@@ -223,12 +223,17 @@ class YearFigures:
     fixed: int
 
 
-def year_figures(year: int) -> YearFigures:
-    """The active site's `YearFigures` for calendar `year` (three statements)."""
+def year_figures(year: int, *, site_since: datetime, slug: str) -> YearFigures:
+    """The active site's `YearFigures` for calendar `year` (three statements).
+
+    A run counts for the site when it started after the site was created (`site_since`) and did not fail on it
+    (a partial run names each site it failed on as "[slug]" in its error text).
+    """
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
     checks = db.session.scalar(select(func.count()).select_from(JobRun).where(
         JobRun.job_id == DAILY_JOB, JobRun.outcome.in_(("success", "partial")),
-        JobRun.finished_at >= start, JobRun.finished_at < end))
+        JobRun.finished_at >= start, JobRun.finished_at < end, JobRun.started_at >= site_since,
+        ~JobRun.error.contains(f"[{slug}]", autoescape=True)))
     found = db.session.scalar(select(func.count()).select_from(SecurityFinding).where(
         SecurityFinding.first_seen_at >= start, SecurityFinding.first_seen_at < end))
     fixed = db.session.scalar(select(func.count()).select_from(SecurityFinding).where(

@@ -84,13 +84,19 @@ def _plant_year(app, site) -> None:
                 ServiceItem(code="Y-2", name="窗口事项", kind="public_service", online_level="in_person",
                             published_guide=json.dumps({"online_level": "in_person"})),
                 ServiceItem(code="Y-3", name="已取消事项", kind="public_service", catalogue_status="removed"),
+                ServiceItem(code="Y-4", name="尚未发布的事项", kind="public_service"),
             ])
             db.session.commit()
-        db.session.add_all([JobRun(job_id="security.daily", started_at=moment, finished_at=moment, outcome=outcome)
-                            for moment, outcome in ((datetime(YEAR, 4, 1, 3), "success"),
-                                                    (datetime(YEAR, 4, 2, 3), "partial"),
-                                                    (datetime(YEAR, 4, 3, 3), "failure"),
-                                                    (after + timedelta(hours=3), "success"))])
+        db.session.add_all([JobRun(job_id="security.daily", started_at=moment, finished_at=moment, outcome=outcome,
+                                   error=error)
+                            for moment, outcome, error in (
+                                (datetime(YEAR, 2, 20, 3), "success", ""),  # before the site existed
+                                (datetime(YEAR, 4, 1, 3), "success", ""),
+                                (datetime(YEAR, 4, 2, 3), "partial", "[other]\nTraceback …"),
+                                (datetime(YEAR, 4, 3, 3), "failure", ""),
+                                (datetime(YEAR, 4, 4, 3), "partial", f"[{site.slug}]\nTraceback …"),  # failed here
+                                (after + timedelta(hours=3), "success", ""))])
+        db.session.get(Tenant, site.id).created_at = datetime(YEAR, 3, 1)
         db.session.commit()
 
 
@@ -104,17 +110,19 @@ def test_the_figures_count_the_year_and_only_the_year(app, create_site):
         db.session.commit()
         figures = compute_figures(YEAR)
     assert (figures["unique_visitors"], figures["page_views"]) == (15, 42)
-    assert figures["news_items"] == 3  # 1 January 00:00 and 31 December 23:59 are in; the expired one is not
-    assert figures["items_total"] == 4 and figures["catalogue_items"] == 1
+    # 1 January 00:00 and 31 December 23:59 are in, and so is the item that expired in May: it was published.
+    assert figures["news_items"] == 4
+    assert figures["items_total"] == 5 and figures["catalogue_items"] == 1
     assert (figures["letters_received"], figures["letters_answered"]) == (2, 1)
     assert figures["letters_average_days"] is not None and figures["letters_average_days"] > 0
     assert (figures["security_checks"], figures["findings_found"], figures["findings_fixed"]) == (2, 2, 2)
     assert figures["monitoring"] is True
     assert figures["security_officer"] is False  # the duty exists but nobody answers for it
+    # The removed item and the one whose guide was never published are not the public's catalogue.
     assert (figures["service_items"], figures["online_items"], figures["catalogue_published"]) == (2, 1, True)
     assert (figures["site_code"], figures["icp_record"], figures["sponsor"]) == ("1310000099", "冀ICP备05000128号-9",
                                                                               "廊坊市测试局")
-    assert figures["site_kind"] == "部门网站" and figures["home_url"].startswith("http://yearly.")
+    assert figures["site_kind"] == "department" and figures["home_url"].startswith("http://yearly.")
 
 
 def _prepare(client) -> str:
@@ -148,7 +156,8 @@ def test_an_editor_prepares_a_publisher_publishes_and_the_public_and_portal_read
     bad = editor.post(edit_path, data={"csrf_token": token, "version": version, "weibo_posts": "-3",
                                        "wechat_name": "廊坊人事\u202e", "head": "张局长"})
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 200 and "Number must be between 0 and" in html and "reverses the reading direction" in html
+    assert bad.status_code == 200 and "Number must be between 0 and" in html
+    assert "reverses the reading direction" in html
     assert 'value="张局长"' in html
     with app.app_context(), activate_tenant(rsj.id):
         assert json.loads(report_for_year(YEAR).manual) == {}

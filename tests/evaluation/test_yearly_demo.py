@@ -16,7 +16,8 @@ def test_the_demo_reports_are_counted_from_the_sites_data_and_one_is_missing(app
         rows = db.session.execute(select(WebsiteReport.tenant_id, WebsiteReport.status, WebsiteReport.computed,
                                          WebsiteReport.manual).where(WebsiteReport.year == year)
                                   .execution_options(all_tenants=True)).all()
-    by_site = {site_id: (status, json.loads(computed), json.loads(manual)) for site_id, status, computed, manual in rows}
+    by_site = {site_id: (status, json.loads(computed), json.loads(manual))
+               for site_id, status, computed, manual in rows}
     status, computed, manual = by_site[demo_city.ids["rsj"]]
     assert status == "published"
     # The demo's visits go back 400 days, into last year; its site facts are the catalog's.
