@@ -43,6 +43,7 @@ FEATURES = (
     "core.security",  # the daily security checks and their findings; other modules register checks with it
     "core.training",  # training material and good-practice examples: distributed, acknowledged, reminded
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
+    "core.search",  # site and city search over what the public reads; entries written with their sources
     "core.evaluation",  # every site graded from its own data, monthly snapshots, visit statistics: reads every
                         # module above, so last
 )

@@ -46,6 +46,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "LOGIN_RATE_LIMIT": ("20 per minute", "Login attempts one address may make on one host (Flask-Limiter)."),
     "SERVICES_APPLY_RATE_LIMIT": ("10 per minute;60 per hour", "Online applications (and corrections, ratings) one "
                                   "address may send to one site (Flask-Limiter)."),
+    "SEARCH_RATE_LIMIT": ("60 per minute;600 per hour", "Searches one address may make on one site (or the portal): a "
+                          "person reads far fewer; a crawler or a script is slowed down (Flask-Limiter)."),
     "SERVICES_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Tracking queries that find nothing one address may make on "
                                   "one site, and on one tracking code."),
     "SERVICES_TRACK_CODE_RATE_LIMIT": ("60 per day", "Tracking queries that find nothing one tracking code may have "

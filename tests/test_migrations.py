@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from core import create_app
 from core.config import normalise_database_url
+from core.database import include_object
 from core.extensions import db
 
 
@@ -27,7 +28,9 @@ def _upgrade_and_compare(url: str, tmp_path) -> None:
             version = conn.execute(text("SELECT version FROM registry_versions WHERE name = 'sites'")).scalar()
             assert version == 0
             # The models and the migrations describe the same schema.
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                          "include_object": include_object}),
+                                    db.metadata)
             assert diff == []
         db.session.remove()
         db.engine.dispose()

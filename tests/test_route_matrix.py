@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from core import create_app
+from core.search.operations import add_synonyms
 from core.auth.permissions import SITE_PERMISSIONS
 from core.content.files import Upload
 from core.content.operations import create_article
@@ -72,7 +73,8 @@ FILLERS = {
                  "user_id": "user_id", "slug": "catalog_slug", "year": "calendar_year", "day": "calendar_day",
                  "request_id": "catalogue_request_id", "subject_id": "subject_id", "training_id": "training_id",
                  "finding_id": "platform_finding_id", "site_finding_id": "site_finding_id",
-                 "training_file_id": "training_file_id", "example_id": "example_id"},
+                 "training_file_id": "training_file_id", "example_id": "example_id",
+                 "group_id": "synonym_group_id"},
     # The pages every signed-in person has on any host (their own inbox): another person's message is a 404
     # (tests/inbox), whatever the host.
     "any": {"message_id": "inbox_message_id"},
@@ -169,6 +171,7 @@ def world(app, two_sites, create_account):
             "platform_finding_id": _platform_finding(), "site_finding_id": ids["rsj"]["finding_id"],
             "training_id": ids["rsj"]["training_id"], "training_file_id": ids["rsj"]["training_file_id"],
             "example_id": add_good_practice(actor=None, site_id=rsj.id, note="首页重点突出。").id,
+            "synonym_group_id": add_synonyms("社保 社会保险").id,
         }
         db.session.commit()
         db.session.remove()

@@ -12,7 +12,9 @@ child table): its rows follow their parents. A table added later is therefore
 in the archive with no change to this file. What is *not* moved is named, with
 the reason, in `NOT_MOVED` and `PLATFORM_TABLES`, or by the table itself: a
 module's platform table says so where it is declared, with
-``__table_args__ = {"info": {"platform_data": "why"}}`` (see `platform_tables`);
+``__table_args__ = {"info": {"platform_data": "why"}}`` (see `platform_tables`), and a site table
+of derived data with ``{"info": {"not_moved": "why"}}`` (see `not_moved`: the import's `SITE_IMPORTED`
+hooks rebuild it);
 tests/backups/test_archive_plan.py fails on a table that is neither site data
 nor named.
 
@@ -85,6 +87,16 @@ SITE_RECORD = ("tenants", "tenant_domains")
 NOT_MOVED = {
     "user_sessions": "sign-in sessions: secrets of one deployment, which a move ends (people sign in again)",
 }
+
+
+def not_moved(metadata=None) -> dict[str, str]:
+    """Every site table an archive leaves out, with why: `NOT_MOVED`, and the tables whose declaration says
+    ``info={"not_moved": "why"}`` (derived data the import rebuilds, e.g. the search entries)."""
+    metadata = metadata if metadata is not None else db.metadata
+    found = dict(NOT_MOVED)
+    found.update({name: table.info["not_moved"] for name, table in metadata.tables.items()
+                  if table.info.get("not_moved")})
+    return found
 #: Tables that are the platform's, not a site's (neither a `tenant_id` nor a foreign key to a site's rows), and why.
 #: A table that is none of these and no site data fails tests/backups/test_archive_plan.py: say which it is.
 PLATFORM_TABLES = {
@@ -242,7 +254,7 @@ def site_plan(metadata=None) -> SitePlan:
     """
     metadata = metadata if metadata is not None else db.metadata
     tables = metadata.tables
-    skipped = set(SITE_RECORD) | set(NOT_MOVED)
+    skipped = set(SITE_RECORD) | set(not_moved(metadata))
     members = {name for name, table in tables.items()
                if name not in skipped and "tenant_id" in table.c and _refers_to(table.c.tenant_id, "tenants")}
     grown = True

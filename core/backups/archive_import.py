@@ -78,6 +78,9 @@ from tenants.provisioning import RESERVED_LABELS, SLUG, check_hostname, normalis
 from tenants.scoping import crosses_tenants
 
 log = logging.getLogger("govsites.backups")
+#: Called with the new site's id at the end of every import, in its transaction: modules whose site data is
+#: derived and left out of the archive (``info={"not_moved": ...}``) rebuild it here (core.search).
+SITE_IMPORTED: list = []
 #: Rows written in one statement.
 BATCH = 500
 #: A password hash no password matches: accounts named by the site's rows but not its members come without one.
@@ -606,6 +609,8 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
         maps.done.add(name)
     _finish(plan, deferred, maps, links)
     relinked = _relink(maps)
+    for rebuild in SITE_IMPORTED:  # derived data an archive leaves out (archive.not_moved): the search entries
+        rebuild(tenant.id)
     db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
                        .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}

@@ -38,7 +38,8 @@ def load(scale: int, news_per_site: int, backup: bool) -> None:
                f"{totals.get('training_materials', 0)} training materials "
                f"({totals.get('training_acknowledgements', 0)} read, {totals.get('training_delivered', 0)} delivered "
                "to inboxes), "
-               f"{totals['page_views']} page views of the past {DAYS} days")
+               f"{totals['page_views']} page views of the past {DAYS} days, "
+               f"{totals.get('searches', 0)} searches counted, {totals.get('synonyms', 0)} synonym groups")
     if accounts:
         path = Path(current_app.instance_path) / current_app.config["DEMO_ACCOUNTS_FILE"]  # may be absolute
         write_csv(path, accounts)

@@ -20,6 +20,7 @@ from core.demo.quality import Quality, profiles
 from core.demo.consultations import fill_consultations
 from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.disclosure_reports import fill_disclosure_reports
+from core.demo.search import ensure_synonyms, fill_portal_search_counts, fill_search_counts
 from core.demo.website_reports import fill_website_reports
 from core.demo.letters import fill_letters, forward_some
 from core.demo.security import plant_security_problems
@@ -204,6 +205,13 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
     # After every site and account: the bureau's training material reaches them all at once.
     totals.update(fill_training(today=today, now=datetime.combine(today, time(8, 0)),
                                 rng=random.Random(f"{seed}:training")))
+    totals["synonyms"] = ensure_synonyms()
+    totals["searches"] = fill_portal_search_counts(today=today, rng=random.Random(f"{seed}:portal:search"))
+    for site in sites:
+        site_id = db.session.execute(select(Tenant.id).where(Tenant.slug == site["slug"])).scalar_one()
+        totals["searches"] += fill_search_counts(site_id, today=today,
+                                                 rng=random.Random(f"{seed}:{site['slug']}:search"))
+    db.session.commit()
     totals["snapshots"] = _evaluation_history([site["slug"] for site in sites], today=today,
                                               months=HISTORY_MONTHS if scale <= 1 else 0)
     return totals

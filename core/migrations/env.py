@@ -88,6 +88,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    from core.database import include_object  # the search's full-text tables are made here, not mapped
+
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, insert, select
 from werkzeug.routing import IntegerConverter
 
-from core.backups.archive import NOT_MOVED, SITE_RECORD, SOFT_REFERENCES, platform_tables, site_plan
+from core.backups.archive import SITE_RECORD, SOFT_REFERENCES, not_moved, platform_tables, site_plan
 from core.backups.archive_import import (ID_ARGUMENTS, JSON_REFERENCES, LOOKUP_HASH_COLUMNS, NOT_ID_ARGUMENTS,
                                          TEXT_REFERENCES, _lookup_hashes, import_site)
 from core.backups.archive_sites import delete_site, export_site
@@ -25,11 +25,11 @@ from tenants.scoping import TenantScoped
 def test_every_table_is_site_data_or_named_as_not_moved(app):
     """A new table is site data by itself (a tenant_id, or a key to a site's rows); otherwise it must be named."""
     plan = site_plan()
-    named = set(SITE_RECORD) | set(NOT_MOVED) | set(platform_tables())
+    named = set(SITE_RECORD) | set(not_moved()) | set(platform_tables())
     assert sorted(set(db.metadata.tables) - set(plan.tables) - named) == []
     assert set(plan.tables) & set(platform_tables()) == set()
     scoped = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)}
-    assert scoped - set(NOT_MOVED) <= set(plan.tables)
+    assert scoped - set(not_moved()) <= set(plan.tables)
 
 
 def test_ids_kept_without_a_foreign_key_are_declared(app):

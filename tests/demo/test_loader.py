@@ -96,3 +96,33 @@ def test_the_demo_console_accounts_set_up_two_step_login_first(app, runner, clie
         response = login(client, Account(0, username, row["password"]))
         assert response.headers["Location"] == "/admin/account/totp", username  # before anything else
         assert client.get("/platform/").headers["Location"] == "/admin/account/totp"
+
+    # Search works on the demo city at once: every public kind of a site is found, and the city's search names the
+    # site of each hit; the bureau's synonyms and a month of searches are there to see.
+    from core.interaction.models import PublishedLetter
+    from core.search.models import SearchEntry, SearchTermDay, SynonymGroup
+    from core.services.models import ServiceItem
+
+    with app.app_context():
+        entries = dict(db.session.execute(select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
+                                          .execution_options(all_tenants=True)).all())
+        letter = db.session.execute(select(PublishedLetter).execution_options(all_tenants=True)).scalars().first()
+        item = db.session.execute(select(ServiceItem).where(ServiceItem.published_guide.is_not(None))
+                                  .execution_options(all_tenants=True)).scalars().first()
+        letter_site = db.session.get(Tenant, letter.tenant_id).primary_domain
+        item_site = db.session.get(Tenant, item.tenant_id).primary_domain
+        letter_subject, item_name = letter.subject, item.name
+        assert _count(app, SynonymGroup) >= 5 and _count(app, SearchTermDay) > 0
+        db.session.remove()
+    assert set(entries) == {"article", "policy", "service", "letter"}
+    assert entries["letter"] == _count(app, PublishedLetter)
+    import re as _re
+
+    def shown(host, q):
+        response = client_for(host).get("/search", query_string={"q": q})
+        assert response.status_code == 200
+        return _re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+
+    assert letter_subject in shown(letter_site, letter_subject[:6])
+    assert item_name in shown(item_site, item_name)
+    assert item_name in shown("localhost", item_name)
