@@ -17,11 +17,11 @@ search_cli = AppGroup("search", help="Site and city search.")
                                                 "scripts/serve uses this).")
 def reindex(if_empty: bool) -> None:
     """Write every site's search entries again from their articles, service items and letters."""
-    from core.search.models import SearchEntry
+    from core.search.indexing import any_entries
     from core.search.operations import rebuild_index
     from tenants.models import Tenant
 
-    if if_empty and db.session.execute(db.select(SearchEntry.id).limit(1).execution_options(all_tenants=True)).first():
+    if if_empty and any_entries():
         click.echo("search entries kept: the sites have theirs")
         return
     sites = db.session.execute(db.select(db.func.count()).select_from(Tenant)).scalar_one()

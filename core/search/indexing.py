@@ -117,3 +117,8 @@ def reindex_all(progress=None) -> dict[str, int]:
             progress(slug)
         done[slug] = reindex_site(tenant_id)
     return done
+
+
+@crosses_tenants("whether any site has search entries yet (a database from before search has none)")
+def any_entries() -> bool:
+    return db.session.execute(select(SearchEntry.id).limit(1).execution_options(all_tenants=True)).first() is not None

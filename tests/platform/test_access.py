@@ -78,6 +78,9 @@ PAGES = (
     "/platform/evaluation/settings",
     "/platform/visits",
     "/platform/visits?days=365&group=general&sort=visitors",
+    "/platform/search/",
+    "/platform/search/?days=365",
+    "/platform/search/synonyms/{synonyms}",
 )
 #: Every change the console makes, with data that would succeed for an administrator.
 ACTIONS = (
@@ -137,6 +140,9 @@ ACTIONS = (
     ("/platform/evaluation/settings", {"homepage_days": "10"}),
     ("/platform/backups/back-up-now", {}),
     ("/platform/backups/verify-now", {}),
+    ("/platform/search/", {"words": "医保 医疗保险"}),
+    ("/platform/search/synonyms/{synonyms}", {"words": "社保 社会保险 社会保障"}),
+    ("/platform/search/synonyms/{synonyms}/delete", {}),
 )
 
 
@@ -145,7 +151,7 @@ def _fill(path: str, city) -> str:
                        editor=city.editor_id,
                        year=2026, day="2026-02-14", request=city.request_id, finding=city.platform_finding_id,
                        training=city.training_id, training_file=city.training_file_id, example=city.example_id,
-                       site_finding=city.site_finding_id)
+                       site_finding=city.site_finding_id, synonyms=city.synonyms_id)
 
 
 def test_every_console_route_is_covered_here(app):
