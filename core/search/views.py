@@ -6,9 +6,12 @@ moment (an item due now is found now).
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
 from core.extensions import db, limiter
@@ -28,6 +31,7 @@ from tenants.hosts import registry
 from themes import render_page, site_url
 
 bp = Blueprint("search", __name__, template_folder="templates")
+log = logging.getLogger("govsites.search")
 
 KIND_LABELS = {
     "article": _l("News and articles"),
@@ -79,6 +83,16 @@ def hit_url(entry, site=None) -> str:
     return site_url(site, path) if site is not None else path
 
 
+def _count(words: str, found: bool) -> None:
+    """Count the search; a count that cannot be written (the database busy) is dropped, never the visitor's page."""
+    try:
+        count_search(words, found)
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("a search was not counted: %s", type(error).__name__)
+
+
 def _search_limit() -> str:
     return current_app.config["SEARCH_RATE_LIMIT"]
 
@@ -105,8 +119,7 @@ def results():
         if page > 1 and page > found.pages:
             abort(404)
         if page == 1:
-            count_search(form.q.data, found.total > 0)
-            db.session.commit()
+            _count(form.q.data, found.total > 0)
     sites = {s.id: s for s in registry().sites()}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     advanced = any(request.args.get(k) for k in ("since", "until", "level", "status", "issuer", "number"))
