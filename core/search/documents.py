@@ -16,6 +16,11 @@ from core.services.guide import TEXT_FIELDS, is_public, published
 from core.services.models import ServiceItem
 
 
+#: The fields of an entry that only an article has (filing, policy details): empty for the other kinds.
+_NOT_FILED = {"public_until": None, "filed": False, "index_number": None, "policy_level": None, "policy_status": None,
+              "issuing_body": "", "document_number": "", "issued_on": None}
+
+
 def article_entry(article: Article) -> dict | None:
     """An article's entry: published (or scheduled, from its time to go out), until its take-down time."""
     if article.status not in ("published", "scheduled"):
@@ -59,14 +64,7 @@ def service_entry(item: ServiceItem) -> dict | None:
         "title": item.name,
         "text": " ".join([item.code or ""] + [p for p in parts if p.strip()]),
         "public_from": item.published_at or datetime(2000, 1, 1),
-        "public_until": None,
-        "filed": False,
-        "index_number": None,
-        "policy_level": None,
-        "policy_status": None,
-        "issuing_body": "",
-        "document_number": "",
-        "issued_on": None,
+        **_NOT_FILED,
     }
 
 
@@ -81,14 +79,7 @@ def letter_entry(letter: PublishedLetter) -> dict | None:
         "title": letter.subject,
         "text": f"{letter.body} {letter.reply} {letter.reply_office or ''}",
         "public_from": letter.published_at,
-        "public_until": None,
-        "filed": False,
-        "index_number": None,
-        "policy_level": None,
-        "policy_status": None,
-        "issuing_body": "",
-        "document_number": "",
-        "issued_on": None,
+        **_NOT_FILED,
     }
 
 
