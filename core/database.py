@@ -45,8 +45,13 @@ def register_unmapped(*names: str) -> None:
     UNMAPPED_TABLES.update(names)
 
 
+def is_unmapped(name: str) -> bool:
+    """Whether table `name` is one of the unmapped tables or a shadow table SQLite made for one."""
+    return any(name == t or name.startswith(f"{t}_") for t in UNMAPPED_TABLES)
+
+
 def include_object(_obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's filter: everything but the unmapped tables (and what belongs to them)."""
     if type_ == "table" and reflected and compare_to is None:
-        return not any(name == t or name.startswith(f"{t}_") for t in UNMAPPED_TABLES)
+        return not is_unmapped(name)
     return True

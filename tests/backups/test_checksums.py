@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.backups.checksums import canonical, reflect, row_line, table_checksums
+from core.database import is_unmapped
 from core.extensions import db
 from tests.backups.conftest import is_postgres, own_app
 
@@ -36,7 +37,10 @@ def test_a_changed_row_changes_its_table_and_its_site_only(app, two_sites):
 
 @pytest.mark.postgres
 def test_the_same_rows_give_the_same_checksums_on_sqlite_and_postgresql(app, two_sites, tmp_path):
-    """Every row of the PostgreSQL test database copied into a SQLite one: every table's figures are equal."""
+    """Every row of the PostgreSQL test database copied into a SQLite one: every table's figures are equal.
+
+    Except the full-text index (core.search): each database keeps its own native one (a tsvector table on
+    PostgreSQL, FTS5 on SQLite), so those tables are neither copied nor compared; the entries they index are."""
     if not is_postgres(app):
         pytest.skip("PostgreSQL only")
     with app.app_context():
@@ -51,6 +55,8 @@ def test_the_same_rows_give_the_same_checksums_on_sqlite_and_postgresql(app, two
             target.exec_driver_sql("PRAGMA foreign_keys=OFF")
             tables = {t.name: t for t in reflect(target)}
             for name, found in rows.items():
+                if is_unmapped(name):
+                    continue
                 if name in ("alembic_version", "registry_versions"):  # rows the migrations wrote
                     target.execute(tables[name].delete())
                 if found:
@@ -58,5 +64,9 @@ def test_the_same_rows_give_the_same_checksums_on_sqlite_and_postgresql(app, two
         with engine.connect() as copy:
             sqlite = table_checksums(copy)
         engine.dispose()
-    assert sqlite["tables"] == postgres["tables"]
+    def common(tables):
+        return {name: figures for name, figures in tables.items() if not is_unmapped(name)}
+    assert "search_vectors" in postgres["tables"] and "search_vectors" not in common(postgres["tables"])
+    assert common(sqlite["tables"]) == common(postgres["tables"])
+    assert postgres["tables"]["search_entries"]["rows"] > 0
     assert sqlite["sites"] == postgres["sites"] and len(postgres["sites"]) == 2

@@ -90,6 +90,10 @@ def test_searches_are_counted_per_site_with_personal_numbers_masked(app, two_sit
     admin, _ = signed_in(rsj.host, "rsj.editor", site=rsj, roles=["editor"])
     page = admin.get("/admin/search/").get_data(as_text=True)
     assert "不存在的事项" in page and "139****5678" in page and "13912345678" not in page
+    # Another site's staff see their own site's searches, not rsj's.
+    other, _ = signed_in(czj.host, "czj.editor", site=czj, roles=["editor"])
+    page = other.get("/admin/search/").get_data(as_text=True)
+    assert "不存在的事项" not in page and "大会" not in page
 
 
 def test_the_bureaus_synonyms_widen_every_sites_search(app, two_sites, create_article_in, signed_in, client_for):

@@ -60,6 +60,12 @@ def test_single_characters_full_width_and_mixed_queries(app, city):
 def test_site_search_sees_only_its_own_site_and_the_city_sees_every_active_site(app, city):
     rsj, czj = city
     assert titles(app, czj, "社保") == ["财政局社保资金监督检查"]
+    # Both sites have an item on 考核 with the same title: each site's counts and hits are its own.
+    for site in (rsj, czj):
+        with app.app_context(), activate_tenant(site.id):
+            found = site_search(parse("考核"))
+            assert (found.total, found.by_kind) == (1, {"article": 1, "filed": 0})
+            assert [h.entry.tenant_id for h in found.hits] == [site.id]
     with app.app_context():
         found = city_search(parse("社保"), [rsj.id, czj.id], per_page=50)
         assert {(h.entry.tenant_id, h.entry.title) for h in found.hits} == {
