@@ -90,6 +90,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                 "recorded reason; beyond it the publish step asks for one, and the evaluation counts "
                                 "an item without one as a forged date."),
     "HOMEPAGE_BLOCK_SIZE": (7, "Items per homepage block."),
+    "FEED_ENTRIES": (20, "Newest items in each Atom feed (a section's, a site's news)."),
+    "SITEMAP_MAX_URLS": (50000, "Most addresses in one sitemap file (the sitemaps.org limit): a larger site's "
+                                "/sitemap.xml becomes an index of numbered parts."),
     "BABEL_DEFAULT_LOCALE": ("zh_CN", "Chinese first; English is complete too."),
     "LANGUAGES": (("zh_CN", "en"), "Locales a visitor can switch between."),
     "DEMO_SEED": (20261127, "Seed of the demo city's generated content, so every load looks the same."),

@@ -98,7 +98,7 @@ ID_ARGUMENTS = {
 }
 #: Whole-number parameters of public pages that name no row (a link to one stays as it is): the calendar year of
 #: a yearly website report (/website-report/2025).
-NOT_ID_ARGUMENTS = frozenset({"year"})
+NOT_ID_ARGUMENTS = frozenset({"year", "part"})  # part: a numbered part of a large sitemap (core.feeds)
 
 
 #: What the platform's lists are called where an import added to them (`ImportResult.platform_added`).

@@ -40,6 +40,11 @@ def init_app(app) -> None:
 
     add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
     views_applications.init_app(app)
+    from core.disclosure.queries_catalogue import portal_sitemap_pages, sitemap_pages
+    from core.web.sitemaps import add_public_pages
+
+    add_public_pages("site", sitemap_pages)  # the catalogue, in the site's sitemap
+    add_public_pages("portal", portal_sitemap_pages)  # every site's yearly report, in the portal's
     from core.disclosure import audit_labels_report, views_report
 
     audit_labels_report.register()

@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import url_for
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
 from core.content.queries import published, went_up_between
+from core.disclosure.column import column_section
 from core.disclosure.filing import column_section_ids, unfiled_public
 from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
 from core.sections.models import Section
 from core.timeutil import now
+from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -53,6 +56,20 @@ def catalogue_page(*, page: int, per_page: int, category_id: int | None = None, 
         query = query.where(_in_year(year))
     return db.paginate(query.order_by(Article.public_at.desc(), Article.id.desc()), page=page, per_page=per_page,
                        error_out=False, count=True)
+
+
+def sitemap_pages() -> list[PublicPage]:
+    """The catalogue's page, when the active site has its disclosure column, with when its newest entry went up,
+    for the sitemaps (core.web.sitemaps; the entries themselves are articles, listed by content)."""
+    if column_section() is None:
+        return []
+    newest = db.session.execute(select(func.max(Article.public_at)).where(filed())).scalar_one_or_none()
+    return [PublicPage(url_for("disclosure_public.catalogue"), newest)]
+
+
+def portal_sitemap_pages() -> list[PublicPage]:
+    """The city portal's page of every site's yearly disclosure report, for the portal's sitemap."""
+    return [PublicPage(url_for("disclosure_report.portal_reports"))]
 
 
 def catalogue_years() -> list[int]:

@@ -31,6 +31,10 @@ def init_app(app) -> None:
     from core.workdays.deadlines import add_deadline_source
 
     add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
+    from core.interaction.queries_letters import sitemap_pages
+    from core.web.sitemaps import add_public_pages
+
+    add_public_pages("site", sitemap_pages)  # the published letters, in the site's sitemap
     audit_labels_consultations.register()  # and for consultations
     views_letters.init_app(app)
     views_stats.init_app(app)

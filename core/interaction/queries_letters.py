@@ -15,6 +15,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import url_for
 from sqlalchemy import false, func, or_, select
 
 from core.auth.models import Membership, User
@@ -40,6 +41,7 @@ from core.services.queries_applications import (
 )
 from core.timeutil import now
 from core.workdays.queries import working_calendar
+from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.provisioning import get_setting
 from tenants.scoping import activate_tenant, crosses_tenants
@@ -452,6 +454,17 @@ def published_query(search: str = "", kind: str = ""):
 
 def published_letter(published_id: int) -> PublishedLetter | None:
     return db.session.execute(select(PublishedLetter).where(PublishedLetter.id == published_id)).scalar_one_or_none()
+
+
+def sitemap_pages() -> list[PublicPage]:
+    """The published letters page and each published letter (来信选登), for the sitemaps (core.web.sitemaps):
+    [PublicPage], newest reply first (one query). Only the masked text a letter's public page shows is public."""
+    rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.published_at)
+                              .order_by(PublishedLetter.replied_on.desc(), PublishedLetter.id.desc())).all()
+    newest = max((published_at for _id, published_at in rows), default=None)
+    return [PublicPage(url_for("interaction_letters.published"), newest)] + [
+        PublicPage(url_for("interaction_letters.published_one", published_id=letter_id), published_at)
+        for letter_id, published_at in rows]
 
 
 def published_by_section() -> dict[int, int]:

@@ -7,6 +7,7 @@ from core.disclosure.report_queries import city_reports, reporting_year
 from core.evaluation.yearly import city_reports as city_website_reports
 from core.web import cached_page
 from core.web.menus import set_front_page
+from core.web.sitemaps import PublicPage, add_public_pages
 from tenants.hosts import registry
 from themes import render_page
 
@@ -32,6 +33,11 @@ def home():
                        website_reports={"year": year, "published": website_reported, "sites": len(active)})
 
 
+def _home_page() -> list[PublicPage]:
+    return [PublicPage("/")]
+
+
 def init_app(app) -> None:
     """The portal's only page is its home: `/` on the city domain."""
     set_front_page(app, "portal", home)
+    add_public_pages("portal", _home_page)  # the portal's home, in its own sitemap

@@ -12,6 +12,7 @@ from core.sections.queries import request_sections
 from core.services.queries_guide import public_items
 from core.web import cached_page, route
 from core.web.menus import front_page, set_front_page
+from core.web.sitemaps import PublicPage, add_public_pages
 from themes import render_page
 
 bp = Blueprint("public", __name__)
@@ -56,6 +57,11 @@ def _catalogue_blocks(blocks, size: int) -> dict[int, list[tuple[str, str]]]:
     return {s.id: entries[s.kind] for s in blocks if s.kind in kinds and entries[s.kind]}
 
 
+def _home_page() -> list[PublicPage]:
+    return [PublicPage("/")]
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     set_front_page(app, "site", site_home)
+    add_public_pages("site", _home_page)  # the homepage, in the site's sitemap

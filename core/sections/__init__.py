@@ -19,3 +19,7 @@ def init_app(app: Flask) -> None:
     describe_values("section.", "kind", KIND_LABELS)
     views.init_app(app)
     cli.init_app(app)
+    from core.sections.queries import sitemap_pages
+    from core.web.sitemaps import add_public_pages
+
+    add_public_pages("site", sitemap_pages)  # the section pages, in the site's sitemap

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import case, select
 
 from core.extensions import db
 from core.sections.models import MandatorySection, Section
+from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
 
@@ -43,6 +45,13 @@ def nav_sections() -> list[Section]:
 
 def section_by_slug(slug: str) -> Section | None:
     return next((s for s in request_sections() if s.slug == slug), None)
+
+
+def sitemap_pages() -> list[PublicPage]:
+    """The active site's section pages and its site map page, for the sitemaps (core.web.sitemaps), in navigation
+    order. A link to another site (`external_link`) is no page of this one."""
+    return [PublicPage(url_for("sections.sitemap"))] + [
+        PublicPage(url_for("sections.show", slug=s.slug)) for s in request_sections() if s.kind != "external_link"]
 
 
 def descendants(section_id: int, sections: list[Section]) -> set[int]:

@@ -18,6 +18,10 @@ def init_app(app) -> None:
     from core.workdays.deadlines import add_deadline_source
 
     add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
+    from core.services.queries_guide import sitemap_pages
+    from core.web.sitemaps import add_public_pages
+
+    add_public_pages("site", sitemap_pages)  # every published item's guide, in the site's sitemap
     views_guide.init_app(app)
     views_guide_fields.init_app(app)
     views_applications.init_app(app)

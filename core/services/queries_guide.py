@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,7 @@ from core.auth.permissions import can
 from core.extensions import db
 from core.services.guide import LISTED_STATES, missing_elements, published, unpublished_changes
 from core.services.models import ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem
+from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
 
@@ -75,6 +77,17 @@ def public_item(item_id: int) -> PublicItem | None:
                                                         ServiceItem.catalogue_status.in_(LISTED_STATES))
                               ).scalar_one_or_none()
     return _public(item) if item is not None else None
+
+
+def sitemap_pages() -> list[PublicPage]:
+    """The active site's items the public reads, for the sitemaps (core.web.sitemaps): [PublicPage], each with
+    when its guide was last published, in the catalogue's order (one query, no guide read)."""
+    rows = db.session.execute(
+        select(ServiceItem.id, ServiceItem.published_at).where(ServiceItem.published_guide.is_not(None),
+                                                               ServiceItem.catalogue_status.in_(LISTED_STATES))
+        .order_by(ServiceItem.position, ServiceItem.code, ServiceItem.id)).all()
+    return [PublicPage(url_for("services_guide.item", item_id=item_id), published_at)
+            for item_id, published_at in rows]
 
 
 # --- the department's admin --------------------------------------------------------------------

@@ -5,8 +5,10 @@ answers on and the permission it needs (`core.web.routes`); adds its menu
 entries and home-page panels (`core.web.menus`); loads objects with
 `get_or_404` and reads `?page=` with `page_number` (`core.web.loading`); and
 marks the models its public pages read with `PublicContent`
-(`core.web.cache`). Every response carries the security headers
-(`core.web.headers`). Nothing here knows any module.
+(`core.web.cache`); say which public pages they have, for the sitemaps
+(`core.web.sitemaps`), and which other forms a page has, for the layout's
+`<link rel="alternate">` (`core.web.alternates`). Every response carries the
+security headers (`core.web.headers`). Nothing here knows any module.
 """
 from __future__ import annotations
 
@@ -23,10 +25,11 @@ __all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or
 
 def init_app(app: Flask) -> None:
     """Before any module registers a route: the id converter, the host check, menus and the page cache."""
-    from core.web import cache, headers, loading, menus, routes
+    from core.web import alternates, cache, headers, loading, menus, routes
 
     headers.init_app(app)
     loading.init_app(app)
     routes.init_app(app)
     menus.init_app(app)
     cache.init_app(app)
+    alternates.init_app(app)

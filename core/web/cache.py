@@ -91,12 +91,13 @@ class PageCache:
 
     def __init__(self, max_entries: int, max_age: float):
         self.max_entries, self.max_age = max_entries, max_age
-        self._entries: OrderedDict[tuple, tuple[tuple, float, datetime | None, bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[tuple, float, datetime | None, tuple[bytes, str]]] = OrderedDict()
         #: Per site (the page key's host and site): (versions, its next timed change), as last asked.
         self._next_changes: dict[tuple, tuple[tuple, datetime | None]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, version: tuple) -> bytes | None:
+    def get(self, key: tuple, version: tuple) -> tuple[bytes, str] | None:
+        """The kept page's (body, mimetype) while it is fresh, else None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -109,9 +110,11 @@ class PageCache:
             self._entries.move_to_end(key)
             return body
 
-    def put(self, key: tuple, version: tuple, body: bytes, until: datetime | None = None) -> None:
+    def put(self, key: tuple, version: tuple, body: bytes, until: datetime | None = None,
+            mimetype: str = "text/html") -> None:
+        """Keep a page; `mimetype` is served with it again (a feed or a sitemap is XML, not HTML)."""
         with self._lock:
-            self._entries[key] = (version, time.monotonic(), until, body)
+            self._entries[key] = (version, time.monotonic(), until, (body, mimetype))
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -163,13 +166,14 @@ def cached_page(view):
             return view(*args, **kwargs)
         key = page_key()
         version = (registry().snapshot().version, content_version())
-        body = cache.get(key, version)
-        if body is not None:
-            response = Response(body, mimetype="text/html")
+        kept = cache.get(key, version)
+        if kept is not None:
+            response = Response(kept[0], mimetype=kept[1])
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
-                cache.put(key, version, response.get_data(), until=cache.next_change(key[:2], version))
+                cache.put(key, version, response.get_data(), until=cache.next_change(key[:2], version),
+                          mimetype=response.mimetype)
         response.vary.add("Cookie")  # the language cookie picks the version
         return response
 
