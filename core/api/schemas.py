@@ -8,7 +8,7 @@ translated (`core.api.views`).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core.api.queries import MAX_PER_PAGE, PER_PAGE
 from core.content.models import POLICY_STATUSES
@@ -54,12 +54,16 @@ class _Length(validate.Length):
         return str(_l("At most %(max)d characters.", max=self.max))
 
 
+#: No control character: the app refuses a URL with one before any view (core.web.routes.check_host).
+_PRINTABLE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$")
+
+
 def _one_of(choices) -> validate.OneOf:
     return _OneOf(choices)
 
 
 def _text(description: str, length: int = 100) -> fields.String:
-    return fields.String(load_default="", validate=_Length(max=length), metadata={"description": description})
+    return fields.String(load_default="", validate=[_Length(max=length), _PRINTABLE], metadata={"description": description})
 
 
 # --- parameters ------------------------------------------------------------------------------------------
@@ -68,23 +72,20 @@ class PagingArgs(Schema):
     page = WholeNumber(load_default=1, metadata={"description": "The page, from 1."})
     per_page = WholeNumber(load_default=PER_PAGE, maximum=MAX_PER_PAGE,
                            metadata={"description": f"Items a page holds (at most {MAX_PER_PAGE})."})
-    site = fields.String(validate=_Length(max=40), metadata={
+    site = fields.String(validate=[_Length(max=40), _PRINTABLE], metadata={
         "description": "Only this site's items, by its short name (on the city portal, any active site; on a "
                        "site's own host, only its own)."})
 
 
 class DatedArgs(PagingArgs):
+    """A start after the end is an empty range, not an error (OpenAPI cannot say that one date must come first)."""
+
     since = Day(metadata={"description": "Published on this day or later (YYYY-MM-DD)."})
     until = Day(metadata={"description": "Published on this day or earlier (YYYY-MM-DD)."})
 
-    @validates_schema
-    def _ordered(self, data, **_kwargs):
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise ValidationError(str(_l("The start date is after the end date.")), "until")
-
 
 class ArticleArgs(DatedArgs):
-    section = fields.String(validate=_Length(max=40), metadata={
+    section = fields.String(validate=[_Length(max=40), _PRINTABLE], metadata={
         "description": "Only the items of the section with this address name (see /api/v1/sections)."})
 
 

@@ -56,7 +56,7 @@ def _limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
-limiter.limit(_limit, key_func=address_key("api"))(bp)
+limiter.shared_limit(_limit, scope="api", key_func=address_key("api"))(bp)
 
 
 def _not_found(message: str) -> NotFound:

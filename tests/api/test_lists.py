@@ -46,7 +46,7 @@ def test_bad_parameters_are_a_readable_400_or_404_never_a_500(city, client_for):
     client = client_for(city.rsj.host)
     for query, field in (("page=abc", "page"), ("page=0", "page"), ("per_page=1000", "per_page"),
                          ("per_page=-1", "per_page"), ("page=%EF%BC%91", "page"), ("since=2026-13-01", "since"),
-                         ("until=yesterday", "until"), ("since=2026-05-01&until=2026-04-01", "until"),
+                         ("until=yesterday", "until"),
                          ("page=99999999999", "page")):
         response = client.get(f"/api/v1/articles?{query}")
         assert response.status_code == 400, query
@@ -74,6 +74,7 @@ def test_filters_by_section_and_date(city, client_for):
     assert titles(client.get("/api/v1/articles?section=notices")) == ["关于做好年度考核工作的通知"]
     assert titles(client.get("/api/v1/articles?since=2026-01-01&until=2026-03-01")) == ["2026年部门预算"]
     assert titles(client.get("/api/v1/articles?until=2020-01-01")) == ["旧的管理办法"]
+    assert titles(client.get("/api/v1/articles?since=2026-05-01&until=2026-04-01")) == []
     sections = client.get("/api/v1/sections?per_page=100").json["items"]
     assert {"news", "notices", "policies", "disclosure"} <= {s["slug"] for s in sections}
     assert all(s["site"]["slug"] == "rsj" for s in sections)
