@@ -63,7 +63,8 @@ def _one_of(choices) -> validate.OneOf:
 
 
 def _text(description: str, length: int = 100) -> fields.String:
-    return fields.String(load_default="", validate=[_Length(max=length), _PRINTABLE], metadata={"description": description})
+    return fields.String(load_default="", validate=[_Length(max=length), _PRINTABLE],
+                         metadata={"description": description})
 
 
 # --- parameters ------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ class City:
 
 def _guide(code: str, name: str) -> str:
     return json.dumps({"code": code, "name": name, "kind": "licensing", "theme": "就业创业", "online_level": "online",
-                       "legal_basis": "《就业促进法》", "conditions": "无", "location": "市民服务中心", "office": "人事科",
+                       "legal_basis": "《就业促进法》", "conditions": "无", "location": "市民服务中心",
+                       "office": "人事科",
                        "fee_basis": "", "fee_standard": "不收费", "hours": "工作日", "phone": "0316-1234567",
                        "statutory_days": 20, "promised_days": 5,
                        "materials": [{"name": "申请表", "form": "original", "count": 1, "required": True, "note": ""}],
