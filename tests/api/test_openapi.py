@@ -22,6 +22,11 @@ def test_every_operation_answers_as_its_document_says(app, city, where):
                                               "/api/v1/policies", "/api/v1/policies/{article_id}",
                                               "/api/v1/disclosure", "/api/v1/disclosure/{article_id}",
                                               "/api/v1/services", "/api/v1/services/{item_id}", "/api/v1/sections"}
+    # The requests reach the host asked: the portal's list names both sites, a site's only itself.
+    articles = next(op for op in operations if op.path == "/api/v1/articles")
+    plain = articles.Case(query={}).call_and_validate(headers={"Host": host})
+    expected = {"rsj"} if where == "site" else {"rsj", "czj"}
+    assert {item["site"]["slug"] for item in plain.json()["items"]} == expected
     assert not limiter.enabled  # the tests' config: the limit has tests of its own (test_http.py)
     statuses: dict[str, set[int]] = {}
     for operation in operations:
