@@ -45,6 +45,7 @@ FEATURES = (
     "core.backups",  # full backups (create, verify, restore, retention) and per-site archives (export, import)
     "core.search",  # site and city search over what the public reads; entries written with their sources
     "core.feeds",  # Atom feeds of sections and news, sitemaps (a site's, the portal's index), robots.txt
+    "core.api",  # the read-only open-data JSON API of every site and of the portal, with its OpenAPI document
     "core.evaluation",  # every site graded from its own data, monthly snapshots, visit statistics: reads every
                         # module above, so last
 )
