@@ -177,7 +177,8 @@ def test_the_elder_mode_switches_on_is_cached_apart_and_switches_back(browser, l
     for _ in range(3):
         for path in ("/", "/sections/notices/"):
             standard_page.goto(f"{site}{path}")
-            assert _font_size(standard_page) < 18 and "elder" not in standard_page.locator("body").get_attribute("class")
+            body_class = standard_page.locator("body").get_attribute("class")
+            assert _font_size(standard_page) < 18 and "elder" not in body_class
             elder_page.goto(f"{site}{path}")
             assert _font_size(elder_page) >= 18 and "elder" in elder_page.locator("body").get_attribute("class")
 
