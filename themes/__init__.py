@@ -14,8 +14,10 @@ import hashlib
 from types import SimpleNamespace
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, send_from_directory
 
+from core.i18n import safe_next
+from core.web.elder import ELDER_COOKIE, ELDER_ON, elder_mode
 from core.web.routes import route
 from tenants.hosts import public_origin
 from tenants.models import BANNERS, PALETTE
@@ -95,6 +97,30 @@ def vendor_file(filename: str):
     return send_from_directory(VENDOR_DIR, filename, max_age=365 * 24 * 3600)
 
 
+#: How long the elder-friendly mode is remembered: a visitor who needs it should not have to ask each visit.
+ELDER_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@route(bp, "/elder-mode/<state>", permission=None, host="public")
+def switch_elder_mode(state: str):
+    """Turn the elder-friendly mode (关怀版) on or off, then go back to the page the visitor was on.
+
+    A plain link (no script, no form to post): `state` is "on" or "off" (anything else: 404); `next` is
+    followed only when it is a local path (`core.i18n.safe_next`), so the switch is no open redirect.
+    The cookie is what the layout and the page cache read (`core.web.elder`).
+    """
+    if state not in ("on", "off"):
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    if state == "on":
+        response.set_cookie(ELDER_COOKIE, ELDER_ON, max_age=ELDER_COOKIE_SECONDS, samesite="Lax", httponly=True,
+                            secure=secure)
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax", httponly=True, secure=secure)
+    return response
+
+
 _vendor_versions: dict[tuple, str] = {}
 
 
@@ -137,7 +163,7 @@ def init_app(app: Flask) -> None:
         return localized(city_footer, field)
 
     app.jinja_env.globals.update(theme_chain=themed_template, asset=asset, vendor_asset=vendor_asset,
-                                 PALETTE=PALETTE, BANNERS=BANNERS,
+                                 elder_mode=elder_mode, PALETTE=PALETTE, BANNERS=BANNERS,
                                  site_url=site_url, city=city, portal_url=portal_url, console_url=console_url,
                                  city_footer=lambda: city_footer, localized_city=localized_city,
                                  portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from core import timeutil
 from core.extensions import db
+from core.web.elder import elder_mode
 from tenants.hosts import registry
 from tenants.models import RegistryVersion
 
@@ -147,13 +148,15 @@ def page_key() -> tuple:
 
     The host as resolved (the kind and the site, whichever of its names was
     asked), the scheme the request came on (as the proxy in front reported
-    it), the language, the path with its query. Not the Host header's port
+    it), the language, the display mode (standard or elder-friendly, both
+    cookies), the path with its query. Not the Host header's port
     nor its spelling: absolute links are written from the configured origin
     (`tenants.hosts.public_origin`), so they cannot differ. Nobody is signed
     in on a public page: its layout reads no user, and sessions belong to /admin.
     """
     site = g.get("site")
-    return (g.get("host_kind"), site.id if site else None, request.scheme, str(get_locale()), request.full_path)
+    return (g.get("host_kind"), site.id if site else None, request.scheme, str(get_locale()), elder_mode(),
+            request.full_path)
 
 
 def cached_page(view):
@@ -174,7 +177,7 @@ def cached_page(view):
             if response.status_code == 200 and not response.direct_passthrough:
                 cache.put(key, version, response.get_data(), until=cache.next_change(key[:2], version),
                           mimetype=response.mimetype)
-        response.vary.add("Cookie")  # the language cookie picks the version
+        response.vary.add("Cookie")  # the language and elder-mode cookies pick the version
         return response
 
     return wrapper
