@@ -92,7 +92,7 @@ def fill_extras(app, site_id: int, admin_id: int) -> Extras:
 # --- what a site looks like ------------------------------------------------------------------------
 
 _HREF = re.compile(r'(?:href|src)="(/[^"#]*)"')
-_SKIP = ("/admin", "/lang", "/_themes", "/_vendor", "/interaction/write", "/services/track", "/interaction/query",
+_SKIP = ("/admin", "/lang", "/elder-mode", "/_themes", "/_vendor", "/interaction/write", "/services/track", "/interaction/query",
          "/disclosure/apply", "/disclosure/track", "/search")
 
 
@@ -193,7 +193,9 @@ def visible_text(html: str) -> str:
 
 
 def is_page(body: bytes) -> bool:
-    return body.lstrip()[:15].lower() == b"<!doctype html>"
+    """An HTML page or an XML document (a feed): text whose addresses and ids the carrier maps."""
+    start = body.lstrip()[:15].lower()
+    return start == b"<!doctype html>" or start.startswith(b"<?xml")
 
 
 def assert_same_pages(before: dict, after: dict[str, bytes], carrier: "Carrier") -> None:
