@@ -41,6 +41,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SESSION_COOKIE_SECURE": (False, "Send the session cookie over HTTPS only: turn on behind HTTPS."),
     "ARGON2_TIME_COST": (3, "Argon2id passes per password hash (argon2-cffi's default)."),
     "ARGON2_MEMORY_KIB": (65536, "Argon2id memory per hash, in KiB (argon2-cffi's default)."),
+    "ARGON2_PARALLELISM": (4, "Argon2id lanes (threads) per password hash (argon2-cffi's default)."),
     "LOCKOUT_THRESHOLD": (5, "Failed logins in a row that lock an account."),
     "LOCKOUT_MINUTES": (15, "How long such a lock lasts."),
     "LOGIN_RATE_LIMIT": ("20 per minute", "Login attempts one address may make on one host (Flask-Limiter)."),

@@ -51,6 +51,7 @@ def app(tmp_path_factory):
         # Cheap hashes: the suite hashes hundreds of passwords; production keeps the defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
+        "ARGON2_PARALLELISM": 1,  # one lane: four threads a hash cost more than the hash on two busy cores
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
