@@ -51,6 +51,7 @@ def app(tmp_path_factory):
         # Cheap hashes: the suite hashes hundreds of passwords; production keeps the defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
+        "SITE_ARCHIVE_KDF_COST": 10,  # a site archive's passphrase key: cheap here too
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
