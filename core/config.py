@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SITE_ARCHIVE_MAX_TABLE_BYTES": (512 * 1024 * 1024, "Largest part of a site archive an import reads into memory "
                                                          "(one table's rows, unpacked); a larger one is refused "
                                                          "before it is read."),
+    "SITE_ARCHIVE_KDF_COST": (17, "How hard a site archive's passphrase is made to guess: scrypt's cost as a power "
+                                  "of two (17: about 0.5 s and 128 MiB per export or import; 10 to 18)."),
     "ALLOWED_ATTACHMENT_EXTENSIONS": (
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",

@@ -96,6 +96,7 @@ def app(tmp_path_factory):
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
         "ARGON2_PARALLELISM": 1,  # one lane: four threads a hash cost more than the hash on two busy cores
+        "SITE_ARCHIVE_KDF_COST": 10,  # a site archive's passphrase key: cheap here too
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
