@@ -39,6 +39,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "PAGE_CACHE_ENTRIES": (1000, "Rendered public pages each worker keeps (0 turns the page cache off)."),
     "PAGE_CACHE_SECONDS": (60.0, "Longest a cached page is served; it is dropped sooner when an item on it is due "
                                  "to go up or come down."),
+    "SEARCH_CACHE_ENTRIES": (500, "Search results each worker keeps while nothing they show changed (0: none)."),
+    "SEARCH_CACHE_SECONDS": (300.0, "Longest a worker serves kept search results; a change to what they show "
+                                    "drops them at once."),
     "SESSION_IDLE_MINUTES": (30, "A login ends after this many idle minutes."),
     "SESSION_COOKIE_SECURE": (False, "Send the session cookie over HTTPS only: turn on behind HTTPS."),
     "ARGON2_TIME_COST": (3, "Argon2id passes per password hash (argon2-cffi's default)."),

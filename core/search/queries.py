@@ -18,10 +18,11 @@ from sqlalchemy import case, func, select
 
 from core.extensions import db
 from core.search.backend import dialect, matching
+from core.search.cache import frozen_entry, results_cache
 from core.search.models import KINDS, SearchEntry, SynonymGroup
 from core.search.terms import Query
 from core.timeutil import now
-from tenants.scoping import crosses_tenants
+from tenants.scoping import active_tenant_id, crosses_tenants
 
 PER_PAGE = 10
 #: The filter "kind" takes these: the entries' kinds, and "filed" for the disclosure catalogue's items.
@@ -52,7 +53,8 @@ class Filters:
 
 @dataclass
 class Hit:
-    entry: SearchEntry
+    #: The entry's shown fields (core.search.cache.frozen_entry): results outlive the session that read them.
+    entry: object
     score: float
 
 
@@ -129,11 +131,18 @@ def _filtered(statement, filters: Filters, *, with_kind: bool):
     return statement
 
 
-def _search(query: Query, filters: Filters, page: int, per_page: int, options: dict) -> Results:
+def _search(query: Query, filters: Filters, page: int, per_page: int, options: dict, scope: tuple) -> Results:
+    """The results of `query` (from this worker's recent results when nothing they depend on changed:
+    core.search.cache). `scope` names what is searched (the site, or the sites of the city's search)."""
     if query.empty:
         return Results([], 0, page, per_page)
-    name = dialect(db.session)
     moment = now()
+    key = (scope, query.groups, filters, page, per_page)
+    return results_cache.fetch(key, moment, lambda: _ask_index(query, filters, page, per_page, options, moment))
+
+
+def _ask_index(query: Query, filters: Filters, page: int, per_page: int, options: dict, moment: datetime) -> Results:
+    name = dialect(db.session)
     counted, _score = matching(select(SearchEntry.kind, func.count(),
                                       func.sum(case((SearchEntry.filed.is_(True), 1), else_=0))),
                                SearchEntry.id, query, name)
@@ -152,12 +161,12 @@ def _search(query: Query, filters: Filters, page: int, per_page: int, options: d
     statement = _filtered(_visible(statement.add_columns(score.label("score")), moment), filters, with_kind=True)
     rows = db.session.execute(statement.order_by(score.desc(), SearchEntry.public_from.desc(), SearchEntry.id.desc())
                               .limit(per_page).offset((page - 1) * per_page).execution_options(**options)).all()
-    return Results([Hit(entry, float(s or 0)) for entry, s in rows], total, page, per_page, by_kind)
+    return Results([Hit(frozen_entry(entry), float(s or 0)) for entry, s in rows], total, page, per_page, by_kind)
 
 
 def site_search(query: Query, filters: Filters = Filters(), page: int = 1, per_page: int = PER_PAGE) -> Results:
     """Search the active site's public things. `page` from 1; past the last page: no hits, the total kept."""
-    return _search(query, filters, page, per_page, {})
+    return _search(query, filters, page, per_page, {}, ("site", active_tenant_id()))
 
 
 @crosses_tenants("the city portal's search looks through every active site's public things")
@@ -171,4 +180,4 @@ def city_search(query: Query, site_ids: list[int], filters: Filters = Filters(),
     if not allowed:
         return Results([], 0, page, per_page)
     narrowed = Filters(**{**filters.__dict__, "site_ids": tuple(sorted(allowed))})
-    return _search(query, narrowed, page, per_page, {"all_tenants": True})
+    return _search(query, narrowed, page, per_page, {"all_tenants": True}, ("city",))

@@ -44,6 +44,11 @@ class PublicContent:
 _BUMP = update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY).values(version=RegistryVersion.version + 1)
 
 
+#: Set in `Session.info` once a transaction changed public content, until the whole transaction ends (a savepoint
+#: rolled back inside it included): what it reads is not what others read.
+CONTENT_CHANGED = "public_content_changed"
+#: Set once the version was bumped, until any transaction or savepoint ends (a savepoint rolled back takes the
+#: bump with it).
 _BUMPED = "content_version_bumped"
 
 
@@ -56,14 +61,16 @@ def _bump_content_version(session, _ctx, _instances) -> None:
     if any(isinstance(obj, PublicContent) for obj in (*session.new, *session.dirty, *session.deleted)):
         # On the session's connection (its transaction), not through the ORM's per-statement listeners.
         session.connection().execute(_BUMP)
-        session.info[_BUMPED] = True
+        session.info[_BUMPED] = session.info[CONTENT_CHANGED] = True
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_bump(session, _transaction) -> None:
+def _forget_bump(session, transaction) -> None:
     # Any end, a savepoint's included: a bump rolled back with a savepoint must be made again, and one more
     # bump after a savepoint that was kept costs only a number.
     session.info.pop(_BUMPED, None)
+    if transaction.parent is None:
+        session.info.pop(CONTENT_CHANGED, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -71,6 +78,7 @@ def _bump_on_bulk_change(state) -> None:
     """A bulk UPDATE or DELETE of public content (no objects to flush) makes cached pages stale too."""
     if (state.is_update or state.is_delete) and any(issubclass(m.class_, PublicContent) for m in state.all_mappers):
         state.session.execute(_BUMP)
+        state.session.info[CONTENT_CHANGED] = True
 
 
 _CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)
