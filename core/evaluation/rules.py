@@ -458,25 +458,36 @@ def _not_applied(key: str, weight: int) -> RuleResult:
 def broken_links(facts: SiteFacts, s: dict) -> RuleResult:
     """Broken internal links and missing attachments (the national index: 链接不可用), from the security checks:
     each one takes a fifth of the weight, five or more all of it. Not applied while the security checks are not
-    available (core.evaluation.facts.security_counts)."""
+    available (core.evaluation.facts.security_counts). The evidence links to the site's security page, where each
+    one is listed with where it is."""
     counts = facts.security
     if counts is None or counts.checked_at is None:
         return _not_applied("broken_links", s["weight_links"])
     found = counts.broken_links + counts.missing_attachments
     evidence = [] if not found else [Evidence("", "broken_links", {"links": counts.broken_links,
-                                                                   "files": counts.missing_attachments}, None, {})]
+                                                                   "files": counts.missing_attachments},
+                                              "security.index", _findings_of(counts))]
     return _lose("broken_links", s["weight_links"], found / 5,
                  {"links": counts.broken_links, "files": counts.missing_attachments}, evidence)
 
 
+def _findings_of(counts) -> dict:
+    """The site's security page (its URL values) filtered on the one check behind the broken-links deduction, when
+    only one of the two found something."""
+    if not counts.missing_attachments:
+        return {"rule": "content.broken_links"}
+    return {"rule": "content.missing_attachments"} if not counts.broken_links else {}
+
+
 def security_findings(facts: SiteFacts, s: dict) -> RuleResult:
     """Open security findings (the national index: 安全防护), from the security checks: each open finding takes a
-    fifth of the weight, five or more all of it. Not applied while the security checks are not available."""
+    fifth of the weight, five or more all of it. Not applied while the security checks are not available. The
+    evidence links to the site's security page (the findings reported now)."""
     counts = facts.security
     if counts is None or counts.checked_at is None:
         return _not_applied("security_findings", s["weight_security"])
     evidence = [] if not counts.open_findings else [Evidence("", "open_findings", {"count": counts.open_findings},
-                                                             None, {})]
+                                                             "security.index", {})]
     return _lose("security_findings", s["weight_security"], counts.open_findings / 5,
                  {"count": counts.open_findings}, evidence)
 

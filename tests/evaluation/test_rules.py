@@ -293,3 +293,47 @@ def test_consultation_summaries_lose_the_share_closed_without_a_summary(summaris
     assert [e.values for e in result.evidence] == [{"consultation_id": n} for n, done in enumerate(summarised)
                                                    if not done]
 
+# --- evidence and where to fix it ---------------------------------------------------------------------------------
+
+
+def failing_everywhere():
+    """Facts on which every rule finds something: each verdict then has evidence to show."""
+    late = LateLetter(4, "supervision", NOW - timedelta(days=100), "assigned", veto=True, warned=True)
+    return facts(
+        section_states=states(10, 400) + states(5, None), homepage_newest=None,
+        consultation_mailbox=SimpleNamespace(enabled=False), late_letters=[late],
+        catalogue=[_item(1, missing=("hours",), fee_standard="按面积收取", promised_days=None)],
+        backdated=[(5, "旧闻", NOW - timedelta(days=40), NOW - timedelta(days=2))], news_dates=[],
+        disclosure=_categories(1), policies=[_policy(1, level=None), _policy(2)],
+        uninterpreted=[_uninterpreted(2, NOW)], letters=Tally(answered=2, on_time=1, reply_days=[9, 9]),
+        publication=(2, 0), consultations=_closed([False]), duties=set(),
+        security=SimpleNamespace(broken_links=1, missing_attachments=1, open_findings=2, checked_at=NOW),
+        site=SimpleNamespace(is_window_department=False, sponsor_zh="x", address_zh="x", phone="x", icp_record="",
+                             psb_record="", site_code="x"))
+
+
+def test_every_rules_evidence_links_to_the_admin_page_that_fixes_it(app):
+    """Every rule, a future one too: on a site failing it, each piece of evidence names a page of the site's admin
+    that exists, so the self-check, the drill-down and the admin home's things to do are links."""
+    from flask import url_for
+
+    found = failing_everywhere()
+    with app.test_request_context():
+        for rule in rules.RULES:
+            result = rule.check(found, S)
+            assert result.status != "ok" and result.evidence, rule.key
+            for evidence in result.evidence:
+                assert evidence.endpoint, (rule.key, evidence.note)
+                assert url_for(evidence.endpoint, **evidence.values).startswith("/admin/"), (rule.key, evidence.note)
+
+
+@pytest.mark.parametrize("links, files, values", [(2, 0, {"rule": "content.broken_links"}),
+                                                  (0, 1, {"rule": "content.missing_attachments"}), (1, 1, {})])
+def test_broken_links_lead_to_the_security_page_filtered_on_what_was_found(links, files, values):
+    counts = SimpleNamespace(broken_links=links, missing_attachments=files, open_findings=links + files,
+                             checked_at=NOW)
+    evidence = rules.broken_links(facts(security=counts), S).evidence
+    assert [(e.endpoint, e.values) for e in evidence] == [("security.index", values)]
+    assert [(e.endpoint, e.values) for e in rules.security_findings(facts(security=counts), S).evidence] == \
+        [("security.index", {})]
+
