@@ -293,6 +293,7 @@ def test_consultation_summaries_lose_the_share_closed_without_a_summary(summaris
     assert [e.values for e in result.evidence] == [{"consultation_id": n} for n, done in enumerate(summarised)
                                                    if not done]
 
+
 # --- evidence and where to fix it ---------------------------------------------------------------------------------
 
 
@@ -337,3 +338,10 @@ def test_broken_links_lead_to_the_security_page_filtered_on_what_was_found(links
     assert [(e.endpoint, e.values) for e in rules.security_findings(facts(security=counts), S).evidence] == \
         [("security.index", {})]
 
+
+@pytest.mark.parametrize("found, full, lost", [(4, 5, 4.0), (5, 5, 5.0), (6, 5, 5.0), (5, 10, 2.5), (10, 10, 5.0)])
+def test_the_bureau_sets_how_many_findings_take_the_whole_security_weight(found, full, lost):
+    counts = SimpleNamespace(broken_links=found, missing_attachments=0, open_findings=found, checked_at=NOW)
+    settings = {**S, "links_full": full, "findings_full": full}
+    assert rules.broken_links(facts(security=counts), settings).lost == pytest.approx(lost)
+    assert rules.security_findings(facts(security=counts), settings).lost == pytest.approx(lost)
