@@ -95,9 +95,6 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                  "trip; 0: one round trip per page view."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),
     "PAGE_SIZE": (20, "Items per page on section lists."),
-    "BACKDATE_MARGIN_DAYS": (3, "Days an item's publication date may be earlier than the day it was written without a "
-                                "recorded reason; beyond it the publish step asks for one, and the evaluation counts "
-                                "an item without one as a forged date."),
     "HOMEPAGE_BLOCK_SIZE": (7, "Items per homepage block."),
     "FEED_ENTRIES": (20, "Newest items in each Atom feed (a section's, a site's news)."),
     "SITEMAP_MAX_URLS": (50000, "Most addresses in one sitemap file (the sitemaps.org limit): a larger site's "

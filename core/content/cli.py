@@ -34,7 +34,8 @@ articles_cli = AppGroup("articles", help="Create articles on a site.")
 @click.option("--published-at", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]), help="Default: now.")
 @click.option("--backdate-reason", default="", help="Why it is dated earlier than today (an old page moved over, a "
                                                     "document signed earlier); the evaluation counts an item dated "
-                                                    "beyond BACKDATE_MARGIN_DAYS without one as a forged date.")
+                                                    "beyond the back-dating margin (the bureau's evaluation "
+                                                    "settings: 3 days unless changed) without one as a forged date.")
 @click.option("--attach", "attachments", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--policy-level", type=click.Choice(POLICY_LEVELS))
 @click.option("--document-number", default="")

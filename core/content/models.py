@@ -53,7 +53,7 @@ class Article(TenantScoped, PublicContent, db.Model):
     force_reason: Mapped[str] = mapped_column(Text, default="")
     #: Why the publication date is earlier than the day the item was written (a document issued before it was
     #: entered, an old page moved over): asked for when the back-dating goes beyond the allowed margin
-    #: (BACKDATE_MARGIN_DAYS). A back-dated item without one counts as a forged date in the evaluation.
+    #: (core.content.backdating, the bureau's). A back-dated item without one counts as a forged date in the evaluation.
     backdate_reason: Mapped[str] = mapped_column(String(300), default="")
     share_to_portal: Mapped[bool] = mapped_column(Boolean, default=False)
     #: A pending change over the published text: its state (None: none), the revision holding its text,

@@ -179,7 +179,7 @@ def backdated_items(moment: datetime) -> list[tuple[int, str, datetime, datetime
     """Items the public saw at `moment` whose publication date is earlier than the moment they were written and
     that carry no reason for it: [(id, title, published at, written at)], oldest publication first (one query).
 
-    How much earlier is allowed (BACKDATE_MARGIN_DAYS) is the caller's to judge: the dialects differ on date
+    How much earlier is allowed (core.content.backdating) is the caller's to judge: the dialects differ on date
     arithmetic, and these rows are few on a site that records its reasons.
     """
     return [tuple(row) for row in db.session.execute(

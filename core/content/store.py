@@ -29,7 +29,8 @@ def insert_article(*, section: Section, title: str, body_html: str = "", summary
     """Create an article in the current site's section; files are written last. Records nothing.
 
     `backdate_reason`: why `published_at` is earlier than today (an old page moved over, a document signed
-    earlier); the evaluation counts an item dated beyond BACKDATE_MARGIN_DAYS without one as a forged date.
+    earlier); the evaluation counts an item dated beyond the back-dating margin (core.content.backdating) without
+    one as a forged date.
 
     :raises ContentError: under "title" (missing), "policy_level" (unknown), "disclosure_category_id" or
         "subject_id" (not filed where the section requires it, or an unknown entry: core.content.filing) or ""

@@ -16,6 +16,9 @@ def init_app(app) -> None:
     from core.evaluation import audit_labels, jobs, snapshots, views  # noqa: F401  (jobs and the guard register)
 
     audit_labels.register()
+    from core.evaluation.settings import fill_hooks
+
+    fill_hooks()  # the lines of late letters and the back-dating margin, read by interaction and publishing
     views.init_app(app)
     from core.database import register_guard
     from core.evaluation.triggers import IMMUTABLE, create_sql, drop_sql

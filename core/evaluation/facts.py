@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from flask import current_app
-
 from core.content.queries import newest_items, policy_rows, publication_dates, section_activity
 from core.content.queries import backdated_items
 from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_catalogue import coverage, policies_lacking_interpretation
 from core.duties.queries import assigned_duties
+from core.evaluation.settings import letter_lines_of
 from core.extensions import db
 from core.security.queries import evaluation_figures
 from core.interaction.queries_consultations import closed_consultations
@@ -150,8 +149,9 @@ class SiteFacts:
 
     @cached_property
     def backdated(self) -> list[tuple[int, str, datetime, datetime]]:
-        """Items dated earlier than written beyond the margin, with no reason: [(id, title, published, written)]."""
-        margin = timedelta(days=int(current_app.config.get("BACKDATE_MARGIN_DAYS", 3)))
+        """Items dated earlier than written beyond the margin (`backdate_margin_days`), with no reason:
+        [(id, title, published, written)]."""
+        margin = timedelta(days=self.settings["backdate_margin_days"])
         return [row for row in backdated_items(self.moment) if row[2] < row[3] - margin]
 
     @cached_property
@@ -184,7 +184,8 @@ class SiteFacts:
 
     @cached_property
     def late_letters(self) -> list:
-        return late_letters(self.today)
+        """The letters past the early-warning or the veto line, by the lines of these settings."""
+        return late_letters(self.today, letter_lines_of(self.settings))
 
     @cached_property
     def letters(self):

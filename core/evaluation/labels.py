@@ -13,6 +13,7 @@ from core.evaluation.rules import RuleResult
 from core.i18n import is_english
 from core.interaction.labels import KIND_LABELS as MAILBOX_LABELS
 from core.interaction.labels import STATE_LABELS as LETTER_STATE_LABELS
+from core.interaction.lines import VETO_MONTHS, WARNING_MONTHS
 from core.sections.forms import UPDATE_CLASS_SHORT
 from core.services.guide import FIELD_LABELS as GUIDE_FIELD_LABELS
 from core.sites.footer import LABELS as FOOTER_LABELS
@@ -47,7 +48,7 @@ RULE_TITLES = {
     "long_stale_sections": _l("No long-stale sections"),
     "empty_sections": _l("No empty sections"),
     "consultation_mailbox": _l("A working consultation mailbox"),
-    "late_letters": _l("No letter left unanswered for three months"),
+    "late_letters": _l("No letter left unanswered too long"),
     "services_usable": _l("Service items with complete key guide elements"),
     "forged_dates": _l("No forged publication dates"),
     "news_cadence": _l("Work news every month"),
@@ -76,8 +77,10 @@ RULE_DESCRIPTIONS = {
     "empty_sections": _l("Sections with nothing in them (虚设栏目). A section that rightly has nothing can carry a "
                          "note saying why, and is not counted. Too many fail the site; early warning before."),
     "consultation_mailbox": _l("The consultation mailbox (咨询) is open to the public."),
-    "late_letters": _l("No valid letter waited more than three months for its answer in the past year (calendar "
-                       "months, pauses included). A letter unanswered for two months is an early warning."),
+    "late_letters": _l("No valid letter waited more than the set months for its answer, its wait ending within "
+                       "the set window (calendar months, pauses included). A letter unanswered for the warning's "
+                       "months is an early warning. The officers' queue, the letter statistics and the daily warning "
+                       "use the same lines."),
     "services_usable": _l("The site has service items, and their guides carry all ten key elements: name, legal "
                           "basis, conditions, materials, where, office, fees, hours, phone, procedure."),
     "forged_dates": _l("No published item shows a publication date earlier than the day it was written by more "
@@ -102,12 +105,13 @@ RULE_DESCRIPTIONS = {
                                  "published summary of the opinions is lost."),
     "duty_assignments": _l("Someone answers for each of the five duties (岗位责任制); each duty without loses its "
                            "share."),
-    "broken_links": _l("No broken internal link or missing attachment found by the security checks; each one "
-                       "loses a fifth. Not applied until the security checks are available."),
+    "broken_links": _l("No broken internal link or missing attachment found by the security checks: the set "
+                       "number of them lose the whole weight, each fewer its share. Not applied until the security "
+                       "checks have run."),
     "footer_identity": _l("The footer gives the sponsor, address, telephone, ICP record, public security record "
                           "and site identifier code; each one missing loses its share."),
-    "security_findings": _l("No open finding of the security checks; each one loses a fifth. Not applied until "
-                            "the security checks are available."),
+    "security_findings": _l("No open finding of the security checks: the set number of them lose the whole "
+                            "weight, each fewer its share. Not applied until the security checks have run."),
 }
 #: What to do about each rule, for the list of things to do next.
 RULE_ADVICE = {
@@ -148,7 +152,7 @@ def verdict(result: RuleResult) -> str:
     """What a rule found, in one sentence of the reader's language."""
     m, key = result.measures, result.key
     if result.status == "not_applied":
-        return _("Not applied: the security checks are not available yet.")
+        return _("Not applied: the security checks have not run on this site yet.")
     if key == "homepage":
         if m.get("days") is None:
             return _("Nothing dated has ever been published on the homepage.")
@@ -159,9 +163,10 @@ def verdict(result: RuleResult) -> str:
     if key == "consultation_mailbox":
         return _("The consultation mailbox is open.") if m.get("working") else \
             _("The consultation mailbox is switched off.")
-    if key == "late_letters":
-        return _("%(count)s letters unanswered for more than three months; %(warned)s for two months.",
-                 count=m.get("count", 0), warned=m.get("warned", 0))
+    if key == "late_letters":  # a snapshot taken before the lines were settings kept the default ones
+        return _("%(count)s letters unanswered for more than %(months)s months; %(warned)s for %(warning)s months.",
+                 count=m.get("count", 0), warned=m.get("warned", 0), months=m.get("months", VETO_MONTHS),
+                 warning=m.get("warning_months", WARNING_MONTHS))
     if key == "services_usable":
         if not m.get("items"):
             return _("The site has no service item at all.")
@@ -221,7 +226,9 @@ def evidence_text(note: str, p: dict) -> str:
         words = _("Came on %(when)s to the %(kind)s mailbox; now: %(status)s.", when=_when(p.get("when")),
                   kind=MAILBOX_LABELS.get(p.get("kind"), p.get("kind")),
                   status=LETTER_STATE_LABELS.get(p.get("status"), p.get("status")))
-        return words + " " + (_("Past three months.") if note == "letter_veto" else _("Two months unanswered."))
+        if note == "letter_veto":
+            return words + " " + _("Past %(n)s months.", n=p.get("months", VETO_MONTHS))
+        return words + " " + _("%(n)s months unanswered.", n=p.get("months", WARNING_MONTHS))
     if note == "guide_missing":
         return _("Lacks: %(what)s.", what=_guide_fields(p.get("elements") or []))
     if note == "no_items":

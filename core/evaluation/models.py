@@ -64,9 +64,10 @@ class EvaluationSnapshot(TenantScoped, db.Model):
 class SnapshotRequest(db.Model):
     """The bureau's button: a snapshot of every site asked for now, taken by the scheduler within a minute.
 
-    Evaluating a whole city takes longer than a page may wait (about a minute for a thousand sites), so the button
-    records the request and the job `evaluation.requested` takes it up, site by site, with its progress shown on
-    the console's job page. Platform data: the bureau's, not a site's.
+    Evaluating a whole city takes longer than a page may wait (the time per site and the whole city's, measured by
+    bench/evaluation.py, are in bench/README.md), so the button records the request and the job
+    `evaluation.requested` takes it up, site by site, with its progress shown on the console's job page. Platform
+    data: the bureau's, not a site's.
     """
 
     __tablename__ = "evaluation_requests"

@@ -239,16 +239,19 @@ def consultation_mailbox(facts: SiteFacts, s: dict) -> RuleResult:
 
 
 def late_letters(facts: SiteFacts, s: dict) -> RuleResult:
-    """A valid letter unanswered for more than three months in the past year (留言办理超过3个月未回复) fails the site;
-    a letter unanswered for two months is an early warning. The lines are the interaction module's
-    (core.interaction.stats: VETO_MONTHS, WARNING_MONTHS), counted in calendar months, pauses included."""
+    """A valid letter unanswered for more than `letter_veto_months` (3) months, its wait ended or going on in the last
+    `letter_window_months` (12) (留言办理超过3个月未回复), fails the site; a letter unanswered for
+    `letter_warning_months` (2) is an early warning. Calendar months, pauses included; the interaction module counts
+    them (core.interaction.stats.late_letters) by these settings, as its queue, statistics and daily job do."""
     vetoed = [letter for letter in facts.late_letters if letter.veto]
     warned = [letter for letter in facts.late_letters if letter.warned and not letter.veto]
     evidence = [Evidence(_letter_label(letter), "letter_veto" if letter.veto else "letter_warned",
-                         {"when": _iso(letter.received_at), "kind": letter.kind, "status": letter.status},
+                         {"when": _iso(letter.received_at), "kind": letter.kind, "status": letter.status,
+                          "months": s["letter_veto_months"] if letter.veto else s["letter_warning_months"]},
                          "interaction_letters.detail", {"letter_id": letter.id}) for letter in vetoed + warned]
     return _kept(RuleResult("late_letters", "veto" if vetoed else "ok", warning=bool(warned),
-                            measures={"count": len(vetoed), "warned": len(warned)}), evidence)
+                            measures={"count": len(vetoed), "warned": len(warned), "months": s["letter_veto_months"],
+                                      "warning_months": s["letter_warning_months"]}), evidence)
 
 
 def _letter_label(letter) -> str:
@@ -272,13 +275,14 @@ def services_usable(facts: SiteFacts, s: dict) -> RuleResult:
 
 def forged_dates(facts: SiteFacts, s: dict) -> RuleResult:
     """Forged dates (虚假日期): a published item whose publication date is earlier than the day it was written by
-    more than BACKDATE_MARGIN_DAYS, with no recorded reason. `forged_dates` (1) of them fail the site."""
+    more than `backdate_margin_days` (3), with no recorded reason. `forged_dates` (1) of them fail the site."""
     evidence = [Evidence(title, "backdated", {"when": _iso(published), "written": _iso(written)},
                          "publishing.edit", {"article_id": article_id})
                 for article_id, title, published, written in facts.backdated]
     count = len(evidence)
     return _kept(RuleResult("forged_dates", "veto" if count >= s["forged_dates"] else "ok",
-                            measures={"count": count, "limit": s["forged_dates"]}), evidence)
+                            measures={"count": count, "limit": s["forged_dates"],
+                                      "margin": s["backdate_margin_days"]}), evidence)
 
 
 # --------------------------------------------------------------------------------------------------- deductions
@@ -457,28 +461,40 @@ def _not_applied(key: str, weight: int) -> RuleResult:
 
 def broken_links(facts: SiteFacts, s: dict) -> RuleResult:
     """Broken internal links and missing attachments (the national index: 链接不可用), from the security checks:
-    each one takes a fifth of the weight, five or more all of it. Not applied while the security checks are not
-    available (core.evaluation.facts.security_counts)."""
+    `links_full` (5) of them take the whole weight, each fewer its share. Not applied while the security checks
+    are not available (core.evaluation.facts.security_counts). The evidence links to the site's security page,
+    where each one is listed with where it is."""
     counts = facts.security
     if counts is None or counts.checked_at is None:
         return _not_applied("broken_links", s["weight_links"])
     found = counts.broken_links + counts.missing_attachments
     evidence = [] if not found else [Evidence("", "broken_links", {"links": counts.broken_links,
-                                                                   "files": counts.missing_attachments}, None, {})]
-    return _lose("broken_links", s["weight_links"], found / 5,
-                 {"links": counts.broken_links, "files": counts.missing_attachments}, evidence)
+                                                                   "files": counts.missing_attachments},
+                                              "security.index", _findings_of(counts))]
+    return _lose("broken_links", s["weight_links"], found / s["links_full"],
+                 {"links": counts.broken_links, "files": counts.missing_attachments, "full": s["links_full"]},
+                 evidence)
+
+
+def _findings_of(counts) -> dict:
+    """The site's security page (its URL values) filtered on the one check behind the broken-links deduction, when
+    only one of the two found something."""
+    if not counts.missing_attachments:
+        return {"rule": "content.broken_links"}
+    return {"rule": "content.missing_attachments"} if not counts.broken_links else {}
 
 
 def security_findings(facts: SiteFacts, s: dict) -> RuleResult:
-    """Open security findings (the national index: 安全防护), from the security checks: each open finding takes a
-    fifth of the weight, five or more all of it. Not applied while the security checks are not available."""
+    """Open security findings (the national index: 安全防护), from the security checks: `findings_full` (5) of them
+    take the whole weight, each fewer its share. Not applied while the security checks are not available. The
+    evidence links to the site's security page (the findings reported now)."""
     counts = facts.security
     if counts is None or counts.checked_at is None:
         return _not_applied("security_findings", s["weight_security"])
     evidence = [] if not counts.open_findings else [Evidence("", "open_findings", {"count": counts.open_findings},
-                                                             None, {})]
-    return _lose("security_findings", s["weight_security"], counts.open_findings / 5,
-                 {"count": counts.open_findings}, evidence)
+                                                             "security.index", {})]
+    return _lose("security_findings", s["weight_security"], counts.open_findings / s["findings_full"],
+                 {"count": counts.open_findings, "full": s["findings_full"]}, evidence)
 
 
 def _name(section) -> str:
@@ -493,9 +509,10 @@ RULES: tuple[Rule, ...] = (
          long_stale_sections),
     Rule("empty_sections", "veto", "national", ("empty_sections", "empty_warning"), empty_sections),
     Rule("consultation_mailbox", "veto", "national", (), consultation_mailbox),
-    Rule("late_letters", "veto", "national", (), late_letters),
+    Rule("late_letters", "veto", "national", ("letter_veto_months", "letter_window_months", "letter_warning_months"),
+         late_letters),
     Rule("services_usable", "veto", "national", ("incomplete_guides",), services_usable),
-    Rule("forged_dates", "veto", "national", ("forged_dates",), forged_dates),
+    Rule("forged_dates", "veto", "national", ("backdate_margin_days", "forged_dates"), forged_dates),
     Rule("news_cadence", "deduction", "city", ("news_per_month", "news_months"), news_cadence, "weight_news"),
     Rule("disclosure_coverage", "deduction", "city", (), disclosure_coverage, "weight_disclosure"),
     Rule("policy_filing", "deduction", "city", (), policy_filing, "weight_policy_filing"),
@@ -510,8 +527,8 @@ RULES: tuple[Rule, ...] = (
     Rule("consultation_summaries", "deduction", "city", ("letters_months",), consultation_summaries,
          "weight_consultations"),
     Rule("duty_assignments", "deduction", "city", (), duty_assignments, "weight_duties"),
-    Rule("broken_links", "deduction", "national", (), broken_links, "weight_links"),
+    Rule("broken_links", "deduction", "national", ("links_full",), broken_links, "weight_links"),
     Rule("footer_identity", "deduction", "national", (), footer_identity, "weight_footer"),
-    Rule("security_findings", "deduction", "national", (), security_findings, "weight_security"),
+    Rule("security_findings", "deduction", "national", ("findings_full",), security_findings, "weight_security"),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}

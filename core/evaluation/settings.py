@@ -4,6 +4,13 @@ Every figure the rules use is here, by key, with its default, the range it may t
 settings page calls it. The bureau changes them on /platform/evaluation/settings (an audited operation); a key
 without a row in `evaluation_settings` is its default. Everything is a whole number: days, months, counts,
 points out of 100.
+
+Three of the lines are read below the evaluation too: the lines of late letters (the officers' queue, the daily
+warning job and the letter statistics of core.interaction) and the back-dating margin (the publish step of
+core.publishing). Those modules sit below this one (tests/test_layers.py) and may not import it, so each offers a
+hook (core.interaction.lines, core.content.backdating) that this module fills from its `init_app`
+(`fill_hooks`): the settings stay in one place, on one page, audited, and every reader applies the same value.
+Their defaults are the hooks' own, so a module without the evaluation keeps the national inspection's lines.
 """
 from __future__ import annotations
 
@@ -12,8 +19,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core.content.backdating import DEFAULT_MARGIN_DAYS, set_margin_source
 from core.evaluation.models import EvaluationSetting
 from core.extensions import db
+from core.interaction.lines import VETO_MONTHS, VETO_WINDOW_MONTHS, WARNING_MONTHS, LetterLines, set_lines_source
 
 #: The groups the settings page shows, in order.
 GROUPS = {
@@ -47,10 +56,18 @@ _ALL = (
     Setting("empty_sections", 5, 1, 100, "veto", _l("Empty sections without a note")),
     Setting("incomplete_guides", 1, 1, 1000, "veto", _l("Service items whose guide lacks a key element")),
     Setting("forged_dates", 1, 1, 1000, "veto", _l("Items dated earlier than written, without a reason")),
+    Setting("backdate_margin_days", DEFAULT_MARGIN_DAYS, 0, 365, "veto",
+            _l("Days an item may be dated earlier than it was written without a reason")),
+    Setting("letter_veto_months", VETO_MONTHS, 1, 12, "veto",
+            _l("Months a valid letter may wait for its answer (more fails the site)")),
+    Setting("letter_window_months", VETO_WINDOW_MONTHS, 1, 36, "veto",
+            _l("Months back in which a letter that waited too long fails the site")),
     # Early warnings.
     Setting("homepage_warning_days", 10, 1, 365, "warning", _l("Days without anything new on the homepage")),
     Setting("empty_warning", 2, 0, 100, "warning", _l("More empty sections than")),
     Setting("stale_warning", 6, 0, 100, "warning", _l("More long-stale sections than")),
+    Setting("letter_warning_months", WARNING_MONTHS, 1, 12, "warning",
+            _l("Months a letter waits unanswered before the early warning")),
     # Deductions: the weights add up to 100 by default.
     Setting("weight_news", 15, 0, 100, "weight", _l("Work news every month")),
     Setting("weight_disclosure", 10, 0, 100, "weight", _l("Disclosure of every category")),
@@ -70,6 +87,9 @@ _ALL = (
     Setting("news_per_month", 20, 1, 1000, "measure", _l("Work news items each calendar month")),
     Setting("news_months", 3, 1, 12, "measure", _l("Complete calendar months the work news is counted over")),
     Setting("letters_months", 12, 1, 24, "measure", _l("Months of letters and consultations counted")),
+    Setting("links_full", 5, 1, 1000, "measure",
+            _l("Broken links and missing attachments that take the whole weight")),
+    Setting("findings_full", 5, 1, 1000, "measure", _l("Open security findings that take the whole weight")),
     # Grade bands.
     Setting("excellent_from", 85, 1, 100, "grade", _l("Excellent from (points)")),
     Setting("good_from", 70, 0, 100, "grade", _l("Good from (points)")),
@@ -100,4 +120,20 @@ def settings_problems(values: dict[str, int]) -> dict[str, object]:
     if "good_from" not in problems and "excellent_from" not in problems \
             and merged["good_from"] >= merged["excellent_from"]:
         problems["good_from"] = _l("The good band must start below the excellent one.")
+    if "letter_warning_months" not in problems and "letter_veto_months" not in problems \
+            and merged["letter_warning_months"] >= merged["letter_veto_months"]:
+        problems["letter_warning_months"] = _l("The early warning must come before the veto line: fewer months.")
     return problems
+
+
+def letter_lines_of(values: dict[str, int]) -> LetterLines:
+    """The lines of late letters in a set of settings (core.interaction.lines)."""
+    return LetterLines(warning_months=values["letter_warning_months"], veto_months=values["letter_veto_months"],
+                       window_months=values["letter_window_months"])
+
+
+def fill_hooks() -> None:
+    """Let the modules below read the lines kept here: the lines of late letters and the back-dating margin (each
+    read with one query, when asked for)."""
+    set_lines_source(lambda: letter_lines_of(current_settings()))
+    set_margin_source(lambda: current_settings()["backdate_margin_days"])

@@ -31,7 +31,7 @@ def register() -> None:
         "letter.rate": _l("A writer rated a reply"),
         "letter.attachment_download": _l("Downloaded a writer's attachment"),
         "letter.platform_reply_days": _l("Set the reply limit of every mailbox"),
-        "letter.early_warning": _l("Letters were found unanswered for two months or more (the daily check)"),
+        "letter.early_warning": _l("Letters were found past the early-warning line (the daily check)"),
         "mailbox.update": _l("Changed a mailbox"),
         "mailbox.review_replies": _l("Turned second-officer review of replies on or off"),
     }, {"letter": _l("Letters"), "mailbox": _l("Mailboxes")})
@@ -48,9 +48,11 @@ def register() -> None:
         "previous_days": lazy_pgettext("audit detail", "Limit before (working days)"),
         "days": lazy_pgettext("audit detail", "Working days"),
         "unreviewed": lazy_pgettext("audit detail", "Sent without a second officer's review (fewer than two officers)"),
-        "warned": lazy_pgettext("audit detail", "Letters unanswered for two months or more"),
+        "warned": lazy_pgettext("audit detail", "Letters past the early-warning line"),
         "overdue": lazy_pgettext("audit detail", "Letters overdue"),
-        "veto": lazy_pgettext("audit detail", "Letters unanswered for more than three months"),
+        "veto": lazy_pgettext("audit detail", "Letters past the veto line"),
+        "warning_months": lazy_pgettext("audit detail", "Early-warning line (months unanswered)"),
+        "veto_months": lazy_pgettext("audit detail", "Veto line (months unanswered)"),
     })
     for prefix in ("letter.", "mailbox."):
         describe_values(prefix, "kind", KIND_LABELS)

@@ -22,6 +22,7 @@ from core.auth.models import Membership, User
 from core.auth.permissions import site_roles
 from core.extensions import db
 from core.interaction.labels import DEFAULT_RULES
+from core.interaction.lines import letter_lines
 from core.interaction.models import (
     LETTER_STATES,
     MAILBOX_KINDS,
@@ -58,9 +59,6 @@ RUNNING_STATES = ("held", "new", "assigned", "reviewing")
 CLOSED_STATES = ("replied", "not_accepted", "forwarded")
 #: States in which the letter is not answered yet: the office has it, or it waits for the writer.
 OPEN_STATES = (*RUNNING_STATES, "info_requested")
-#: A letter of an open state received this many calendar months ago or earlier raises the early warning
-#: (the national inspection vetoes a site with a valid letter unanswered for three months).
-WARNING_MONTHS = 2
 #: A letter whose due date is this many working days away or fewer is "due soon".
 DUE_SOON_DAYS = 1
 PHONE_PURPOSE = "letter.phone"
@@ -336,19 +334,22 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
-def warning_cutoff(today: date | None = None) -> datetime:
+def warning_cutoff(today: date | None = None, months: int | None = None) -> datetime:
     """The first moment a letter may have come and not yet raise the early warning today.
 
-    A letter received on 15 January raises it from 15 March on: received
-    before the day after WARNING_MONTHS months back, it has waited two months.
+    A letter of an open state raises it `months` calendar months after it came (default: the bureau's line,
+    core.interaction.lines, two unless changed): with two, a letter received on 15 January raises it from
+    15 March on (it came before the day after two months back).
     """
     today = today or now().date()
-    return datetime.combine(months_before(today, WARNING_MONTHS) + timedelta(days=1), datetime.min.time())
+    months = letter_lines().warning_months if months is None else months
+    return datetime.combine(months_before(today, months) + timedelta(days=1), datetime.min.time())
 
 
 # --- the officers' queue -----------------------------------------------------------------------
 
-#: overdue, due soon, unanswered for WARNING_MONTHS months or more (the early warning), assigned to me.
+#: overdue, due soon, unanswered past the early-warning line (core.interaction.lines: two months unless the bureau
+#: changed it), assigned to me.
 QUEUE_FLAGS = ("overdue", "due_soon", "two_months", "mine")
 
 
@@ -368,7 +369,7 @@ def _due_soon(query, today: date):
 
 def _two_months(query, today: date):
     """Letters not answered yet (not replied, not accepted or forwarded: still open, paused ones too) that came
-    WARNING_MONTHS calendar months ago or earlier: the early warning."""
+    the early-warning line's calendar months ago or earlier (core.interaction.lines): the early warning."""
     return query.where(Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today))
 
 

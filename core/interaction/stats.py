@@ -21,10 +21,11 @@ city's total counts each citizen's letter once (the copies forwarded in are
 left out of its "received") and its answer once (only the copy is answered).
 
 Now, whatever the period: **overdue** (the office has it and its due date
-has passed), the **early warning** (not answered WARNING_MONTHS calendar
+has passed), the **early warning** (not answered `warning_months` calendar
 months after it came, the paused ones included: see
 core.interaction.queries_letters), and the national inspection's veto
-figure (`veto_letters`).
+figure (`veto_letters`). The lines are the bureau's (core.interaction.lines),
+read once per call.
 
 A site reads its own rows (the tenant scope); the city's figures and the
 console's warnings read every site's through the two functions marked
@@ -43,6 +44,7 @@ from sqlalchemy import and_, func, or_, select
 from core.extensions import db
 from core.i18n import localized
 from core.interaction.labels import KIND_LABELS, RATING_LABELS, STATE_LABELS
+from core.interaction.lines import VETO_WINDOW_MONTHS, LetterLines, letter_lines
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, RATINGS, Letter
 from core.interaction.queries_letters import OPEN_STATES, RUNNING_STATES, months_before, warning_cutoff
 from core.services.stats import PERIODS, Period, Table, month_label, to_csv, to_xlsx
@@ -55,10 +57,6 @@ __all__ = ["PERIODS", "Period", "month_label", "to_csv", "to_xlsx"]  # the views
 
 #: Ratings that count as satisfied: 满意 and 基本满意.
 SATISFIED = ("satisfied", "basically_satisfied")
-#: The national inspection vetoes a site with a valid letter left unanswered for more than this many months...
-VETO_MONTHS = 3
-#: ...within this many months before the inspection.
-VETO_WINDOW_MONTHS = 12
 #: The city's table of sites can be sorted by these (the first is the default).
 SITE_SORTS = ("overdue", "on_time", "received", "warned", "name")
 
@@ -132,9 +130,9 @@ class Alerts:
 
     #: The office has them and their due date has passed.
     overdue: int = 0
-    #: Not answered WARNING_MONTHS months after they came (the early warning).
+    #: Not answered `warning_months` months after they came (the early warning; core.interaction.lines).
     warned: int = 0
-    #: Valid letters left unanswered for more than VETO_MONTHS months in the last VETO_WINDOW_MONTHS (the veto).
+    #: Valid letters left unanswered for more than `veto_months` months in the last `window_months` (the veto).
     veto: int = 0
 
     def add(self, other: "Alerts") -> None:
@@ -233,41 +231,42 @@ def _kind_rows(by_key: dict) -> list[Row]:
 # --------------------------------------------------------------------------- now: overdue, warnings, the veto
 
 
-def veto_start(today: date) -> datetime:
-    """The first moment of the inspection's window: VETO_WINDOW_MONTHS calendar months before today."""
-    return datetime.combine(months_before(today, VETO_WINDOW_MONTHS), time.min)
+def veto_start(today: date, lines: LetterLines | None = None) -> datetime:
+    """The first moment of the inspection's window: `window_months` calendar months before today."""
+    return datetime.combine(months_before(today, (lines or letter_lines()).window_months), time.min)
 
 
-def _waited_too_long(received: datetime, until: datetime) -> bool:
-    """Whether a letter that came at `received` had waited more than VETO_MONTHS months by `until` (from the day
-    after the same day VETO_MONTHS months on)."""
-    return received < datetime.combine(months_before(until.date(), VETO_MONTHS), time.min)
+def _waited_too_long(received: datetime, until: datetime, lines: LetterLines) -> bool:
+    """Whether a letter that came at `received` had waited more than `veto_months` months by `until` (from the day
+    after the same day `veto_months` months on)."""
+    return received < datetime.combine(months_before(until.date(), lines.veto_months), time.min)
 
 
 def _alerts(options: dict, today: date) -> dict[int, Alerts]:
-    """Alerts by tenant id, for the rows the scope (`options`) lets through (three queries)."""
+    """Alerts by tenant id, for the rows the scope (`options`) lets through (three queries, and the lines')."""
     found: dict[int, Alerts] = defaultdict(Alerts)
+    lines = letter_lines()
     overdue = (select(Letter.tenant_id, func.count()).where(Letter.status.in_(RUNNING_STATES), Letter.due_on < today)
                .group_by(Letter.tenant_id).execution_options(**options))
     for tenant_id, count in db.session.execute(overdue):
         found[tenant_id].overdue = count
     warned = (select(Letter.tenant_id, func.count())
-              .where(Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today))
+              .where(Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today, lines.warning_months))
               .group_by(Letter.tenant_id).execution_options(**options))
     for tenant_id, count in db.session.execute(warned):
         found[tenant_id].warned = count
     moment = datetime.combine(today, time.max)
-    start = veto_start(today)
+    start = veto_start(today, lines)
     # A wait that ended in the window (answered, or handed to another site) or goes on today; not accepted
     # letters are not valid ones (duplicates, out of remit, abusive).
     candidates = (select(Letter.tenant_id, Letter.status, Letter.received_at, Letter.replied_at, Letter.closed_at)
                   .where(Letter.status != "not_accepted",
-                         Letter.received_at < datetime.combine(months_before(today, VETO_MONTHS), time.min),
+                         Letter.received_at < datetime.combine(months_before(today, lines.veto_months), time.min),
                          or_(Letter.status.in_(OPEN_STATES), Letter.closed_at >= start))
                   .execution_options(**options))
     for tenant_id, status, received, replied, closed in db.session.execute(candidates):
         ended = moment if status in OPEN_STATES else (replied if status == "replied" else closed) or moment
-        if ended >= start and _waited_too_long(received, ended):
+        if ended >= start and _waited_too_long(received, ended, lines):
             found[tenant_id].veto += 1
     return found
 
@@ -284,27 +283,29 @@ class LateLetter:
     warned: bool
 
 
-def late_letters(today: date) -> list[LateLetter]:
+def late_letters(today: date, lines: LetterLines | None = None) -> list[LateLetter]:
     """The active site's letters behind the veto figure and the early warning of `_alerts`, one by one, the
     longest waiting first (two queries; the evaluation's evidence: which letters, since when).
 
-    A letter is `veto` on the same terms as `veto_letters` and `warned` on those of the two-month warning, so the
-    list and the counts of `site_alerts` always agree.
+    A letter is `veto` on the same terms as `veto_letters` and `warned` on those of the early warning, so the
+    list and the counts of `site_alerts` always agree. `lines`: those in force unless given (the evaluation
+    passes the settings it evaluates with).
     """
+    lines = lines or letter_lines()
     moment = datetime.combine(today, time.max)
-    start = veto_start(today)
+    start = veto_start(today, lines)
     found: dict[int, LateLetter] = {}
     candidates = (select(Letter.id, Letter.kind, Letter.status, Letter.received_at, Letter.replied_at,
                          Letter.closed_at)
                   .where(Letter.status != "not_accepted",
-                         Letter.received_at < datetime.combine(months_before(today, VETO_MONTHS), time.min),
+                         Letter.received_at < datetime.combine(months_before(today, lines.veto_months), time.min),
                          or_(Letter.status.in_(OPEN_STATES), Letter.closed_at >= start)))
     for letter_id, kind, status, received, replied, closed in db.session.execute(candidates):
         ended = moment if status in OPEN_STATES else (replied if status == "replied" else closed) or moment
-        if ended >= start and _waited_too_long(received, ended):
+        if ended >= start and _waited_too_long(received, ended, lines):
             found[letter_id] = LateLetter(letter_id, kind, received, status, veto=True, warned=False)
     warned = select(Letter.id, Letter.kind, Letter.status, Letter.received_at).where(
-        Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today))
+        Letter.status.in_(OPEN_STATES), Letter.received_at < warning_cutoff(today, lines.warning_months))
     for letter_id, kind, status, received in db.session.execute(warned):
         veto = letter_id in found
         found[letter_id] = LateLetter(letter_id, kind, received, status, veto=veto, warned=True)
@@ -342,9 +343,9 @@ def veto_letters(today: date) -> int:
     """The national inspection's veto figure for the active site (0: no veto).
 
     Valid letters (all but those not accepted) left unanswered for more than
-    VETO_MONTHS calendar months, counted from the day the letter came to this
+    `veto_months` calendar months, counted from the day the letter came to this
     site to its reply (or its forwarding to another site), whose wait ended in
-    the last VETO_WINDOW_MONTHS months or goes on today. Calendar months, not
+    the last `window_months` months or goes on today (core.interaction.lines). Calendar months, not
     working days, and pauses count: the inspection reads the public's wait.
     """
     return site_alerts(today).veto
@@ -447,9 +448,12 @@ def report_tables(report: Report, *, city: bool) -> list[Table]:
     """The report as tables: by site (the city's), by mailbox, month by month."""
     tables = []
     if city:
+        lines = letter_lines()
         header = [_("Site"), _("Address name")] + _measures_header() + [
-            _("Forwarded in from other sites"), _("Overdue now"), _("Unanswered for two months or more"),
-            _("Unanswered for more than three months in the last year")]
+            _("Forwarded in from other sites"), _("Overdue now"), _("Unanswered for %(n)s months or more",
+                                                                     n=lines.warning_months),
+            _("Unanswered for more than %(n)s months in the last %(window)s months", n=lines.veto_months,
+              window=lines.window_months)]
         tables.append(Table(_("By site"), header, [[r.label, r.code] + _measures(r.tally) + [
             r.tally.forwarded_in, r.alerts.overdue, r.alerts.warned, r.alerts.veto] for r in report.by_site],
             _percent_columns(2)))

@@ -95,6 +95,7 @@ from core.interaction.letters import (
     unpublish_letter,
     update_mailbox,
 )
+from core.interaction.lines import letter_lines
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, Letter
 from core.interaction.queries_letters import (
     OPEN_STATES,
@@ -429,6 +430,7 @@ def queue():
     pagination = db.paginate(queue_query(state=state, flag=flag, kind=kind, search=search, user=current_user,
                                          by_phone=full), page=page_number(), per_page=PER_PAGE, error_out=False)
     rows = list(pagination.items)
+    warning_months = letter_lines().warning_months
     return render_page("interaction/admin_letters.html", pagination=pagination, rows=rows, deadlines=deadlines(rows),
                        counts=state_counts(), flags=flag_counts(current_user),
                        officer_names=user_names(r.assigned_to_id for r in rows),
@@ -436,7 +438,8 @@ def queue():
                        pager_args={k: v for k, v in {"state": state, "flag": flag, "kind": kind,
                                                      "q": search}.items() if v},
                        deadline_text=deadline_text, code=format_query_code, full=full,
-                       open_states=OPEN_STATES, warning_cutoff=warning_cutoff(), **_labels())
+                       open_states=OPEN_STATES, warning_cutoff=warning_cutoff(months=warning_months),
+                       warning_months=warning_months, **_labels())
 
 
 def _step_forms(letter: Letter) -> dict:
@@ -644,7 +647,8 @@ def platform_settings():
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(letter_state_label=lambda s: str(STATE_LABELS.get(s, s)),
-                                 mailbox_label=lambda k: str(KIND_LABELS.get(k, k)))
+                                 mailbox_label=lambda k: str(KIND_LABELS.get(k, k)),
+                                 letter_lines=letter_lines)  # the early-warning and veto lines, for the words
     add_menu_item(app, "site", "interaction_letters.queue", _l("Letters"), "interaction.view", order=46)
     add_menu_item(app, "site", "interaction_letters.mailboxes_page", _l("Mailboxes"), "site.settings.manage",
                   order=47)

@@ -15,11 +15,10 @@ from flask_babel import lazy_gettext as _l
 from core.interaction import charts
 from core.interaction.labels import KIND_LABELS, RATING_LABELS, STATE_LABELS
 from core.interaction.models import LETTER_STATES, MAILBOX_KINDS, RATINGS
-from core.interaction.queries_letters import WARNING_MONTHS
+from core.interaction.lines import letter_lines
 from core.interaction.stats import (
     PERIODS,
     SITE_SORTS,
-    VETO_MONTHS,
     city_report,
     month_label,
     report_tables,
@@ -65,13 +64,19 @@ def _span(report) -> str:
 
 def _labels() -> dict:
     return {"states": LETTER_STATES, "state_labels": STATE_LABELS, "kinds": MAILBOX_KINDS, "kind_labels": KIND_LABELS,
-            "ratings": RATINGS, "rating_labels": RATING_LABELS, "month_label": month_label,
-            "warning_months": WARNING_MONTHS, "veto_months": VETO_MONTHS}
+            "ratings": RATINGS, "rating_labels": RATING_LABELS, "month_label": month_label}
+
+
+def _lines() -> dict:
+    """The early-warning and veto lines the alerts are counted by: the bureau's (core.interaction.lines)."""
+    lines = letter_lines()
+    return {"warning_months": lines.warning_months, "veto_months": lines.veto_months,
+            "window_months": lines.window_months}
 
 
 def _page(template: str, report, **context) -> str:
     return render_page(template, report=report, months=len(report.period.months), periods=PERIODS,
-                       charts=charts.all_charts(report), **_labels(), **context)
+                       charts=charts.all_charts(report), **_labels(), **_lines(), **context)
 
 
 # --------------------------------------------------------------------------- a site's figures

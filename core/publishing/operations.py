@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.backdating import backdate_margin_days
 from core.content.filing import FILING_FIELDS, filing_problems
 from core.content.files import ContentError, Upload, apply_attachment_entries, check_upload, store_upload, write_upload
 from core.content.models import Article, ArticleRevision
@@ -275,17 +275,12 @@ def _refuse_unfiled(section_id: int, filing: dict) -> None:
                                why=" ".join(str(m) for m in unfiled.values())))
 
 
-def _backdate_margin() -> int:
-    """Days an item's publication date may be earlier than the day it was written without a reason
-    (BACKDATE_MARGIN_DAYS)."""
-    return int(current_app.config.get("BACKDATE_MARGIN_DAYS", 3))
-
-
 def _backdated(article: Article, dated: date, reason: str, publish_at: datetime | None, moment: datetime) -> datetime:
     """The publication moment of an item published with an earlier date, once the rule on back-dating allows it.
 
     An item may show the date it was issued (a document signed before it was entered) rather than today's; when
-    that date is more than `_backdate_margin()` days before the day the item was written, the publisher says why
+    that date is more than `backdate_margin_days()` days before the day the item was written (the bureau's line,
+    core.content.backdating), the publisher says why
     (kept with the item and in the log): without a reason the evaluation counts such an item as a forged date.
 
     :raises WorkflowError: a date in the future, a time to publish given as well, or no reason beyond the margin
@@ -298,10 +293,11 @@ def _backdated(article: Article, dated: date, reason: str, publish_at: datetime 
         raise WorkflowError({"dated": _l("An item dated earlier is published now: leave the time to publish "
                                          "empty.")})
     written = (article.created_at or moment).date()
-    if (written - dated).days > _backdate_margin() and not reason:
+    margin = backdate_margin_days()
+    if (written - dated).days > margin and not reason:
         raise WorkflowError({"backdate_reason": _l(
             "The date is more than %(n)s days before the item was written (%(written)s): say why, e.g. the day the "
-            "document was signed.", n=_backdate_margin(), written=written.isoformat())})
+            "document was signed.", n=margin, written=written.isoformat())})
     problems = column_problems(Article, {"backdate_reason": reason})
     if problems:
         raise WorkflowError(problems)
@@ -317,7 +313,7 @@ def apply_transition(article: Article, action: str, *, actor: User, comment: str
 
     `share_to_portal` (publish and force_publish only) also lists the item in the city portal's news.
     `dated` (publish and force_publish only): the publication date of an item issued earlier, with
-    `backdate_reason` when it is more than BACKDATE_MARGIN_DAYS before the item was written (`_backdated`).
+    `backdate_reason` when it is more than the back-dating margin before the item was written (`_backdated`).
 
     :raises WorkflowForbidden: the actor's roles do not allow the step.
     :raises WorkflowError: the step does not exist from this state, or lacks its comment; a back-dating the rule

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from core.audit.queries import entries_about
 from core.auth.models import User
 from core.auth.permissions import can
+from core.content.backdating import backdate_margin_days
 from core.content.filing import FILING_FIELDS, filing_options
 from core.content.files import Upload, attachment_entries
 from core.content.models import Article, CHANGE_STATUSES, STATUSES
@@ -296,7 +297,8 @@ def _render_edit(article: Article, form: ArticleForm, files: list[dict], editabl
                        stale=stale, refusal=None if editable else edit_refusal(article, current_user),
                        changes=compare(snapshot(article), pending) if pending else None,
                        status_label=STATUS_LABELS.get(article.status, article.status),
-                       change_label=CHANGE_STATUS_LABELS.get(article.change_status or ""))
+                       change_label=CHANGE_STATUS_LABELS.get(article.change_status or ""),
+                       backdate_margin=backdate_margin_days())
 
 
 #: What a user hears after each step of a change.

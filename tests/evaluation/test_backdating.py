@@ -10,6 +10,7 @@ from core.auth.models import User
 from core.content.models import Article
 from core.content.operations import create_article
 from core.evaluation.engine import evaluate_site
+from core.evaluation.settings import current_settings
 from core.extensions import db
 from core.publishing.operations import WorkflowError, apply_transition
 from core.sections.queries import site_sections
@@ -81,3 +82,29 @@ def test_the_margin_is_counted_in_days_before_the_item_was_written(app, two_site
     create_account("zhou.publisher", site=rsj, roles=["publisher"])
     found = _publish(app, rsj, _approved(app, rsj, written_days_ago=5), dated=now().date() - timedelta(days=5 + days))
     assert isinstance(found, WorkflowError) == (days > 3)
+
+
+def test_the_bureaus_margin_is_the_publish_steps_the_editors_and_the_evaluations(app, two_sites, signed_in):
+    """The margin is one of the bureau's settings (backdate_margin_days): moved to ten days, an item dated eight
+    days before it was written needs no reason to be published, says so on its page, and is no forged date."""
+    from core.evaluation.operations import update_settings
+
+    rsj, _, _ = two_sites
+    client, _ = signed_in(rsj.host, "zhou.publisher", site=rsj, roles=["publisher"])
+    client.set_language("en")
+    eight_days = now().date() - timedelta(days=8)
+    refused = _publish(app, rsj, _approved(app, rsj), dated=eight_days)
+    assert isinstance(refused, WorkflowError) and "backdate_reason" in refused.problems
+    with app.app_context():
+        update_settings({"backdate_margin_days": 10})
+        db.session.commit()
+    article_id = _approved(app, rsj)
+    html = client.get(f"/admin/articles/{article_id}").get_data(as_text=True)
+    assert "More than 10 days before the item was written" in html
+    published = _publish(app, rsj, article_id, dated=eight_days)
+    assert published.status == "published" and published.backdate_reason == ""
+    with app.app_context(), activate_tenant(rsj.id):
+        result = evaluate_site(now()).result("forged_dates")
+        assert result.measures["count"] == 0 and result.measures["margin"] == 10
+        with_defaults = {**current_settings(), "backdate_margin_days": 3}
+        assert evaluate_site(now(), with_defaults).result("forged_dates").measures["count"] == 1

@@ -186,3 +186,162 @@ def test_the_security_rules_are_not_applied_until_the_checks_exist():
     counts = SimpleNamespace(broken_links=2, missing_attachments=0, open_findings=7, checked_at=NOW)
     assert rules.broken_links(facts(security=counts), S).lost == pytest.approx(2)
     assert rules.security_findings(facts(security=counts), S).lost == 5
+
+
+# --- deductions at and around their lines -------------------------------------------------------------------------
+
+
+def _categories(empty: int, total: int = 13) -> list:
+    return [SimpleNamespace(category=SimpleNamespace(name_zh=f"类别{n}", name_en=f"Category {n}"), empty=n < empty)
+            for n in range(total)]
+
+
+@pytest.mark.parametrize("empty, lost", [(0, 0.0), (1, 10 / 13), (2, 20 / 13), (13, 10.0)])
+def test_disclosure_coverage_loses_each_empty_categorys_share(empty, lost):
+    result = rules.disclosure_coverage(facts(disclosure=_categories(empty)), S)
+    assert result.lost == pytest.approx(lost) and result.status == ("lost" if empty else "ok")
+    assert result.measures == {"count": empty, "total": 13} and len(result.evidence) == empty
+    assert all(e.endpoint == "disclosure_coverage.site_overview" for e in result.evidence)
+
+
+def test_disclosure_coverage_with_no_category_listed_loses_nothing():
+    assert rules.disclosure_coverage(facts(disclosure=[]), S).lost == 0
+
+
+def _policy(n: int, level="municipal", number="廊政发〔2026〕1号", body="廊坊市人民政府", published=NOW):
+    return (n, f"政策{n}", level, number, body, published)
+
+
+@pytest.mark.parametrize("lacking, lost", [(0, 0.0), (1, 1.25), (3, 3.75), (4, 5.0)])
+def test_policy_filing_loses_each_incomplete_policys_share(lacking, lost):
+    # Each lacking policy misses another part: the level, the document number, the issuing body (blank), all three.
+    gaps = [dict(level=None), dict(number=""), dict(body="  "), dict(level="", number="", body="")]
+    policies = [_policy(n, **(gaps[n] if n < lacking else {})) for n in range(4)]
+    result = rules.policy_filing(facts(policies=policies), S)
+    assert result.lost == pytest.approx(lost) and result.measures == {"count": lacking, "total": 4}
+    assert [e.values for e in result.evidence] == [{"article_id": n} for n in range(lacking)]
+    if lacking == 4:
+        assert result.evidence[3].params == {"fields": ["policy_level", "document_number", "issuing_body"]}
+
+
+def test_policy_filing_without_policies_loses_nothing():
+    assert rules.policy_filing(facts(policies=[]), S).lost == 0
+
+
+def _uninterpreted(n: int, published: datetime):
+    return SimpleNamespace(id=n, title=f"政策{n}", public_at=published)
+
+
+# The counted months are the last `letters_months` (12): from 20 March 2025, 00:00.
+SINCE = datetime(2025, 3, 20)
+
+
+@pytest.mark.parametrize("published, counted", [(SINCE - timedelta(minutes=1), False), (SINCE, True),
+                                                (SINCE + timedelta(days=1), True)])
+def test_a_municipal_policy_counts_for_interpretation_from_the_first_day_of_the_counted_months(published, counted):
+    found = facts(policies=[_policy(1, published=published), _policy(2)],
+                  uninterpreted=[_uninterpreted(1, published)])
+    result = rules.policy_interpretation(found, S)
+    assert result.measures == ({"count": 1, "total": 2} if counted else {"count": 0, "total": 1})
+    assert result.lost == pytest.approx(2.5 if counted else 0.0)
+
+
+@pytest.mark.parametrize("lacking, lost", [(0, 0.0), (1, 1.25), (4, 5.0)])
+def test_policy_interpretation_loses_each_uninterpreted_policys_share(lacking, lost):
+    published = NOW - timedelta(days=30)
+    found = facts(policies=[_policy(n, published=published) for n in range(4)] + [_policy(9, level="provincial")],
+                  uninterpreted=[_uninterpreted(n, published) for n in range(lacking)])
+    result = rules.policy_interpretation(found, S)
+    assert result.lost == pytest.approx(lost) and result.measures == {"count": lacking, "total": 4}
+    assert all(e.endpoint == "publishing.edit" for e in result.evidence)
+
+
+def _tally(reply_days: list[int]) -> Tally:
+    return Tally(answered=len(reply_days), on_time=len(reply_days), reply_days=reply_days)
+
+
+# The mailboxes' limit is 5 working days: a median over half of it (2.5) loses half the weight, over it all.
+@pytest.mark.parametrize("days, lost", [([2], 0.0), ([2, 3], 0.0), ([3], 2.5), ([5], 2.5), ([5, 6], 5.0),
+                                        ([6], 5.0)])
+def test_reply_time_loses_half_over_half_the_limit_and_all_over_it(days, lost):
+    result = rules.reply_time(facts(letters=_tally(days)), S)
+    assert result.lost == pytest.approx(lost) and result.measures["limit"] == 5
+    assert (result.evidence[0].endpoint if result.evidence else None) == ("interaction_letters.queue" if lost else None)
+
+
+def test_reply_time_with_no_letter_answered_loses_nothing():
+    assert rules.reply_time(facts(letters=Tally()), S).lost == 0
+
+
+@pytest.mark.parametrize("agreed, published, lost", [(0, 0, 0.0), (4, 4, 0.0), (4, 3, 1.25), (4, 0, 5.0)])
+def test_replies_published_loses_the_share_of_agreed_replies_not_published(agreed, published, lost):
+    result = rules.replies_published(facts(publication=(agreed, published)), S)
+    assert result.lost == pytest.approx(lost) and result.measures == {"agreed": agreed, "published": published}
+    assert [e.endpoint for e in result.evidence] == (["interaction_letters.queue"] if lost else [])
+
+
+def _closed(summarised: list[bool]) -> list:
+    return [(n, f"征集{n}", date(2026, 1, 10 + n), done) for n, done in enumerate(summarised)]
+
+
+@pytest.mark.parametrize("summarised, lost", [([], 0.0), ([True, True], 0.0), ([True, False], 2.5),
+                                              ([False, False], 5.0)])
+def test_consultation_summaries_lose_the_share_closed_without_a_summary(summarised, lost):
+    result = rules.consultation_summaries(facts(consultations=_closed(summarised)), S)
+    assert result.lost == pytest.approx(lost)
+    assert result.measures == {"count": summarised.count(False), "total": len(summarised)}
+    assert [e.values for e in result.evidence] == [{"consultation_id": n} for n, done in enumerate(summarised)
+                                                   if not done]
+
+
+# --- evidence and where to fix it ---------------------------------------------------------------------------------
+
+
+def failing_everywhere():
+    """Facts on which every rule finds something: each verdict then has evidence to show."""
+    late = LateLetter(4, "supervision", NOW - timedelta(days=100), "assigned", veto=True, warned=True)
+    return facts(
+        section_states=states(10, 400) + states(5, None), homepage_newest=None,
+        consultation_mailbox=SimpleNamespace(enabled=False), late_letters=[late],
+        catalogue=[_item(1, missing=("hours",), fee_standard="按面积收取", promised_days=None)],
+        backdated=[(5, "旧闻", NOW - timedelta(days=40), NOW - timedelta(days=2))], news_dates=[],
+        disclosure=_categories(1), policies=[_policy(1, level=None), _policy(2)],
+        uninterpreted=[_uninterpreted(2, NOW)], letters=Tally(answered=2, on_time=1, reply_days=[9, 9]),
+        publication=(2, 0), consultations=_closed([False]), duties=set(),
+        security=SimpleNamespace(broken_links=1, missing_attachments=1, open_findings=2, checked_at=NOW),
+        site=SimpleNamespace(is_window_department=False, sponsor_zh="x", address_zh="x", phone="x", icp_record="",
+                             psb_record="", site_code="x"))
+
+
+def test_every_rules_evidence_links_to_the_admin_page_that_fixes_it(app):
+    """Every rule, a future one too: on a site failing it, each piece of evidence names a page of the site's admin
+    that exists, so the self-check, the drill-down and the admin home's things to do are links."""
+    from flask import url_for
+
+    found = failing_everywhere()
+    with app.test_request_context():
+        for rule in rules.RULES:
+            result = rule.check(found, S)
+            assert result.status != "ok" and result.evidence, rule.key
+            for evidence in result.evidence:
+                assert evidence.endpoint, (rule.key, evidence.note)
+                assert url_for(evidence.endpoint, **evidence.values).startswith("/admin/"), (rule.key, evidence.note)
+
+
+@pytest.mark.parametrize("links, files, values", [(2, 0, {"rule": "content.broken_links"}),
+                                                  (0, 1, {"rule": "content.missing_attachments"}), (1, 1, {})])
+def test_broken_links_lead_to_the_security_page_filtered_on_what_was_found(links, files, values):
+    counts = SimpleNamespace(broken_links=links, missing_attachments=files, open_findings=links + files,
+                             checked_at=NOW)
+    evidence = rules.broken_links(facts(security=counts), S).evidence
+    assert [(e.endpoint, e.values) for e in evidence] == [("security.index", values)]
+    assert [(e.endpoint, e.values) for e in rules.security_findings(facts(security=counts), S).evidence] == \
+        [("security.index", {})]
+
+
+@pytest.mark.parametrize("found, full, lost", [(4, 5, 4.0), (5, 5, 5.0), (6, 5, 5.0), (5, 10, 2.5), (10, 10, 5.0)])
+def test_the_bureau_sets_how_many_findings_take_the_whole_security_weight(found, full, lost):
+    counts = SimpleNamespace(broken_links=found, missing_attachments=0, open_findings=found, checked_at=NOW)
+    settings = {**S, "links_full": full, "findings_full": full}
+    assert rules.broken_links(facts(security=counts), settings).lost == pytest.approx(lost)
+    assert rules.security_findings(facts(security=counts), settings).lost == pytest.approx(lost)

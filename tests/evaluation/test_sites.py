@@ -68,7 +68,7 @@ def test_an_item_dated_beyond_the_margin_without_a_reason_is_a_forged_date(app, 
         notices = db.session.execute(select(Section.id).where(Section.mandatory_key == "notices")).scalar_one()
         written = NOW - timedelta(days=1)
         db.session.add_all([
-            # Three days earlier than written: within the margin (BACKDATE_MARGIN_DAYS = 3).
+            # Three days earlier than written: within the margin (the bureau's, 3 days by default).
             Article(section_id=notices, title="三天前的通知", status="published",
                     published_at=written - timedelta(days=3), created_at=written),
             # Ten days earlier, with its reason: allowed.
@@ -107,7 +107,7 @@ def test_letters_three_months_unanswered_fail_and_two_months_warn(app, create_si
         db.session.commit()
     found = _evaluate(app, site)
     result = found.result("late_letters")
-    assert result.vetoed and result.measures == {"count": 1, "warned": 1}
+    assert result.vetoed and result.measures == {"count": 1, "warned": 1, "months": 3, "warning_months": 2}
     assert found.grade == "failed"
     assert {e.note for e in result.evidence} == {"letter_veto", "letter_warned"}
 

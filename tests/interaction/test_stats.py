@@ -147,7 +147,7 @@ def test_the_page_shows_the_totals_the_warning_and_charts_that_need_no_script(of
     assert "66.7%" in main and "2 of 3" in main
     assert "8.0 working days" in main and "6.3 working days" in main and "1 of 2 ratings" in main
     assert "Early warning: 2 letters have had no answer for 2 months or more." in main
-    assert "2 letters went unanswered for more than 3 months in the last year" in main
+    assert "2 letters went unanswered for more than 3 months in the last 12 months" in main
     assert 'href="/admin/interaction/letters/?flag=two_months"' in main
     assert NAME not in html and PHONE not in html and "关于社保补缴的咨询" not in html
 
@@ -206,8 +206,8 @@ def test_who_reads_a_sites_letter_statistics(letters, signed_in, roles, status):
 def test_the_admin_home_card_shows_the_year_and_the_early_warning(officer):
     home = officer.get("/admin/").get_data(as_text=True)
     assert "Letters this year" in home
-    assert "Early warning: 2 letters have had no answer for two months or more." in home
-    assert "Unanswered for two months or more" in home  # the queue's card too, for the officers
+    assert "Early warning: 2 letters have had no answer for 2 months or more." in home
+    assert "Unanswered for 2 months or more" in home  # the queue's card too, for the officers
 
 
 def test_the_page_costs_the_same_queries_with_more_letters(app, officer, letters, count_queries):
@@ -227,11 +227,13 @@ def test_the_page_costs_the_same_queries_with_more_letters(app, officer, letters
 # --- the early warning ---------------------------------------------------------------------------
 
 
-def test_months_before_keeps_the_day_or_takes_the_months_last():
+def test_months_before_keeps_the_day_or_takes_the_months_last(app):
     assert months_before(date(2026, 3, 20), 2) == date(2026, 1, 20)
     assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
     assert months_before(date(2026, 1, 10), 2) == date(2025, 11, 10)
-    assert warning_cutoff(date(2026, 3, 20)) == datetime(2026, 1, 21)
+    assert warning_cutoff(date(2026, 3, 20), 2) == datetime(2026, 1, 21)
+    with app.app_context():  # the bureau's line (core.interaction.lines): two months unless changed
+        assert warning_cutoff(date(2026, 3, 20)) == datetime(2026, 1, 21)
 
 
 def test_a_letter_is_warned_at_two_months_and_not_before(app, letters, officer, monkeypatch):
@@ -244,8 +246,8 @@ def test_a_letter_is_warned_at_two_months_and_not_before(app, letters, officer, 
     with app.app_context(), activate_tenant(rsj.id):
         assert flag_counts()["two_months"] == 2
     html = officer.get("/admin/interaction/letters/?flag=two_months").get_data(as_text=True)
-    assert html.count("No answer for two months") == 2
-    assert "Unanswered for two months or more: 2" in html
+    assert html.count("No answer for 2 months") == 2
+    assert "Unanswered for 2 months or more: 2" in html
     set_clock(monkeypatch, datetime(2026, 3, 21, 10))  # 21 March: the one of 21 January too
     with app.app_context(), activate_tenant(rsj.id):
         assert flag_counts()["two_months"] == 3
@@ -289,14 +291,53 @@ def test_the_daily_job_records_each_sites_warning_and_names_the_site(app, letter
         job_id, summary = run.job_id, run.summary
     with app.test_request_context(headers={"Cookie": "lang=en"}):
         words = describe(job_id, summary)
-    assert "Langfang Municipal Personnel Bureau: letters unanswered for two months or more: 2; for more than three " \
+    assert "Langfang Municipal Personnel Bureau: letters unanswered for 2 months or more: 2; for more than 3 " \
            "months: 2" in words
     assert "Finance" not in words
-    assert early_warnings() == [{"warned": 2, "overdue": 2, "veto": 2}]
+    assert early_warnings() == [{"warned": 2, "overdue": 2, "veto": 2, "warning_months": 2, "veto_months": 3}]
     with app.app_context():  # on a holiday (the Spring Festival) nothing is checked, nothing recorded
         holiday = run_job("interaction.warn_unanswered", now=datetime(2026, 2, 17, 9))
         assert (holiday.outcome, holiday.summary) == ("success", "")
     assert len(early_warnings()) == 1
+
+
+def test_the_bureaus_lines_are_the_queues_the_statistics_and_the_daily_jobs(app, letters, officer):
+    """The early-warning and veto lines are the bureau's (the evaluation's settings, core.interaction.lines): moved
+    to one month, two and a window of six, the queue, the statistics, the job's record and the evaluation apply them."""
+    from core.evaluation.engine import evaluate_site
+    from core.evaluation.operations import update_settings
+    from core.interaction.stats import late_letters
+    from jobs.runs import run_job
+
+    rsj, _, _ = letters
+    with app.app_context():
+        # Open since 10 January: more than two months, not three.
+        letter_id = add_letter(rsj, status="assigned", received=datetime(2026, 1, 10, 9), due=date(2026, 1, 16))
+        with activate_tenant(rsj.id):
+            assert veto_letters(NOW.date()) == 2  # 15 December's, and last August's reply after four months
+            assert [(a.id, a.veto) for a in late_letters(NOW.date()) if a.id == letter_id] == [(letter_id, False)]
+        update_settings({"letter_warning_months": 1, "letter_veto_months": 2, "letter_window_months": 6})
+        db.session.commit()
+        with activate_tenant(rsj.id):
+            # Open since 15 December, 10, 20 and 21 January: all a month old. Past two months: 15 December's and
+            # 10 January's; last August's reply ended more than six months ago.
+            assert flag_counts()["two_months"] == 4
+            assert warning_cutoff(NOW.date()) == datetime(2026, 2, 21)
+            assert veto_letters(NOW.date()) == 2
+            assert [a.veto for a in late_letters(NOW.date())] == [True, True, False, False]
+            result = evaluate_site(NOW).result("late_letters")
+            assert (result.measures["count"], result.measures["warned"], result.measures["months"]) == (2, 2, 2)
+        assert run_job("interaction.warn_unanswered", now=NOW).outcome == "success"
+        with activate_tenant(rsj.id):
+            entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "letter.early_warning")) \
+                .scalar_one()
+            assert json.loads(entry.detail) == {"warned": 4, "overdue": 3, "veto": 2, "warning_months": 1,
+                                                "veto_months": 2}
+    main = officer.get("/admin/interaction/stats").get_data(as_text=True).split('id="main"')[1]
+    assert "Early warning: 4 letters have had no answer for 1 months or more." in main
+    assert "2 letters went unanswered for more than 2 months in the last 6 months" in main
+    queue = officer.get("/admin/interaction/letters/?flag=two_months").get_data(as_text=True)
+    assert queue.count("No answer for 1 months") == 4 and "Unanswered for 1 months or more: 4" in queue
 
 
 # --- the city ----------------------------------------------------------------------------------
@@ -315,8 +356,8 @@ def test_the_bureau_reads_the_citys_figures_each_letter_once(letters, admin):
     sites = {r["Address name"]: r for r in rows_of(admin.get("/platform/interaction/stats.csv"))}
     assert list(sites) == ["rsj", "czj"]  # the most overdue first
     assert (sites["rsj"]["Letters received"], sites["rsj"]["Forwarded"], sites["rsj"]["Answered letters"],
-            sites["rsj"]["Overdue now"], sites["rsj"]["Unanswered for two months or more"],
-            sites["rsj"]["Unanswered for more than three months in the last year"]) == ("8", "1", "3", "2", "2", "2")
+            sites["rsj"]["Overdue now"], sites["rsj"]["Unanswered for 2 months or more"],
+            sites["rsj"]["Unanswered for more than 3 months in the last 12 months"]) == ("8", "1", "3", "2", "2", "2")
     czj = sites["czj"]
     assert (czj["Letters received"], czj["Forwarded in from other sites"], czj["Answered letters"],
             czj["On-time share"]) == ("1", "1", "1", "100.0")
@@ -332,7 +373,7 @@ def test_the_console_home_names_the_sites_with_letters_unanswered_for_two_months
     admin.set_language("en")
     home = admin.get("/platform/").get_data(as_text=True)
     card = home.split('id="letter-warnings-card"')[1].split("</section>")[0]
-    assert "Sites with letters unanswered for two months or more: 1; letters: 2." in card
+    assert "Sites with letters unanswered for 2 months or more: 1; letters: 2." in card
     assert "Langfang Municipal Personnel Bureau" in card and "Finance" not in card
     assert 'href="/platform/interaction/stats?sort=warned#by-site"' in card
 
