@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SITE_ARCHIVE_MAX_TABLE_BYTES": (512 * 1024 * 1024, "Largest part of a site archive an import reads into memory "
                                                          "(one table's rows, unpacked); a larger one is refused "
                                                          "before it is read."),
+    "SITE_ARCHIVE_KDF_COST": (17, "How hard a site archive's passphrase is made to guess: scrypt's cost as a power "
+                                  "of two (17: about 0.5 s and 128 MiB per export or import; 10 to 18)."),
     "ALLOWED_ATTACHMENT_EXTENSIONS": (
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",
@@ -41,6 +43,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SESSION_COOKIE_SECURE": (False, "Send the session cookie over HTTPS only: turn on behind HTTPS."),
     "ARGON2_TIME_COST": (3, "Argon2id passes per password hash (argon2-cffi's default)."),
     "ARGON2_MEMORY_KIB": (65536, "Argon2id memory per hash, in KiB (argon2-cffi's default)."),
+    "ARGON2_PARALLELISM": (4, "Argon2id lanes (threads) per password hash (argon2-cffi's default)."),
     "LOCKOUT_THRESHOLD": (5, "Failed logins in a row that lock an account."),
     "LOCKOUT_MINUTES": (15, "How long such a lock lasts."),
     "LOGIN_RATE_LIMIT": ("20 per minute", "Login attempts one address may make on one host (Flask-Limiter)."),

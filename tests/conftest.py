@@ -20,6 +20,50 @@ pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixt
                   "tests.fixtures.archive"]
 
 
+def _worker_database(url: str, worker: str, *, create: bool) -> str:
+    """The PostgreSQL database of one pytest-xdist worker beside `url`'s (`<name>_<worker>`): created empty, or
+    dropped. Every test that reads TEST_DATABASE_URL then finds its worker's own database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from core.config import normalise_database_url
+
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if create:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config):
+    # Under pytest-xdist (scripts/test runs two workers), each worker needs a PostgreSQL database of its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if worker and url.startswith("postgres"):
+        os.environ["GOVSITES_SUITE_DATABASE_URL"] = url
+        os.environ["TEST_DATABASE_URL"] = _worker_database(url, worker, create=True)
+
+
+def pytest_unconfigure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("GOVSITES_SUITE_DATABASE_URL", "")
+    if worker and url:
+        _worker_database(url, worker, create=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    # The browser tests share one live demo city per worker: keep them on one worker (--dist loadgroup).
+    for item in items:
+        if item.get_closest_marker("browser") or "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
@@ -51,6 +95,8 @@ def app(tmp_path_factory):
         # Cheap hashes: the suite hashes hundreds of passwords; production keeps the defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
+        "ARGON2_PARALLELISM": 1,  # one lane: four threads a hash cost more than the hash on two busy cores
+        "SITE_ARCHIVE_KDF_COST": 10,  # a site archive's passphrase key: cheap here too
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

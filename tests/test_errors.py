@@ -101,7 +101,8 @@ def test_a_file_too_large_is_told_in_the_admin(app, clients, monkeypatch, host, 
 def test_too_many_sign_ins_are_told_in_the_admin(app, city):
     # Flask-Limiter keeps its switch and storage on the one extension object: a second app turns it on here.
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
-                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")},
+                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                                                          "ARGON2_PARALLELISM")},
                           "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
                           "LOGIN_RATE_LIMIT": "1 per minute"})
     try:

@@ -23,7 +23,8 @@ class _Entry:
     action: Mapped[str] = mapped_column(String(40), index=True)
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
-    ip: Mapped[str] = mapped_column(String(64), default="")
+    #: Where the request came from: a citizen's address on what the public sends (personal information).
+    ip: Mapped[str] = mapped_column(String(64), default="", info={"personal": "a person's network address"})
 
 
 class AuditEntry(_Entry, TenantScoped, db.Model):

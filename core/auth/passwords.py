@@ -9,17 +9,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 8
-_hashers: dict[tuple[int, int], PasswordHasher] = {}
+_hashers: dict[tuple[int, int, int], PasswordHasher] = {}
 
 
 def _hasher() -> PasswordHasher:
     """Argon2id with the configured cost (the library's defaults unless lowered for tests)."""
     from flask import current_app, has_app_context
 
-    cost = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_KIB"]) if has_app_context() \
-        else (3, 65536)
+    config = current_app.config if has_app_context() else {}
+    cost = (config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_KIB", 65536),
+            config.get("ARGON2_PARALLELISM", 4))
     if cost not in _hashers:
-        _hashers[cost] = PasswordHasher(time_cost=cost[0], memory_cost=cost[1])
+        _hashers[cost] = PasswordHasher(time_cost=cost[0], memory_cost=cost[1], parallelism=cost[2])
     return _hashers[cost]
 
 

@@ -28,28 +28,42 @@ key are declared in `SOFT_REFERENCES` or by the column itself
 (``mapped_column(..., info={"soft_reference": SoftReference("row", "articles")})``), ids inside JSON in
 `archive_import.JSON_REFERENCES`; the tests fail on an undeclared one.
 
-**Personal data.** Columns encrypted at rest (`core.privacy` EncryptedText)
-are read through their type, so the archive holds them *decrypted*, and the
-import encrypts them again with the target's PERSONAL_DATA_KEYS: an archive
-moves between deployments whatever their keys. The archive is therefore
-written readable by its owner only (0600) and must be kept like the database
-itself; the console says so where it offers the download. The keyed lookup
-hashes (a phone number's, a letter's text's) are computed again by the import
-when the target's PERSONAL_DATA_INDEX_KEY differs (the manifest carries a
-fingerprint of the key, never the key).
+**Personal data is sealed with a passphrase.** Columns encrypted at rest
+(`core.privacy` EncryptedText) are read through their type, decrypted, so that
+the archive imports wherever the PERSONAL_DATA_KEYS differ; they, the columns
+that declare themselves personal (``info={"personal": "why"}``: a letter's
+text, the name of a file an applicant sent, the lookup hashes, the audit
+log's addresses; `protected_columns`), an account's e-mail and password hash
+(`USER_PROTECTED`), and every file under the folders where the public's files
+are kept (`core.privacy.crypto.PERSONAL_FOLDERS`) are written sealed with a
+key made from the passphrase given at the export (`core.backups.archive_crypt`).
+The import asks for it, refuses a wrong one before it writes anything, and
+encrypts the values again with the target's keys. The keyed lookup hashes
+are computed again by the import when the target's PERSONAL_DATA_INDEX_KEY
+differs (the manifest carries a fingerprint of the key, never the key). The
+file is written readable by its owner only (0600) all the same.
 
-The format (`FORMAT_VERSION` 1) — a zip file holding:
+The format (`FORMAT_VERSION` 2) — a zip file holding:
 
 - ``manifest.json``: the format and its version, the code's schema revision
   (the Alembic head), the export time, the site's record (slug, names,
   domains, settings, portal group), the other sites its rows name, and per
-  member its row count, columns and SHA-256; per file its size and SHA-256;
+  member its row count, columns, the columns sealed ("protected") and SHA-256;
+  per file its size, SHA-256 and whether it is sealed; "personal_data":
+  "protected", and "protection": the key's making (scrypt's salt and cost)
+  and the check that tells a wrong passphrase;
 - ``data/<table>.jsonl``: the site's rows of each table, one JSON array a line
-  (values in the manifest's column order; times as ISO 8601 text);
+  (values in the manifest's column order; times as ISO 8601 text; a sealed
+  value as base64 text);
 - ``users.jsonl``: the accounts the rows name (`USER_FIELDS`; members carry their
   password hash, so they sign in after a move; others do not);
 - ``platform/<table>.jsonl``: the platform rows the site's rows refer to;
-- ``files/<path>``: the site's upload folder, as it is.
+- ``files/<path>``: the site's upload folder, as it is, but for the public's
+  files, sealed (a part's size and SHA-256 are then the sealed bytes').
+
+Format 1, written before the passphrase (personal data in clear, "personal_data":
+"clear", no "protection"), is still read: its values and files are taken as
+they are, and the import says that the archive held personal data in clear.
 """
 from __future__ import annotations
 
@@ -71,14 +85,16 @@ from flask import current_app
 from sqlalchemy import Table, UniqueConstraint, event, or_, select
 from sqlalchemy.orm import Session
 
+from core.backups.archive_crypt import ArchiveKey, value_place
 from core.extensions import db
+from core.privacy.crypto import PERSONAL_FOLDERS, is_personal
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.provisioning import upload_folder
 
 FORMAT = "govsites.site-archive"
-#: The archive layout this code writes; it reads this one and older ones.
-FORMAT_VERSION = 1
+#: The archive layout this code writes; it reads this one and older ones (1: personal data in clear).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 USERS_MEMBER = "users.jsonl"
 #: The site's own record: written to the manifest ("site") and made again by the import, not copied as rows.
@@ -137,6 +153,20 @@ NATURAL_KEYS = {
 #: archive gives nobody the bureau's rights, and two-step login is set up again in the target.
 USER_FIELDS = ("username", "display_name", "language", "email", "password_hash", "must_change_password",
                "is_locked", "created_at", "password_changed_at", "last_login_at")
+#: The account fields sealed with the passphrase: a person's address, and what a password could be guessed from.
+USER_PROTECTED = ("email", "password_hash")
+
+
+def protected_columns(table: Table) -> list[str]:
+    """The columns of a site table an archive seals with its passphrase, in the table's order: those encrypted at
+    rest and those declared personal (`core.privacy.crypto.is_personal`)."""
+    return [column.name for column in table.c if is_personal(column)]
+
+
+def is_personal_file(relative: str) -> bool:
+    """Whether a file of a site's folder (its path under it, with "/") is one the public sent: sealed in an
+    archive."""
+    return relative.split("/", 1)[0] in PERSONAL_FOLDERS and "/" in relative
 
 
 @dataclass(frozen=True)
@@ -417,6 +447,9 @@ class ExportResult:
     rows: dict[str, int]
     files: int
     users: int
+    #: Values and files sealed with the passphrase.
+    sealed_values: int = 0
+    sealed_files: int = 0
 
     @property
     def total_rows(self) -> int:
@@ -424,15 +457,22 @@ class ExportResult:
 
 
 class _Member:
-    """A member of the zip being written, hashed as it goes."""
+    """A member of the zip being written, hashed as it goes; the values of its `protected` columns sealed."""
 
-    def __init__(self, archive: zipfile.ZipFile, name: str):
+    def __init__(self, archive: zipfile.ZipFile, name: str, columns: list[str], key: ArchiveKey,
+                 protected: list[str] = ()):
         self.name = name
         self._stream = archive.open(name, "w", force_zip64=True)
         self._hash = hashlib.sha256()
-        self.rows = 0
+        self.rows = self.sealed = 0
+        self.columns, self.protected, self._key = columns, list(protected), key
+        self._sealed = [(columns.index(c), value_place(name, c)) for c in self.protected]
 
-    def line(self, values) -> None:
+    def line(self, values: list) -> None:
+        for index, place in self._sealed:
+            if values[index] is not None:
+                values[index] = self._key.seal_value(values[index], place)
+                self.sealed += 1
         data = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
         self._hash.update(data)
         self._stream.write(data)
@@ -440,7 +480,8 @@ class _Member:
 
     def close(self, **extra) -> dict:
         self._stream.close()
-        return {"member": self.name, "rows": self.rows, "sha256": self._hash.hexdigest(), **extra}
+        return {"member": self.name, "rows": self.rows, "sha256": self._hash.hexdigest(), "columns": self.columns,
+                "protected": self.protected, **extra}
 
 
 def site_files(tenant_id: int) -> list[tuple[str, Path]]:
@@ -460,13 +501,15 @@ def site_files(tenant_id: int) -> list[tuple[str, Path]]:
 
 
 def _write_open(path: Path):
-    """A new file only its owner reads (0600): the archive holds personal data in clear."""
+    """A new file only its owner reads (0600): the archive is the site's whole record, its personal data sealed."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     return os.fdopen(descriptor, "wb")
 
 
-def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
-    """Write the site's archive to `destination`: under a temporary name beside it, renamed when complete.
+def write_archive(tenant: Tenant, destination: Path, passphrase: str) -> ExportResult:
+    """Write the site's archive to `destination`, its personal data sealed with a key made from `passphrase`
+    (checked by the caller: `archive_crypt.passphrase_problem`): under a temporary name beside it, renamed when
+    complete.
 
     Reads the site's rows in every table of `site_plan()` by its id, with no site active, in one
     transaction of its own (repeatable read on PostgreSQL, a snapshot on SQLite's WAL: the rows agree
@@ -480,33 +523,36 @@ def write_archive(tenant: Tenant, destination: Path) -> ExportResult:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("BEGIN")
             try:
-                return _write_archive(tenant, Path(destination), connection)
+                return _write_archive(tenant, Path(destination), connection, passphrase)
             finally:
                 connection.exec_driver_sql("ROLLBACK")
     with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, connection.begin():
-        return _write_archive(tenant, Path(destination), connection)
+        return _write_archive(tenant, Path(destination), connection, passphrase)
 
 
-def _write_archive(tenant: Tenant, destination: Path, connection) -> ExportResult:
+def _write_archive(tenant: Tenant, destination: Path, connection, passphrase: str) -> ExportResult:
     plan = site_plan()
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.part")
     tenant_id = tenant.id
+    key, protection = ArchiveKey.new(passphrase, int(current_app.config["SITE_ARCHIVE_KDF_COST"]))
     manifest: dict = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": schema_head(),
-                      "exported_at": now().isoformat(timespec="seconds"), "personal_data": "clear",
-                      "index_key": index_key_fingerprint(), "site": site_record(tenant, connection),
+                      "exported_at": now().isoformat(timespec="seconds"), "personal_data": "protected",
+                      "protection": protection, "index_key": index_key_fingerprint(),
+                      "site": site_record(tenant, connection),
                       "tables": {}, "other_sites": {}, "users": None, "platform": {}, "files": {}}
     user_ids: set[int] = set()
     members: set[int] = set()
     platform_ids: dict[str, set] = {name: set() for name in plan.platform}
     other_sites: set[int] = set()
     rows: dict[str, int] = {}
+    sealed = 0
     try:
         with _write_open(partial) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED,
                                                               compresslevel=6) as archive:
             for name, table_plan in plan.tables.items():
                 table = table_plan.table
                 columns = [c.name for c in table.c]
-                member = _Member(archive, f"data/{name}.jsonl")
+                member = _Member(archive, f"data/{name}.jsonl", columns, key, protected_columns(table))
                 query = select(table).where(rows_where(plan, name, tenant_id))
                 if table_plan.pk:
                     query = query.order_by(table.c[table_plan.pk])
@@ -526,39 +572,56 @@ def _write_archive(tenant: Tenant, destination: Path, connection) -> ExportResul
                     if name == "memberships":
                         members.add(values["user_id"])
                     member.line([encode(values[c]) for c in columns])
-                manifest["tables"][name] = member.close(columns=columns)
+                manifest["tables"][name] = member.close()
                 rows[name] = manifest["tables"][name]["rows"]
-            manifest["users"] = _write_users(archive, user_ids, members, connection)
+                sealed += member.sealed
+            manifest["users"], sealed_users = _write_users(archive, user_ids, members, connection, key)
+            sealed += sealed_users
             for name, ids in platform_ids.items():
-                manifest["platform"][name] = _write_platform(archive, name, plan.platform[name], ids, connection)
+                manifest["platform"][name] = _write_platform(archive, name, plan.platform[name], ids, connection,
+                                                             key)
             if other_sites:
                 manifest["other_sites"] = {str(site_id): slug for site_id, slug in connection.execute(
                     select(Tenant.id, Tenant.slug).where(Tenant.id.in_(other_sites)))}
+            sealed_files = 0
             for relative, path in site_files(tenant_id):
-                digest = hashlib.sha256()
-                size = 0
-                with open(path, "rb") as source, archive.open(f"files/{relative}", "w", force_zip64=True) as target:
-                    while chunk := source.read(1024 * 1024):
-                        digest.update(chunk)
-                        target.write(chunk)
-                        size += len(chunk)
-                manifest["files"][relative] = {"member": f"files/{relative}", "size": size,
-                                               "sha256": digest.hexdigest()}
+                manifest["files"][relative] = _write_file(archive, relative, path, key)
+                sealed_files += manifest["files"][relative]["protected"]
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)
     return ExportResult(destination, destination.stat().st_size, rows, len(manifest["files"]),
-                        manifest["users"]["rows"])
+                        manifest["users"]["rows"], sealed, sealed_files)
 
 
-def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int], connection) -> dict:
-    """The accounts the site's rows name; only members carry their password hash (they sign in after a move)."""
+def _write_file(archive: zipfile.ZipFile, relative: str, path: Path, key: ArchiveKey) -> dict:
+    """One file of the site's folder as a part: as it is, or, one the public sent, sealed whole (such files are
+    at most a form's upload limit, so they are read into memory)."""
+    name = f"files/{relative}"
+    if is_personal_file(relative):
+        data = key.seal_bytes(path.read_bytes(), name)
+        archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)  # sealed bytes do not compress
+        return {"member": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "protected": True}
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as source, archive.open(name, "w", force_zip64=True) as target:
+        while chunk := source.read(1024 * 1024):
+            digest.update(chunk)
+            target.write(chunk)
+            size += len(chunk)
+    return {"member": name, "size": size, "sha256": digest.hexdigest(), "protected": False}
+
+
+def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int], connection,
+                 key: ArchiveKey) -> tuple[dict, int]:
+    """The accounts the site's rows name; only members carry their password hash (they sign in after a move).
+    Returns the part's entry and how many values were sealed."""
     from core.auth.models import User
 
     table = User.__table__
-    member = _Member(archive, USERS_MEMBER)
     columns = ["id", *USER_FIELDS]
+    member = _Member(archive, USERS_MEMBER, columns, key, USER_PROTECTED)
     if user_ids:
         for row in connection.execute(select(*(table.c[c] for c in columns)).where(table.c.id.in_(user_ids))
                                       .order_by(table.c.id)):
@@ -566,18 +629,19 @@ def _write_users(archive: zipfile.ZipFile, user_ids: set[int], members: set[int]
             if values["id"] not in members:
                 values["password_hash"] = None  # named by the rows (an author who left): no sign-in is moved
             member.line([encode(values[c]) for c in columns])
-    return member.close(columns=columns)
+    return member.close(), member.sealed
 
 
-def _write_platform(archive: zipfile.ZipFile, name: str, key: tuple[str, ...], ids: set, connection) -> dict:
+def _write_platform(archive: zipfile.ZipFile, name: str, natural: tuple[str, ...], ids: set, connection,
+                    key: ArchiveKey) -> dict:
     table = db.metadata.tables[name]
     columns = [c.name for c in table.c]
     pk = list(table.primary_key.columns)[0]
-    member = _Member(archive, f"platform/{name}.jsonl")
+    member = _Member(archive, f"platform/{name}.jsonl", columns, key)  # the platform's lists: nobody's data
     if ids:
         for row in connection.execute(select(table).where(pk.in_(ids)).order_by(pk)):
             member.line([encode(row._mapping[c]) for c in columns])
-    return member.close(columns=columns, key=list(key))
+    return member.close(key=list(natural))
 
 
 # --- files removed once the deletion commits -------------------------------------------------------

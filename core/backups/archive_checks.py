@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, SmallInteger, String
 from sqlalchemy.types import TypeDecorator
 
+from core.backups.archive_crypt import protection_problem
 from core.text import text_problem
 from tenants.provisioning import SLUG
 
@@ -126,15 +127,26 @@ def _text(value) -> bool:
 
 
 def _part(entry, *, rows: bool) -> bool:
-    """A part's entry: its member, checksum and, for rows, its count and columns (and a platform part's key)."""
+    """A part's entry: its member, checksum and, for rows, its count and columns (and a platform part's key, and
+    the columns whose values are sealed); for a file, its size and whether it is sealed."""
     if not isinstance(entry, dict) or not _text(entry.get("member")) or not _text(entry.get("sha256")):
         return False
     if not rows:
-        return _whole(entry.get("size"))
+        return _whole(entry.get("size")) and type(entry.get("protected", False)) is bool
     columns = entry.get("columns")
     key = entry.get("key", [])
+    protected = entry.get("protected", [])
     return (_whole(entry.get("rows")) and isinstance(columns, list) and all(map(_text, columns))
-            and len(set(columns)) == len(columns) and isinstance(key, list) and all(map(_text, key)))
+            and len(set(columns)) == len(columns) and isinstance(key, list) and all(map(_text, key))
+            and isinstance(protected, list) and all(_text(c) and c in columns for c in protected))
+
+
+def _sealed_parts(manifest: dict) -> bool:
+    """Whether any part of the manifest says it is sealed."""
+    rows = [*(manifest.get("tables") or {}).values(), *(manifest.get("platform") or {}).values(),
+            manifest.get("users") or {}]
+    return any(entry.get("protected") for entry in rows) or any(
+        entry.get("protected") for entry in (manifest.get("files") or {}).values())
 
 
 def manifest_problem(manifest) -> str | None:
@@ -176,4 +188,8 @@ def manifest_problem(manifest) -> str | None:
     others = manifest.get("other_sites", {})
     if not isinstance(others, dict) or not all(k.isdigit() and _text(v) for k, v in others.items()):
         return "other sites"
+    if manifest.get("protection") is not None:
+        return protection_problem(manifest["protection"])
+    if _sealed_parts(manifest):
+        return "sealed parts without a protection"
     return None

@@ -1,8 +1,8 @@
 """Reading a site's archive back: into the same deployment (after the site was deleted) or into another one.
 
 `import_site` checks the archive before it writes anything (its format and
-schema revision, the short name and domains free, the target's schema up to
-date), then writes in the caller's transaction: the files first (under new
+schema revision, the passphrase that opens its personal data, the short name
+and domains free, the target's schema up to date), then writes in the caller's transaction: the files first (under new
 names, each written aside and renamed, and tied to the transaction so that
 they go again unless it commits), the site's record, then every table of
 `archive.site_plan()` in an order where a row comes after the rows it names,
@@ -28,6 +28,12 @@ every id numbered anew and every reference carried through the maps:
   a published guide's forms) and links in text to the site's public pages
   (``href="/articles/12"``: `ID_ARGUMENTS`) through the same maps; stored
   file names in any text through the file map.
+
+Values and files sealed with the archive's passphrase (`archive_crypt`) are
+opened as their part is read, so everything after sees them as they were; the
+rows' encrypted columns are then written through their type, with this
+deployment's PERSONAL_DATA_KEYS. An archive of format 1 holds them in clear and
+needs no passphrase.
 
 What it does not carry back, on purpose: the audit entries' details stay as
 they were written (they are history: an id in them is the one of the site
@@ -66,6 +72,7 @@ from core.audit.triggers import APPEND_ONLY
 from core.backups.archive import (FORMAT, FORMAT_VERSION, MANIFEST, USER_FIELDS, Ref, SitePlan,
                                   TablePlan, database_revision, index_key_fingerprint, known_revisions, schema_head,
                                   site_plan)
+from core.backups.archive_crypt import ArchiveKey, Unsealed, WrongPassphrase, value_place
 from core.backups.archive_checks import Unfit, fit, manifest_problem
 from core.content.files import STORED_NAME, keep_with_transaction
 from core.content.labels import human_size
@@ -255,6 +262,8 @@ class ArchiveReader:
 
     def __init__(self, source):
         self.limit = int(current_app.config["SITE_ARCHIVE_MAX_TABLE_BYTES"])
+        #: The key that opens the sealed values and files, once `unlock` was given the passphrase.
+        self.key: ArchiveKey | None = None
         try:
             self.zip = zipfile.ZipFile(source)
             members = self.zip.infolist()
@@ -286,6 +295,29 @@ class ArchiveReader:
 
     def close(self) -> None:
         self.zip.close()
+
+    @property
+    def protected(self) -> bool:
+        """Whether the archive's personal data is sealed with a passphrase (format 2 on; format 1 holds it in
+        clear)."""
+        return self.manifest.get("protection") is not None
+
+    def unlock(self, passphrase: str | None) -> LazyString | None:
+        """Open the archive's sealed values and files with the passphrase; return what is wrong, or None.
+
+        Nothing is read but the manifest: a wrong passphrase is told before any part is.
+        """
+        if not self.protected:
+            return None
+        if not passphrase:
+            return _l("The personal data in this archive is protected by the passphrase given when it was "
+                      "exported: type it to import the site.")
+        try:
+            self.key = ArchiveKey.open(passphrase, self.manifest["protection"])
+        except WrongPassphrase:
+            return _l("This is not the passphrase the archive was exported with: its personal data does not open "
+                      "with it. Nothing was imported. Check it with the person who exported the site.")
+        return None
 
     def _member(self, name: str, missing: ArchiveRefused | None = None) -> zipfile.ZipInfo:
         try:
@@ -328,14 +360,41 @@ class ArchiveReader:
             found.append(dict(zip(columns, values)))
         if len(found) != info["rows"]:
             raise _damaged(name)
+        protected = info.get("protected") or []
+        if protected:
+            self._open_values(name, protected, found)
         return found
 
+    def _open_values(self, name: str, protected: list[str], rows: list[dict]) -> None:
+        """Open the sealed values of a part's rows in place.
+
+        :raises ArchiveRefused: a value that does not open (changed, or moved from another column or part).
+        """
+        if self.key is None:
+            raise _damaged()  # a part says it is sealed, the manifest gives no key to open it: not an export's
+        places = [(column, value_place(name, column)) for column in protected]
+        try:
+            for row in rows:
+                for column, place in places:
+                    row[column] = self.key.open_value(row[column], place)
+        except Unsealed:
+            raise _damaged(name) from None
+
     def copy_to(self, info: dict, target) -> None:
-        """Write one file part to the open file `target`, checking its size and checksum as it goes."""
+        """Write one file part to the open file `target`, checking its size and checksum as it goes (a sealed
+        one opened whole, once checked)."""
         name = info["member"]
         member = self._member(name)
         if member.file_size != info["size"]:
             raise _damaged(name)  # it unpacks to more (or less) than the file that was exported
+        if info.get("protected"):
+            if self.key is None:
+                raise _damaged()
+            try:
+                target.write(self.key.open_bytes(self.read(info), name))
+            except Unsealed:
+                raise _damaged(name) from None
+            return
         digest = sha256()
         try:
             with self.zip.open(member) as source:
@@ -459,6 +518,8 @@ class ImportResult:
     old_site_id: int
     #: Other sites' rows linked back to this site's again (letters forwarded between them).
     links_restored: int = 0
+    #: How the archive held its personal data: "protected" (sealed with its passphrase) or "clear" (format 1).
+    personal_data: str = "protected"
 
     @property
     def total_rows(self) -> int:
@@ -473,12 +534,14 @@ def _sentences(parts: list) -> LazyString:
     return LazyString(joined)
 
 
-def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None) -> tuple[str, list[str]]:
-    """Whether the archive can be imported here as it is: its format, its schema, the short name, the domains.
+def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None,
+                  passphrase: str | None = None) -> tuple[str, list[str]]:
+    """Whether the archive can be imported here as it is: its format, its schema, the passphrase that opens its
+    personal data (the reader keeps the key), the short name, the domains.
 
     Returns (the short name, the hostnames, the primary first) it would get.
 
-    :raises ArchiveRefused: with every problem found, under "archive", "slug" or "domain".
+    :raises ArchiveRefused: with every problem found, under "archive", "passphrase", "slug" or "domain".
     """
     manifest = reader.manifest
     version = manifest.get("format_version")
@@ -496,8 +559,13 @@ def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None
         raise ArchiveRefused({"archive": _l(
             "This deployment's database is not up to date (revision %(found)s; the code is at %(head)s): run "
             "“flask db upgrade” first.", found=current or "—", head=head)})
+    if (version >= 2) != reader.protected:
+        raise _damaged()  # format 2 seals personal data, format 1 does not: anything else is no export's
     site = manifest.get("site") or {}
     problems: dict[str, object] = {}
+    locked = reader.unlock(passphrase)
+    if locked:
+        problems["passphrase"] = locked
     new_slug = (slug or site.get("slug") or "").strip().lower()
     if not SLUG.match(new_slug):
         problems["slug"] = _l("The short name must be 2-32 characters: a-z first, then a-z, 0-9 or '-'.")
@@ -534,20 +602,23 @@ def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None
 
 @audited
 @crosses_tenants("a site's archive is written back into the new site's rows by its id, with no site active")
-def import_site(source, *, slug: str | None = None, domain: str | None = None) -> ImportResult:
+def import_site(source, *, slug: str | None = None, domain: str | None = None,
+                passphrase: str | None = None) -> ImportResult:
     """Import a site's archive (a path or a binary file) as a new site, in the caller's transaction.
 
     `slug` and `domain` give the site another short name and domain (the archive's aliases are then left out).
-    Recorded on the platform's log. The caller commits; on any exception it rolls back, and no row and
-    no file of the import remains.
+    `passphrase` opens its personal data (an archive of format 1 needs none: it holds it in clear). Recorded on
+    the platform's log. The caller commits; on any exception it rolls back, and no row and no file of the import
+    remains.
 
     :raises ArchiveRefused: the archive is damaged, of a newer format or schema, the target is not up to date,
-        the short name or a domain is taken, or tracking codes the public holds are already used here.
+        the passphrase is missing or wrong, the short name or a domain is taken, or tracking codes the public
+        holds are already used here.
     """
     reader = ArchiveReader(source)
     written: list[Path] = []
     try:
-        new_slug, hostnames = check_archive(reader, slug=slug, domain=domain)
+        new_slug, hostnames = check_archive(reader, slug=slug, domain=domain, passphrase=passphrase)
         return _write(reader, new_slug, hostnames, written)
     except ArchiveRefused:
         _remove(written)
@@ -619,7 +690,8 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
                        .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
-    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked)
+    result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked,
+                          "protected" if reader.protected else "clear")
     record("site.import", tenant.slug, name_zh=tenant.name_zh, domains=hostnames,
            **({"source_site": site["slug"]} if site["slug"] != tenant.slug else {}),
            exported_at=manifest.get("exported_at"), archive_rows=result.total_rows, archive_files=files,

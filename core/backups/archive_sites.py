@@ -1,8 +1,9 @@
 """What the bureau does to a whole site: take it out as one archive, and delete it.
 
 Both are platform acts, recorded on the platform's log: an export hands a
-site's personal data to whoever holds the file, a deletion ends a site. The
-import is `core.backups.archive_import.import_site`.
+site's whole record to whoever holds the file (its personal data to whoever
+also knows the passphrase), a deletion ends a site. The import is
+`core.backups.archive_import.import_site`.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import delete, func, select, text
 
 from core.audit.log import record
 from core.backups.archive import ExportResult, remove_after_commit, rows_where, site_files, site_plan, write_archive
+from core.backups.archive_crypt import passphrase_problem
 from core.database import GUARDED_TABLES
 from core.extensions import db
 from core.operations import OperationError, audited
@@ -25,15 +27,25 @@ class SiteDeletionRefused(OperationError):
     """The deletion was not confirmed; nothing was deleted."""
 
 
+class ExportRefused(OperationError):
+    """The export was not made (a passphrase too short, or none); nothing was written."""
+
+
 @audited
-def export_site(tenant: Tenant, destination: Path) -> ExportResult:
+def export_site(tenant: Tenant, destination: Path, *, passphrase: str) -> ExportResult:
     """Write the site's archive (`core.backups.archive`) to `destination` and record who took it.
 
-    The file holds the site's personal data in clear and is readable by its owner only (0600).
+    The rule: the site's personal data is sealed with a key made from `passphrase`, which must be at least
+    `archive_crypt.MIN_PASSPHRASE` characters long; without it, nobody can import the archive. The file is
+    readable by its owner only (0600).
 
+    :raises ExportRefused: under "passphrase", when there is none or it is too short (nothing is written).
     :raises OSError: the destination cannot be written (nothing is left behind).
     """
-    result = write_archive(tenant, destination)
+    problem = passphrase_problem(passphrase)
+    if problem:
+        raise ExportRefused({"passphrase": problem})
+    result = write_archive(tenant, destination, passphrase)
     record("site.export", tenant.slug, archive_rows=result.total_rows, archive_files=result.files,
            archive_accounts=result.users)
     return result

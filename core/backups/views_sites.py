@@ -13,12 +13,12 @@ from flask import Blueprint, current_app, flash, redirect, request, send_file, u
 from flask_babel import lazy_gettext as _l
 
 from core.backups.archive import archive_name
+from core.backups.archive_crypt import MIN_PASSPHRASE
 from core.backups.archive_import import LIST_LABELS, ImportResult, import_site
 from core.backups.archive_sites import delete_site, export_site
-from core.backups.forms_sites import DeleteSiteForm, ImportSiteForm
+from core.backups.forms_sites import DeleteSiteForm, ExportSiteForm, ImportSiteForm
 from core.content.labels import human_size
 from core.extensions import db
-from core.forms import ActionForm, submitted
 from core.i18n import localized
 from core.sites.parts import add_site_part
 from core.web import add_menu_item, get_or_404, route
@@ -34,20 +34,28 @@ def _console(rule: str, methods=("GET",)):
     return route(bp, rule, permission=VIEW, write=MANAGE, host="platform", methods=methods)
 
 
-@_console("/platform/sites/<int:tenant_id>/export", methods=("POST",))
+@_console("/platform/sites/<int:tenant_id>/export", methods=("GET", "POST"))
 def platform_export(tenant_id: int):
-    """The site's archive as a download, made now; recorded on the platform's log (it holds personal data)."""
+    """The passphrase asked for, then the site's archive as a download, made now; recorded on the platform's log
+    (it holds the site's whole record, its personal data sealed with the passphrase)."""
     tenant = get_or_404(Tenant, tenant_id)
-    submitted(ActionForm())
-    folder = Path(tempfile.mkdtemp(prefix="govsites-export-"))
-    name = archive_name(tenant.slug)
-    try:
-        result = export_site(tenant, folder / name)
-        db.session.commit()
-        # Opened, then removed from the disk: the answer streams it, and no copy stays behind whatever happens.
-        handle = open(result.path, "rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    form = ExportSiteForm()
+    if form.validate_on_submit():
+        folder = Path(tempfile.mkdtemp(prefix="govsites-export-"))
+        name = archive_name(tenant.slug)
+        try:
+            done, result = attempt(export_site, tenant, folder / name, passphrase=form.passphrase.data, form=form)
+            if done:
+                db.session.commit()
+                # Opened, then removed from the disk: the answer streams it, and no copy stays behind whatever
+                # happens.
+                return _download(open(result.path, "rb"), name)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return render_page("backups/sites_export.html", tenant=tenant, form=form, least=MIN_PASSPHRASE)
+
+
+def _download(handle, name: str):
     response = send_file(handle, as_attachment=True, download_name=name, mimetype="application/zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -65,7 +73,7 @@ def platform_delete(tenant_id: int):
             flash(str(_l("The site %(name)s (%(slug)s) was deleted: %(rows)s records and its files.", name=name,
                          slug=slug, rows=sum(removed.values()))), "success")
             return redirect(url_for("sites.platform_index"))
-    return render_page("backups/sites_delete.html", tenant=tenant, form=form, action_form=ActionForm(formdata=None))
+    return render_page("backups/sites_delete.html", tenant=tenant, form=form)
 
 
 @_console("/platform/sites/import", methods=("GET", "POST"))
@@ -83,7 +91,8 @@ def platform_import():
                 "“flask backup import-site”.", size=human_size(size), limit=human_size(limit))))
         else:
             done, result = attempt(import_site, upload.stream, slug=form.slug.data or None,
-                                   domain=form.domain.data or None, form=form)
+                                   domain=form.domain.data or None, passphrase=form.passphrase.data or None,
+                                   form=form)
             if done:
                 db.session.commit()
                 _report(result)
@@ -106,6 +115,9 @@ def _report(result: ImportResult) -> None:
                  "from the archive, %(linked)s already here (their passwords are unchanged).",
                  name=localized(result.tenant), rows=result.total_rows, files=result.files,
                  created=len(result.users_created), linked=len(result.users_linked))), "success")
+    if result.personal_data == "clear":
+        flash(str(_l("The archive was made by an earlier version of govsites and held its personal data in clear: "
+                     "delete the file now that the site is imported.")), "warning")
     if result.links_restored:
         flash(str(_l("Letters of other sites forwarded to or from this site were linked to it again: %(n)s.",
                      n=result.links_restored)), "success")

@@ -49,13 +49,14 @@ from core.disclosure.queries_applications import (LIMIT_DAYS, MAX_EXTENSION_DAYS
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
+from core.privacy.crypto import personal_folder
 from core.text import strip_format_characters, text_problem
 from core.timeutil import now
 from core.workdays.queries import add_working_days
 
 #: Where applicants' files and replies are kept, inside the site's upload folder (apart from published files;
 #: the sweep of unreferenced attachments reads only the site's folder itself, never this one).
-FILES_SUBFOLDER = "disclosure"
+FILES_SUBFOLDER = personal_folder("disclosure")
 #: The file types taken from applicants and attached to replies, each with the bytes its content starts with.
 SIGNATURES = FILE_SIGNATURES  # the platform's content checks (core.content.files), as services and letters
 FILE_TYPES = tuple(SIGNATURES)

@@ -74,7 +74,7 @@ class DisclosureApplication(TenantScoped, db.Model):
     contact_name: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str] = mapped_column(EncryptedText)
     #: HMAC of the phone (core.privacy.crypto.lookup_hash, purpose "disclosure.phone"): the query matches it.
-    phone_hash: Mapped[str] = mapped_column(String(64))
+    phone_hash: Mapped[str] = mapped_column(String(64), info={"personal": "finds the applicant by the phone"})
     email: Mapped[str | None] = mapped_column(EncryptedText)
     address: Mapped[str | None] = mapped_column(EncryptedText)
     postcode: Mapped[str] = mapped_column(String(6), default="")
@@ -153,7 +153,7 @@ class DisclosureApplicationFile(_Part, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="applicant")
-    filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255), info={"personal": "the name the applicant gave it"})
     stored_name: Mapped[str] = mapped_column(String(100))
     content_type: Mapped[str] = mapped_column(String(150))
     size: Mapped[int] = mapped_column(Integer)

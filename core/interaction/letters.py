@@ -70,6 +70,7 @@ from core.interaction.queries_letters import (
 )
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import is_mobile, normalise_mobile
+from core.privacy.crypto import personal_folder
 from core.privacy.masking import mask_for_publication
 from core.services.fields import EMAIL, FieldSpec, file_problem
 from core.text import text_problem
@@ -81,7 +82,7 @@ from tenants.scoping import activate_tenant, crosses_tenants
 
 #: Where writers' attachments are kept, inside the site's upload folder (apart from published attachments,
 #: so the sweep of unreferenced attachments never looks at them).
-FILES_SUBFOLDER = "letters"
+FILES_SUBFOLDER = personal_folder("letters")
 #: The attachment a writer may send: its types and its size.
 ATTACHMENT = FieldSpec(key="attachment", type="file", label="附件", label_en="Attachment",
                        extensions=("pdf", "jpg", "jpeg", "png", "doc", "docx"), max_mb=5)

@@ -93,15 +93,16 @@ class Letter(TenantScoped, db.Model):
     #: The code the writer queries with: random, not sequential (core.interaction.letters.new_query_code).
     #: A forwarded copy keeps it where the receiving site does not have it yet.
     query_code: Mapped[str] = mapped_column(String(20))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    #: The writer's own words: kept in clear (officers search and read them), personal all the same.
+    subject: Mapped[str] = mapped_column(String(200), info={"personal": "the writer's own words"})
+    body: Mapped[str] = mapped_column(Text, info={"personal": "the writer's own words"})
     writer_name: Mapped[str] = mapped_column(EncryptedText)
     phone: Mapped[str] = mapped_column(EncryptedText)
     #: HMAC of the mobile (lookup_hash, purpose "letter.phone"): the query and the repeat check match it.
-    phone_hash: Mapped[str] = mapped_column(String(64))
+    phone_hash: Mapped[str] = mapped_column(String(64), info={"personal": "finds the writer by the phone"})
     email: Mapped[str | None] = mapped_column(EncryptedText)
     #: HMAC of the normalised subject and body: the same letter sent again is found without reading letters.
-    text_hash: Mapped[str] = mapped_column(String(64))
+    text_hash: Mapped[str] = mapped_column(String(64), info={"personal": "tells whether a text is this letter's"})
     #: The writer agrees that the letter and its reply may be published (masked).
     may_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="new")
@@ -138,7 +139,7 @@ class Letter(TenantScoped, db.Model):
     rating: Mapped[str | None] = mapped_column(String(24))
     rated_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The optional attachment, kept in the site's letters/ folder and served only to its officers.
-    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_name: Mapped[str | None] = mapped_column(String(255), info={"personal": "the name the writer gave it"})
     attachment_stored: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(150))
     attachment_size: Mapped[int | None] = mapped_column(Integer)
@@ -168,7 +169,8 @@ class LetterEvent(TenantScoped, db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: Who acted, in words, where the actor is no account of this site (a forwarded letter's earlier steps).
     actor_text: Mapped[str] = mapped_column(String(200), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    #: The officer's words to the writer, or the writer's own (what they added when asked: "add_info").
+    note: Mapped[str] = mapped_column(Text, default="", info={"personal": "the writer's own words, at add_info"})
     #: A note for the officers only, never shown to the writer, even on a public step (the forwarding note
     #: for the receiving department).
     staff_note: Mapped[str] = mapped_column(Text, default="", server_default="")

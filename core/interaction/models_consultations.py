@@ -87,7 +87,7 @@ class Opinion(TenantScoped, PublicContent, db.Model):
     consultation_id: Mapped[int] = mapped_column(Integer)
     #: Which part of the draft it is about (e.g. 第五条), as the sender put it; "" for the whole draft.
     part: Mapped[str] = mapped_column(String(100), default="")
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info={"personal": "the sender's own words"})
     #: Optional, for a follow-up: shown in full only to the site's interaction officers, never publicly.
     name: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)

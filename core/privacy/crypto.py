@@ -102,6 +102,28 @@ def encrypted_columns(metadata) -> list[tuple[str, str]]:
             if isinstance(column.type, EncryptedText)]
 
 
+#: A column that is personal information without being encrypted at rest (a letter's text, the name of a file an
+#: applicant sent, the lookup hash of a phone) says so where it is declared, with why:
+#: ``mapped_column(..., info={"personal": "the writer's own words"})``. A site's archive (core.backups) carries
+#: these, and every EncryptedText column, only under the passphrase given at its export.
+PERSONAL = "personal"
+#: Subfolders of a site's upload folder whose files the public sent (an applicant's materials, a letter's
+#: attachment, an application for disclosure's files): personal information as a whole. Each module names its own
+#: with `personal_folder`, where it says where it keeps them.
+PERSONAL_FOLDERS: set[str] = set()
+
+
+def personal_folder(name: str) -> str:
+    """Declare `name` (a subfolder of every site's upload folder) as holding files the public sent; return it."""
+    PERSONAL_FOLDERS.add(name)
+    return name
+
+
+def is_personal(column) -> bool:
+    """Whether a column holds personal information: encrypted at rest, or declared with ``info={"personal": why}``."""
+    return isinstance(column.type, EncryptedText) or bool(column.info.get(PERSONAL))
+
+
 def init_app(app) -> None:
     instance = Path(app.instance_path)
     if not app.config.get("PERSONAL_DATA_KEYS"):

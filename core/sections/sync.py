@@ -112,10 +112,10 @@ def sync_sections(tenant_id: int) -> dict[str, int]:
                 section.mandatory_key = None
                 section.position = SPECIALIZED_HOMEPAGE_BASE + section.position
                 counts["released"] += 1
+        _free_slugs([d.key for d in definitions if d.key not in existing])
         for definition in definitions:
             section = existing.get(definition.key)
             if section is None:
-                _free_slug(definition.key)
                 section = Section(slug=definition.key, mandatory_key=definition.key, page_html="", external_url="")
                 db.session.add(section)
                 counts["added"] += 1
@@ -131,11 +131,15 @@ def sync_sections(tenant_id: int) -> dict[str, int]:
     return counts
 
 
-def _free_slug(slug: str) -> None:
-    """Move a site's own section off a slug the platform now claims."""
-    clash = db.session.execute(select(Section).where(Section.slug == slug)).scalar_one_or_none()
-    if clash is not None:
-        clash.slug = f"{slug}-{clash.id}"
+def _free_slugs(slugs: list[str]) -> None:
+    """Move a site's own sections off the slugs the platform now claims (one query, one flush, whatever the count:
+    a new site's whole set is added after it)."""
+    if not slugs:
+        return
+    clashes = db.session.execute(select(Section).where(Section.slug.in_(slugs))).scalars().all()
+    for clash in clashes:
+        clash.slug = f"{clash.slug}-{clash.id}"
+    if clashes:
         db.session.flush()
 
 

@@ -44,9 +44,9 @@ class _FindingFields:
     #: The check's key (core.security.registry.CHECKS), e.g. "accounts.inactive".
     rule: Mapped[str] = mapped_column(String(80))
     #: What was found, stable from run to run: "user:12", "article:40", "file:3f…a.pdf", "setting:SECRET_KEY".
-    object_key: Mapped[str] = mapped_column(String(200))
-    #: The object as a person reads it: an account's name, an item's title, a file's name.
-    object_name: Mapped[str] = mapped_column(String(300), default="")
+    object_key: Mapped[str] = mapped_column(String(200), info={"personal": "may be a network address"})
+    #: The object as a person reads it: an account's name, an item's title, a file's name, an address.
+    object_name: Mapped[str] = mapped_column(String(300), default="", info={"personal": "may be a network address"})
     severity: Mapped[str] = mapped_column(String(10))
     #: JSON: {"says": which of the check's sentences, "values": its figures, "excerpts": the text around each hit}.
     #: Worded when shown, in the reader's language (core.security.registry.describe).

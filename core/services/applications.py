@@ -35,6 +35,7 @@ from core.content.files import Upload, write_upload
 from core.extensions import db
 from core.operations import OperationError, OperationForbidden, audited
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
+from core.privacy.crypto import personal_folder
 from core.services.feedback import PROBLEMS, is_poor
 from core.services.fields import SENSITIVE_TYPES, FieldSpec, file_problem
 from core.services.models import RATINGS, Application, ApplicationEvent, ApplicationFile, Feedback
@@ -46,7 +47,7 @@ from core.timeutil import now
 from core.workdays.queries import add_working_days, working_days_between
 
 #: Where applicants' materials are kept, inside the site's upload folder (apart from published attachments).
-FILES_SUBFOLDER = "applications"
+FILES_SUBFOLDER = personal_folder("applications")
 #: Longest note an officer writes to the applicant, legal basis, applicant's note, rating comment.
 NOTE_LIMIT = 2000
 BASIS_LIMIT = 1000

@@ -212,7 +212,7 @@ class Application(TenantScoped, db.Model):
     id_number: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str] = mapped_column(EncryptedText)
     #: HMAC of the phone (core.privacy.crypto.lookup_hash, purpose "application.phone"): the query matches it.
-    phone_hash: Mapped[str] = mapped_column(String(64))
+    phone_hash: Mapped[str] = mapped_column(String(64), info={"personal": "finds the applicant by the phone"})
     email: Mapped[str | None] = mapped_column(EncryptedText)
     #: The other fields of the item's form, as JSON {key: value}: encrypted, they may be personal too.
     answers: Mapped[str] = mapped_column(EncryptedText, default="{}")
@@ -250,8 +250,9 @@ class ApplicationEvent(_ApplicationPart, db.Model):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    #: What the applicant is told at this step (what to correct, why refused); never personal data.
-    note: Mapped[str] = mapped_column(Text, default="")
+    #: What the applicant is told at this step (what to correct, why refused), or at a resubmission the
+    #: applicant's own note.
+    note: Mapped[str] = mapped_column(Text, default="", info={"personal": "the applicant's note at a resubmission"})
 
 
 class ApplicationFile(_ApplicationPart, db.Model):
@@ -265,7 +266,7 @@ class ApplicationFile(_ApplicationPart, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     field_key: Mapped[str] = mapped_column(String(50))
-    filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255), info={"personal": "the name the applicant gave it"})
     stored_name: Mapped[str] = mapped_column(String(100))
     content_type: Mapped[str] = mapped_column(String(150))
     size: Mapped[int] = mapped_column(Integer)
@@ -288,7 +289,7 @@ class Feedback(_ApplicationPart, db.Model):
     rating: Mapped[int] = mapped_column(Integer)
     #: What went wrong, for a rating of 2 or 1: a comma-separated list of core.services.feedback.PROBLEMS keys.
     problems: Mapped[str] = mapped_column(String(200), default="")
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="", info={"personal": "the applicant's own words"})
     rated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     #: A poor rating opens a follow-up the site must answer (整改反馈).
     follow_up_answer: Mapped[str] = mapped_column(Text, default="")

@@ -44,10 +44,26 @@ class PublicContent:
 _BUMP = update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY).values(version=RegistryVersion.version + 1)
 
 
+_BUMPED = "content_version_bumped"
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_content_version(session, _ctx, _instances) -> None:
+    """Bump the content version once per transaction that changes public content: the readers see the new
+    number only when the transaction commits, so later flushes of the same transaction need no second bump."""
+    if session.info.get(_BUMPED):
+        return
     if any(isinstance(obj, PublicContent) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.execute(_BUMP)
+        # On the session's connection (its transaction), not through the ORM's per-statement listeners.
+        session.connection().execute(_BUMP)
+        session.info[_BUMPED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bump(session, _transaction) -> None:
+    # Any end, a savepoint's included: a bump rolled back with a savepoint must be made again, and one more
+    # bump after a savepoint that was kept costs only a number.
+    session.info.pop(_BUMPED, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

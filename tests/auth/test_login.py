@@ -228,7 +228,8 @@ def test_login_attempts_are_rate_limited_per_address(app, two_sites, create_acco
     # Flask-Limiter keeps its switch on the one extension object, which the
     # suite's app built with limits off: a second app turns it on for the test.
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
-                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")},
+                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                                                          "ARGON2_PARALLELISM")},
                           "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
     try:
         editor = create_account("wang.editor", site=two_sites[0], roles=["editor"])

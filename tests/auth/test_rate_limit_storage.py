@@ -34,7 +34,7 @@ print(json.dumps([client.post("/admin/login", base_url="http://admin.localhost",
                   for _ in range(n)]))
 """
 WORKER_CONFIG = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "5 per minute", "WTF_CSRF_ENABLED": False,
-                 "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024}
+                 "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
 
 
 def _redis_answers() -> bool:

@@ -107,7 +107,8 @@ def test_the_per_site_rate_limit_counts_these_attempts_too(app, two_sites, creat
     from core.extensions import limiter
 
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
-                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")},
+                                                          "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                                                          "ARGON2_PARALLELISM")},
                           "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
     try:
         admin = create_account("chen.platform", platform_role="platform_admin")

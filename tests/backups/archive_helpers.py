@@ -276,14 +276,18 @@ def article_titles(app, site_id: int) -> list[str]:
 
 # --- archives made by hand (the import's refusals) -------------------------------------------------
 
+#: The passphrase the tests' archives are sealed with.
+PASSPHRASE = "blue moon over the old locust tree"
+
+
 def export_archive(app, tmp_path, slug: str = "rsj") -> Path:
-    """The site's archive, written to tmp_path/<slug>.site.zip (committed, recorded)."""
+    """The site's archive, written to tmp_path/<slug>.site.zip (committed, recorded), sealed with PASSPHRASE."""
     from core.backups.archive_sites import export_site
     from tenants.provisioning import get_tenant
 
     path = tmp_path / f"{slug}.site.zip"
     with app.app_context():
-        export_site(get_tenant(slug), path)
+        export_site(get_tenant(slug), path, passphrase=PASSPHRASE)
         db.session.commit()
         db.session.remove()
     return path
@@ -306,11 +310,13 @@ def rewrite_archive(source, target, *, manifest=None, member=None):
 
 
 def refused_problems(app, archive, **options) -> dict[str, str]:
-    """The problems of a refused import (in English), after checking that nothing was written."""
+    """The problems of a refused import (in English), after checking that nothing was written. The archive's
+    passphrase is PASSPHRASE unless `options` give another."""
     import pytest
 
     from core.backups.archive_import import ArchiveRefused, import_site
 
+    options.setdefault("passphrase", PASSPHRASE)
     before, files = count_everything(app), every_file(app)
     with app.test_request_context(headers={"Cookie": "lang=en"}):
         with pytest.raises(ArchiveRefused) as refused:

@@ -119,7 +119,8 @@ def own_app(kind: str, tmp_path: Path):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "UPLOAD_FOLDER": str(tmp_path / "uploads"),
                       "BACKUP_FOLDER": str(tmp_path / "backups"), "BACKUP_COPY_FOLDER": "",
                       "PERSONAL_DATA_KEYS": ("aQ6x0m1dN9iGkq3yJmKJkW2m1aXb6h2c3kQpV6yq8sU=",),
-                      "PERSONAL_DATA_INDEX_KEY": "test-index-key", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024})
+                      "PERSONAL_DATA_INDEX_KEY": "test-index-key", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024,
+                      "ARGON2_PARALLELISM": 1})
     try:
         with app.app_context():
             upgrade()

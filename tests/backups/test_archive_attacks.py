@@ -19,7 +19,7 @@ from core.backups.archive_sites import delete_site
 from core.content.models import Article
 from core.extensions import db
 from tenants.provisioning import get_tenant
-from tests.backups.archive_helpers import export_archive, refused_problems
+from tests.backups.archive_helpers import PASSPHRASE, export_archive, refused_problems
 
 
 @pytest.fixture
@@ -315,7 +315,7 @@ def test_a_short_name_or_domain_taken_is_refused(app, archive, create_site):
 
 def test_an_uppercase_short_name_and_domain_are_taken_in_lowercase(app, archive):
     with app.app_context():
-        tenant = import_site(archive, slug="RSJ2", domain="RSJ2.localhost.").tenant
+        tenant = import_site(archive, passphrase=PASSPHRASE, slug="RSJ2", domain="RSJ2.localhost.").tenant
         assert (tenant.slug, [d.hostname for d in tenant.domains]) == ("rsj2", ["rsj2.localhost"])
         db.session.rollback()
         db.session.remove()
@@ -329,7 +329,7 @@ def test_the_domains_problems_read_as_sentences_in_either_language(app, archive,
     for language in ("zh_CN", "en"):
         with app.test_request_context(headers={"Cookie": f"lang={language}"}):
             with pytest.raises(ArchiveRefused) as refused:
-                import_site(archive, slug="rsj2", domain="caizheng.localhost")
+                import_site(archive, passphrase=PASSPHRASE, slug="rsj2", domain="caizheng.localhost")
             said[language] = str(refused.value.problems["domain"])
             db.session.rollback()
             db.session.remove()

@@ -16,7 +16,7 @@ from core.interaction.models import Letter
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
 from tenants.scoping import activate_tenant
-from tests.backups.archive_helpers import export_archive, folder_files, site_rows, visible_text
+from tests.backups.archive_helpers import PASSPHRASE, export_archive, folder_files, site_rows, visible_text
 from tests.fixtures.accounts import post_form
 
 
@@ -86,7 +86,7 @@ def test_the_other_sites_see_their_forwarded_letters_without_the_deleted_site_th
     assert "已转办" in _writer_reads(writer, sent_code, sent_phone)  # no error: the letter says it went on
 
     with app.app_context():
-        result = import_site(archive)
+        result = import_site(archive, passphrase=PASSPHRASE)
         db.session.commit()
         new_id = result.tenant.id
         db.session.remove()
@@ -112,7 +112,7 @@ def test_a_copy_imported_beside_its_site_does_not_take_the_other_sites_letters(a
     archive = export_archive(app, tmp_path)
     before = site_rows(app, czj.id)
     with app.app_context():
-        result = import_site(archive, slug="rsj-copy", domain="rsj-copy.localhost")
+        result = import_site(archive, passphrase=PASSPHRASE, slug="rsj-copy", domain="rsj-copy.localhost")
         db.session.commit()
         copy_id = result.tenant.id
         db.session.remove()

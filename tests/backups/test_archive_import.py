@@ -21,7 +21,7 @@ from core.extensions import db
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
 from tenants.scoping import activate_tenant
-from tests.backups.archive_helpers import count_everything, every_file, folder_files
+from tests.backups.archive_helpers import PASSPHRASE, count_everything, every_file, folder_files
 from tests.backups.archive_helpers import export_archive as _export
 from tests.backups.archive_helpers import refused_problems as _refused
 from tests.backups.archive_helpers import rewrite_archive as _rewrite
@@ -39,12 +39,12 @@ def test_refused_while_the_short_name_and_domains_are_taken_then_imported_under_
     assert "'renshi.localhost' is already used" in problems["domain"]
     assert list(_refused(app, archive, slug="rsj2")) == ["domain"]
 
-    result = runner.invoke(args=["backup", "import-site", str(archive)])
+    result = runner.invoke(args=["backup", "import-site", str(archive)], input=f"{PASSPHRASE}\n")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "--slug" in result.output and "--domain" in result.output
 
     result = runner.invoke(args=["backup", "import-site", str(archive), "--slug", "rsj-copy",
-                                 "--domain", "rsj-copy.localhost"])
+                                 "--domain", "rsj-copy.localhost"], env={"GOVSITES_ARCHIVE_PASSPHRASE": PASSPHRASE})
     assert result.exit_code == 0, result.output
     copy = client_for("rsj-copy.localhost").get("/sections/news/").get_data(as_text=True)
     assert "人事局召开全体干部大会" in copy
@@ -59,14 +59,14 @@ def test_refused_when_the_archive_is_newer_than_the_code(app, small_site, tmp_pa
     with app.app_context():
         delete_site(get_tenant("rsj"), confirm_slug="rsj")
         db.session.commit()
-    newer_format = _rewrite(archive, tmp_path / "format.zip", manifest=lambda m: {**m, "format_version": 2})
-    assert "archive format 2" in _refused(app, newer_format)["archive"]
+    newer_format = _rewrite(archive, tmp_path / "format.zip", manifest=lambda m: {**m, "format_version": 3})
+    assert "archive format 3" in _refused(app, newer_format)["archive"]
     newer_schema = _rewrite(archive, tmp_path / "schema.zip", manifest=lambda m: {**m, "schema_revision": "0999"})
     problem = _refused(app, newer_schema)["archive"]
     assert "made by a newer version of govsites" in problem and "0999" in problem
     older_schema = _rewrite(archive, tmp_path / "older.zip", manifest=lambda m: {**m, "schema_revision": "0001"})
     with app.app_context():  # an archive of an older revision the code knows is read (its columns by name)
-        assert import_site(older_schema).tenant.slug == "rsj"
+        assert import_site(older_schema, passphrase=PASSPHRASE).tenant.slug == "rsj"
         db.session.rollback()
         db.session.remove()
 
@@ -146,7 +146,7 @@ def test_a_failure_halfway_leaves_no_row_and_no_file(app, small_site, tmp_path, 
         failure = RuntimeError
     with app.app_context():
         with pytest.raises(failure):
-            import_site(archive)
+            import_site(archive, passphrase=PASSPHRASE)
         db.session.rollback()
         db.session.remove()
     assert count_everything(app) == before
@@ -166,7 +166,7 @@ def test_an_account_of_the_same_name_is_the_same_person(app, small_site, tmp_pat
                     must_change_password=False)
         db.session.commit()
         kept_hash = db.session.execute(select(User.password_hash).where(User.username == "li.editor")).scalar_one()
-        result = import_site(archive)
+        result = import_site(archive, passphrase=PASSPHRASE)
         db.session.commit()
         user = db.session.execute(select(User).where(User.username == "li.editor")).scalar_one()
         assert user.password_hash == kept_hash and user.display_name == "李编辑（目标）"
@@ -185,7 +185,7 @@ def test_an_account_of_the_same_name_is_the_same_person(app, small_site, tmp_pat
     assert PASSWORD != "Another-Password-77"
 
 
-def test_the_archive_holds_personal_data_readable_by_its_owner_only(app, small_site, tmp_path):
+def test_the_archive_is_readable_by_its_owner_only_and_its_personal_data_sealed(app, small_site, tmp_path):
     import stat
 
     archive = _export(app, tmp_path)
@@ -193,7 +193,7 @@ def test_the_archive_holds_personal_data_readable_by_its_owner_only(app, small_s
     with zipfile.ZipFile(archive) as opened:
         manifest = json.loads(opened.read("manifest.json"))
         letters = opened.read("data/interaction_letters.jsonl").decode("utf-8")
-    assert manifest["personal_data"] == "clear" and "王小明" in letters and "13812345678" in letters
+    assert manifest["personal_data"] == "protected" and "王小明" not in letters and "13812345678" not in letters
     assert manifest["site"]["slug"] == "rsj" and manifest["tables"]["articles"]["rows"] == 2
     assert all(len(entry["sha256"]) == 64 for entry in manifest["files"].values())
     assert folder_files(app, small_site[0].id)

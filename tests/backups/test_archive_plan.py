@@ -20,6 +20,7 @@ from core.extensions import db
 from core.web.routes import RULES
 from tenants.provisioning import get_tenant
 from tenants.scoping import TenantScoped
+from tests.backups.archive_helpers import PASSPHRASE
 
 
 def test_every_table_is_site_data_or_named_as_not_moved(app):
@@ -52,6 +53,27 @@ def test_every_lookup_hash_is_computed_again_in_the_targets_key(app):
     assert hashes == LOOKUP_HASH_COLUMNS
     with app.app_context():
         assert set(_lookup_hashes()) == LOOKUP_HASH_COLUMNS
+
+
+def test_personal_data_is_sealed_in_an_archive(app):
+    """Every column encrypted at rest, every lookup hash, an account's e-mail and password hash, and every folder
+    of files the public sends: an archive carries them only under its passphrase."""
+    from core.backups.archive import USER_FIELDS, USER_PROTECTED, protected_columns
+    from core.disclosure.applications import FILES_SUBFOLDER as disclosure_files
+    from core.interaction.letters import FILES_SUBFOLDER as letter_files
+    from core.privacy.crypto import PERSONAL_FOLDERS, encrypted_columns
+    from core.services.applications import FILES_SUBFOLDER as application_files
+
+    plan = site_plan()
+    sealed = {(name, column) for name, table_plan in plan.tables.items()
+              for column in protected_columns(table_plan.table)}
+    encrypted = set(encrypted_columns(db.metadata))
+    assert len(encrypted) >= 20 and encrypted <= sealed
+    assert LOOKUP_HASH_COLUMNS <= sealed
+    assert {("interaction_letters", "body"), ("service_application_files", "filename"),
+            ("audit_entries", "ip")} <= sealed
+    assert set(USER_PROTECTED) <= set(USER_FIELDS)
+    assert {application_files, letter_files, disclosure_files} == PERSONAL_FOLDERS
 
 
 def test_every_id_of_a_public_page_is_carried_in_links(app):
@@ -123,13 +145,13 @@ def test_a_table_added_later_and_its_child_table_travel_with_the_site(app, two_s
         db.session.execute(insert(marks), {"note_id": other, "mark": "财政"})
         db.session.commit()
         archive = tmp_path / "rsj.site.zip"
-        export_site(get_tenant("rsj"), archive)
+        export_site(get_tenant("rsj"), archive, passphrase=PASSPHRASE)
         removed = delete_site(get_tenant("rsj"), confirm_slug="rsj")
         db.session.commit()
         assert removed["archive_probe_notes"] == 2 and removed["archive_probe_marks"] == 2
         assert db.session.execute(select(marks.c.mark)).scalars().all() == ["财政"]  # the other site's stay
 
-        result = import_site(archive)
+        result = import_site(archive, passphrase=PASSPHRASE)
         db.session.commit()
         rows = db.session.execute(select(notes).where(notes.c.tenant_id == result.tenant.id)
                                   .order_by(notes.c.id)).mappings().all()

@@ -18,8 +18,8 @@ from core.extensions import db
 from core.timeutil import now
 from tenants.models import Tenant
 from tenants.provisioning import get_tenant
-from tests.backups.archive_helpers import (Carrier, assert_same_pages, crawl, digest, folder_files, is_page,
-                                           site_rows, steady, visible_text)
+from tests.backups.archive_helpers import (PASSPHRASE, Carrier, assert_same_pages, crawl, digest, folder_files,
+                                           is_page, site_rows, steady, visible_text)
 from tests.fixtures.accounts import login
 
 ADMIN_LISTS = ("/admin/articles/", "/admin/services/items", "/admin/services/applications/",
@@ -113,9 +113,35 @@ def _account_findings(app, site_id: int, accept_one: int | None = None) -> dict[
     return found
 
 
+def _assert_sealed(app, site_id: int, archive, files: dict[str, bytes]) -> None:
+    """No ID number, phone or e-mail address of the site's citizens, and no file they sent, is in the archive's
+    bytes (packed or unpacked)."""
+    import zipfile
+
+    from core.backups.archive import is_personal_file, protected_columns
+
+    wanted = set()
+    with app.app_context():
+        for name, table_plan in site_plan().tables.items():
+            table = table_plan.table
+            for column in ("id_number", "phone", "email"):
+                if column in protected_columns(table):  # a service guide's office phone is public
+                    wanted.update(v for v in db.session.execute(select(table.c[column]).where(
+                        table.c.tenant_id == site_id)).scalars() if v and len(v) >= 8)
+        db.session.remove()
+    sent = {data for path, data in files.items() if is_personal_file(path)}
+    assert len(wanted) > 20 and len(sent) > 5  # the demo's applicants, writers and their materials
+    raw = archive.read_bytes()
+    with zipfile.ZipFile(archive) as opened:
+        members = [opened.read(n) for n in opened.namelist()]
+    for value in wanted:
+        assert value.encode() not in raw and not any(value.encode() in data for data in members), value
+    assert not sent & set(members)
+
+
 def export(app, slug: str, path):
     with app.app_context():
-        result = export_site(get_tenant(slug), path)
+        result = export_site(get_tenant(slug), path, passphrase=PASSPHRASE)
         db.session.commit()
         db.session.remove()
     return result
@@ -139,6 +165,7 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     exported = export(app, "rsj", archive)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert exported.files == len(files) and exported.rows["articles"] > 50
+    _assert_sealed(app, rsj.id, archive, files)
 
     with app.app_context():
         removed = delete_site(get_tenant("rsj"), confirm_slug="rsj")
@@ -157,7 +184,7 @@ def test_export_delete_import_here_gives_back_the_same_site(app, demo_city, clie
     after_delete = site_rows(app, demo_city.ids["czj"])
 
     with app.app_context():
-        result = import_site(archive)
+        result = import_site(archive, passphrase=PASSPHRASE)
         db.session.commit()
         new_id = result.tenant.id
         db.session.remove()
@@ -253,7 +280,7 @@ def test_export_then_import_into_an_empty_deployment_gives_the_same_site(app, de
     jtj_rows, jtj_files = site_rows(target, jtj), folder_files(target, jtj)
 
     with target.app_context():
-        result = import_site(archive)
+        result = import_site(archive, passphrase=PASSPHRASE)
         db.session.commit()
         new_id = result.tenant.id
         db.session.remove()

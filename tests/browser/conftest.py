@@ -32,7 +32,8 @@ def live_env(tmp_path_factory):
            "GOVSITES_BACKUP_FOLDER": str(folder / "backups"),
            "GOVSITES_DEMO_ACCOUNTS_FILE": str(folder / "demo-accounts.csv"),
            # Cheap password hashes: the demo creates hundreds of accounts.
-           "GOVSITES_ARGON2_TIME_COST": "1", "GOVSITES_ARGON2_MEMORY_KIB": "1024"}
+           "GOVSITES_ARGON2_TIME_COST": "1", "GOVSITES_ARGON2_MEMORY_KIB": "1024",
+           "GOVSITES_ARGON2_PARALLELISM": "1"}
     env.pop("TEST_DATABASE_URL", None)
     return folder, env
 

@@ -85,8 +85,8 @@ def test_only_the_lease_holder_runs_jobs_and_a_standby_takes_over_after_kill_9(k
     started = [_start(url, log) for log in logs]
     by_pid = {process.pid: process for process, _ in started}
     try:
-        # Both start together; within a few seconds one of them runs the job every second.
-        _wait_for(lambda: len(_runs(engine)) >= 3, 15, "three runs recorded", logs)
+        # Both start together; once started, one of them runs the job every second.
+        _wait_for(lambda: len(_runs(engine)) >= 3, 60, "three runs recorded", logs)  # starting: slow when busy
         time.sleep(1.5)
         holders = {holder for holder, _, _ in _runs(engine)}
         assert len(holders) == 1, holders  # the other scheduler ran nothing

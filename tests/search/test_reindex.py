@@ -8,7 +8,7 @@ from core.backups.archive_sites import delete_site
 from core.extensions import db
 from core.search.models import SearchEntry
 from tenants.provisioning import get_tenant
-from tests.backups.archive_helpers import export_archive
+from tests.backups.archive_helpers import PASSPHRASE, export_archive
 from tests.fixtures.console import last_platform_entry
 from tests.search.test_site_search import titles
 
@@ -48,7 +48,7 @@ def test_a_deleted_site_takes_its_entries_and_an_imported_one_gets_them_back(app
         db.session.remove()
     assert _entries(app) == 0
     with app.app_context():
-        tenant = import_site(path).tenant
+        tenant = import_site(path, passphrase=PASSPHRASE).tenant
         db.session.commit()
         site = type(rsj)(tenant.id, tenant.slug, tenant.primary_domain, tenant.name_zh, tenant.name_en)
         db.session.remove()
