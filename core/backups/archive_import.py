@@ -162,11 +162,14 @@ JSON_REFERENCES = {
 
 #: What a security finding is about ("user:12", "article:40/host:example.com"): core.security keeps a finding
 #: from run to run by it, so it follows the ids (a finding accepted with a reason stays accepted after a move).
-_FINDING_KEY = re.compile(r"^(user|article|section|attachment):(\d+)(?=$|/)")
+_FINDING_KEY = re.compile(r"^(user|article|section|attachment|consultation|service_item|letter):(\d+)(?=$|/)")
 #: Where a finding is fixed: a page of the site's admin naming an id.
-_ADMIN_PATH = re.compile(r"^/admin/(users|articles|sections)/(\d+)(?=$|[/?#])")
-_KEY_TABLES = {"article": "articles", "section": "sections", "attachment": "attachments", "articles": "articles",
-               "sections": "sections"}
+_ADMIN_PATH = re.compile(
+    r"^/admin/(users|articles|sections|consultations|services/items|interaction/letters)/(\d+)(?=$|[/?#])")
+_KEY_TABLES = {"article": "articles", "section": "sections", "attachment": "attachments",
+               "consultation": "consultations", "service_item": "service_items", "letter": "interaction_letters",
+               "articles": "articles", "sections": "sections", "consultations": "consultations",
+               "services/items": "service_items", "interaction/letters": "interaction_letters"}
 
 
 def _carried_id(maps: "_Maps", kind: str, old: str) -> int | None:
@@ -191,8 +194,10 @@ def _admin_path(text: str, maps: "_Maps") -> str:
 #: whose ids it needs. Text holding ids ("kind:12", an admin path) not listed fails
 #: tests/backups/test_archive_plan.py.
 TEXT_REFERENCES = {
-    ("security_findings", "object_key"): (_finding_key, ("articles", "sections", "attachments")),
-    ("security_findings", "link"): (_admin_path, ("articles", "sections")),
+    ("security_findings", "object_key"): (_finding_key, ("articles", "sections", "attachments", "consultations",
+                                                         "service_items", "interaction_letters")),
+    ("security_findings", "link"): (_admin_path, ("articles", "sections", "consultations", "service_items",
+                                                  "interaction_letters")),
 }
 
 

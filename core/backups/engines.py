@@ -31,6 +31,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from core.backups.checksums import reflect, schema_revision, table_checksums
@@ -43,6 +44,11 @@ PAGES_PER_STEP = 2048
 #: gzip level of the SQLite copy: 6 (zlib's default) halves the time of 9 for a file a few per cent larger.
 GZIP_LEVEL = 6
 CHUNK = 1024 * 1024
+#: SQLSTATE codes the scratch database's statements are told apart by.
+INSUFFICIENT_PRIVILEGE = "42501"
+OBJECT_IN_USE = "55006"
+#: How many times the scratch database's DROP is tried while its ended connections go away.
+DROP_ATTEMPTS = 5
 
 
 def for_current_app() -> SqliteDatabase | PostgresDatabase:
@@ -327,15 +333,21 @@ class PostgresDatabase:
     def scratch(self, dump: Path, work: Path) -> Iterator[Engine]:
         """The backup restored into a scratch database ``<database>_verify_<random>``, dropped afterwards.
 
-        :raises BackupError: when pg_restore fails (a damaged dump) or the client does not match the server.
+        The configured account creates and drops it, so it needs CREATEDB (production roles often lack it).
+
+        :raises BackupError: when pg_restore fails (a damaged dump), the client does not match the server, the
+            account may not create databases ("pg_no_createdb"), or the scratch database cannot be created or
+            dropped.
         """
         name = f"{self.url.database}_verify_{secrets.token_hex(4)}"[-63:]
         admin = self._admin()
         engine = None
+        created = failed = False
         try:
             with admin.connect() as connection:
                 pg_restore = self.program("pg_restore", self._server_version(connection))
-                connection.execute(text(f'CREATE DATABASE {_quoted(name)} TEMPLATE template0'))
+                self._create_scratch(connection, name)
+                created = True
             try:
                 self._run([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "-d", name, str(dump)],
                           database=name, label=_l("Restoring into a scratch database"))
@@ -343,12 +355,60 @@ class PostgresDatabase:
                 raise BackupError("database_unreadable", detail=error.params.get("detail", "")) from error
             engine = create_engine(self.url.set(database=name), poolclass=NullPool)
             yield engine
+        except BaseException:
+            failed = True
+            raise
         finally:
             if engine is not None:
                 engine.dispose()
+            try:
+                if created:
+                    self._drop_scratch(admin, name)
+            except BackupError as error:
+                if not failed:
+                    raise
+                # The first failure is what the run reports; this one is left in the log, with the name to drop.
+                current_app.logger.error("%s", error)
+            finally:
+                admin.dispose()
+
+    def _create_scratch(self, connection, name: str) -> None:
+        """CREATE DATABASE `name`, empty (from template0).
+
+        :raises BackupError: "pg_no_createdb" when the account may not create databases (the usual production
+            role), naming the account and the grant; "pg_scratch_failed" with the server's words otherwise.
+        """
+        user = connection.exec_driver_sql("SELECT current_user").scalar()  # the URL may name none (peer login)
+        try:
+            connection.execute(text(f"CREATE DATABASE {_quoted(name)} TEMPLATE template0"))
+        except DBAPIError as error:
+            if _sqlstate(error) == INSUFFICIENT_PRIVILEGE:
+                raise BackupError("pg_no_createdb", user=user, database=self.url.database or "?") from error
+            raise BackupError("pg_scratch_failed", name=name, detail=_server_words(error)) from error
+
+    def _drop_scratch(self, admin: Engine, name: str) -> None:
+        """Drop the scratch database, ending any connection still open to it first.
+
+        Not ``DROP DATABASE … WITH (FORCE)``, which only PostgreSQL 13 and later understand: the connections
+        (ours, of the same account) are ended with pg_terminate_backend, then the database is dropped.
+
+        :raises BackupError: "pg_scratch_not_dropped", naming the database to drop by hand.
+        """
+        try:
             with admin.connect() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)"))
-            admin.dispose()
+                connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+                for attempt in range(DROP_ATTEMPTS):
+                    try:
+                        connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(name)}"))
+                        return
+                    except DBAPIError as error:
+                        # A terminated backend may take a moment to go ("being accessed by other users").
+                        if _sqlstate(error) != OBJECT_IN_USE or attempt == DROP_ATTEMPTS - 1:
+                            raise
+                        time.sleep(0.2 * (attempt + 1))
+        except DBAPIError as error:
+            raise BackupError("pg_scratch_not_dropped", name=name, detail=_server_words(error)) from error
 
     # restore
 
@@ -405,3 +465,15 @@ def _raise_on_failure(process, program: str, err) -> None:
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    """The server's SQLSTATE of a database error ("" when the driver gives none)."""
+    return str(getattr(error.orig, "sqlstate", "") or getattr(error.orig, "pgcode", "") or "")
+
+
+def _server_words(error: DBAPIError) -> str:
+    """The server's own message, its first line (not SQLAlchemy's statement and background link)."""
+    said = str(error.orig or error).strip().splitlines()
+    return (said[0] if said else type(error).__name__)[:400]
+

@@ -31,6 +31,13 @@ FAILURES = {
                              "%(server_major)s client, or set BACKUP_PG_BIN_DIR to its folder (e.g. "
                              "/usr/lib/postgresql/%(server_major)s/bin)."),
     "pg_tool_failed": _l("The PostgreSQL program %(program)s stopped with an error: %(detail)s"),
+    "pg_no_createdb": _l("The database account %(user)s may not create databases, and a verify restores the "
+                         "backup into a scratch database that this account creates and drops. Grant it CREATEDB (as "
+                         "a superuser: ALTER ROLE %(user)s CREATEDB); the database %(database)s itself is not "
+                         "touched."),
+    "pg_scratch_failed": _l("The verify's scratch database %(name)s could not be created: %(detail)s"),
+    "pg_scratch_not_dropped": _l("The verify's scratch database %(name)s could not be dropped (%(detail)s). Drop it "
+                                 "by hand: DROP DATABASE \"%(name)s\""),
     "sqlite_memory": _l("The database is an in-memory SQLite database: there is no file to back up."),
     "sqlite_missing": _l("The SQLite database file %(path)s does not exist."),
     "unsupported": _l("Backups of a %(kind)s database are not supported; only SQLite and PostgreSQL."),

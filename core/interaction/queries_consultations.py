@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import case, func, or_, select
 
@@ -154,6 +155,31 @@ def next_window_change() -> datetime | None:
     if closes:
         moments.append(datetime.combine(closes + timedelta(days=1), time.min))
     return min((m for m in moments if m > moment), default=None)
+
+
+class PublishedText(NamedTuple):
+    """A published consultation's text as the public page shows it (for the security checks)."""
+
+    id: int
+    title: str
+    #: The draft's text, cleaned rich text ("" when only a document is given).
+    body_html: str
+    #: The plain text shown around the draft: the office and how else to take part.
+    details: str
+    #: The feedback summary, plain text; "" until it is published.
+    summary: str
+
+
+def published_texts() -> list[PublishedText]:
+    """The active site's published consultations (upcoming, open, closed or concluded), by id: what the public
+    reads of each, its feedback summary only once published (the security checks read these)."""
+    rows = db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.body_html, Consultation.office, Consultation.how_to,
+               Consultation.summary_text, Consultation.summary_published_at)
+        .where(Consultation.status == "published").order_by(Consultation.id)).all()
+    return [PublishedText(cid, title, body or "", f"{office or ''}\n{how_to or ''}".strip(),
+                          (summary or "") if summary_at is not None else "")
+            for cid, title, body, office, how_to, summary, summary_at in rows]
 
 
 def referenced_documents() -> set[str]:

@@ -14,6 +14,7 @@ import unicodedata
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import url_for
 from sqlalchemy import false, func, or_, select
@@ -455,6 +456,26 @@ def published_query(search: str = "", kind: str = ""):
 
 def published_letter(published_id: int) -> PublishedLetter | None:
     return db.session.execute(select(PublishedLetter).where(PublishedLetter.id == published_id)).scalar_one_or_none()
+
+
+class PublishedText(NamedTuple):
+    """A published letter as its public page shows it (for the security checks): masked plain text."""
+
+    id: int  # the PublishedLetter's, in its public address
+    letter_id: int  # the letter's, where its officers publish it again or take it off
+    subject: str
+    #: The letter, the reply and the replying office, as shown.
+    text: str
+
+
+def published_texts() -> list[PublishedText]:
+    """The active site's published letters (来信选登), by id: the subject, letter, reply and replying office the
+    public reads (the security checks read these)."""
+    rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.letter_id, PublishedLetter.subject,
+                                     PublishedLetter.body, PublishedLetter.reply, PublishedLetter.reply_office)
+                              .order_by(PublishedLetter.id)).all()
+    return [PublishedText(pid, letter_id, subject, "\n".join(t for t in (body, reply, office) if t))
+            for pid, letter_id, subject, body, reply, office in rows]
 
 
 def sitemap_pages() -> list[PublicPage]:

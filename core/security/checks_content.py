@@ -1,8 +1,12 @@
-"""Checks of what a site publishes: its live items and its sections' pages, as the public reads them.
+"""Checks of what a site publishes: every public text of the site, as the public reads it.
 
 Only what the public sees is read: items published now (core.content.queries.published),
-the text of single-page sections and the address of link sections. Each body
-is read once per run (`documents`), and every check here looks at that reading.
+the text of single-page sections and the address of link sections, published
+consultations (the draft, and the feedback summary once published), the
+published guides of service items (as last approved) and published letters
+with their replies — the last three through their modules' queries. Each text
+is read once per run (`documents`), and every check here looks at that
+reading; each finding links to the page where the site changes that text.
 """
 from __future__ import annotations
 
@@ -17,27 +21,33 @@ from core.content.models import Article, Attachment
 from core.content.queries import published
 from core.content.sanitize import clean_html, removed_markup
 from core.extensions import db
+from core.interaction.queries_consultations import published_texts as consultation_texts
+from core.interaction.queries_letters import published_texts as letter_texts
 from core.security.html import PhraseIndex, Scan, hits, normalise_text, scan_html
 from core.security.links import LinkResolver
 from core.security.registry import CheckContext, Found, check
 from core.security.words import allowed_hosts, forbidden_words, host_allowed, readable_host, wrong_expressions
 from core.sections.models import Section
+from core.services.queries_guide import public_guide_texts
 from tenants.scoping import current_tenant_id
 
 #: Links named on one finding, at most (the count says how many there were).
 LINKS_NAMED = 10
+#: What a finding in a consultation's feedback summary is named (worded when the run keeps it).
+SUMMARY_NAME = _l("Feedback summary of “%(title)s”")
 
 
 @dataclass
 class Document:
-    """One published text: an item or a section's page."""
+    """One published text: an item, a section's page, a consultation, a service guide, a published letter."""
 
-    key: str  # "article:12", "section:3"
+    key: str  # "article:12", "section:3", "consultation:4", "consultation:4/summary", "service_item:7", "letter:9"
     name: str  # its title
     page: str  # its public path, against which relative links are read
     link: str  # where it is edited
+    #: The rich text (links, markup); "" for a text the public page shows as plain text.
     html: str
-    #: The title and summary: checked for words like the body.
+    #: The title and summary, or the whole of a plain text: checked for words like the body.
     heading: str
     #: A link section's address (its only "body").
     address: str = ""
@@ -60,20 +70,51 @@ class Document:
 
 
 def documents(ctx: CheckContext) -> list[Document]:
-    """The site's published items and section pages, read once per run."""
-    def read() -> list[Document]:
-        found = [Document(f"article:{a.id}", a.title, f"/articles/{a.id}", f"/admin/articles/{a.id}", a.body_html,
-                          f"{a.title} {a.summary}")
-                 for a in db.session.execute(select(Article.id, Article.title, Article.summary, Article.body_html)
-                                             .where(published()).order_by(Article.id))]
-        for section in db.session.execute(select(Section).order_by(Section.id)).scalars():
-            if section.page_html or section.external_url:
-                found.append(Document(f"section:{section.id}", section.name_zh, f"/sections/{section.slug}/",
-                                      f"/admin/sections/{section.id}", section.page_html or "", section.name_zh,
-                                      address=section.external_url if section.kind == "external_link" else ""))
-        return found
+    """Every public text of the site (items, section pages, consultations, service guides, published letters),
+    read once per run."""
+    return ctx.once("documents", lambda: [*_articles(), *_sections(), *_consultations(), *_service_guides(),
+                                          *_letters()])
 
-    return ctx.once("documents", read)
+
+def _articles() -> list[Document]:
+    return [Document(f"article:{a.id}", a.title, f"/articles/{a.id}", f"/admin/articles/{a.id}", a.body_html,
+                     f"{a.title} {a.summary}")
+            for a in db.session.execute(select(Article.id, Article.title, Article.summary, Article.body_html)
+                                        .where(published()).order_by(Article.id))]
+
+
+def _sections() -> list[Document]:
+    return [Document(f"section:{section.id}", section.name_zh, f"/sections/{section.slug}/",
+                     f"/admin/sections/{section.id}", section.page_html or "", section.name_zh,
+                     address=section.external_url if section.kind == "external_link" else "")
+            for section in db.session.execute(select(Section).order_by(Section.id)).scalars()
+            if section.page_html or section.external_url]
+
+
+def _consultations() -> list[Document]:
+    """A published consultation's draft (rich text) and, once published, its feedback summary (plain text)."""
+    found = []
+    for c in consultation_texts():
+        page, link = f"/consultations/{c.id}", f"/admin/consultations/{c.id}"
+        found.append(Document(f"consultation:{c.id}", c.title, page, link, c.body_html, f"{c.title} {c.details}"))
+        if c.summary:
+            found.append(Document(f"consultation:{c.id}/summary", str(SUMMARY_NAME) % {"title": c.title}, page,
+                                  f"{link}/summary", "", c.summary))
+    return found
+
+
+def _service_guides() -> list[Document]:
+    """A service item's guide as last approved (plain text: the public page escapes it, so only words are read)."""
+    return [Document(f"service_item:{item_id}", name, f"/services/items/{item_id}",
+                     f"/admin/services/items/{item_id}", "", f"{name}\n{text}")
+            for item_id, name, text in public_guide_texts()]
+
+
+def _letters() -> list[Document]:
+    """A published letter and its reply (plain text, masked), fixed where its officers publish it again."""
+    return [Document(f"letter:{letter.letter_id}", letter.subject, f"/interaction/letters/{letter.id}",
+                     f"/admin/interaction/letters/{letter.letter_id}", "", f"{letter.subject}\n{letter.text}")
+            for letter in letter_texts()]
 
 
 def _resolver(ctx: CheckContext) -> LinkResolver:
@@ -86,8 +127,9 @@ def _resolver(ctx: CheckContext) -> LinkResolver:
               "withdrawn or a section that was renamed leads nowhere."),
        details=_l("%(count)s links lead to no page: %(links)s"))
 def broken_links(ctx: CheckContext):
-    """A published item or page linking to a page of the platform (this site, another site, the portal) that
-    does not exist for the public: resolved through the app's URL map and the content, never by a request."""
+    """A published text (an item, a page, a consultation's draft) linking to a page of the platform (this site,
+    another site, the portal) that does not exist for the public: resolved through the app's URL map and the
+    content, never by a request."""
     resolver = _resolver(ctx)
     for doc in documents(ctx):
         urls = [link.url for link in doc.scan.links]
@@ -122,9 +164,9 @@ def missing_attachments(ctx: CheckContext):
               "not. The information bureau adds hosts every site may link to on the console."),
        details=_l("Links to %(host)s: %(links)s"))
 def external_links(ctx: CheckContext):
-    """A link (or an embedded frame or script) in a published item or page to a host the platform does not
-    serve and that is not on the bureau's allow-list (each host with its subdomains). One finding per item and
-    host, so that an accepted host stays accepted for that item."""
+    """A link (or an embedded frame or script) in a published text (an item, a page, a consultation's draft) to
+    a host the platform does not serve and that is not on the bureau's allow-list (each host with its
+    subdomains). One finding per text and host, so that an accepted host stays accepted for that text."""
     resolver, allowed = _resolver(ctx), ctx.once("allowed_hosts", allowed_hosts)
     for doc in documents(ctx):
         by_host: dict[str, list[str]] = {}
@@ -157,10 +199,10 @@ HIDING_WORDS = {
        details=_l("%(count)s links visitors cannot see (%(how)s): %(links)s"),
        words={"how": HIDING_WORDS})
 def hidden_links(ctx: CheckContext):
-    """A link in a published item or page that visitors cannot see but search engines follow: inside an
-    element styled out of sight or marked hidden (core.security.html.HIDING_STYLES), whatever its host; or,
-    to a host outside the platform, a link that shows nothing (no visible text, or only a picture of two
-    pixels or less), which the editor's cleaning lets through."""
+    """A link in a published text (an item, a page, a consultation's draft) that visitors cannot see but search
+    engines follow: inside an element styled out of sight or marked hidden (core.security.html.HIDING_STYLES),
+    whatever its host; or, to a host outside the platform, a link that shows nothing (no visible text, or only a
+    picture of two pixels or less), which the editor's cleaning lets through."""
     resolver = _resolver(ctx)
     for doc in documents(ctx):
         hidden = []
@@ -183,8 +225,9 @@ def hidden_links(ctx: CheckContext):
               "changed by someone else: look at the item's revisions and the audit log."),
        details=_l("“%(word)s” is in the text; places found: %(count)s."))
 def forbidden_words_found(ctx: CheckContext):
-    """A word of the bureau's forbidden list in a published item's title, summary or text (hidden text
-    included), with the text around each place; one finding per item and word."""
+    """A word of the bureau's forbidden list in a published text — an item's title, summary or body (hidden
+    text included), a section's page, a consultation and its feedback summary, a service guide, a published
+    letter and its reply — with the text around each place; one finding per text and word."""
     index = ctx.once("forbidden_words", lambda: PhraseIndex(forbidden_words()))
     for doc in documents(ctx):
         text = doc.text
@@ -202,7 +245,8 @@ def forbidden_words_found(ctx: CheckContext):
        details=_l("“%(wrong)s” should read “%(correct)s”."))
 def wrong_expressions_found(ctx: CheckContext):
     """An expression of the bureau's list of wrong official expressions (a body's or a meeting's name written
-    wrong) in a published item or page, with its correct form and the text around each place."""
+    wrong) in a published text (as the forbidden words are looked for), with its correct form and the text around
+    each place."""
     index = ctx.once("wrong_expressions", lambda: PhraseIndex(wrong_expressions()))
     for doc in documents(ctx):
         text = doc.text
@@ -221,8 +265,9 @@ def wrong_expressions_found(ctx: CheckContext):
        details={"": _l("The cleaning rules would remove: %(removed)s"),
                 "rewritten": _l("The cleaning rules would rewrite its markup.")})
 def unsanitised_html(ctx: CheckContext):
-    """A published body that no longer passes the sanitiser (core.content.sanitize.clean_html): stored before
-    a rule was tightened, imported around it, or written into the database directly."""
+    """A published body (an item, a page, a consultation's draft) that no longer passes the sanitiser
+    (core.content.sanitize.clean_html): stored before a rule was tightened, imported around it, or written into
+    the database directly."""
     for doc in documents(ctx):
         if doc.html and clean_html(doc.html) != doc.html:
             removed = removed_markup(doc.html, clean_html(doc.html))

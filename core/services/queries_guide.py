@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from core.auth.models import User
 from core.auth.permissions import can
 from core.extensions import db
-from core.services.guide import LISTED_STATES, missing_elements, published, unpublished_changes
+from core.services.guide import LISTED_STATES, TEXT_FIELDS, missing_elements, published, unpublished_changes
 from core.services.models import ApplicationFile, CatalogueRequest, ServiceForm, ServiceItem
 from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
@@ -77,6 +77,35 @@ def public_item(item_id: int) -> PublicItem | None:
                                                         ServiceItem.catalogue_status.in_(LISTED_STATES))
                               ).scalar_one_or_none()
     return _public(item) if item is not None else None
+
+
+def guide_text(guide: dict) -> str:
+    """Every text of a published guide the public reads, one per line: the edited fields, the materials, the
+    procedure, the forms' titles and the online application form's labels, hints and options."""
+    parts = [str(guide.get(field) or "") for field in TEXT_FIELDS]
+    for material in guide.get("materials") or []:
+        if isinstance(material, dict):
+            parts += [str(material.get("name") or ""), str(material.get("note") or "")]
+    for step in guide.get("steps") or []:
+        if isinstance(step, dict):
+            parts += [str(step.get("title") or ""), str(step.get("description") or "")]
+    parts += [str(f.get("title") or "") for f in guide.get("forms") or [] if isinstance(f, dict)]
+    for spec in guide.get("application_fields") or []:
+        if not isinstance(spec, dict):
+            continue
+        parts += [str(spec.get(key) or "") for key in ("label", "label_en", "help", "help_en")]
+        for choice in spec.get("choices") or []:
+            if isinstance(choice, str):
+                parts.append(choice)
+            elif isinstance(choice, dict):
+                parts += [str(choice.get(key) or "") for key in ("label", "label_en")]
+    return "\n".join(part for part in parts if part.strip())
+
+
+def public_guide_texts() -> list[tuple[int, str, str]]:
+    """(item id, item name, `guide_text` of its published guide) of every item the public sees on the active site,
+    in the catalogue's order (the security checks read these)."""
+    return [(found.id, found.name, guide_text(found.guide)) for found in public_items()]
 
 
 def sitemap_pages() -> list[PublicPage]:

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core.security.checks_files import add_platform_files
     from core.training import audit_labels, jobs, views  # noqa: F401  (jobs: its @scheduled declarations)
+    from core.training.files import training_folder
+    from core.training.queries import stored_files
 
     audit_labels.register()
     views.init_app(app)
+    # Checked when uploaded, and every day after by the file checks, as the platform's files (not a site's).
+    add_platform_files("training", training_folder, stored_files, page="/platform/training/")

@@ -20,7 +20,7 @@ from core.auth.models import Membership, User
 from core.content.queries import public_article
 from core.extensions import db
 from core.inbox.models import InboxMessage
-from core.training.models import GoodPractice, TrainingAcknowledgement, TrainingMaterial
+from core.training.models import GoodPractice, TrainingAcknowledgement, TrainingFile, TrainingMaterial
 from core.workdays.queries import is_working_day, working_days_between
 from tenants.models import SiteGroup, Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
@@ -43,6 +43,16 @@ def all_materials() -> list[TrainingMaterial]:
     return list(db.session.execute(select(TrainingMaterial).options(selectinload(TrainingMaterial.files))
                                    .order_by(TrainingMaterial.created_at.desc(), TrainingMaterial.id.desc()))
                 .scalars())
+
+
+def stored_files() -> dict[str, tuple[str, str, dict]]:
+    """stored name -> (the file's name, its material's console page, {"material": its title}) of every training
+    file: what the daily file checks call a file of the training folder (core.security.checks_files)."""
+    rows = db.session.execute(select(TrainingFile.stored_name, TrainingFile.filename, TrainingMaterial.id,
+                                     TrainingMaterial.title)
+                              .join(TrainingMaterial, TrainingMaterial.id == TrainingFile.material_id))
+    return {stored: (filename, f"/platform/training/{material_id}", {"material": title})
+            for stored, filename, material_id, title in rows}
 
 
 def published_materials() -> list[TrainingMaterial]:

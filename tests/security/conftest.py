@@ -44,8 +44,9 @@ def _rows(model) -> list[Row]:
 
 @pytest.fixture(autouse=True)
 def _empty_upload_folders(app):
-    """The file checks read every file of a site's folder: each test starts with none (ids are reused)."""
-    for folder in Path(app.config["UPLOAD_FOLDER"]).glob("site-*"):
+    """The file checks read every file of a site's folder, and of the platform's training folder: each test starts
+    with none (ids are reused)."""
+    for folder in [*Path(app.config["UPLOAD_FOLDER"]).glob("site-*"), Path(app.config["UPLOAD_FOLDER"]) / "training"]:
         shutil.rmtree(folder, ignore_errors=True)
     yield
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,60 @@ def test_files_larger_than_the_platform_accepts(app, two_sites, check_site):
         assert found.details["values"]["limit"] == "4 KB" and found.severity == "low"
     finally:
         app.config["MAX_ATTACHMENT_BYTES"] = limit
+
+
+def _training_material(app, create_account, title="《政府网站与政务新媒体检查指标》解读") -> tuple[int, str]:
+    """A training material with one PDF, as the bureau uploads it (checked at the door); (its id, stored name)."""
+    from core.auth.models import User
+    from core.training.operations import create_material
+
+    bureau = create_account("chen.bureau", platform_role="platform_admin", totp=True)
+    with app.app_context():
+        material = create_material(actor=db.session.get(User, bureau.id), title=title, due_on=date(2027, 1, 29),
+                                   uploads=[Upload("指标解读.pdf", PDF, "application/pdf")], today=date(2026, 12, 1))
+        db.session.commit()
+        made = material.id, material.files[0].stored_name
+        db.session.remove()
+    return made
+
+
+def test_training_files_are_checked_every_day_as_the_platforms(app, two_sites, create_account, check_platform,
+                                                               check_site):
+    material, stored = _training_material(app, create_account)
+    path = Path(app.config["UPLOAD_FOLDER"]) / "training" / stored
+    saved = path.read_bytes()
+    path.write_bytes(_pe())  # the file replaced on the shared volume after it was checked at upload
+    rule = "platform_files.executable"
+    [found] = lifecycle(lambda: of(check_platform(rule), rule), lambda: path.write_bytes(saved))
+    assert found.key == f"file:training/{stored}" and found.name == "指标解读.pdf" and found.severity == "high"
+    assert found.link == f"/platform/training/{material}"  # where the bureau replaces or removes it
+    assert found.details["values"] == {"kind": "PE", "material": "《政府网站与政务新媒体检查指标》解读"}
+    assert of(check_site(two_sites[0], "files.executable"), "files.executable") == []  # no site's finding
+
+
+def test_a_stray_file_in_the_training_folder_and_an_oversize_one(app, create_account, check_platform):
+    _material, stored = _training_material(app, create_account)
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "training"
+    stray = folder / "notes.pdf"
+    stray.write_bytes(b"<!DOCTYPE html><html><body>saved from a browser</body></html>")
+    rule = "platform_files.type_mismatch"
+    [found] = lifecycle(lambda: of(check_platform(rule), rule), stray.unlink)
+    assert found.key == "file:training/notes.pdf" and found.name == "training/notes.pdf"
+    assert found.link == "/platform/training/" and found.details["values"] == {"extension": "pdf"}
+    (folder / stored).write_bytes(PDF + b"0" * 5000)
+    limit = app.config["MAX_ATTACHMENT_BYTES"]
+    app.config["MAX_ATTACHMENT_BYTES"] = 4096
+    try:
+        rule = "platform_files.oversize"
+        [found] = lifecycle(lambda: of(check_platform(rule), rule), lambda: (folder / stored).write_bytes(PDF))
+        assert found.name == "指标解读.pdf" and found.details["values"]["limit"] == "4 KB"
+    finally:
+        app.config["MAX_ATTACHMENT_BYTES"] = limit
+
+
+def test_the_platforms_file_checks_do_not_read_the_sites_folders(app, two_sites, check_platform):
+    (_folder(app, two_sites[0]) / "shell.php.jpg").write_bytes(JPEG + b"<?php eval($_POST['x']); ?>")
+    assert check_platform("platform_files.executable", "platform_files.type_mismatch") == []
 
 
 @pytest.fixture
