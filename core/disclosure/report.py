@@ -73,10 +73,12 @@ def default_title(year: int) -> str:
 def draft_overview(year: int, computed: dict) -> str:
     """A first paragraph for 一、总体情况 with the year's figures, for the site to rewrite and complete."""
     rows = computed["applications"]
+    late = computed.get("late_replies", 0)
     return (f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，在门户网站政府信息公开目录中主动公开"
             f"政府信息{computed['catalogue_total']}条，其中行政规范性文件{computed['proactive']['normative_new']}件；"
             f"新收政府信息公开申请{rows['received']['total']}件，上年结转{rows['carried_over']['total']}件，"
-            f"本年度办结{rows['answered']['total']}件，结转下年度继续办理{rows['pending']['total']}件。")
+            f"本年度办结{rows['answered']['total']}件" + (f"（其中超过答复期限{late}件）" if late else "")
+            + f"，结转下年度继续办理{rows['pending']['total']}件。")
 
 
 # --- the text ----------------------------------------------------------------------------------

@@ -157,7 +157,8 @@ def compute_figures(year: int) -> dict:
     return {"proactive": proactive,
             "categories": [[c.name_zh, c.name_en, by_category.get(c.id, 0)] for c in categories],
             "catalogue_total": sum(by_category.values()),
-            "applications": applications}
+            "applications": applications,
+            "late_replies": counts.count("late")}
 
 
 def figures_of(found: DisclosureReport) -> tuple[dict, dict]:
