@@ -38,6 +38,11 @@ PROACTIVE = (
 COMPUTED_PROACTIVE = ("normative_new", "normative_in_force")
 #: The category whose items are the site's normative documents (the regulation's list: 规范性文件).
 NORMATIVE_CATEGORY = "规范性文件"
+#: The policy level (core.sections.models.POLICY_LEVELS) of the documents the site's own body makes: the
+#: department's, or a county portal's county government. A national, provincial or municipal policy a site
+#: republishes was made by another body (its `issuing_body` says which) and is not in the site's 本年制发 or
+#: 现行有效 counts, even when filed under 规范性文件.
+OWN_POLICY_LEVEL = "departmental"
 
 # --- 三、收到和处理政府信息公开申请情况 --------------------------------------------------------------------
 #: The columns: natural persons, the five kinds of legal person or other organisation, the total.
