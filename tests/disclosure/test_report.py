@@ -240,3 +240,97 @@ def test_a_year_outside_the_reports_years_is_refused(app, two_sites, lists, staf
         assert response.status_code == 200 and 'id="year-errors"' in response.get_data(as_text=True)
     with app.app_context(), activate_tenant(rsj.id):
         assert db.session.execute(select(DisclosureReport)).first() is None
+
+
+def _entered(**cells) -> dict:
+    """Table 三's hand-entered cells as the form posts them: `received__person=2` → t3_received_person."""
+    return {f"t3_{key.replace('__', '_')}": str(value) for key, value in cells.items()}
+
+
+def test_the_office_adds_to_table_3_what_the_platform_did_not_receive(app, two_sites, lists, staff):
+    """Applications received on paper, and the outcomes no reply type gives, are entered per row and kind of
+    applicant; the table prints the count plus them, adds up 总计 and 结转, and keeps them when generated again."""
+    rsj, _czj, _ = two_sites
+    with app.app_context(), activate_tenant(rsj.id):
+        plant_application(sent=date(2025, 3, 3), received=date(2025, 3, 3), answered=date(2025, 3, 20),
+                          reply="disclosed")
+        plant_application(sent=date(2025, 12, 1), received=date(2025, 12, 1))
+        db.session.commit()
+        db.session.remove()
+    editor, _ = staff(rsj, "editor")
+    editor.set_language("en")
+    prepare(editor)
+    found, _article = _report(app, rsj)
+
+    # The page says which rows the platform counts and which are only entered.
+    page = editor.get(f"/admin/disclosure/reports/{found.id}").get_data(as_text=True)
+    form = page.split('aria-labelledby="figures"', 1)[1].split("</form>", 1)[0]
+    received = re.search(r"<th[^>]*>一、本年新收政府信息公开申请数量</th>\s*<td>([^<]*)</td>", form).group(1)
+    assert received == "Counted: 2, plus what is entered"
+    to_make = re.search(r"<th[^>]*>（四）无法提供：2\.没有现成信息需要另行制作</th>\s*<td>([^<]*)</td>", form).group(1)
+    assert to_make == "Entered only"
+    assert 'name="t3_unable_to_make_person"' in form and 'name="t3_answered_person"' not in form
+    assert 'name="t3_pending_person"' not in form and 'name="t3_received_total"' not in form
+
+    # Two paper applications of citizens (one disclosed, one needing a new document made), and a law firm's,
+    # carried over from last year and closed otherwise.
+    entries = _entered(received__person=2, disclosed__person=1, unable_to_make__person=1,
+                       carried_over__legal_service=1, otherwise_other__legal_service=1)
+    response = _save(editor, found.id, {**_figures(), **entries})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    saved, article = _report(app, rsj)
+    assert json.loads(saved.manual)["applications"] == {
+        "received": {"person": 2}, "carried_over": {"legal_service": 1}, "disclosed": {"person": 1},
+        "unable_to_make": {"person": 1}, "otherwise_other": {"legal_service": 1}}
+
+    def table(body: str) -> dict:
+        return {label: row_cells(body, label) for label in (
+            "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开",
+            "2.没有现成信息需要另行制作", "3.其他", "（七）总计", "四、结转下年度继续办理")}
+
+    # Columns: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计. One + two = three + four.
+    expected = {"一、本年新收政府信息公开申请数量": ["4", "0", "0", "0", "0", "0", "4"],
+                "二、上年结转政府信息公开申请数量": ["0", "0", "0", "0", "1", "0", "1"],
+                "（一）予以公开": ["2", "0", "0", "0", "0", "0", "2"],
+                "2.没有现成信息需要另行制作": ["1", "0", "0", "0", "0", "0", "1"],
+                "3.其他": ["0", "0", "0", "0", "1", "0", "1"],
+                "（七）总计": ["3", "0", "0", "0", "1", "0", "4"],
+                "四、结转下年度继续办理": ["1", "0", "0", "0", "0", "0", "1"]}
+    assert table(article.body_html) == expected
+    page = editor.get(f"/admin/disclosure/reports/{found.id}").get_data(as_text=True)
+    assert re.search(r'name="t3_unable_to_make_person"[^>]*value="1"', page)
+
+    # Generated again: the platform counts anew, what was entered stays and is added to the new count.
+    with app.app_context(), activate_tenant(rsj.id):
+        db.session.info["report_n"] = [100]  # its tracking code after the first two
+        plant_application(sent=date(2025, 5, 5), received=date(2025, 5, 5), answered=date(2025, 5, 9),
+                          reply="disclosed")
+        db.session.commit()
+        db.session.remove()
+    assert editor.post(f"/admin/disclosure/reports/{found.id}/generate",
+                       data={"csrf_token": csrf_token(page)}).status_code == 302
+    again, article = _report(app, rsj)
+    assert json.loads(again.manual)["applications"] == json.loads(saved.manual)["applications"]
+    assert row_cells(article.body_html, "（一）予以公开") == ["3", "0", "0", "0", "0", "0", "3"]
+    assert row_cells(article.body_html, "一、本年新收政府信息公开申请数量") == ["5", "0", "0", "0", "0", "0", "5"]
+    assert row_cells(article.body_html, "2.没有现成信息需要另行制作") == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_entered_applications_must_add_up(app, two_sites, lists, staff):
+    rsj, _czj, _ = two_sites
+    editor, _ = staff(rsj, "editor")
+    editor.set_language("en")
+    prepare(editor)
+    found, before = _report(app, rsj)
+    # A cell that is no count is refused under itself.
+    for value in ("-1", "2a", "99999999999"):
+        response = _save(editor, found.id, {**_figures(), **_entered(unable_to_make__person=value)})
+        assert response.status_code == 200 and 'id="t3_unable_to_make_person-errors"' in response.get_data(
+            as_text=True), value
+    # Handled but never received nor carried over: 结转 would be negative; refused, saying which column.
+    response = _save(editor, found.id, {**_figures(), **_entered(unable_to_make__business=1)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "In the column “商业企业”, more applications are entered as handled than came in" in html
+    _found, after = _report(app, rsj)
+    assert after.body_html == before.body_html and "applications" not in json.loads(_found.manual or "{}")
