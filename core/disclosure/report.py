@@ -227,8 +227,9 @@ def generate_report(year: int, *, actor: User) -> DisclosureReport:
     figures and paragraphs the site entered stay as they are.
 
     :raises ReportForbidden: the actor may not edit items.
-    :raises ReportError: under "year", a year outside 2008 to last year (a report covers a finished year); the site has no annual reports column;
-        the item's state does not let the actor change its text (being reviewed, approved, withdrawn).
+    :raises ReportError: under "year", a year outside 2008 to last year (a report covers a finished year); the
+        site has no annual reports column; the item's state does not let the actor change its text (being
+        reviewed, approved, withdrawn).
     """
     _check_actor(actor)
     if not FIRST_YEAR <= year <= reporting_year():

@@ -12,7 +12,7 @@ from core.audit.models import PlatformAuditEntry
 from core.extensions import db
 from core.privacy.crypto import encrypted_columns
 from core.services.models import Application
-from tests.services.application_helpers import ID_NUMBER, PHONE, apply, officer_of, online_item  # noqa: F401
+from tests.services.application_helpers import ID_NUMBER, PHONE, apply
 
 
 def _stored(app) -> dict[str, str]:
