@@ -17,10 +17,10 @@ from sqlalchemy.orm import defer
 from core.content.models import Article
 from core.content.queries import published
 from core.disclosure.defaults import REPORTS_SLUG
+from core.disclosure.models import PolicyInterpretation
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_applications import year_counts
-from core.disclosure.models import PolicyInterpretation
 from core.disclosure.queries_catalogue import counts_by_category, filed, in_year
 from core.disclosure.report_layout import (APPLICANT_COLUMNS, APPLICATION_ROWS, APPLICATION_SOURCES,
                                            NORMATIVE_CATEGORY, OWN_POLICY_LEVEL)
@@ -154,8 +154,8 @@ def normative_counts(category_id: int, year: int) -> tuple[int, int]:
 
     In force: made by 31 December of `year` (dated by then; without a date, public before 1 January after it)
     and not marked repealed now. The platform keeps no date of repeal, only the state (`policy_status`), so a
-    document repealed after 31 December counts as not in force: the report of a year is prepared in the
-    January after it, when that is rare.
+    document repealed after 31 December counts as not in force; the report of a year is prepared in the
+    January after it, which leaves few such documents.
     """
     made_by_end = or_(Article.issued_on <= date(year, 12, 31),
                       Article.issued_on.is_(None) & (Article.public_at < datetime(year + 1, 1, 1)))
