@@ -57,3 +57,8 @@ def filing_problems(section_id: int, values: dict) -> dict:
         for field, message in check(section_id, filing).items():
             found.setdefault(field, message)
     return found
+
+
+def filing_required(section_id: int) -> bool:
+    """Whether items of the section must be filed: a rule refuses an item there with no entries at all."""
+    return bool(filing_problems(section_id, {}))

@@ -323,7 +323,8 @@ def _disclosure_plan(site: dict, by_key: dict, *, today: date, rng: random.Rando
                 "issued_on": issued}
 
     policies = content.policy_items(site, today=today, rng=rng, count=16)
-    # The site's own and the city's policies are its normative documents; the others are only listed.
+    # The site's own and the city's policies are filed under 规范性文件 (the city's as republished there); the others
+    # are only listed. The yearly report counts the site's own (departmental) ones only.
     policies = [filed(p, "规范性文件") if p["policy_level"] in ("municipal", "departmental") else p for p in policies]
     extra, empty = demo_disclosure.catalogue_items(site, today=today, rng=rng)
     column = [filed(item, item.pop("category")) for item in extra]

@@ -494,7 +494,13 @@ def clarify(found: DisclosureApplication, *, text: str, uploads: list[Upload] = 
 def extend(found: DisclosureApplication, *, actor, days: int | None, reason: str) -> None:
     """延期: once, by at most 20 working days, with the reason the applicant reads (Art. 33, para. 2).
 
-    :raises DisclosureApplicationError: under "days" or "reason"; when extended already or not being handled.
+    An extension lengthens a time limit that still runs (Art. 33, para. 2: 需要延长答复期限的，应当经政府信息公开工作
+    机构负责人同意并告知申请人), so it is decided, and the applicant told, by the due date: once that day has
+    passed the application is overdue and stays so, and its reply, whenever it comes, counts as late (the
+    queue, the audit entry, the yearly report's count of late replies).
+
+    :raises DisclosureApplicationError: under "days" or "reason"; when extended already, not being handled, or
+        past its due date.
     """
     _must_be_officer(actor)
     if found.status != "registered":
@@ -502,6 +508,11 @@ def extend(found: DisclosureApplication, *, actor, days: int | None, reason: str
     if found.extended_days:
         raise DisclosureApplicationError(_l("The time limit can be extended once (Art. 33): it was extended "
                                             "already."))
+    if found.due_on is not None and now().date() > found.due_on:
+        raise DisclosureApplicationError(_l("The time limit ended on %(day)s: an extension is decided within the "
+                                            "time limit (Art. 33), so this application can no longer be extended. "
+                                            "Reply as soon as you can; the reply counts as late.",
+                                            day=found.due_on.isoformat()))
     problems: dict[str, str] = {}
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
         problems["days"] = str(_l("An extension is 1 to %(n)s working days.", n=MAX_EXTENSION_DAYS))

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from core.audit.describe import describe_actions, describe_details, describe_group, describe_values
 from core.disclosure.report_layout import MANUAL_LABELS
 
-#: The report's paragraphs, as the "changed" detail names them.
+#: The report's paragraphs and table 三's hand-entered cells, as the "changed" detail names them.
 TEXT_LABELS = {
     "overview": _l("Overview (section 1)"),
     "problems": _l("Main problems and improvements (section 5)"),
     "other": _l("Other matters to report (section 6)"),
+    "applications": _l("Applications entered by hand (section 3)"),
 }
 
 

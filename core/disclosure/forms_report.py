@@ -6,7 +6,8 @@ from wtforms import DecimalField, HiddenField, IntegerField, SelectField, Submit
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from core.disclosure.report import MAX_COUNT
-from core.disclosure.report_layout import AMOUNT_FIGURES, MANUAL_LABELS
+from core.disclosure.report_layout import (AMOUNT_FIGURES, COLUMN_NAMES, ENTERED_COLUMNS, ENTERED_ROWS,
+                                           MANUAL_LABELS, ROW_NAMES, entered_field)
 from core.forms import Form, ascii_int, strip
 
 #: The longest paragraph text a part of the report may hold, in characters.
@@ -27,7 +28,8 @@ def _figure_field(key: str):
 
 
 class ReportForm(Form):
-    """The report's hand-entered figures (one field per key of `report_layout.MANUAL_LABELS`) and paragraphs."""
+    """The report's hand-entered figures (one field per key of `report_layout.MANUAL_LABELS`, and one per cell of
+    table 三 the office adds to: `report_layout.entered_field`) and paragraphs."""
 
     version = HiddenField()
     overview = TextAreaField(_l("1. Overview"), validators=[Optional(), Length(max=TEXT_LIMIT)], filters=[strip],
@@ -49,3 +51,16 @@ class ReportForm(Form):
 
 for _key in MANUAL_LABELS:
     setattr(ReportForm, _key, _figure_field(_key))
+for _row in ENTERED_ROWS:
+    for _column in ENTERED_COLUMNS:
+        # The cell's label is the template's own words (its row and column), as the report prints them.
+        setattr(ReportForm, entered_field(_row, _column),
+                IntegerField(f"{ROW_NAMES[_row]}（{COLUMN_NAMES[_column]}）",
+                             validators=[Optional(), NumberRange(min=0, max=MAX_COUNT)],
+                             render_kw={"inputmode": "numeric", "size": 4}))
+
+
+def entered_applications(form: ReportForm) -> dict:
+    """Table 三's hand-entered cells of a posted form: {row: {column: count or None}}."""
+    return {row: {column: form[entered_field(row, column)].data for column in ENTERED_COLUMNS}
+            for row in ENTERED_ROWS}

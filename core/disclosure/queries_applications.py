@@ -314,7 +314,8 @@ class YearCounts:
     Rows: "received" (new this year), "carried_over" (from last year), each reply type of REPLY_TYPES,
     "not_disclosed:<ground>" for each ground, "no_clarification" (其他处理: closed because the applicant did not
     clarify in time, Art. 30), "answered" (all outcomes: the replies and those closed), "pending" (carried into
-    next year).
+    next year), "late" (the replies of the year given after their due date: the limit, with an extension given
+    while it ran).
     """
 
     year: int
@@ -336,7 +337,7 @@ def year_counts(year: int) -> YearCounts:
     start = datetime(year, 1, 1)
     end = datetime(year + 1, 1, 1)
     keys = ["received", "carried_over", *REPLY_TYPES, *(f"not_disclosed:{g}" for g in GROUNDS),
-            "no_clarification", "answered", "pending"]
+            "no_clarification", "answered", "pending", "late"]
     counts = YearCounts(year, {key: {column: 0 for column in REPORT_COLUMNS} for key in keys})
 
     def add(key: str, row: DisclosureApplication) -> None:
@@ -361,6 +362,8 @@ def year_counts(year: int) -> YearCounts:
         elif answered is not None and start <= answered < end and row.reply_type in REPLY_TYPES:
             add(row.reply_type, row)
             add("answered", row)
+            if row.due_on is not None and answered.date() > row.due_on:
+                add("late", row)
             if row.reply_type == "not_disclosed" and row.reply_ground in GROUNDS:
                 add(f"not_disclosed:{row.reply_ground}", row)
         if answered is None or answered >= end:

@@ -32,7 +32,7 @@ from tenants.scoping import crosses_tenants
 INTERPRETED_LEVEL = "municipal"
 
 
-def _in_year(year: int):
+def in_year(year: int):
     """The condition for a filed item of `year`: its index number's year, else (no number yet) its publication's."""
     return or_(Article.index_year == year,
                and_(Article.index_year.is_(None), Article.public_at >= datetime(year, 1, 1),
@@ -53,7 +53,7 @@ def catalogue_page(*, page: int, per_page: int, category_id: int | None = None, 
     if subject_id is not None:
         query = query.where(Article.subject_id == subject_id)
     if year is not None:
-        query = query.where(_in_year(year))
+        query = query.where(in_year(year))
     return db.paginate(query.order_by(Article.public_at.desc(), Article.id.desc()), page=page, per_page=per_page,
                        error_out=False, count=True)
 
@@ -73,7 +73,7 @@ def portal_sitemap_pages() -> list[PublicPage]:
 
 
 def catalogue_years() -> list[int]:
-    """The years the active site's catalogue has items of (as `_in_year` counts them), newest first: every year
+    """The years the active site's catalogue has items of (as `in_year` counts them), newest first: every year
     between its first and last."""
     first, last, unnumbered_first, unnumbered_last = db.session.execute(select(
         func.min(Article.index_year), func.max(Article.index_year),
@@ -93,7 +93,7 @@ def counts_by_category(year: int | None = None) -> dict[int, int]:
     """
     query = select(Article.disclosure_category_id, func.count()).where(filed())
     if year is not None:
-        query = query.where(_in_year(year))
+        query = query.where(in_year(year))
     return dict(db.session.execute(query.group_by(Article.disclosure_category_id)).all())
 
 
@@ -101,7 +101,7 @@ def counts_by_subject(year: int | None = None) -> dict[int, int]:
     """The same by subject: {subject id: count}."""
     query = select(Article.subject_id, func.count()).where(filed(), Article.subject_id.is_not(None))
     if year is not None:
-        query = query.where(_in_year(year))
+        query = query.where(in_year(year))
     return dict(db.session.execute(query.group_by(Article.subject_id)).all())
 
 
@@ -122,7 +122,7 @@ def _coverage_statement(year: int | None):
     query = (select(Article.tenant_id, Article.disclosure_category_id, func.count(), func.max(Article.public_at))
              .where(filed()))
     if year is not None:
-        query = query.where(_in_year(year))
+        query = query.where(in_year(year))
     return query.group_by(Article.tenant_id, Article.disclosure_category_id)
 
 

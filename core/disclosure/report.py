@@ -27,9 +27,10 @@ from core.content.operations import create_article
 from core.content.sanitize import clean_body, text_to_html
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.report_layout import (AMOUNT_FIGURES, APPLICANT_COLUMNS, APPLICATION_ROWS, CASE_BLOCKS,
-                                           CASE_OUTCOMES, COMPUTED_PROACTIVE, HEADINGS, MANUAL_FIGURES, OUTCOMES,
+                                           CASE_OUTCOMES, COLUMN_NAMES, COMPUTED_PROACTIVE, ENTERED_COLUMNS,
+                                           ENTERED_OUTCOMES, ENTERED_ROWS, HEADINGS, MANUAL_FIGURES, OUTCOMES,
                                            ORGANISATION_HEADINGS, PENDING_ROW, PROACTIVE, RECEIVED_ROWS,
-                                           OUTCOMES_HEADING)
+                                           OUTCOMES_HEADING, entered_field)
 from core.disclosure.report_queries import (FIRST_YEAR, reporting_year, compute_figures, figures_of, report_article,
                                             report_for_year, reports_section)
 from core.extensions import db
@@ -73,10 +74,12 @@ def default_title(year: int) -> str:
 def draft_overview(year: int, computed: dict) -> str:
     """A first paragraph for 一、总体情况 with the year's figures, for the site to rewrite and complete."""
     rows = computed["applications"]
+    late = computed.get("late_replies", 0)
     return (f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，在门户网站政府信息公开目录中主动公开"
             f"政府信息{computed['catalogue_total']}条，其中行政规范性文件{computed['proactive']['normative_new']}件；"
             f"新收政府信息公开申请{rows['received']['total']}件，上年结转{rows['carried_over']['total']}件，"
-            f"本年度办结{rows['answered']['total']}件，结转下年度继续办理{rows['pending']['total']}件。")
+            f"本年度办结{rows['answered']['total']}件" + (f"（其中超过答复期限{late}件）" if late else "")
+            + f"，结转下年度继续办理{rows['pending']['total']}件。")
 
 
 # --- the text ----------------------------------------------------------------------------------
@@ -84,6 +87,29 @@ def draft_overview(year: int, computed: dict) -> str:
 def _amount(value) -> str:
     """An amount in 10,000 yuan as the report writes it: two decimals, no trailing zeros past them."""
     return f"{Decimal(str(value)):.2f}" if value not in (None, "") else "0.00"
+
+
+def entered_cell(entered: dict, row: str, column: str) -> int:
+    """One hand-entered cell of table 三 (0 when nothing was entered)."""
+    return int(entered.get(row, {}).get(column, 0) or 0)
+
+
+def application_rows(computed: dict, entered: dict) -> dict[str, list[int]]:
+    """Table 三 as printed: {row: [one figure per column of APPLICANT_COLUMNS]}, each the platform's count plus
+    what the office entered. 总计 (the outcomes' total) adds the entered outcomes; 结转下年度 adds what was entered
+    as received or carried over and not entered as handled; the 总计 column adds the entered columns."""
+    counted = computed.get("applications", {})
+    rows = {row: [counted.get(row, {}).get(column, 0) for column in APPLICANT_COLUMNS] for row in APPLICATION_ROWS}
+    last = len(APPLICANT_COLUMNS) - 1
+    for index, column in enumerate(ENTERED_COLUMNS):
+        outcomes = sum(entered_cell(entered, row, column) for row in ENTERED_OUTCOMES)
+        came = entered_cell(entered, "received", column) + entered_cell(entered, "carried_over", column)
+        adds = {row: entered_cell(entered, row, column) for row in ENTERED_ROWS}
+        adds.update({"answered": outcomes, PENDING_ROW[0]: came - outcomes})
+        for row, value in adds.items():
+            rows[row][index] += value
+            rows[row][last] += value
+    return rows
 
 
 def report_cells(found: DisclosureReport) -> dict:
@@ -95,15 +121,14 @@ def report_cells(found: DisclosureReport) -> dict:
         figures[key] = _amount(manual.get(key))
     cases = {block: [manual.get(f"{block}_{outcome}", 0) for outcome, _ in CASE_OUTCOMES] for block, _ in CASE_BLOCKS}
     cases = {block: values + [sum(values)] for block, values in cases.items()}
-    applications = computed.get("applications", {})
-    rows = {row: [applications.get(row, {}).get(column, 0) for column in APPLICANT_COLUMNS]
-            for row in APPLICATION_ROWS}
+    rows = application_rows(computed, manual.get("applications", {}))
     return {"year": found.year, "headings": HEADINGS, "proactive": PROACTIVE, "figures": figures,
             "categories": computed.get("categories", []), "catalogue_total": computed.get("catalogue_total", 0),
             "received_rows": RECEIVED_ROWS, "outcomes": OUTCOMES, "outcomes_heading": OUTCOMES_HEADING,
             "pending_row": PENDING_ROW, "organisation_headings": ORGANISATION_HEADINGS, "rows": rows,
             "outcome_count": sum(len(group_rows) for _group, group_rows in OUTCOMES),
             "case_blocks": CASE_BLOCKS, "case_outcomes": CASE_OUTCOMES, "cases": cases,
+            "counted_rows": computed.get("applications", {}), "late_replies": computed.get("late_replies", 0),
             "texts": {part: text_to_html(getattr(found, part) or "") for part in TEXT_PARTS}}
 
 
@@ -202,8 +227,9 @@ def generate_report(year: int, *, actor: User) -> DisclosureReport:
     figures and paragraphs the site entered stay as they are.
 
     :raises ReportForbidden: the actor may not edit items.
-    :raises ReportError: under "year", a year outside 2008 to last year (a report covers a finished year); the site has no annual reports column;
-        the item's state does not let the actor change its text (being reviewed, approved, withdrawn).
+    :raises ReportError: under "year", a year outside 2008 to last year (a report covers a finished year); the
+        site has no annual reports column; the item's state does not let the actor change its text (being
+        reviewed, approved, withdrawn).
     """
     _check_actor(actor)
     if not FIRST_YEAR <= year <= reporting_year():
@@ -270,18 +296,57 @@ def _checked_figures(manual: dict) -> tuple[dict, dict]:
     return kept, problems
 
 
+def unbalanced_columns(rows: dict[str, list[int]]) -> list[tuple[str, int]]:
+    """The columns of table 三 whose 结转下年度 would be negative (more entered as handled than came in), with it."""
+    return [(COLUMN_NAMES[column], rows[PENDING_ROW[0]][index])
+            for index, column in enumerate(ENTERED_COLUMNS) if rows[PENDING_ROW[0]][index] < 0]
+
+
+def unbalanced_message(column: str, pending: int):
+    """Why a column of table 三 does not add up, in words for the office."""
+    return _l("In the column “%(column)s”, more applications are entered as handled than came in: "
+              "四、结转下年度继续办理 would be %(n)s. Enter the applications received on paper, by post or in "
+              "person (or carried over from last year) under 一 or 二 as well.", column=column, n=pending)
+
+
+def _checked_applications(entered: dict | None, computed: dict, before: dict) -> tuple[dict, dict]:
+    """Table 三's hand-entered cells as kept ({row: {column: count}}, the cells above 0 only), and the problems
+    (under each cell's form field; a column that does not add up, above the form). None keeps what was entered."""
+    if entered is None:
+        return before, {}
+    kept: dict[str, dict[str, int]] = {}
+    problems: dict = {}
+    for row in ENTERED_ROWS:
+        for column in ENTERED_COLUMNS:
+            value = (entered.get(row) or {}).get(column)
+            if value in (None, "", 0):
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+                problems[entered_field(row, column)] = _l("A whole number from 0 up to %(max)s.", max=MAX_COUNT)
+            else:
+                kept.setdefault(row, {})[column] = value
+    if not problems:
+        for column, pending in unbalanced_columns(application_rows(computed, kept)):
+            problems[f"applications:{column}"] = unbalanced_message(column, pending)
+    return kept, problems
+
+
 @audited
 def save_report(found: DisclosureReport, *, actor: User, manual: dict, overview: str, problems: str, other: str,
-                expected_version: int) -> None:
+                expected_version: int, applications: dict | None = None) -> None:
     """Keep the figures and paragraphs the site wrote for its report, and generate the text with them.
 
     The counted figures stay as they were last generated (generating again refreshes them). `manual` maps the
     figures of `report_layout.MANUAL_FIGURES` to counts (int) or, for the fees, an amount in 10,000 yuan; a
-    missing one is 0. `expected_version` is the article's version when the form was opened.
+    missing one is 0. `applications` is what the office adds to table 三, {row: {column: count}} over
+    `report_layout.ENTERED_ROWS` and `ENTERED_COLUMNS` (a missing cell is 0; None keeps what was entered): the
+    entered applications must add up, none handled that did not come in. `expected_version` is the article's
+    version when the form was opened.
 
     :raises ReportForbidden: the actor may not edit items.
     :raises ReportError: a figure out of range or a paragraph with a character no page can hold, under its
-        field; the item was saved by someone else meanwhile; the item's state does not let the actor change it.
+        field; a column of table 三 that does not add up; the item was saved by someone else meanwhile; the
+        item's state does not let the actor change it.
     """
     _check_actor(actor)
     article = report_article(found)
@@ -289,16 +354,24 @@ def save_report(found: DisclosureReport, *, actor: User, manual: dict, overview:
         raise ReportError(_l("This report's item is gone."))
     if article.version != expected_version:
         raise ReportError(STALE)
+    computed, before = figures_of(found)
     kept, wrong = _checked_figures(manual)
+    entered, unbalanced = _checked_applications(applications, computed, before.get("applications", {}))
+    wrong.update(unbalanced)
     texts = {"overview": (overview or "").strip(), "problems": (problems or "").strip(), "other": (other or "").strip()}
     wrong.update(column_problems(DisclosureReport, texts, multiline=TEXT_PARTS))
     if wrong:
         raise ReportError(wrong)
     _before_change(found, article)
     before = json.loads(found.manual or "{}")
+    if applications is None:
+        entered = before.get("applications", {})
     changed = sorted([key for key in MANUAL_FIGURES
                       if before.get(key, "0.00" if key in AMOUNT_FIGURES else 0) != kept[key]]
-                     + [part for part in TEXT_PARTS if getattr(found, part) != texts[part]])
+                     + [part for part in TEXT_PARTS if getattr(found, part) != texts[part]]
+                     + (["applications"] if before.get("applications", {}) != entered else []))
+    if entered:
+        kept["applications"] = entered
     found.manual = json.dumps(kept)
     for part, value in texts.items():
         setattr(found, part, value)

@@ -38,6 +38,11 @@ PROACTIVE = (
 COMPUTED_PROACTIVE = ("normative_new", "normative_in_force")
 #: The category whose items are the site's normative documents (the regulation's list: 规范性文件).
 NORMATIVE_CATEGORY = "规范性文件"
+#: The policy level (core.sections.models.POLICY_LEVELS) of the documents the site's own body makes: the
+#: department's, or a county portal's county government. A national, provincial or municipal policy a site
+#: republishes was made by another body (its `issuing_body` says which) and is not in the site's 本年制发 or
+#: 现行有效 counts, even when filed under 规范性文件.
+OWN_POLICY_LEVEL = "departmental"
 
 # --- 三、收到和处理政府信息公开申请情况 --------------------------------------------------------------------
 #: The columns: natural persons, the five kinds of legal person or other organisation, the total.
@@ -102,6 +107,29 @@ APPLICATION_SOURCES = {
 }
 APPLICATION_ROWS = tuple(key for key, _name in RECEIVED_ROWS) + tuple(
     key for _group, rows in OUTCOMES for key, _name in rows) + (PENDING_ROW[0],)
+#: The rows the platform counts (from the applications filed on the site: their day of receipt, their reply or
+#: their lapse); every other row holds only what the office enters.
+COUNTED_ROWS = tuple(key for key in APPLICATION_ROWS if key in APPLICATION_SOURCES)
+#: The rows the office adds to by hand, per kind of applicant: applications the platform did not receive (on
+#: paper, by post, in person) and their outcomes, and the outcomes no reply type of the platform gives (另行制作,
+#: 补正后仍不明确, 行政查询事项, 公开出版物, 大量反复申请, 要求确认, 逾期未缴费, 其他). 总计 and 结转下年度 are not
+#: entered: they follow from the rows, so the template's check (一 + 二 = 三 + 四) holds.
+ENTERED_ROWS = tuple(key for key in APPLICATION_ROWS if key not in ("answered", PENDING_ROW[0]))
+#: The outcome rows among them (三、本年度办理结果 without its 总计).
+ENTERED_OUTCOMES = tuple(key for key in ENTERED_ROWS if key not in ("received", "carried_over"))
+#: The columns entered: the applicant's kinds (the 总计 column is added up).
+ENTERED_COLUMNS = APPLICANT_COLUMNS[:-1]
+#: The columns' names as the template writes them.
+COLUMN_NAMES = dict(zip(APPLICANT_COLUMNS, ("自然人", *ORGANISATION_HEADINGS, "总计")))
+#: Each row's name as the template writes it, with its group's for a sub-row (for the admin form).
+ROW_NAMES = {**dict(RECEIVED_ROWS), **{key: f"{group}：{name}" if name else group
+                                       for group, rows in OUTCOMES for key, name in rows},
+             PENDING_ROW[0]: PENDING_ROW[1]}
+
+
+def entered_field(row: str, column: str) -> str:
+    """The admin form's field of one hand-entered cell of table 三."""
+    return f"t3_{row}_{column}"
 
 # --- 四、政府信息公开行政复议、行政诉讼情况 -------------------------------------------------------------
 #: The outcomes counted in each of the three blocks, and the blocks (review; suits without and after review).

@@ -11,18 +11,19 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, false, func, select, true
+from sqlalchemy import case, false, func, or_, select, true
 from sqlalchemy.orm import defer
 
 from core.content.models import Article
 from core.content.queries import published
 from core.disclosure.defaults import REPORTS_SLUG
+from core.disclosure.models import PolicyInterpretation
 from core.disclosure.models_report import DisclosureReport
 from core.disclosure.queries import disclosure_categories
 from core.disclosure.queries_applications import year_counts
-from core.disclosure.queries_catalogue import counts_by_category, filed
+from core.disclosure.queries_catalogue import counts_by_category, filed, in_year
 from core.disclosure.report_layout import (APPLICANT_COLUMNS, APPLICATION_ROWS, APPLICATION_SOURCES,
-                                           NORMATIVE_CATEGORY)
+                                           NORMATIVE_CATEGORY, OWN_POLICY_LEVEL)
 from core.extensions import db
 from core.sections.models import Section
 from core.sections.queries import site_sections
@@ -131,33 +132,61 @@ def site_standing(year: int | None = None) -> tuple[Standing, DisclosureReport |
 
 # --- the figures a report is generated from ----------------------------------------------------
 
-def normative_in_force(category_id: int, year: int) -> int:
-    """The normative documents the active site shows the public, published by the end of `year`, not repealed."""
-    return db.session.execute(select(func.count()).select_from(Article).where(
-        filed(), Article.disclosure_category_id == category_id, Article.public_at < datetime(year + 1, 1, 1),
-        Article.policy_status.is_distinct_from("repealed"))).scalar_one()
+def own_normative(category_id: int):
+    """The condition for one of the active site's own normative documents the public sees now: filed under the
+    regulation's 规范性文件 category, a policy of the site's own level (`OWN_POLICY_LEVEL`), and not an
+    interpretation of a policy (an item linked as one: the category holds "规范性文件及其解读", and an
+    interpretation, whatever level it was given, is no document of its own)."""
+    interpretations = select(PolicyInterpretation.interpretation_id)
+    return (filed() & (Article.disclosure_category_id == category_id) & (Article.policy_level == OWN_POLICY_LEVEL)
+            & Article.id.not_in(interpretations))
+
+
+def issued_in(year: int):
+    """The condition for a document made in `year`: dated (成文日期, `issued_on`) in it; one without that date by the
+    year it first went public (`queries_catalogue.in_year`)."""
+    return or_(Article.issued_on.between(date(year, 1, 1), date(year, 12, 31)),
+               Article.issued_on.is_(None) & in_year(year))
+
+
+def normative_counts(category_id: int, year: int) -> tuple[int, int]:
+    """(made in `year`, in force at its end) of the active site's own normative documents (`own_normative`).
+
+    In force: made by 31 December of `year` (dated by then; without a date, public before 1 January after it)
+    and not marked repealed now. The platform keeps no date of repeal, only the state (`policy_status`), so a
+    document repealed after 31 December counts as not in force; the report of a year is prepared in the
+    January after it, which leaves few such documents.
+    """
+    made_by_end = or_(Article.issued_on <= date(year, 12, 31),
+                      Article.issued_on.is_(None) & (Article.public_at < datetime(year + 1, 1, 1)))
+    made = func.sum(case((issued_in(year), 1), else_=0))
+    in_force = func.sum(case((made_by_end & Article.policy_status.is_distinct_from("repealed"), 1), else_=0))
+    row = db.session.execute(select(made, in_force).select_from(Article).where(own_normative(category_id))).one()
+    return row[0] or 0, row[1] or 0
 
 
 def compute_figures(year: int) -> dict:
     """What the platform counts for the active site's report for `year`, as stored in `DisclosureReport.computed`.
 
     Returns {"proactive": {figure: count}, "categories": [[name_zh, name_en, count]], "catalogue_total": count,
-    "applications": {row: {column: count}}}: table 二's normative documents (published in the year in the
-    regulation's 规范性文件 category; in force at its end), the year's filed items by category, and table 三
-    from the yearly counts of applications (`year_counts`) as the template's rows group them.
+    "applications": {row: {column: count}}, "late_replies": count}: table 二's normative documents (the site's
+    own, not their interpretations: `normative_counts`), the year's filed items by category, table 三 from the
+    yearly counts of applications (`year_counts`) as the template's rows group them, and how many of the year's
+    replies were given after their due date.
     """
     categories = disclosure_categories()
     by_category = counts_by_category(year)
     normative = next((c for c in categories if c.name_zh == NORMATIVE_CATEGORY), None)
-    proactive = {"normative_new": by_category.get(normative.id, 0) if normative else 0,
-                 "normative_in_force": normative_in_force(normative.id, year) if normative else 0}
+    new, in_force = normative_counts(normative.id, year) if normative else (0, 0)
+    proactive = {"normative_new": new, "normative_in_force": in_force}
     counts = year_counts(year)
     applications = {row: {column: sum(counts.count(source, column) for source in APPLICATION_SOURCES.get(row, ()))
                           for column in APPLICANT_COLUMNS} for row in APPLICATION_ROWS}
     return {"proactive": proactive,
             "categories": [[c.name_zh, c.name_en, by_category.get(c.id, 0)] for c in categories],
             "catalogue_total": sum(by_category.values()),
-            "applications": applications}
+            "applications": applications,
+            "late_replies": counts.count("late")}
 
 
 def figures_of(found: DisclosureReport) -> tuple[dict, dict]:

@@ -17,10 +17,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.disclosure.forms_report import PrepareForm, ReportForm
+from core.disclosure.forms_report import PrepareForm, ReportForm, entered_applications
 from core.disclosure.queries_catalogue import active_sites
-from core.disclosure.report import generate_report, report_cells, report_html, save_report, settle_report
-from core.disclosure.report_layout import AMOUNT_FIGURES, MANUAL_FIGURES, MANUAL_LABELS
+from core.disclosure.report import (generate_report, report_cells, report_html, save_report, settle_report,
+                                    unbalanced_columns, unbalanced_message)
+from core.disclosure.report_layout import (AMOUNT_FIGURES, COLUMN_NAMES, COUNTED_ROWS, ENTERED_COLUMNS,
+                                           ENTERED_ROWS, MANUAL_FIGURES, MANUAL_LABELS, ROW_NAMES, entered_field)
 from core.disclosure.report_queries import (FIRST_YEAR, Standing, city_reports, due_on, figures_of, report,
                                             report_article, report_years, reporting_year, reports_section,
                                             site_reports, site_standing)
@@ -87,6 +89,9 @@ def _form_data(found) -> dict:
     data = {key: manual.get(key) for key in MANUAL_FIGURES}
     for key in AMOUNT_FIGURES:
         data[key] = Decimal(str(manual[key])) if manual.get(key) not in (None, "") else None
+    entered = manual.get("applications", {})
+    data.update({entered_field(row, column): entered.get(row, {}).get(column) for row in ENTERED_ROWS
+                 for column in ENTERED_COLUMNS})
     data.update(overview=found.overview, problems=found.problems, other=found.other)
     return data
 
@@ -111,17 +116,22 @@ def edit(report_id: int):
         manual = {key: getattr(form, key).data for key in MANUAL_FIGURES}
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         done, _result = attempt(save_report, found, actor=current_user, manual=manual,
-                                overview=form.overview.data or "", problems=form.problems.data or "",
-                                other=form.other.data or "", expected_version=version, form=form)
+                                applications=entered_applications(form), overview=form.overview.data or "",
+                                problems=form.problems.data or "", other=form.other.data or "",
+                                expected_version=version, form=form)
         if done:
             db.session.commit()
             flash(_("Saved; the report's text is generated again with these figures."), "success")
             return redirect(url_for("disclosure_report.edit", report_id=found.id))
     standing, _found, _article = site_standing(found.year)
+    cells = report_cells(found)
     return render_page("disclosure/report_edit.html", report=found, article=article, form=form,
-                       cells=report_cells(found), preview_html=Markup(report_html(found)), standing=standing,
+                       cells=cells, preview_html=Markup(report_html(found)), standing=standing,
                        standing_text=standing_text,
                        status_labels=STATUS_LABELS, manual_labels=MANUAL_LABELS,
+                       entered_rows=ENTERED_ROWS, entered_columns=ENTERED_COLUMNS, counted_rows=COUNTED_ROWS,
+                       row_names=ROW_NAMES, column_names=COLUMN_NAMES, entered_field=entered_field,
+                       unbalanced=[unbalanced_message(column, n) for column, n in unbalanced_columns(cells["rows"])],
                        action_form=ActionForm(formdata=None))
 
 

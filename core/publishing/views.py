@@ -15,7 +15,7 @@ from core.audit.queries import entries_about
 from core.auth.models import User
 from core.auth.permissions import can
 from core.content.backdating import backdate_margin_days
-from core.content.filing import FILING_FIELDS, filing_options
+from core.content.filing import FILING_FIELDS, filing_options, filing_required
 from core.content.files import Upload, attachment_entries
 from core.content.models import Article, CHANGE_STATUSES, STATUSES
 from core.extensions import db
@@ -295,6 +295,7 @@ def _render_edit(article: Article, form: ArticleForm, files: list[dict], editabl
                        files=files, step_form=step_form or StepForm(), steps=steps, change_steps=change,
                        held=held + change_held, history=history, trail=trail, section=section, editable=editable,
                        stale=stale, refusal=None if editable else edit_refusal(article, current_user),
+                       filing_required=section is not None and filing_required(section.id),
                        changes=compare(snapshot(article), pending) if pending else None,
                        status_label=STATUS_LABELS.get(article.status, article.status),
                        change_label=CHANGE_STATUS_LABELS.get(article.change_status or ""),

@@ -224,7 +224,9 @@ class Application(TenantScoped, db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    #: The promised limit's last day, in working days from acceptance; moved on by the days spent in correction.
+    #: The promised limit's last day: the item's promised working days counted from the day after it was sent
+    #: (core.workdays.queries.add_working_days; acceptance does not move it), moved on by the working days it spent
+    #: returned for correction; None when the item promises no limit.
     due_on: Mapped[date | None] = mapped_column(Date)
     #: The random key of the form page that filed it: the same form posted again (a double click, a reload)
     #: finds this application instead of filing a second one.

@@ -339,7 +339,8 @@ def item_names(applications: list[Application]) -> dict[int, str]:
 
 
 def queue_panel() -> dict:
-    """For the admin home's card: how many wait for acceptance, are being handled, overdue, due soon, to follow up."""
+    """For the admin home's card: how many wait for acceptance, are being handled, are decided (approved or
+    refused) and wait to be completed, are returned; overdue, due soon, to follow up."""
     counts = state_counts()
     return {"application_counts": counts, "application_flags": flag_counts(),
             "applications_waiting": counts["submitted"] + counts["accepted"] + counts["approved"]

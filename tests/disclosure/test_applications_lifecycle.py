@@ -199,6 +199,66 @@ def test_overdue_and_due_soon_are_counted_and_highlighted(app, two_sites, client
     assert "政府信息公开申请" in home and "deadline-overdue" in home
 
 
+def test_an_extension_is_decided_within_the_time_limit_and_a_late_reply_counts_late(
+        app, two_sites, client_for, officer_of, clock, calendar_2026):
+    """Art. 33: the limit is extended while it runs. Registered on 2 March, due 30 March: on the last day an
+    extension is taken; still open on 8 April, overdue, it is refused with the reason, the due date and the
+    overdue flag stay, and the reply then given counts as late, in the queue, the audit log and the yearly report."""
+    from core.disclosure.report import draft_overview
+    from core.disclosure.report_queries import compute_figures
+
+    rsj = two_sites[0]
+    citizen, officer = client_for("rsj.localhost"), officer_of(rsj)
+    officer.set_language("en")
+    clock(datetime(2026, 3, 2, 10, 0))
+    codes = []
+    for description in (REQUEST_ONE, REQUEST_TWO):
+        assert apply(citizen, person(description=description)).status_code == 302
+        codes.append(receipt_code(citizen))
+    late, extended = (row(app, rsj, code) for code in codes)
+    for found in (late, extended):
+        assert step(officer, found.id, "register").status_code == 302
+    assert row(app, rsj, codes[0]).due_on == date(2026, 3, 30)
+
+    # Monday 30 March, the last day of the limit: still within it, the extension is taken.
+    clock(datetime(2026, 3, 30, 16, 0))
+    assert step(officer, extended.id, "extend", days="5", reason="需书面征求第三方意见。").status_code == 302
+    assert row(app, rsj, codes[1]).extended_days == 5
+
+    # Wednesday 8 April: the other is overdue. The page says why it cannot be extended; a posted extension (a page
+    # opened before the due date) is refused with the same reason, and nothing moves.
+    clock(datetime(2026, 4, 8, 10, 0))
+    page = officer.get(f"{ADMIN}/{late.id}").get_data(as_text=True)
+    assert 'name="extend-days"' not in page and "can no longer be extended" in page and "2026-03-30" in page
+    refused = step(officer, late.id, "extend", days="20", reason="需书面征求第三方意见。")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "The time limit ended on 2026-03-30" in html and "can no longer be extended" in html
+    found = row(app, rsj, codes[0])
+    assert (found.status, found.extended_days, found.due_on) == ("registered", None, date(2026, 3, 30))
+    overdue = officer.get(f"{ADMIN}/?flag=overdue").get_data(as_text=True)
+    assert codes[0] in overdue and "Overdue by 6 working days" in overdue
+
+    # Answered that day: after the time limit, whatever the office does now.
+    assert step(officer, late.id, "answer", reply_type="disclosed", text="所申请信息见附件。",
+                files=[("答复.pdf", PDF)]).status_code == 302
+    answered = officer.get(f"{ADMIN}/?state=answered").get_data(as_text=True)
+    assert codes[0] in answered and "Answered after the time limit" in answered
+    entries = _audit(app, rsj)
+    assert [e.action for e in entries].count("disclosure_application.extend") == 1
+    reply = json.loads(entries[-1].detail) if isinstance(entries[-1].detail, str) else entries[-1].detail
+    assert entries[-1].action == "disclosure_application.answer" and reply["on_time"] is False
+    with app.app_context(), activate_tenant(rsj.id):
+        figures = compute_figures(2026)
+        db.session.remove()
+    assert figures["applications"]["answered"]["total"] == 1 and figures["late_replies"] == 1
+    assert "本年度办结1件（其中超过答复期限1件）" in draft_overview(2026, figures)
+
+
+REQUEST_ONE = "2025年度部门预算执行情况"
+REQUEST_TWO = "广阳区万庄新城二期地块征收补偿方案"
+
+
 def test_steps_are_the_disclosure_officers_own(app, two_sites, client_for, signed_in, clock, calendar_2026):
     """A holder of every other role, and the bureau's administrator, cannot take a step."""
     rsj = two_sites[0]

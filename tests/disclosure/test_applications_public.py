@@ -121,7 +121,8 @@ def test_filing_and_wrong_tries_are_rate_limited(app, two_sites):
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
                           "RATELIMIT_ENABLED": True, "DISCLOSURE_TRACK_RATE_LIMIT": "3 per 10 minutes",
-                          "DISCLOSURE_TRACK_CODE_RATE_LIMIT": "7 per day", "DISCLOSURE_APPLY_RATE_LIMIT": "2 per minute"})
+                          "DISCLOSURE_TRACK_CODE_RATE_LIMIT": "7 per day",
+                          "DISCLOSURE_APPLY_RATE_LIMIT": "2 per minute"})
     try:
         client = limited.test_client()
         host = {"HTTP_HOST": "rsj.localhost"}

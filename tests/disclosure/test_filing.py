@@ -13,7 +13,7 @@ from core.extensions import db
 from core.publishing.compare import compare
 from core.publishing.operations import WorkflowError, apply_transition, create_draft, save_article
 from core.publishing.queries import revision_data, snapshot
-from core.sections.operations import add_section
+from core.sections.operations import add_section, update_section
 from core.sections.queries import site_sections
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import csrf_token, post_form
@@ -153,3 +153,35 @@ def test_an_unfiled_item_of_the_column_is_not_published(app, two_sites, lists, c
             apply_transition(legacy, "publish", actor=db.session.get(User, publisher.id))
         assert "公开目录" in refused.value.message or "disclosure catalogue" in refused.value.message
         db.session.rollback()
+
+
+def test_an_item_that_must_be_filed_shows_its_document_fields_until_it_is(app, two_sites, lists, signed_in):
+    """文号, 发布机构, 成文日期 are in the header table of a filed item: its form offers them in every section that
+    requires filing, a sub-section of the column of the ordinary kind included, even before it has a category (a
+    draft of a section since moved into the column); an ordinary section's item without one does not show them."""
+    rsj = two_sites[0]
+    client, _ = signed_in("rsj.localhost", "rsj.ed", site=rsj, roles=["collector", "editor"])
+    fields = ('name="document_number"', 'name="issuing_body"', 'name="issued_on"')
+    with app.app_context(), activate_tenant(rsj.id):
+        column = _section("disclosure")
+        below = add_section(name_zh="财政预决算", name_en="Budgets", slug="budgets", parent_id=column.id)
+        topic = add_section(name_zh="专题", name_en="Topic", slug="topic")
+        db.session.commit()
+        below_id, topic_id, column_id = below.id, topic.id, column.id
+    page = client.get(f"/admin/articles/new?section={below_id}").get_data(as_text=True)
+    assert all(f in page for f in fields)
+    # A draft of the section "专题", not filed: nothing asks for it there.
+    page = client.get(f"/admin/articles/new?section={topic_id}").get_data(as_text=True)
+    saved = client.post("/admin/articles/new", content_type="multipart/form-data",
+                        data={"section_id": str(topic_id), "title": "专题稿件", "body_html": "<p>正文</p>",
+                              "csrf_token": csrf_token(page)})
+    assert saved.status_code == 302
+    edit = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert not any(f in edit for f in fields)
+    # The section moves into the disclosure column (its draft is not public, so it may): the draft must be filed
+    # now, and its form offers the document's fields with the filing ones.
+    with app.app_context(), activate_tenant(rsj.id):
+        update_section(_section("topic"), name_zh="专题", name_en="Topic", parent_id=column_id)
+        db.session.commit()
+    edit = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert 'name="disclosure_category_id"' in edit and all(f in edit for f in fields)

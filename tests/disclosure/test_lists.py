@@ -47,7 +47,8 @@ def test_an_entry_with_items_filed_under_it_is_not_deleted(app, city, admin, lis
 
 
 def test_names_that_look_the_same_are_the_same_and_invisible_text_is_empty(app, city, admin):
-    """"综合\u3000政务" and "综合政务\u200b" read as "综合政务": duplicates; a name of zero-width characters is empty."""
+    """"综合\u3000政务" and "综合政务\u200b" read as "综合政务": duplicates; a name of zero-width characters is
+    empty."""
     for lookalike in ("综合\u3000政务", "综合政务\u200b", "\ufeff综合 政务", "综合\u2060政务"):
         taken = post_form(admin, "/platform/subjects", {"name_zh": lookalike, "name_en": "Again"})
         assert taken.status_code == 200 and "已有主题分类" in taken.get_data(as_text=True), repr(lookalike)

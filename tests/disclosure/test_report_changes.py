@@ -13,7 +13,7 @@ from core.disclosure.models_report import DisclosureReport
 from core.disclosure.report import ReportError, generate_report, save_report
 from core.extensions import db
 from tenants.scoping import activate_tenant
-from tests.disclosure.report_helpers import row_cells, staff  # noqa: F401
+from tests.disclosure.report_helpers import row_cells
 from tests.disclosure.test_report import _figures, _report, _save, prepare
 from tests.disclosure.test_report_workflow import publish_report
 from tests.fixtures.accounts import post_form

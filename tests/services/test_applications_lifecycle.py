@@ -267,3 +267,32 @@ def test_the_queue_counts_states_and_flags_overdue_and_due_soon(app, two_sites, 
 
 def _rows(html: str) -> list[str]:
     return re.findall(r'<tr class="(deadline-row-\w+)">', html)
+
+
+def test_the_admin_home_counts_the_decided_applications_waiting_to_be_completed(app, two_sites, online_item,
+                                                                               client_for, officer_of):
+    """待办结: an approved or refused application waits for the officer to hand the decision over; the admin home's
+    card counts each, with a link to them in the queue, as the queue's "with the office" does."""
+    rsj = two_sites[0]
+    item = online_item(rsj)
+    citizen = client_for("rsj.localhost")
+    for _ in range(4):
+        assert apply(citizen, item.id).status_code == 302
+    with app.app_context(), activate_tenant(rsj.id):
+        ids = list(db.session.execute(select(Application.id).order_by(Application.id)).scalars())
+        db.session.remove()
+    officer = officer_of(rsj)
+    officer.set_language("en")
+    for application_id in ids[:3]:
+        assert step(officer, application_id, "accept").status_code == 302
+    assert step(officer, ids[0], "approve").status_code == 302
+    for application_id in ids[1:3]:
+        assert step(officer, application_id, "refuse", note="申报人工作年限不足。",
+                    legal_basis="《专业技术人员职称评审办法》第十五条").status_code == 302
+    card = re.search(r'<section class="card" aria-labelledby="applications-card">.*?</section>',
+                     officer.get("/admin/").get_data(as_text=True), re.S).group(0)
+    lines = dict(re.findall(r'<a href="[^"]*state=(\w+)">[^<]*</a>: <strong>(\d+)</strong>', card))
+    assert lines == {"submitted": "1", "accepted": "0", "approved": "1", "refused": "2", "returned": "0"}
+    assert "Approved, to be completed" in card and "Refused, to be completed" in card
+    waiting = officer.get("/admin/services/applications/?state=refused").get_data(as_text=True)
+    assert waiting.count('<tr class="deadline-row') == 2

@@ -7,10 +7,11 @@ from urllib.parse import quote
 
 import pytest
 
-from core.content.files import Upload
+from core.content.files import Upload, write_upload
 from core.extensions import db
 from core.services.guide import snapshot
 from core.services.models import ServiceForm, ServiceItem
+from core.timeutil import now
 from core.web.cache import PublicContent
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
@@ -65,6 +66,41 @@ def test_the_item_page_tells_an_applicant_everything(app, rsj, public, create_it
     assert f'class="button-apply" href="/services/items/{item_id}/apply"' in html
     assert 'href="/services/track"' in html
     assert "/admin/" not in html
+
+
+def test_each_material_links_its_own_blank_form(app, rsj, public, create_item):
+    """空白表格: a material with a blank form to fill links that form, and only that one; the others link none."""
+    item_id = create_item(rsj)
+    with app.app_context(), activate_tenant(rsj.id):
+        item = db.session.get(ServiceItem, item_id)
+        for title, data in (("申请书（空白表格）", b"%PDF-1.4 application"), ("场所使用证明（样表）", b"%PDF-1.4 premises")):
+            entry = write_upload(Upload(f"{title}.pdf", data))
+            item.forms.append(ServiceForm(title=title, filename=entry["filename"], stored_name=entry["stored_name"],
+                                          content_type="application/pdf", size=entry["size"]))
+        db.session.flush()
+        application_form, premises_form = item.forms
+        by_name = {m.name: m for m in item.materials}
+        by_name["人力资源服务许可申请书"].blank_form_id = application_form.id
+        by_name["场所使用证明"].blank_form_id = premises_form.id
+        item.published_guide = json.dumps(snapshot(item), ensure_ascii=False)
+        item.published_at = now()
+        db.session.commit()
+        forms = {f.title: f"/services/items/{item_id}/forms/{f.id}/{quote(f.filename)}" for f in item.forms}
+        db.session.remove()
+    html = _main(public.get(f"/services/items/{item_id}").get_data(as_text=True))
+    materials = re.search(r'<ol class="material-list">(.*?)</ol>', html, re.S).group(1)
+    linked = {re.search(r'<span class="material-name"[^>]*>(.*?)</span>', entry).group(1):
+              re.findall(r'<span class="material-form">空白表格：\s*<a class="download" href="([^"]+)"', entry)
+              for entry in re.findall(r"<li>(.*?)</li>", materials, re.S)}
+    assert linked == {"人力资源服务许可申请书": [forms["申请书（空白表格）"]], "营业执照": [],
+                      "场所使用证明": [forms["场所使用证明（样表）"]], "委托书": []}
+    # Each link downloads its own form.
+    for title, href in forms.items():
+        download = public.get(href)
+        data = download.get_data()
+        download.close()
+        assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+        assert data == (b"%PDF-1.4 application" if title.startswith("申请书") else b"%PDF-1.4 premises")
 
 
 def test_the_item_page_in_english_and_for_an_item_done_in_person(app, rsj, public, create_item):
