@@ -47,6 +47,41 @@ def test_admin_search_takes_wildcards_literally(app, two_sites, create_article_i
     assert "关于开展人才招聘的通知" in html
 
 
+@pytest.mark.parametrize("version", ["abc", "²", "1" * 23, ""])
+def test_an_edit_posted_with_a_version_that_is_no_number_is_a_stale_save_not_a_500(app, two_sites, signed_in,
+                                                                                   version):
+    import re
+
+    from sqlalchemy import select
+
+    from core.content.models import Article
+    from core.extensions import db
+    from core.sections.models import Section
+    from tenants.scoping import activate_tenant
+    from tests.fixtures.accounts import csrf_token
+
+    rsj = two_sites[0]
+    client, _ = signed_in("rsj.localhost", "li.collector", site=rsj, roles=["collector"])
+    with app.app_context(), activate_tenant(rsj.id):
+        news = db.session.execute(select(Section.id).where(Section.slug == "news")).scalar_one()
+    page = client.get(f"/admin/articles/new?section={news}").get_data(as_text=True)
+    location = client.post("/admin/articles/new", data={"section_id": str(news), "title": "初稿的标题",
+                                                        "body_html": "<p>初稿</p>", "csrf_token": csrf_token(page)},
+                           content_type="multipart/form-data").headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert re.search(r'id="version" name="version" type="hidden" value="\d+"', page)
+    response = client.post(location, data={"csrf_token": csrf_token(page), "title": "改过的标题",
+                                           "body_html": "<p>改过的正文</p>", "version": version},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "在您打开之后，有人保存了这条信息。" in html and "改过的标题" in html  # refused, what was typed kept
+    with app.app_context(), activate_tenant(rsj.id):
+        assert db.session.execute(select(Article.title).where(Article.section_id == news, Article.title.in_(
+            ("初稿的标题", "改过的标题")))).scalars().all() == ["初稿的标题"]
+        db.session.remove()
+
+
 def test_a_numbered_list_keeps_where_it_starts():
     assert clean_html('<ol start="4"><li>四</li></ol>') == '<ol start="4"><li>四</li></ol>'
 
