@@ -366,6 +366,18 @@ def test_the_platforms_limit_bounds_every_site_and_counts_for_the_sections(app, 
         db.session.remove()
 
 
+@pytest.mark.parametrize("stored", ["²", "١٠", "abc", "0", "61", "99999999999", ""])
+def test_a_reply_limit_stored_as_no_usable_number_gives_the_default(app, stored):
+    from core.interaction.queries_letters import (DEFAULT_REPLY_DAYS, REPLY_DAYS_SETTING, platform_reply_days)
+    from tenants.provisioning import set_setting
+
+    with app.app_context():
+        set_setting(REPLY_DAYS_SETTING, stored)
+        assert platform_reply_days() == DEFAULT_REPLY_DAYS
+        set_setting(REPLY_DAYS_SETTING, "12")
+        assert platform_reply_days() == 12
+        db.session.rollback()
+
 
 @pytest.mark.parametrize("field, limit", [("subject", 200), ("body", 5000)])
 def test_an_oversize_subject_or_body_is_refused_with_what_was_typed_kept(app, two_sites, client_for, field, limit):
