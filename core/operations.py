@@ -8,12 +8,17 @@ without anyone remembering it:
 - `OperationError` is the one refusal: it carries a message per field
   (`problems`), which `core.forms.show_problems` puts under the form's fields,
   and the CLI prints. `OperationForbidden` is the refusal of a role (403).
-- `@audited` wraps every public function of a module's `operations.py` (a
+- `@audited` wraps every public function of a file that holds operations (a
+  module's `operations.py`, or any file of the module with an `@audited`
+  function: `core/interaction/letters.py`, `core/services/guides.py`, …; a
   structural test checks that); when the call wrote anything (through the
   ORM or a statement sent through the session) and recorded no audit entry
   itself, it raises `AuditMissing`, so an operation cannot silently skip its
   trail. An operation that calls another answers for its own writes only: the
   inner one answers for its. Reads live in the module's `queries.py`.
+- `@read_only` declares a public function kept beside the operations that
+  changes nothing (a check, a code, a text built for a form or a page); it is
+  held to that at run time: a call that wrote raises `ReadOnlyWrote`.
 """
 from __future__ import annotations
 
@@ -71,6 +76,10 @@ class AuditMissing(RuntimeError):
     """An operation wrote data and recorded no audit entry: a programming error."""
 
 
+class ReadOnlyWrote(RuntimeError):
+    """A function declared `@read_only` changed data: a programming error (make it an operation)."""
+
+
 def note_audit_entry() -> None:
     """Called by `core.audit.log.record` for every entry it adds."""
     frames = _frames.get()
@@ -88,12 +97,17 @@ def is_audit_log(obj) -> bool:
     return bool(getattr(type(obj), "__audit_log__", False))
 
 
-@event.listens_for(Session, "before_flush")
-def _count_writes(session, _ctx, _instances) -> None:
+def _changed(session) -> list:
+    """The objects a flush of `session` now would write (the audit log's entries left out)."""
     changed = [o for o in session.new if not is_audit_log(o)]
     changed += [o for o in session.deleted if not is_audit_log(o)]
     changed += [o for o in session.dirty if not is_audit_log(o) and session.is_modified(o)]
-    _note_writes(len(changed))
+    return changed
+
+
+@event.listens_for(Session, "before_flush")
+def _count_writes(session, _ctx, _instances) -> None:
+    _note_writes(len(_changed(session)))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -128,4 +142,37 @@ def audited(fn):
         return result
 
     wrapper.__audited__ = True
+    return wrapper
+
+
+def read_only(fn):
+    """Declare that a public function kept among operations changes nothing, and hold it to that.
+
+    The structural test asks every public function of a file holding operations to be `@audited` or
+    `@read_only`. At run time (inside an application context) the call must write nothing through the session;
+    what the caller changed before is flushed first, as `@audited` does, so it stays the caller's.
+
+    :raises ReadOnlyWrote: after the call, when it changed data (flushed, or left to flush).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from flask import has_app_context
+
+        if not has_app_context():
+            return fn(*args, **kwargs)
+        from core.extensions import db
+
+        db.session.flush()  # what the caller changed before this call is the caller's
+        frame = _Frame()
+        token = _frames.set((*_frames.get(), frame))
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            _frames.reset(token)
+        if frame.writes or _changed(db.session):
+            raise ReadOnlyWrote(f"{fn.__module__}.{fn.__qualname__} is declared read-only and changed data")
+        return result
+
+    wrapper.__read_only__ = True
     return wrapper

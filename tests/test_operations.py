@@ -8,7 +8,7 @@ from core.audit.log import record
 from core.auth.models import User
 from core.auth.operations import AccountError, reset_password, set_site_roles
 from core.extensions import db
-from core.operations import AuditMissing, audited
+from core.operations import AuditMissing, ReadOnlyWrote, audited, read_only
 from core.sections.models import Section
 from core.sections.operations import SectionError, add_section, update_section
 from tenants.models import Tenant
@@ -36,6 +36,50 @@ def test_an_operation_that_writes_without_an_audit_entry_is_caught(app, two_site
         db.session.rollback()
         rename_openly(tenant)
         only_reads(tenant)
+        db.session.rollback()
+
+
+def test_a_function_declared_read_only_is_held_to_it(app, two_sites):
+    @read_only
+    def count_sites() -> int:
+        return len(db.session.execute(select(Tenant.id)).all())  # a query: it flushes what is pending
+
+    @read_only
+    def renames_and_flushes(tenant: Tenant) -> None:
+        tenant.phone = "0316-2222222"
+        db.session.flush()
+
+    @read_only
+    def renames_and_leaves_it(tenant: Tenant) -> None:
+        tenant.phone = "0316-3333333"
+
+    @audited
+    def rename_quietly_then_count(tenant: Tenant) -> int:
+        tenant.phone = "0316-4444444"  # the operation's own write, flushed by the helper's query
+        return count_sites()
+
+    @audited
+    def rename_openly_then_count(tenant: Tenant) -> int:
+        tenant.phone = "0316-5555555"
+        record("site.settings", tenant.slug, phone=tenant.phone)
+        return count_sites()
+
+    assert count_sites.__read_only__ and not hasattr(count_sites, "__audited__")
+    with app.app_context():
+        tenant = db.session.execute(select(Tenant).where(Tenant.slug == "rsj")).scalar_one()
+        assert count_sites() == 2
+        for writer in (renames_and_flushes, renames_and_leaves_it):
+            with pytest.raises(ReadOnlyWrote):
+                writer(tenant)
+            db.session.rollback()
+        tenant.phone = "0316-6666666"  # the caller's change, pending: not the read-only function's
+        assert count_sites() == 2
+        db.session.rollback()
+        # Inside an operation, what the operation changed stays its own: unrecorded, it is still caught.
+        with pytest.raises(AuditMissing):
+            rename_quietly_then_count(tenant)
+        db.session.rollback()
+        assert rename_openly_then_count(tenant) == 2
         db.session.rollback()
 
 

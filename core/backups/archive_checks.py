@@ -29,6 +29,7 @@ from sqlalchemy.types import TypeDecorator
 
 from core.backups.archive_crypt import protection_problem
 from core.text import text_problem
+from core.web.loading import parse_int
 from tenants.provisioning import SLUG
 
 
@@ -186,7 +187,7 @@ def manifest_problem(manifest) -> str | None:
     if not isinstance(files, dict) or not all(_text(k) and _part(v, rows=False) for k, v in files.items()):
         return "files"
     others = manifest.get("other_sites", {})
-    if not isinstance(others, dict) or not all(k.isdigit() and _text(v) for k, v in others.items()):
+    if not isinstance(others, dict) or not all(parse_int(k) is not None and _text(v) for k, v in others.items()):
         return "other sites"
     if manifest.get("protection") is not None:
         return protection_problem(manifest["protection"])

@@ -78,7 +78,7 @@ from core.content.files import STORED_NAME, keep_with_transaction
 from core.content.labels import human_size
 from core.text import text_problem
 from core.extensions import db
-from core.operations import OperationError, audited
+from core.operations import OperationError, audited, read_only
 from core.web.cache import CONTENT_KEY
 from tenants.models import RegistryVersion, SiteGroup, Tenant, TenantDomain
 from tenants.provisioning import RESERVED_LABELS, SLUG, check_hostname, normalise_hostname, upload_folder
@@ -407,6 +407,7 @@ class ArchiveReader:
             raise _damaged(name)
 
 
+@read_only
 def fitted(table, part: str, row: dict, columns=None) -> dict:
     """A row's values as the target stores them (`archive_checks.fit`), for the columns the table has.
 
@@ -534,6 +535,7 @@ def _sentences(parts: list) -> LazyString:
     return LazyString(joined)
 
 
+@read_only
 def check_archive(reader: ArchiveReader, *, slug: str | None, domain: str | None,
                   passphrase: str | None = None) -> tuple[str, list[str]]:
     """Whether the archive can be imported here as it is: its format, its schema, the passphrase that opens its

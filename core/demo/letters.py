@@ -1,15 +1,17 @@
-"""The demo city's letters (互动交流): months of letters to every site's mailboxes, in every state.
+"""The demo city's letters (互动交流): months of letters to every site's mailboxes, in the states an office has them.
 
 Each site gets letters over the last five months to its five mailboxes:
 consultations about its own service items (from `data/services.toml`),
 complaints, reports, suggestions and letters to the director, each carried
 through the officers' steps with the working-day calendar (assigned, replied
 in time or late, asked for more information, not accepted), stopped wherever
-"today" finds it. Most replied letters whose writer agreed are published
-(masked, as an officer would confirm them), many are rated, one letter per
-site is held as spam, and some sites review replies with a second officer.
-A few letters are forwarded between sites (`forward_some`), with the copy
-waiting or answered on the receiving site.
+"today" finds it. Every site has letters held (one, as spam), new, assigned
+(one of them past its limit), waiting for the writer, replied and not
+accepted. Most replied letters whose writer agreed are published (masked, as
+an officer would confirm them) and many are rated. Every fourth site
+(`reviews_replies`) has a second officer review replies, and a reply waiting
+for review. One site in three forwards a consultation to the next site
+(`forward_some`), where the copy waits or is answered.
 
 Rows are written directly, as the loader does for articles: this is a data
 set, not a user's action. Everything is drawn from the site's seeded random
@@ -102,6 +104,12 @@ _NOT_ACCEPTED = (("out_of_scope", "您反映的事项属于属地政府职责，
                  ("duplicate", "您已就同一事项来信，我局已于前期答复，请凭原查询码查看。"))
 _SPAM = ("低价代办各类证件", ("专业代办各类证件，快速出证，价格优惠，详情请访问 http://dbz.example.com http://dbz2.example.com "
          "http://dbz3.example.com http://dbz4.example.com 或加微信咨询。"))
+
+
+def reviews_replies(position: int) -> bool:
+    """Whether the site at `position` in the catalog has a second officer review replies: every fourth site (the
+    third of each four), which gets a second interaction officer and a reply waiting for review."""
+    return position % 4 == 2
 
 
 def _code(rng: random.Random) -> str:

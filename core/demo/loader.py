@@ -22,7 +22,7 @@ from core.demo.disclosure_applications import fill_disclosure_applications
 from core.demo.disclosure_reports import fill_disclosure_reports
 from core.demo.search import ensure_synonyms, fill_portal_search_counts, fill_search_counts
 from core.demo.website_reports import fill_website_reports
-from core.demo.letters import fill_letters, forward_some
+from core.demo.letters import fill_letters, forward_some, reviews_replies
 from core.demo.security import plant_security_problems
 from core.demo.services import fill_services, has_online_items
 from core.demo.training import fill_training
@@ -137,7 +137,7 @@ def load_city(*, today: date, seed: int, scale: int = 1, news_per_site: int = 12
             sync_sections(tenant.id)
             totals["sites_updated"] += 1
         online = has_online_items(site)
-        review = position % 4 == 2  # these sites have a second officer review replies: they get two officers
+        review = reviews_replies(position)  # a second officer reviews replies there: they get two officers
         if accounts is not None:
             accounts.extend(ensure_site_accounts(tenant.id, tenant.slug, tenant.primary_domain, site["name_zh"],
                                                  ("service_officer", "interaction_officer", "disclosure_officer")

@@ -3,12 +3,13 @@ subject classification), filing items in the catalogue with their index numbers,
 policy interpretation, the coverage of the categories, and disclosure on application (依申请公开).
 
 The parts: `operations` (the lists), `filing` (where filing is required: content's hooks), `index_numbers`
-(索引号), `column` (the column's pages), `interpretations` (政策解读), `queries_catalogue` (the catalogue and the
-counts the coverage pages and the yearly report read), `applications` (依申请公开: applying, tracking, the
-officers' steps, the yearly counts); views: `views` (the console's lists), `views_public`, `views_column` (a
-site's pages and links), `views_coverage`, `views_applications`. The yearly report (政府信息公开工作年度报告):
-`report_layout` (the national template), `report_queries` (its figures, deadlines, every site's report of a
-year), `report` (preparing it, audited), `views_report` (the site's pages, the portal's list, the console's).
+(索引号), `column` (the column's pages), `column_parts` (the column found, its parts given), `interpretations`
+(政策解读), `queries_catalogue` (the catalogue and the counts the coverage pages and the yearly report read),
+`applications` (依申请公开: applying, tracking, the officers' steps, the yearly counts); views: `views` (the
+console's lists), `views_public`, `views_column` (a site's pages and links), `views_coverage`,
+`views_applications`. The yearly report (政府信息公开工作年度报告): `report_layout` (the national template),
+`report_queries` (its figures, deadlines, every site's report of a year), `report` (preparing it, audited),
+`views_report` (the site's pages, the portal's list, the console's).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def init_app(app) -> None:
     audit_labels.register()  # the audit log's words for this module's actions
     filing.register()  # content's filing hooks: the lists, and where filing is required
     from core.disclosure import views, views_column, views_coverage, views_public
-    from core.disclosure.column import give_new_site_its_column
+    from core.disclosure.column_parts import give_new_site_its_column
     from core.disclosure.labels import interpretation_kind_label
     from tenants.provisioning import site_created
 

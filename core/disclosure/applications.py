@@ -47,7 +47,7 @@ from core.disclosure.queries_applications import (LIMIT_DAYS, MAX_EXTENSION_DAYS
                                                   TRACKING_LENGTH, by_submission_key, has_step,
                                                   is_disclosure_officer, phone_lookup)
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
 from core.privacy.crypto import personal_folder
 from core.text import strip_format_characters, text_problem
@@ -148,16 +148,19 @@ STEP_LABELS = {
 }
 
 
+@read_only
 def new_tracking_code() -> str:
     """A random code of 12 characters from a 31-character alphabet (about 59 bits): not guessable, not sequential."""
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
+@read_only
 def new_submission_key() -> str:
     """The random key a form page carries, so that posting it twice files one application."""
     return secrets.token_urlsafe(24)
 
 
+@read_only
 def credit_code_problem(value: str) -> str | None:
     """What is wrong with a unified social credit code (GB 32100-2015), or None when it is valid.
 
@@ -174,6 +177,7 @@ def credit_code_problem(value: str) -> str | None:
     return None
 
 
+@read_only
 def file_problem(filename: str, data: bytes, *, limit: int) -> str | None:
     """Why a file cannot be taken (its name, type, size or content), in words for whoever sent it; None if it can."""
     name = (filename or "").strip()
@@ -196,11 +200,13 @@ def file_problem(filename: str, data: bytes, *, limit: int) -> str | None:
     return None
 
 
+@read_only
 def clarify_days() -> int:
     """The working days an applicant has to clarify (DISCLOSURE_CLARIFY_DAYS, 15 unless configured)."""
     return int(current_app.config.get("DISCLOSURE_CLARIFY_DAYS", 15))
 
 
+@read_only
 def applicant_file_limit() -> int:
     return min(MAX_APPLICANT_BYTES, current_app.config["MAX_ATTACHMENT_BYTES"])
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, defer
 
 from core.content.models import Article
 from core.content.queries import published, went_up_between
-from core.disclosure.column import column_section
+from core.disclosure.column_parts import column_section
 from core.disclosure.filing import column_section_ids, unfiled_public
 from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.models import DisclosureCategory, PolicyInterpretation

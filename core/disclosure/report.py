@@ -34,7 +34,7 @@ from core.disclosure.report_layout import (AMOUNT_FIGURES, APPLICANT_COLUMNS, AP
 from core.disclosure.report_queries import (FIRST_YEAR, reporting_year, compute_figures, figures_of, report_article,
                                             report_for_year, reports_section)
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.publishing.operations import apply_change_step, save_article
 from core.publishing.queries import TEXT_FIELDS, as_form_values, edit_refusal, may_edit, may_start_change, pending_data
 from core.text import column_problems
@@ -66,11 +66,13 @@ def _site() -> Tenant:
     return db.session.execute(select(Tenant).where(Tenant.id == current_tenant_id())).scalar_one()
 
 
+@read_only
 def default_title(year: int) -> str:
     """`廊坊市人力资源和社会保障局2025年政府信息公开工作年度报告`: the title the template's practice gives it."""
     return f"{_site().name_zh}{year}年政府信息公开工作年度报告"
 
 
+@read_only
 def draft_overview(year: int, computed: dict) -> str:
     """A first paragraph for 一、总体情况 with the year's figures, for the site to rewrite and complete."""
     rows = computed["applications"]
@@ -89,11 +91,13 @@ def _amount(value) -> str:
     return f"{Decimal(str(value)):.2f}" if value not in (None, "") else "0.00"
 
 
+@read_only
 def entered_cell(entered: dict, row: str, column: str) -> int:
     """One hand-entered cell of table 三 (0 when nothing was entered)."""
     return int(entered.get(row, {}).get(column, 0) or 0)
 
 
+@read_only
 def application_rows(computed: dict, entered: dict) -> dict[str, list[int]]:
     """Table 三 as printed: {row: [one figure per column of APPLICANT_COLUMNS]}, each the platform's count plus
     what the office entered. 总计 (the outcomes' total) adds the entered outcomes; 结转下年度 adds what was entered
@@ -112,6 +116,7 @@ def application_rows(computed: dict, entered: dict) -> dict[str, list[int]]:
     return rows
 
 
+@read_only
 def report_cells(found: DisclosureReport) -> dict:
     """Everything the report's text shows: the layout and the figures (computed and manual), ready to draw."""
     computed, manual = figures_of(found)
@@ -132,6 +137,7 @@ def report_cells(found: DisclosureReport) -> dict:
             "texts": {part: text_to_html(getattr(found, part) or "") for part in TEXT_PARTS}}
 
 
+@read_only
 def report_html(found: DisclosureReport) -> str:
     """The report's text as the article keeps it: the six sections, the three tables in the national layout."""
     return render_template("disclosure/report_body.html", **report_cells(found))

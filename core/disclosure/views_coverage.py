@@ -7,7 +7,8 @@ from flask import Blueprint, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.disclosure.column import PAGE_SLUGS, column_section
+from core.disclosure.column import PAGE_SLUGS
+from core.disclosure.column_parts import column_section
 from core.disclosure.defaults import REPORTS_SLUG
 from core.disclosure.index_numbers import fallback_prefix
 from core.disclosure.queries import disclosure_categories

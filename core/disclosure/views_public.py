@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.content.models import Article
-from core.disclosure.column import column_section
+from core.disclosure.column_parts import column_section
 from core.disclosure.defaults import GUIDE_SLUG, REPORTS_SLUG, RULES_SLUG
 from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.queries import disclosure_categories, disclosure_subjects

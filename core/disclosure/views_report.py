@@ -30,7 +30,7 @@ from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.publishing.workflow import STATUS_LABELS
 from core.timeutil import now
-from core.web import add_menu_item, add_panel, cached_page, int_arg, route
+from core.web import add_menu_item, add_panel, cached_page, int_arg, parse_int, route
 from core.web.actions import attempt
 from themes import render_page
 
@@ -114,7 +114,8 @@ def edit(report_id: int):
         form.version.data = str(article.version)
     if form.validate_on_submit():
         manual = {key: getattr(form, key).data for key in MANUAL_FIGURES}
-        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        version = parse_int(form.version.data)
+        version = -1 if version is None else version  # anything but a number is a stale save, never a 500
         done, _result = attempt(save_report, found, actor=current_user, manual=manual,
                                 applications=entered_applications(form), overview=form.overview.data or "",
                                 problems=form.problems.data or "", other=form.other.data or "",

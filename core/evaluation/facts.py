@@ -26,7 +26,7 @@ from core.extensions import db
 from core.security.queries import evaluation_figures
 from core.interaction.queries_consultations import closed_consultations
 from core.interaction.queries_letters import mailboxes, months_before, platform_reply_days, reply_publication
-from core.interaction.stats import late_letters, letter_figures
+from core.interaction.stats import late_letters, letter_figures, overdue_letters
 from core.sections.models import Section
 from core.sections.queries import descendants, site_sections
 from core.services.queries_guide import catalogue_items
@@ -191,6 +191,11 @@ class SiteFacts:
     def letters(self):
         """The letters' tally over the counted months (answered, on time, reply days)."""
         return letter_figures(self.today, self.settings["letters_months"])
+
+    @cached_property
+    def overdue_letters(self) -> int:
+        """Letters the office has, past their due date and still unanswered (late, for the on-time share)."""
+        return overdue_letters(self.today)
 
     @cached_property
     def reply_limit(self) -> int:

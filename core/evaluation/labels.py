@@ -57,7 +57,7 @@ RULE_TITLES = {
     "policy_interpretation": _l("Municipal policies interpreted"),
     "guide_completeness": _l("Service guides complete"),
     "online_services": _l("Services online, or forms to download"),
-    "letters_on_time": _l("Letters answered on time"),
+    "letters_on_time": _l("Letters answered on time, overdue ones included"),
     "reply_time": _l("Median reply time"),
     "replies_published": _l("Replies published"),
     "consultation_summaries": _l("Consultations with a published summary"),
@@ -97,7 +97,9 @@ RULE_DESCRIPTIONS = {
                              "each one lacking loses its share."),
     "online_services": _l("A window department offers every licensing item for application online; other "
                           "departments at least forms to download. The share not offered is lost."),
-    "letters_on_time": _l("Of the letters answered in the counted months, the share answered late is lost."),
+    "letters_on_time": _l("Of the letters answered in the counted months and those past their due date still "
+                          "unanswered, the share answered late or not at all is lost: a site with overdue letters "
+                          "and no answer loses all."),
     "reply_time": _l("The median reply time, in working days: over the mailboxes' limit loses all, over half of "
                      "it half."),
     "replies_published": _l("Of the replies whose writers agreed to publication, the share not published is lost."),
@@ -181,9 +183,14 @@ def verdict(result: RuleResult) -> str:
                "online_services", "consultation_summaries", "duty_assignments", "footer_identity"):
         return _("%(count)s of %(total)s lacking.", count=m.get("count", 0), total=m.get("total", 0))
     if key == "letters_on_time":
-        if not m.get("answered"):
-            return _("No letter answered in the counted months.")
-        return _("%(on_time)s of %(answered)s letters answered on time.", on_time=m["on_time"], answered=m["answered"])
+        overdue = m.get("overdue", 0)  # snapshots taken before overdue letters counted have none
+        if not m.get("answered") and not overdue:
+            return _("No letter answered or overdue in the counted months.")
+        if not overdue:
+            return _("%(on_time)s of %(answered)s letters answered on time.", on_time=m["on_time"],
+                     answered=m["answered"])
+        return _("%(on_time)s of %(due)s letters due answered on time; %(overdue)s past their due date unanswered.",
+                 on_time=m.get("on_time", 0), due=m.get("answered", 0) + overdue, overdue=overdue)
     if key == "reply_time":
         if m.get("median") is None:
             return _("No letter answered in the counted months.")
@@ -251,6 +258,8 @@ def evidence_text(note: str, p: dict) -> str:
         return _("Neither online nor a form to download.")
     if note == "on_time":
         return _("%(on_time)s of %(answered)s answered on time.", on_time=p.get("on_time"), answered=p.get("answered"))
+    if note == "overdue_letters":
+        return _("%(count)s letters past their due date are still unanswered.", count=p.get("count"))
     if note == "median":
         return _("Median %(median)s working days, limit %(limit)s.", median=p.get("median"), limit=p.get("limit"))
     if note == "unpublished_replies":

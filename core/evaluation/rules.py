@@ -393,15 +393,22 @@ def online_services(facts: SiteFacts, s: dict) -> RuleResult:
 
 
 def letters_on_time(facts: SiteFacts, s: dict) -> RuleResult:
-    """Letters answered on time (the city's guideline): the share answered after their due date over the counted
-    months (`letters_months`, 12) takes that share of the weight."""
-    tally = facts.letters
-    rate = tally.on_time_rate
-    evidence = [] if rate is None or rate >= 1 else [Evidence("", "on_time", {"on_time": tally.on_time,
-                                                                               "answered": tally.answered},
-                                                              "interaction_letters.queue", {})]
-    return _lose("letters_on_time", s["weight_letters_on_time"], 0.0 if rate is None else 1 - rate,
-                 {"answered": tally.answered, "on_time": tally.on_time}, evidence)
+    """Letters answered on time (the city's guideline): of the letters that came due, the share late takes that
+    share of the weight. The letters that came due are those answered in the counted months (`letters_months`,
+    12) and those the office still has past their due date (overdue: late, whenever they came). A site with
+    overdue letters and no answer loses the whole weight; one with no letter answered or overdue (none has come
+    due) loses nothing."""
+    tally, overdue = facts.letters, facts.overdue_letters
+    due = tally.answered + overdue
+    evidence = []
+    if tally.on_time < tally.answered:
+        evidence.append(Evidence("", "on_time", {"on_time": tally.on_time, "answered": tally.answered},
+                                 "interaction_letters.queue", {}))
+    if overdue:
+        evidence.append(Evidence("", "overdue_letters", {"count": overdue}, "interaction_letters.queue",
+                                 {"flag": "overdue"}))
+    return _lose("letters_on_time", s["weight_letters_on_time"], (due - tally.on_time) / due if due else 0.0,
+                 {"answered": tally.answered, "on_time": tally.on_time, "overdue": overdue}, evidence)
 
 
 def reply_time(facts: SiteFacts, s: dict) -> RuleResult:

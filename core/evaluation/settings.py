@@ -75,7 +75,7 @@ _ALL = (
     Setting("weight_interpretation", 5, 0, 100, "weight", _l("Municipal policies interpreted")),
     Setting("weight_guides", 10, 0, 100, "weight", _l("Service guides complete")),
     Setting("weight_online", 10, 0, 100, "weight", _l("Services online, or forms to download")),
-    Setting("weight_letters_on_time", 10, 0, 100, "weight", _l("Letters answered on time")),
+    Setting("weight_letters_on_time", 10, 0, 100, "weight", _l("Letters answered on time, overdue ones included")),
     Setting("weight_reply_time", 5, 0, 100, "weight", _l("Median reply time")),
     Setting("weight_replies_published", 5, 0, 100, "weight", _l("Replies published")),
     Setting("weight_consultations", 5, 0, 100, "weight", _l("Consultations with a published summary")),

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from core.evaluation.visits_charts import daily_chart
 from core.evaluation.visits_queries import PERIODS, SITE_SORTS, city_report, site_panel, site_report
 from core.timeutil import now
-from core.web import add_menu_item, add_panel, route
+from core.web import add_menu_item, add_panel, int_choice, route
 from themes import render_page, site_url
 
 bp = Blueprint("visits", __name__, template_folder="templates")
@@ -23,8 +23,7 @@ VIEW = "visits.view"
 
 def _days() -> int:
     """`?days=`: one of the periods offered; anything else is the default."""
-    raw = request.args.get("days", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) in PERIODS else PERIODS[0]
+    return int_choice("days", PERIODS)
 
 
 @route(bp, "/admin/visits", permission=VIEW)

@@ -29,7 +29,7 @@ from core.evaluation.yearly_layout import (COUNT, FIRST_YEAR, LINES, MANUAL_LINE
                                           line_label)
 from core.evaluation.yearly_models import WebsiteReport
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.publishing.queries import review_own_forbidden
 from core.text import text_problem
 from core.timeutil import now
@@ -48,11 +48,13 @@ class YearlyReportForbidden(YearlyReportError, OperationForbidden):
     """The actor's roles do not include this step."""
 
 
+@read_only
 def report_years(today=None) -> list[int]:
     """The years a report may be prepared for, newest first: finished years from the template's first."""
     return list(range(reporting_year(today), FIRST_YEAR - 1, -1))
 
 
+@read_only
 def report(report_id: int | None) -> WebsiteReport | None:
     """The active site's report with this id, or None."""
     if report_id is None:
@@ -60,11 +62,13 @@ def report(report_id: int | None) -> WebsiteReport | None:
     return db.session.execute(select(WebsiteReport).where(WebsiteReport.id == report_id)).scalar_one_or_none()
 
 
+@read_only
 def report_for_year(year: int) -> WebsiteReport | None:
     """The active site's report for `year`, or None."""
     return db.session.execute(select(WebsiteReport).where(WebsiteReport.year == year)).scalar_one_or_none()
 
 
+@read_only
 def values_of(found: WebsiteReport) -> dict:
     """Every line's value as the report shows it: the counted ones, then the entered ones ({key: value})."""
     values = json.loads(found.computed or "{}")
@@ -72,6 +76,7 @@ def values_of(found: WebsiteReport) -> dict:
     return values
 
 
+@read_only
 def missing_required(found: WebsiteReport) -> list[str]:
     """The keys of the lines that must be filled before publication and are empty, in the template's order."""
     manual = json.loads(found.manual or "{}")
@@ -97,6 +102,7 @@ def _claim(found: WebsiteReport, expected_version: int | None) -> None:
     set_committed_value(found, "version", expected + 1)
 
 
+@read_only
 def checked_manual(manual: dict, computed: dict | None = None) -> tuple[dict, dict]:
     """The entered lines as kept, and the problems by line key.
 
@@ -265,12 +271,14 @@ def withdraw_report(found: WebsiteReport, *, actor: User, reason: str, expected_
 
 # --- reading: a site's reports and the city's ----------------------------------------------------
 
+@read_only
 def site_reports() -> list[tuple[WebsiteReport, Standing]]:
     """The active site's reports, newest year first, each with where it stands against its deadline."""
     rows = db.session.execute(select(WebsiteReport).order_by(WebsiteReport.year.desc())).scalars()
     return [(found, standing(found.year, found.published_at)) for found in rows]
 
 
+@read_only
 def published_reports() -> list[WebsiteReport]:
     """The active site's published reports, newest year first (the public list)."""
     return list(db.session.execute(select(WebsiteReport).where(WebsiteReport.status == "published")
@@ -287,6 +295,7 @@ class CityEntry:
 
 
 @crosses_tenants("the city portal and the bureau list every site's yearly website report, and the missing ones")
+@read_only
 def city_reports(year: int) -> dict[int, CityEntry]:
     """Every site's report for `year` that has been prepared: {site id: CityEntry} (one statement)."""
     rows = db.session.execute(

@@ -25,7 +25,7 @@ from core.evaluation.yearly_layout import (GROUPS, LINES, MANUAL_LINES, YES_NO, 
 from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.timeutil import now
-from core.web import add_menu_item, add_panel, cached_page, int_arg, route
+from core.web import add_menu_item, add_panel, cached_page, int_arg, parse_int, route
 from core.web.actions import attempt
 from themes import render_page
 
@@ -34,8 +34,9 @@ ADMIN = "/admin/website-reports"
 
 
 def _version(form) -> int:
-    raw = form.version.data or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
+    """The version the form was opened at; anything but a number (-1) is a stale save."""
+    found = parse_int(form.version.data)
+    return -1 if found is None else found
 
 
 def shown_value(line, value) -> str:

@@ -39,7 +39,7 @@ from core.content.sanitize import clean_body, plain_text
 from core.extensions import db
 from core.interaction.models_consultations import DECISIONS, Consultation, Opinion
 from core.interaction.queries_consultations import decision_counts, phase, undecided_count
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.privacy.checks import is_mobile, normalise_mobile
 from core.services.fields import FieldSpec, file_problem
 from core.text import column_problems, text_problem
@@ -160,6 +160,7 @@ def _store_document(consultation: Consultation, upload: Upload) -> None:
     consultation.document_size = entry["size"]
 
 
+@read_only
 def editable(consultation: Consultation, moment: datetime | None = None) -> bool:
     """Whether the draft may still be changed: until its window opens (people comment on what they read)."""
     return phase(consultation, moment) in ("draft", "withdrawn", "upcoming")

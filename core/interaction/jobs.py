@@ -7,24 +7,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.audit.log import record
-from core.interaction.lines import letter_lines
-from core.interaction.stats import site_alerts
+from core.interaction.letters import record_early_warning
 from core.workdays.queries import is_working_day
 from jobs import cron, for_each_site, scheduled
-
-
-def warn_site(today) -> dict | None:
-    """Record the active site's early warning in its audit log when it has letters past the early-warning line (or
-    a letter already past the inspection's veto line); return its counts and the lines, or None when it has none."""
-    alerts = site_alerts(today)
-    if not (alerts.warned or alerts.veto):
-        return None
-    lines = letter_lines()
-    record("letter.early_warning", "", platform=False, warned=alerts.warned, overdue=alerts.overdue,
-           veto=alerts.veto, warning_months=lines.warning_months, veto_months=lines.veto_months)
-    return {"warned": alerts.warned, "veto": alerts.veto, "warning_months": lines.warning_months,
-            "veto_months": lines.veto_months}
 
 
 @scheduled(id="interaction.warn_unanswered", trigger=cron("0 9 * * *"),
@@ -43,4 +28,4 @@ def warn_unanswered(now):
     today = now.date()
     if not is_working_day(today):
         return None
-    return for_each_site(lambda site: warn_site(today))
+    return for_each_site(lambda site: record_early_warning(today))

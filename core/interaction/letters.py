@@ -25,7 +25,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -36,6 +36,7 @@ from core.audit.log import record
 from core.auth.permissions import can
 from core.content.files import Upload, upload_dir, write_upload
 from core.extensions import db
+from core.interaction.lines import letter_lines
 from core.interaction.models import (
     MAILBOX_KINDS,
     NOT_ACCEPTED_REASONS,
@@ -68,7 +69,8 @@ from core.interaction.queries_letters import (
     text_lookup,
     user_names,
 )
-from core.operations import OperationError, OperationForbidden, audited
+from core.interaction.stats import site_alerts
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.privacy.checks import is_mobile, normalise_mobile
 from core.privacy.crypto import personal_folder
 from core.privacy.masking import mask_for_publication
@@ -105,16 +107,19 @@ class LetterError(OperationError):
     """A letter or a step refused, with what is wrong (under a field when there is one)."""
 
 
+@read_only
 def new_query_code() -> str:
     """A random code of 12 characters from a 31-character alphabet (about 59 bits): not guessable, not sequential."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+@read_only
 def new_submission_key() -> str:
     """The random key a form page carries, so that posting it twice files one letter."""
     return secrets.token_urlsafe(24)
 
 
+@read_only
 def count_links(text: str) -> int:
     return len(_LINK.findall(text or ""))
 
@@ -546,6 +551,7 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
 
 # --- publishing --------------------------------------------------------------------------------
 
+@read_only
 def publication_problem(letter: Letter) -> str | None:
     """Why this letter cannot be published now (None: it can)."""
     if letter.kind == "report":
@@ -557,6 +563,7 @@ def publication_problem(letter: Letter) -> str | None:
     return None
 
 
+@read_only
 def masked_version(letter: Letter) -> dict[str, str]:
     """The subject, letter and reply as they would be published: the writer's name and any ID number, phone
     number or e-mail address in them masked (core.privacy.masking.mask_for_publication)."""
@@ -716,3 +723,18 @@ def set_platform_reply_days(days: int, *, actor) -> None:
     before = platform_reply_days()
     set_setting(REPLY_DAYS_SETTING, str(days))
     record("letter.platform_reply_days", "", previous_days=before, days=days)
+
+
+@audited
+def record_early_warning(today: date) -> dict | None:
+    """Record the active site's early warning in its audit log when it has letters past the early-warning line (or
+    a letter already past the inspection's veto line); return its counts and the lines, or None when it has none
+    (the daily job `interaction.warn_unanswered`)."""
+    alerts = site_alerts(today)
+    if not (alerts.warned or alerts.veto):
+        return None
+    lines = letter_lines()
+    record("letter.early_warning", "", platform=False, warned=alerts.warned, overdue=alerts.overdue,
+           veto=alerts.veto, warning_months=lines.warning_months, veto_months=lines.veto_months)
+    return {"warned": alerts.warned, "veto": alerts.veto, "warning_months": lines.warning_months,
+            "veto_months": lines.veto_months}

@@ -222,9 +222,9 @@ def opinions_query(consultation: Consultation, *, decision: str = "", search: st
         query = query.where(Opinion.decision.is_(None))
     elif decision in DECISIONS:
         query = query.where(Opinion.decision == decision)
-    if search:
-        pattern = f"%{search.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Opinion.body.like(pattern), Opinion.part.like(pattern)))
+    if search:  # "50%" looks for "50%", "_" for an underscore: the wildcards are taken as typed
+        query = query.where(or_(Opinion.body.contains(search, autoescape=True),
+                                Opinion.part.contains(search, autoescape=True)))
     return query.order_by(Opinion.submitted_at, Opinion.id)
 
 

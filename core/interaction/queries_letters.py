@@ -43,6 +43,7 @@ from core.services.queries_applications import (
 )
 from core.timeutil import now
 from core.workdays.queries import working_calendar
+from core.web.loading import parse_int
 from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.provisioning import get_setting
@@ -99,8 +100,8 @@ def text_lookup(subject: str, body: str) -> str:
 
 def platform_reply_days() -> int:
     """The bureau's reply limit for every mailbox, in working days (DEFAULT_REPLY_DAYS until it sets one)."""
-    raw = get_setting(REPLY_DAYS_SETTING, "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_REPLY_DAYS else DEFAULT_REPLY_DAYS
+    days = parse_int(get_setting(REPLY_DAYS_SETTING, ""), minimum=1, maximum=MAX_REPLY_DAYS)
+    return DEFAULT_REPLY_DAYS if days is None else days
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ core.interaction.queries_letters), and the national inspection's veto
 figure (`veto_letters`). The lines are the bureau's (core.interaction.lines),
 read once per call.
 
+The evaluation (core.evaluation.facts) reads three of these, for the site it
+evaluates: `letter_figures` (answered, on time, reply times), `overdue_letters`
+(counted as late with the answers) and `late_letters` (the veto and the early
+warning, letter by letter).
+
 A site reads its own rows (the tenant scope); the city's figures and the
 console's warnings read every site's through the two functions marked
 `@crosses_tenants`, and nothing else here crosses.
@@ -242,11 +247,16 @@ def _waited_too_long(received: datetime, until: datetime, lines: LetterLines) ->
     return received < datetime.combine(months_before(until.date(), lines.veto_months), time.min)
 
 
+def _overdue_on(today: date) -> tuple:
+    """The conditions of an overdue letter: the office has it and its due date was before `today`."""
+    return Letter.status.in_(RUNNING_STATES), Letter.due_on < today
+
+
 def _alerts(options: dict, today: date) -> dict[int, Alerts]:
     """Alerts by tenant id, for the rows the scope (`options`) lets through (three queries, and the lines')."""
     found: dict[int, Alerts] = defaultdict(Alerts)
     lines = letter_lines()
-    overdue = (select(Letter.tenant_id, func.count()).where(Letter.status.in_(RUNNING_STATES), Letter.due_on < today)
+    overdue = (select(Letter.tenant_id, func.count()).where(*_overdue_on(today))
                .group_by(Letter.tenant_id).execution_options(**options))
     for tenant_id, count in db.session.execute(overdue):
         found[tenant_id].overdue = count
@@ -326,9 +336,14 @@ def site_alerts(today: date) -> Alerts:
 
 
 def overdue_letters(today: date) -> int:
-    """How many of the active site's letters are overdue now: the office has them (held, received, assigned,
-    reply under review; not those waiting for the writer) and their due date, in working days, has passed."""
-    return site_alerts(today).overdue
+    """How many of the active site's letters are overdue: the office has them (held, received, assigned, reply
+    under review; not those waiting for the writer) and their due date, in working days, was before `today`.
+
+    The same letters as the officers' list filtered on overdue (`?flag=overdue`) and the alerts' `overdue`, in one
+    query: the evaluation's letters answered on time counts them as late. Letters are read as they stand now, so
+    for a past day those answered since are left out (their reply counts, late, where it falls).
+    """
+    return db.session.execute(select(func.count()).select_from(Letter).where(*_overdue_on(today))).scalar_one()
 
 
 def unanswered_over(days: int, today: date) -> int:
@@ -351,10 +366,11 @@ def veto_letters(today: date) -> int:
     return site_alerts(today).veto
 
 
-@crosses_tenants("the console's home and the evaluation read every site's overdue and long-unanswered letters")
+@crosses_tenants("the console's home reads every site's overdue and long-unanswered letters")
 def city_alerts(today: date) -> list[tuple[Tenant, Alerts]]:
-    """Every site with a letter overdue, warned or vetoed now, the most warned first (for the console's home and
-    the evaluation: `dict((t.id, a) for t, a in city_alerts(today))[site.id]` is one site's)."""
+    """Every site with a letter overdue, warned or vetoed now, the most warned first (the console home's card:
+    `warnings_panel`). The evaluation reads none of this: it evaluates one site at a time, inside it, through
+    `late_letters`, `letter_figures` and `overdue_letters`."""
     alerts = {k: v for k, v in _alerts({"all_tenants": True}, today).items() if v.overdue or v.warned or v.veto}
     tenants = db.session.execute(select(Tenant).where(Tenant.id.in_(list(alerts)))).scalars()
     return sorted(((t, alerts[t.id]) for t in tenants),

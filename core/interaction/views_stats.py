@@ -30,7 +30,7 @@ from core.interaction.stats import (
 )
 from core.sections.queries import request_sections
 from core.timeutil import now
-from core.web import add_menu_item, add_panel, cached_page, route
+from core.web import add_menu_item, add_panel, cached_page, int_choice, route
 from themes import render_page, site_url
 
 bp = Blueprint("interaction_stats", __name__, template_folder="templates")
@@ -41,8 +41,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _months() -> int:
     """`?months=`: one of the periods offered; anything else is the default."""
-    raw = request.args.get("months", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) in PERIODS else PERIODS[0]
+    return int_choice("months", PERIODS)
 
 
 def _sort() -> str:

@@ -33,7 +33,7 @@ from core.audit.log import record
 from core.auth.permissions import can
 from core.content.files import Upload, write_upload
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.privacy.checks import id_number_problem, is_mobile, normalise_id_number, normalise_mobile
 from core.privacy.crypto import personal_folder
 from core.services.feedback import PROBLEMS, is_poor
@@ -60,11 +60,13 @@ class ApplicationError(OperationError):
     """An application or a step refused, with what is wrong (under a field when there is one)."""
 
 
+@read_only
 def new_tracking_code() -> str:
     """A random code of 12 characters from a 31-character alphabet (about 59 bits): not guessable, not sequential."""
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
+@read_only
 def new_submission_key() -> str:
     """The random key a form page carries, so that posting it twice files one application."""
     return secrets.token_urlsafe(24)
@@ -254,6 +256,7 @@ STEPS = {
 }
 
 
+@read_only
 def available_steps(application: Application) -> list[Step]:
     return [s for s in STEPS.values() if application.status in s.sources]
 

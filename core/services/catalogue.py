@@ -28,7 +28,7 @@ from core.audit.log import record
 from core.auth.models import User
 from core.auth.permissions import can
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.services.guide import KIND_LABELS
 from core.services.guides import MAX_TEXT
 from core.services.models import ITEM_KINDS, CatalogueRequest, ServiceItem
@@ -224,6 +224,7 @@ def _read_csv(data: bytes) -> list[tuple[int, int, list[str]]]:
             from error
 
 
+@read_only
 def read_table(filename: str, data: bytes) -> list[tuple[int, int, list[str]]]:
     """The file's rows of cells, as text (the first sheet of a workbook), each with its first and last line.
 
@@ -282,6 +283,7 @@ def _column_name(column: Column) -> str:
     return column.en if is_english() else column.zh
 
 
+@read_only
 def parse_catalogue(filename: str, data: bytes) -> list[CatalogueRow]:
     """Read and check the committee's list; every line must be right.
 
@@ -454,6 +456,7 @@ def _template_headers(english: bool) -> list[str]:
     return [c.en if english else c.zh for c in COLUMNS]
 
 
+@read_only
 def template_csv(english: bool = False) -> bytes:
     """The template as CSV: the column names only, UTF-8 with a BOM (so Excel reads the Chinese)."""
     out = io.StringIO()
@@ -461,6 +464,7 @@ def template_csv(english: bool = False) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@read_only
 def template_xlsx(english: bool = False) -> bytes:
     """The template as an Excel workbook: the list's sheet with its column names, and a sheet of instructions."""
     from openpyxl import Workbook
@@ -512,6 +516,7 @@ def _check_requester(actor: User) -> None:
         raise CatalogueForbidden(_l("Your roles here do not include keeping the service guides."))
 
 
+@read_only
 def pending_addition(code: str) -> CatalogueRequest | None:
     """The active site's pending request to add an item with this code, if any."""
     for found in db.session.execute(select(CatalogueRequest).where(CatalogueRequest.action == "add",
@@ -521,6 +526,7 @@ def pending_addition(code: str) -> CatalogueRequest | None:
     return None
 
 
+@read_only
 def request_payload(found: CatalogueRequest) -> dict:
     try:
         data = json.loads(found.payload or "{}")
@@ -669,5 +675,6 @@ def refuse_request(found: CatalogueRequest, *, actor: User, answer: str) -> None
     db.session.flush()
 
 
+@read_only
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, Radio
     SubmitField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from core.forms import Form, MultiCheckboxField, choices, strip
+from core.forms import Form, MultiCheckboxField, ascii_int, choices, strip
 from core.services.fields import FILE_TYPES, TYPE_LABELS
 from core.services.guide_fields import SCANS
 from core.services.guide import FIELD_LABELS, KIND_LABELS, MATERIAL_FORM_LABELS, ONLINE_LABELS
@@ -21,8 +21,8 @@ def optional_id(value) -> int | None:
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return ascii_int(value)
+    except ValueError:
         return -1
 
 

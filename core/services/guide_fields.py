@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from core.audit.log import record
 from core.auth.models import User
 from core.extensions import db
-from core.operations import audited
+from core.operations import audited, read_only
 from core.services.fields import FILE_TYPES, MAX_TEXT, TEXT_LIMITS, FieldDefinitionError, parse_fields
 from core.services.guide import working_fields
 from core.services.guides import GuideError, _check_editable, _target
@@ -135,6 +135,7 @@ def _new_key(fields: list[dict]) -> str:
             return key
 
 
+@read_only
 def field_index(item: ServiceItem, key: str) -> int | None:
     """The place (from 0) of the field with this key in the working copy's form; None when it has none."""
     return next((i for i, f in enumerate(working_fields(item)) if isinstance(f, dict) and f.get("key") == key),
@@ -227,6 +228,7 @@ def move_application_field(item: ServiceItem, key: str, step: int, *, actor: Use
     return True
 
 
+@read_only
 def editor_values(entry: dict) -> dict:
     """A stored field as the editor's form shows it (the inverse of what the operations take)."""
     return {

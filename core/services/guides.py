@@ -20,7 +20,7 @@ from core.auth.models import User
 from core.auth.permissions import can
 from core.content.files import ContentError, Upload, check_upload, write_upload
 from core.extensions import db
-from core.operations import OperationError, OperationForbidden, audited
+from core.operations import OperationError, OperationForbidden, audited, read_only
 from core.publishing.queries import review_own_forbidden
 from core.services.guide import ELEMENT_LABELS, FIELD_LABELS, GUIDE_FIELDS, TEXT_FIELDS, publication_problems, \
     snapshot, unpublished_changes
@@ -59,12 +59,14 @@ def _target(item: ServiceItem) -> str:
     return f"service_item:{item.id}"
 
 
+@read_only
 def text_version(item: ServiceItem) -> str:
     """A fingerprint of the guide's text and limits: the edit form carries it, to notice a save made meanwhile."""
     values = json.dumps([getattr(item, field) for field in GUIDE_FIELDS], ensure_ascii=False)
     return hashlib.sha256(values.encode("utf-8")).hexdigest()[:16]
 
 
+@read_only
 def edit_refusal(item: ServiceItem, actor: User | None) -> str | None:
     """Why `actor` cannot change the guide now, in words; None when they can."""
     if actor is None or not can(actor, "content.edit"):
@@ -375,6 +377,7 @@ def _check_reviewable(item: ServiceItem, actor: User) -> None:
         raise GuideError(_l("The guide is not waiting for review."))
 
 
+@read_only
 def own_submission(item: ServiceItem, actor: User) -> bool:
     """Whether approving would have the actor approve a guide they sent for review, on a site that forbids it."""
     return item.guide_submitted_by_id == actor.id and review_own_forbidden()

@@ -9,7 +9,7 @@ from core.services.stats import (PERIODS, STATE_LABELS, city_report, coverage, c
                                  month_label, report_tables, site_report, to_csv, to_xlsx)
 from core.services.models import APPLICATION_STATES
 from core.timeutil import now
-from core.web import add_menu_item, add_panel, route
+from core.web import add_menu_item, add_panel, int_choice, route
 from themes import render_page
 
 bp = Blueprint("services_stats", __name__, template_folder="templates")
@@ -22,8 +22,7 @@ COVERAGE_SHOWS = ("all", "window", "flagged")
 
 def _months() -> int:
     """`?months=`: one of the periods offered; anything else is the default."""
-    raw = request.args.get("months", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) in PERIODS else PERIODS[0]
+    return int_choice("months", PERIODS)
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:

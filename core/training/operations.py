@@ -29,6 +29,7 @@ from core.training.models import (SITE_SCOPES, GoodPractice, TrainingAcknowledge
                                   TrainingSite)
 from core.training.queries import (acknowledgement_of, acknowledged, audience_people, holders, in_audience_here,
                                    message_key, published_item_title, published_materials, reminder_due, reminder_key)
+from core.web.loading import parse_int
 from jobs import progress
 from tenants.models import SiteGroup, Tenant
 
@@ -294,10 +295,9 @@ _ITEM_ADDRESS = re.compile(r"/articles/([0-9]{1,10})(?:[/?#]|$)")
 def _item_number(item: str) -> int | None:
     """An item's number from what the bureau typed: the number, or its public page's address."""
     item = item.strip()
-    if item.isascii() and item.isdigit():
-        return int(item) if len(item) <= 10 else -1
     found = _ITEM_ADDRESS.search(item)
-    return int(found.group(1)) if found else -1
+    number = parse_int(item) if found is None else parse_int(found.group(1))
+    return -1 if number is None else number
 
 
 @audited

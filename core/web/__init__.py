@@ -15,12 +15,12 @@ from __future__ import annotations
 from flask import Flask
 
 from core.web.cache import PublicContent, cached_page
-from core.web.loading import get_or_404, int_arg, page_number
+from core.web.loading import get_or_404, int_arg, int_choice, page_number, parse_int
 from core.web.menus import add_menu_item, add_panel
 from core.web.routes import route
 
-__all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or_404", "int_arg", "page_number",
-           "route", "init_app"]
+__all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or_404", "int_arg", "int_choice",
+           "page_number", "parse_int", "route", "init_app"]
 
 
 def init_app(app: Flask) -> None:

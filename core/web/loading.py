@@ -3,12 +3,16 @@
 Integers from URLs are ASCII digits within the database's 32-bit range:
 `<int:...>` in every rule is the bounded converter below, and `int_arg` reads
 query arguments the same way. Anything else is a 404, never a 500 from the
-database. `get_or_404` goes through the ORM, so a site's object of another
-site is not found (tenant scoping), and the permission check comes after it.
+database; `int_choice` reads one of a few numbers offered (a wrong one gives
+the default), and `parse_int` is the same reading for any other text (a
+form's hidden version, a stored setting). `get_or_404` goes through the ORM,
+so a site's object of another site is not found (tenant scoping), and the
+permission check comes after it.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flask import Flask, abort, request
 from sqlalchemy import select
@@ -48,6 +52,13 @@ def int_arg(name: str, *, minimum: int = 1) -> int | None:
     if value is None:
         abort(404)
     return value
+
+
+def int_choice(name: str, offered: Sequence[int]) -> int:
+    """The query argument `name` when it is one of the numbers `offered` (ASCII digits); absent or anything else:
+    the first offered (a period's `?months=` or `?days=`: a wrong value shows the default, never an error)."""
+    value = parse_int(request.args.get(name))
+    return value if value in offered else offered[0]
 
 
 def page_number() -> int:

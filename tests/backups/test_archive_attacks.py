@@ -213,11 +213,15 @@ def test_a_manifest_claiming_other_tables_is_refused(app, archive, tmp_path, tab
     lambda m: {**m, "files": ["a.pdf"]},
     lambda m: {**m, "files": {"a.pdf": {"member": 3, "size": "big", "sha256": None}}},
     lambda m: {**m, "other_sites": {"x": "czj"}},
+    lambda m: {**m, "other_sites": {"²": "czj"}},  # a digit to str.isdigit, not a number to int()
+    lambda m: {**m, "other_sites": {"１２": "czj"}},  # full-width digits
+    lambda m: {**m, "other_sites": {"99999999999": "czj"}},  # beyond any id
     lambda m: {**m, "schema_revision": ["0001"]},
     lambda m: {**m, "format_version": True},
     lambda m: {**m, "users": {"member": "users.jsonl"}},
 ], ids=["site", "domains", "hostname", "site-id", "field", "tables", "columns", "rows", "files", "file-entry",
-        "other-sites", "revision", "format", "users"])
+        "other-sites", "other-sites-superscript", "other-sites-full-width", "other-sites-too-large", "revision",
+        "format", "users"])
 def test_a_manifest_of_the_wrong_shape_is_refused(app, archive, tmp_path, change):
     assert refused_problems(app, _build(archive, tmp_path / "shape.zip", manifest=change))["archive"]
 

@@ -89,6 +89,12 @@ def test_the_demo_console_accounts_set_up_two_step_login_first(app, runner, clie
     assert result.exit_code == 0 and "two-step login" in result.output
     with open(app.config["DEMO_ACCOUNTS_FILE"], newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    # The command says where the accounts and their passwords are, and prints none of the passwords itself.
+    from pathlib import Path
+
+    where = Path(app.instance_path) / app.config["DEMO_ACCOUNTS_FILE"]
+    assert f"new demo accounts, with their passwords, are in {where}" in result.output
+    assert len(rows) > 100 and [r["username"] for r in rows if r["password"] in result.output] == []
     for username in ("platform.admin", "platform.evaluator"):
         row = [r for r in rows if r["username"] == username][-1]  # the latest load's password
         assert row["site host"] == "admin.localhost"

@@ -16,6 +16,8 @@ from core.disclosure.models import DisclosureCategory
 from core.disclosure.operations import ensure_default_categories
 from core.duties.models import DUTIES, DutyAssignment
 from core.extensions import db
+from core.interaction.models import Letter
+from core.privacy.crypto import lookup_hash
 from core.sections.queries import site_sections
 from core.services.models import ServiceForm, ServiceItem, ServiceMaterial, ServiceStep
 from tenants.models import Tenant
@@ -91,3 +93,12 @@ def plant(app, site, *, news=(20, 20, 20), homepage_days: int = 1, duties: int =
                 db.session.add(DutyAssignment(duty=duty, responsible_id=user.id))
             db.session.commit()
         db.session.remove()
+
+
+def letter(received: datetime, status: str = "assigned", replied: datetime | None = None) -> Letter:
+    """A consultation letter of the active site that came at `received`, due a week later, in `status`."""
+    return Letter(kind="consultation", query_code=f"Q{received:%y%m%d%H%M}", subject="咨询", body="请问如何办理？",
+                  writer_name="王小明", phone="13812345678", phone_hash=lookup_hash("13812345678", "letter.phone"),
+                  text_hash=f"{received:%Y%m%d%H%M}", status=status, received_at=received,
+                  first_received_at=received, due_on=(received + timedelta(days=7)).date(), reply_days=5,
+                  replied_at=replied, closed_at=replied, reply="答复" if replied else "")

@@ -19,7 +19,7 @@ from core.extensions import db
 from core.sections.operations import add_section
 from jobs.runs import run_job
 from tenants.scoping import activate_tenant
-from tests.evaluation.planting import NOW, plant
+from tests.evaluation.planting import NOW, letter, plant
 from tests.fixtures.accounts import csrf_token, post_form
 
 
@@ -94,6 +94,20 @@ def test_the_dashboard_ranks_every_site_with_its_grade(app, two_sites, admin):
     drill = admin.get(f"/platform/evaluation/sites/{czj.id}").get_data(as_text=True)
     assert "http://czj.localhost/admin/articles/new" in drill  # the evidence links to the site's own page
     assert admin.get("/platform/evaluation?group=county").get_data(as_text=True).count("grade-") == 0
+
+
+def test_the_drill_down_counts_overdue_letters_and_links_to_them(app, two_sites, admin):
+    from core.timeutil import now
+
+    rsj, _, _ = two_sites
+    with app.app_context(), activate_tenant(rsj.id):  # both due a week after they came: past due today
+        db.session.add_all([letter(now() - timedelta(days=20)), letter(now() - timedelta(days=15))])
+        db.session.commit()
+    admin.set_language("en")
+    html = admin.get(f"/platform/evaluation/sites/{rsj.id}").get_data(as_text=True)
+    assert "0 of 2 letters due answered on time; 2 past their due date unanswered." in html
+    assert "2 letters past their due date are still unanswered." in html
+    assert 'href="http://rsj.localhost/admin/interaction/letters/?flag=overdue"' in html
 
 
 def test_the_exports_open_and_name_every_site(app, two_sites, admin):

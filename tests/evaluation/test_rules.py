@@ -20,6 +20,7 @@ def facts(**values):
     base = dict(moment=NOW, today=NOW.date(), settings=S, sections=[], section_states=[], homepage_newest=None,
                 news_dates=[], backdated=[], policies=[], uninterpreted=[], disclosure=[], catalogue=[],
                 consultation_mailbox=SimpleNamespace(enabled=True), late_letters=[], letters=Tally(),
+                overdue_letters=0,
                 reply_limit=5, publication=(0, 0), consultations=[], duties=set(), security=None,
                 site=SimpleNamespace(is_window_department=False, sponsor_zh="x", address_zh="x", phone="x",
                                      icp_record="x", psb_record="x", site_code="x"))
@@ -155,6 +156,47 @@ def test_news_cadence_loses_in_proportion_to_the_months_short():
     result = rules.news_cadence(facts(news_dates=dates), S)
     assert result.lost == pytest.approx(15 * 0.5 / 3) and result.measures["months_short"] == 1
     assert rules.news_cadence(facts(news_dates=dates + [datetime(2026, 2, d, 9) for d in range(11, 21)]), S).lost == 0
+
+
+def _answered(answered: int, on_time: int) -> Tally:
+    return Tally(answered=answered, on_time=on_time, reply_days=[3] * answered)
+
+
+@pytest.mark.parametrize("answered, on_time, overdue, lost", [
+    (0, 0, 0, 0.0),  # nothing came due: nothing to lose
+    (4, 4, 0, 0.0),
+    (4, 3, 0, 10 * 1 / 4),
+    (4, 4, 4, 10 * 4 / 8),  # overdue letters are late ones
+    (4, 3, 1, 10 * 2 / 5),
+    (0, 0, 3, 10.0),  # letters due and none answered: the whole weight, not "nothing answered"
+])
+def test_letters_on_time_counts_the_overdue_as_late(answered, on_time, overdue, lost):
+    result = rules.letters_on_time(facts(letters=_answered(answered, on_time), overdue_letters=overdue), S)
+    assert result.lost == pytest.approx(lost)
+    assert result.status == ("lost" if lost else "ok")
+    assert result.measures == {"answered": answered, "on_time": on_time, "overdue": overdue}
+
+
+def test_overdue_letters_are_evidence_linking_to_the_overdue_list():
+    result = rules.letters_on_time(facts(letters=_answered(2, 1), overdue_letters=3), S)
+    assert [(e.note, e.params, e.endpoint, e.values) for e in result.evidence] == [
+        ("on_time", {"on_time": 1, "answered": 2}, "interaction_letters.queue", {}),
+        ("overdue_letters", {"count": 3}, "interaction_letters.queue", {"flag": "overdue"})]
+    assert rules.letters_on_time(facts(letters=_answered(2, 2)), S).evidence == []
+
+
+def test_the_on_time_verdict_names_the_overdue_letters(app):
+    from core.evaluation.labels import evidence_text, verdict
+
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        none = rules.letters_on_time(facts(), S)
+        assert verdict(none) == "No letter answered or overdue in the counted months."
+        unanswered = rules.letters_on_time(facts(overdue_letters=3), S)
+        assert verdict(unanswered) == "0 of 3 letters due answered on time; 3 past their due date unanswered."
+        assert evidence_text("overdue_letters", {"count": 3}) == "3 letters past their due date are still unanswered."
+        # A snapshot kept before overdue letters were counted reads as it did.
+        kept = rules.RuleResult("letters_on_time", "lost", measures={"answered": 4, "on_time": 3})
+        assert verdict(kept) == "3 of 4 letters answered on time."
 
 
 def test_duties_and_footer_lose_their_shares():

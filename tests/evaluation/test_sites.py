@@ -10,11 +10,9 @@ from sqlalchemy import select
 from core.content.models import Article
 from core.evaluation.engine import evaluate_site
 from core.extensions import db
-from core.interaction.models import Letter
-from core.privacy.crypto import lookup_hash
 from core.sections.models import Section
 from tenants.scoping import activate_tenant
-from tests.evaluation.planting import NOW, plant
+from tests.evaluation.planting import NOW, letter, plant
 
 
 def _evaluate(app, site, moment=NOW):
@@ -85,31 +83,46 @@ def test_an_item_dated_beyond_the_margin_without_a_reason_is_a_forged_date(app, 
     assert result.evidence[0].endpoint == "publishing.edit"
 
 
-def _letter(received: datetime, status: str = "assigned", replied: datetime | None = None) -> Letter:
-    return Letter(kind="consultation", query_code=f"Q{received:%y%m%d%H%M}", subject="咨询", body="请问如何办理？",
-                  writer_name="王小明", phone="13812345678", phone_hash=lookup_hash("13812345678", "letter.phone"),
-                  text_hash=f"{received:%Y%m%d%H%M}", status=status, received_at=received,
-                  first_received_at=received, due_on=(received + timedelta(days=7)).date(), reply_days=5,
-                  replied_at=replied, closed_at=replied, reply="答复" if replied else "")
-
-
 def test_letters_three_months_unanswered_fail_and_two_months_warn(app, create_site):
     site = create_site("letters")
     plant(app, site)
     with app.app_context(), activate_tenant(site.id):
-        db.session.add(_letter(datetime(2026, 1, 15, 9)))  # two months and five days: the early warning
+        db.session.add(letter(datetime(2026, 1, 15, 9)))  # two months and five days: the early warning
         db.session.commit()
     result = _evaluate(app, site).result("late_letters")
     assert (result.status, result.warning) == ("ok", True)
     with app.app_context(), activate_tenant(site.id):
-        db.session.add(_letter(datetime(2025, 12, 19, 9)))  # three months and a day
-        db.session.add(_letter(datetime(2025, 10, 1, 9), "replied", datetime(2025, 11, 1, 9)))  # answered in a month
+        db.session.add(letter(datetime(2025, 12, 19, 9)))  # three months and a day
+        db.session.add(letter(datetime(2025, 10, 1, 9), "replied", datetime(2025, 11, 1, 9)))  # answered in a month
         db.session.commit()
     found = _evaluate(app, site)
     result = found.result("late_letters")
     assert result.vetoed and result.measures == {"count": 1, "warned": 1, "months": 3, "warning_months": 2}
     assert found.grade == "failed"
     assert {e.note for e in result.evidence} == {"letter_veto", "letter_warned"}
+
+
+def test_overdue_letters_count_as_late_and_a_site_answering_none_loses_the_whole_weight(app, create_site):
+    site = create_site("ontime")
+    plant(app, site)
+    with app.app_context(), activate_tenant(site.id):
+        db.session.add(letter(datetime(2026, 3, 18, 9)))  # due on 25 March: not late yet
+        db.session.commit()
+    result = _evaluate(app, site).result("letters_on_time")
+    assert (result.status, result.lost) == ("ok", 0)  # nothing has come due
+    with app.app_context(), activate_tenant(site.id):
+        db.session.add(letter(datetime(2026, 3, 2, 9)))  # due on 9 March, still with the office
+        db.session.add(letter(datetime(2026, 3, 3, 9), "info_requested"))  # waiting for the writer: not overdue
+        db.session.commit()
+    result = _evaluate(app, site).result("letters_on_time")
+    assert (result.status, result.lost) == ("lost", 10)  # letters due, none answered: all of the weight
+    assert result.measures == {"answered": 0, "on_time": 0, "overdue": 1}
+    assert [(e.note, e.values) for e in result.evidence] == [("overdue_letters", {"flag": "overdue"})]
+    with app.app_context(), activate_tenant(site.id):
+        db.session.add(letter(datetime(2026, 2, 2, 9), "replied", datetime(2026, 2, 4, 9)))  # on time
+        db.session.commit()
+    result = _evaluate(app, site).result("letters_on_time")
+    assert result.lost == 5 and result.measures == {"answered": 1, "on_time": 1, "overdue": 1}
 
 
 def test_stale_and_empty_sections_planted_in_the_site(app, create_site):

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 
 from tests.fixtures.accounts import csrf_token
@@ -256,3 +257,27 @@ def staff_editor(db, user_model):
     from sqlalchemy import select
 
     return db.session.execute(select(user_model).where(user_model.username == "editor.rsj")).scalar_one()
+
+
+@pytest.mark.parametrize("search, found", [
+    ("_", ["附件a_b.pdf第二页有误"]),  # an underscore, not "any one character"
+    ("%", ["补贴标准提高50%"]),  # a percent sign, not "anything"
+    ("50%", ["补贴标准提高50%"]),  # not "50" followed by anything
+    ("\\", ["路径写成了C:\\data"]),
+    ("补贴", ["补贴标准提高50%", "补贴标准提高50元"]),
+])
+def test_the_officers_search_of_opinions_takes_wildcards_as_typed(app, two_sites, staff, consultation, search, found):
+    from core.extensions import db
+    from core.interaction.models_consultations import Opinion
+    from tenants.scoping import activate_tenant
+
+    rsj = two_sites[0]
+    made = consultation(rsj)
+    bodies = ["补贴标准提高50%", "补贴标准提高50元", "附件a_b.pdf第二页有误", "路径写成了C:\\data", "ab"]
+    with app.app_context(), activate_tenant(rsj.id):
+        db.session.add_all([Opinion(consultation_id=made.id, body=body, submitted_at=datetime(2026, 3, 2 + n, 9))
+                            for n, body in enumerate(bodies)])
+        db.session.commit()
+    html = staff["interaction_officer"].get(f"/admin/consultations/{made.id}/opinions",
+                                            query_string={"q": search}).get_data(as_text=True)
+    assert [body for body in bodies if f'<p class="opinion-text">{escape(body)}</p>' in html] == found

@@ -364,3 +364,34 @@ def test_the_platforms_limit_bounds_every_site_and_counts_for_the_sections(app, 
     with app.app_context(), activate_tenant(rsj.id):
         assert items_by_section().get(section.id) == 1
         db.session.remove()
+
+
+@pytest.mark.parametrize("stored", ["²", "١٠", "abc", "0", "61", "99999999999", ""])
+def test_a_reply_limit_stored_as_no_usable_number_gives_the_default(app, stored):
+    from core.interaction.queries_letters import (DEFAULT_REPLY_DAYS, REPLY_DAYS_SETTING, platform_reply_days)
+    from tenants.provisioning import set_setting
+
+    with app.app_context():
+        set_setting(REPLY_DAYS_SETTING, stored)
+        assert platform_reply_days() == DEFAULT_REPLY_DAYS
+        set_setting(REPLY_DAYS_SETTING, "12")
+        assert platform_reply_days() == 12
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("field, limit", [("subject", 200), ("body", 5000)])
+def test_an_oversize_subject_or_body_is_refused_with_what_was_typed_kept(app, two_sites, client_for, field, limit):
+    from core.interaction.letters import BODY_LIMIT, SUBJECT_LIMIT
+
+    assert {"subject": SUBJECT_LIMIT, "body": BODY_LIMIT}[field] == limit
+    rsj = two_sites[0]
+    typed = ("关于社保补缴" * limit)[:limit + 1]  # one character over
+    response = write(client_for(rsj.host), data=good_letter(**{field: typed}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    errors = re.search(rf'id="{field}-errors".*?</ul>', html, re.DOTALL)
+    assert errors and f"最多 {limit} 个字符" in errors.group(0)  # the problem, under its field
+    assert typed in html and NAME in html  # what was typed is kept, that field's too
+    with app.app_context(), activate_tenant(rsj.id):
+        assert db.session.execute(select(Letter)).first() is None
+        db.session.remove()

@@ -253,3 +253,15 @@ def test_the_menu_lists_the_console_pages(city, admin):
     for path in ("/platform/sections", "/platform/categories", "/platform/users", "/platform/notices",
                  "/platform/mourning", "/platform/audit"):
         assert f'href="{path}"' in html
+
+
+def test_the_console_hosts_root_leads_to_the_console(admin, client_for):
+    """`admin.<domain>/` is the console's address people type: it sends them to /platform/ (and from there, when
+    not signed in, to the sign-in), never a 404."""
+    response = admin.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/platform/"
+    assert admin.get(response.headers["Location"]).status_code == 200
+    anonymous = client_for(PLATFORM)
+    response = anonymous.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/platform/"
+    assert anonymous.get("/platform/").headers["Location"].startswith("/admin/login")

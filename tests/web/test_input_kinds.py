@@ -1,6 +1,8 @@
 """Input of the kinds users and attackers send: numbers from URLs, redirect targets, search wildcards, list starts."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.content.sanitize import clean_html
@@ -45,6 +47,74 @@ def test_admin_search_takes_wildcards_literally(app, two_sites, create_article_i
     assert "关于开展人才招聘的通知" not in html
     html = client.get("/admin/articles/", query_string={"q": "人才"}).get_data(as_text=True)
     assert "关于开展人才招聘的通知" in html
+
+
+@pytest.mark.parametrize("version", ["abc", "²", "1" * 23, ""])
+def test_an_edit_posted_with_a_version_that_is_no_number_is_a_stale_save_not_a_500(app, two_sites, signed_in,
+                                                                                   version):
+    from sqlalchemy import select
+
+    from core.content.models import Article
+    from core.extensions import db
+    from core.sections.models import Section
+    from tenants.scoping import activate_tenant
+    from tests.fixtures.accounts import csrf_token
+
+    rsj = two_sites[0]
+    client, _ = signed_in("rsj.localhost", "li.collector", site=rsj, roles=["collector"])
+    with app.app_context(), activate_tenant(rsj.id):
+        news = db.session.execute(select(Section.id).where(Section.slug == "news")).scalar_one()
+    page = client.get(f"/admin/articles/new?section={news}").get_data(as_text=True)
+    location = client.post("/admin/articles/new", data={"section_id": str(news), "title": "初稿的标题",
+                                                        "body_html": "<p>初稿</p>", "csrf_token": csrf_token(page)},
+                           content_type="multipart/form-data").headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert re.search(r'id="version" name="version" type="hidden" value="\d+"', page)
+    response = client.post(location, data={"csrf_token": csrf_token(page), "title": "改过的标题",
+                                           "body_html": "<p>改过的正文</p>", "version": version},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "在您打开之后，有人保存了这条信息。" in html and "改过的标题" in html  # refused, what was typed kept
+    with app.app_context(), activate_tenant(rsj.id):
+        assert db.session.execute(select(Article.title).where(Article.section_id == news, Article.title.in_(
+            ("初稿的标题", "改过的标题")))).scalars().all() == ["初稿的标题"]
+        db.session.remove()
+
+
+@pytest.mark.parametrize("raw", ["²", "１２", "٣", "abc", "-6", "6.0", "99999999999", "", None])
+def test_a_period_that_is_not_one_offered_gives_the_default(app, raw):
+    from core.web import int_choice
+
+    query = {} if raw is None else {"months": raw}
+    with app.test_request_context("/", query_string=query):
+        assert int_choice("months", (6, 3, 12, 24)) == 6
+    with app.test_request_context("/", query_string={"months": "12"}):
+        assert int_choice("months", (6, 3, 12, 24)) == 12
+
+
+@pytest.mark.parametrize("path", ["/admin/services/stats", "/admin/interaction/stats", "/admin/visits",
+                                  "/platform/interaction/stats", "/platform/services/stats", "/platform/visits"])
+@pytest.mark.parametrize("value", ["²", "99999999999", "abc"])
+def test_the_figures_pages_show_their_default_period_for_a_wrong_one(two_sites, signed_in, admin, path, value):
+    name = "days" if path.endswith("/visits") else "months"
+    if path.startswith("/platform"):
+        client = admin
+    else:
+        client, _ = signed_in("rsj.localhost", "li.siteadmin", site=two_sites[0], roles=["site_admin"])
+    wrong, default = client.get(path, query_string={name: value}), client.get(path)
+    assert (wrong.status_code, default.status_code) == (200, 200)
+    # The period shown as chosen: the option selected, or the tab marked current.
+    chosen = re.compile(r'<option value="\d+" selected>|<a href="[^"]*(?:days|months)=\d+[^"]*" aria-current="true">')
+    shown = chosen.findall(default.get_data(as_text=True))
+    assert shown and chosen.findall(wrong.get_data(as_text=True)) == shown
+
+
+def test_a_choice_of_a_row_typed_in_other_digits_is_no_choice():
+    from core.services.forms_guide import optional_id
+
+    assert [optional_id(v) for v in ("3", "", None, "None", "٣", "３", "²", "abc")] == [3, None, None, None, -1, -1,
+                                                                                        -1, -1]
 
 
 def test_a_numbered_list_keeps_where_it_starts():
