@@ -302,12 +302,14 @@ def _checked_figures(manual: dict) -> tuple[dict, dict]:
     return kept, problems
 
 
+@read_only
 def unbalanced_columns(rows: dict[str, list[int]]) -> list[tuple[str, int]]:
     """The columns of table 三 whose 结转下年度 would be negative (more entered as handled than came in), with it."""
     return [(COLUMN_NAMES[column], rows[PENDING_ROW[0]][index])
             for index, column in enumerate(ENTERED_COLUMNS) if rows[PENDING_ROW[0]][index] < 0]
 
 
+@read_only
 def unbalanced_message(column: str, pending: int):
     """Why a column of table 三 does not add up, in words for the office."""
     return _l("In the column “%(column)s”, more applications are entered as handled than came in: "
