@@ -481,7 +481,7 @@ def published_texts() -> list[PublishedText]:
     public reads (the security checks read these)."""
     rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.letter_id, PublishedLetter.subject,
                                      PublishedLetter.body, PublishedLetter.reply, PublishedLetter.reply_office)
-                              .order_by(PublishedLetter.id)).all()
+                              .where(_public()).order_by(PublishedLetter.id)).all()
     return [PublishedText(pid, letter_id, subject, "\n".join(t for t in (body, reply, office) if t))
             for pid, letter_id, subject, body, reply, office in rows]
 

@@ -89,6 +89,11 @@ def test_a_report_is_on_no_public_surface_even_when_a_row_says_it_is_published(a
         assert f"/interaction/letters/{ids['shown']}" in site.get("/search?q=社保转移").get_data(as_text=True)
         assert f"/interaction/letters/{ids['hidden']}" not in site.get(f"/search?q={REPORT_WORDS}").get_data(
             as_text=True)
+    # The daily security checks read the published letters as the public does: not the report.
+    with app.app_context(), activate_tenant(rsj.id):
+        from core.interaction.queries_letters import published_texts
+
+        assert {text.id for text in published_texts()} == {ids["shown"]}
     # Feeds and the open-data API carry articles alone: nothing of it either.
     for client, path in ((site, "/feeds/news.atom"), (site, "/sections/news/feed.atom"),
                          (site, "/api/v1/articles?per_page=100"), (portal, "/api/v1/articles?per_page=100"),
