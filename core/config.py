@@ -54,9 +54,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                   "address may send to one site (Flask-Limiter)."),
     "SEARCH_RATE_LIMIT": ("60 per minute;600 per hour", "Searches one address may make on one site (or the portal): a "
                           "person reads far fewer; a crawler or a script is slowed down (Flask-Limiter)."),
-    "API_RATE_LIMIT": ("120 per minute;3000 per hour", "Requests one address may make to the open-data API of one "
-                       "site (or the portal): enough for a program that revalidates with ETags; a bulk crawl is "
-                       "slowed down (Flask-Limiter)."),
+    "API_RATE_LIMIT": ("120 per minute;3000 per hour", "Requests one address may make to the open-data API, "
+                       "counted over every site's host and the portal together: enough for a program that "
+                       "revalidates with ETags; a bulk crawl is slowed down, also one spread over the sites "
+                       "(Flask-Limiter)."),
     "SERVICES_TRACK_RATE_LIMIT": ("10 per 10 minutes", "Tracking queries that find nothing one address may make on "
                                   "one site, and on one tracking code."),
     "SERVICES_TRACK_CODE_RATE_LIMIT": ("60 per day", "Tracking queries that find nothing one tracking code may have "

@@ -7,8 +7,13 @@ A refusal there (403) gives the reason in words: the refusing operation's own
 message (`OperationForbidden`), the description a view gave
 (`abort(403, description=...)`), or, for a page the route's permission keeps
 out, which roles it needs and which the person has.
+
+Every handler first asks whether the part of the address space the request is in answers its errors itself
+(`core.web.errors`: the open-data API under /api/, in JSON), whatever the error and wherever it arose.
 """
 from __future__ import annotations
+
+from functools import wraps
 
 from flask import Flask, Response, g, request
 from flask_babel import gettext as _
@@ -18,6 +23,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException
 
 from core.extensions import db
 from core.operations import OperationForbidden
+from core.web.errors import module_answer
 from core.web.routes import UnreadableAddress, current_rule
 from tenants.hosts import SiteSuspended
 
@@ -106,40 +112,56 @@ def _forbidden(reason: str | None):
     return _themed(403, reason=reason)
 
 
+def _owned(handler):
+    """`handler`, unless the module that owns the request's address answers errors itself (`core.web.errors`:
+    the open-data API, in JSON)."""
+
+    @wraps(handler)
+    def wrapper(error):
+        answer = module_answer(error)
+        return answer if answer is not None else handler(error)
+
+    return wrapper
+
+
+def _as_it_is(error: HTTPException):
+    """Any other HTTP error (a 405, ...): Werkzeug's own answer, as Flask gives it without a handler."""
+    return error
+
+
 def init_app(app: Flask) -> None:
     for status in (404, 413):
-        app.register_error_handler(status, lambda _error, status=status: _themed(status))
-    app.register_error_handler(429, _too_many)
+        app.register_error_handler(status, _owned(lambda _error, status=status: _themed(status)))
+    app.register_error_handler(429, _owned(_too_many))
 
-    @app.errorhandler(Forbidden)
     def forbidden(error: Forbidden):
         custom = error.description if error.description != Forbidden.description else None
         return _forbidden(custom)
 
-    @app.errorhandler(BadRequest)
     def bad_request(_error: HTTPException):
         """A request a page cannot use (an action's form that does not check out): in words, not Werkzeug's."""
         return _themed(400, "bad_request")
 
-    @app.errorhandler(UnreadableAddress)
     def unreadable(_error: HTTPException):
         return _themed(400)
 
-    @app.errorhandler(CSRFError)
     def form_expired(_error: CSRFError):
         """A form without its token, or with an expired one: say so in words, not Flask-WTF's English."""
         return _themed(400, "form_expired")
 
-    @app.errorhandler(SiteSuspended)
     def suspended(error: HTTPException):
         return _page(503, "maintenance.html", dict(error.get_headers()))
+
+    def server_error(_error):
+        db.session.rollback()
+        return _themed(500)
+
+    for error, handler in ((Forbidden, forbidden), (BadRequest, bad_request), (UnreadableAddress, unreadable),
+                           (CSRFError, form_expired), (SiteSuspended, suspended), (500, server_error),
+                           (HTTPException, _as_it_is)):
+        app.register_error_handler(error, _owned(handler))
 
     @app.errorhandler(OperationForbidden)
     def forbidden_operation(error: OperationForbidden):
         db.session.rollback()
         return _forbidden(error.message)
-
-    @app.errorhandler(500)
-    def server_error(_error):
-        db.session.rollback()
-        return _themed(500)

@@ -73,6 +73,26 @@ def public_origin(hostname: str) -> str:
     return f"{scheme}://{hostname}:{port}" if port and port != default else f"{scheme}://{hostname}"
 
 
+def request_host_kind() -> str | None:
+    """The kind of host the request is for: "site", "portal" or "platform"; None for a host the city does not
+    serve (or a malformed Host header, or www.).
+
+    Once `resolve_request` has run it is what it found; before that (an error met in a hook that runs first: the
+    rate limiter's) it is read from the Host header and the host map alone, entering no site.
+    """
+    if g.get("host_kind"):
+        return g.host_kind
+    parts = split_host(request.environ.get("HTTP_HOST") or request.environ.get("SERVER_NAME", ""))
+    if parts is None:
+        return None
+    hostname, base = parts[0], current_app.config["BASE_DOMAIN"]
+    if hostname == base:
+        return "portal"
+    if hostname == f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}":
+        return "platform"
+    return "site" if registry().resolve(hostname) is not None else None
+
+
 def _plain(status: int, text: str) -> Response:
     """A response that names no tenant: for hosts we do not serve."""
     return Response(text, status=status, mimetype="text/plain")

@@ -114,6 +114,10 @@ class RegistryVersion(db.Model):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the counter last moved (the city's clock; None: never since this column came). What lists across the
+    #: registry's sites give as their last change when a site is suspended, resumed, renamed or deleted: no row
+    #: of theirs changed, but the list did (the open-data API's Last-Modified, core.api.views).
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class PlatformSetting(db.Model):

@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.extensions import db
+from core.timeutil import now
 from tenants.models import PlatformSetting, RegistryVersion, SiteGroup, Tenant, TenantDomain
 
 REGISTRY_KEY = "sites"
@@ -87,6 +89,8 @@ class Snapshot:
     groups: tuple[GroupInfo, ...]
     sites: tuple[SiteInfo, ...]
     portal_mourning: bool = False
+    #: When the registry last changed (None: not since it began keeping the time).
+    changed_at: datetime | None = None
 
 
 class HostRegistry:
@@ -111,6 +115,10 @@ class HostRegistry:
 
     def portal_mourning(self) -> bool:
         return self.snapshot().portal_mourning
+
+    def changed_at(self) -> datetime | None:
+        """When any site, domain, group or platform switch last changed, as the map this worker holds knows it."""
+        return self.snapshot().changed_at
 
     def invalidate(self) -> None:
         self._checked_at = 0.0
@@ -150,8 +158,10 @@ def _load(version: int) -> Snapshot:
         for g in group_rows
     )
     mourning = db.session.get(PlatformSetting, "mourning_portal")
+    changed_at = db.session.execute(
+        select(RegistryVersion.changed_at).where(RegistryVersion.name == REGISTRY_KEY)).scalar_one_or_none()
     return Snapshot(version=version, by_host=by_host, groups=groups, sites=sites,
-                    portal_mourning=bool(mourning and mourning.value == "1"))
+                    portal_mourning=bool(mourning and mourning.value == "1"), changed_at=changed_at)
 
 
 @event.listens_for(Session, "before_flush")
@@ -161,7 +171,7 @@ def _bump_version_on_change(session, _ctx, _instances) -> None:
         session.execute(
             update(RegistryVersion)
             .where(RegistryVersion.name == REGISTRY_KEY)
-            .values(version=RegistryVersion.version + 1)
+            .values(version=RegistryVersion.version + 1, changed_at=now())
         )
         session.info["registry_changed"] = True
 

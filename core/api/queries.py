@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, defer
@@ -28,7 +28,7 @@ from core.sections.models import Section
 from core.sections.queries import ordering
 from core.services.guide import LISTED_STATES
 from core.services.models import ServiceItem
-from core.timeutil import now
+from core.timeutil import day_bounds, now
 from tenants.scoping import crosses_tenants
 
 #: Items a page holds unless `per_page` says otherwise, and the most it may say.
@@ -102,10 +102,13 @@ def _run(statement, tenant_column, scope: Scope, shape=_as_is):
 
 
 def _day_range(statement, column, since: date | None, until: date | None):
-    if since is not None:
-        statement = statement.where(column >= datetime.combine(since, time()))
-    if until is not None:
-        statement = statement.where(column < datetime.combine(until + timedelta(days=1), time()))
+    """Rows whose `column` falls on the days `since` through `until` (any day the calendar has: 0001-01-01 and
+    9999-12-31 included)."""
+    start, end = day_bounds(since, until)
+    if start is not None:
+        statement = statement.where(column >= start)
+    if end is not None:
+        statement = statement.where(column < end)
     return statement
 
 

@@ -5,10 +5,19 @@ the routes themselves are declared with `core.web.route` like every other page (
 Flask-smorest's own spec blueprint and its app-wide JSON error handler are left out (`_Api`): the document is
 served by a declared route here, and every page outside the API keeps its themed error pages.
 
-Every answer: `ETag` (a hash of the body) and, where the rows keep time, `Last-Modified`, with `304` on
-`If-None-Match` / `If-Modified-Since`; CORS for GET (a preflight allows GET alone); a rate limit per address
-(`API_RATE_LIMIT`). A site's host lists its own items; the portal lists every active site's, each naming its site.
-Items are read one by one on their site's host only (`api_url`), where another site's id is not found.
+Every answer: `ETag` (a hash of the body) and, where the rows keep time, `Last-Modified` (their last change or the
+registry's, whichever is later: a site suspended, resumed, renamed or deleted changes the lists that name it), with
+`304` on `If-None-Match` / `If-Modified-Since`; CORS for GET (a preflight allows GET alone); a rate limit per
+address over every host of the city together (`API_RATE_LIMIT`). A site's host lists its own items; the portal
+lists every active site's, each naming its site. Items are read one by one on their site's host only (`api_url`),
+where another site's id is not found.
+
+Every error under `/api/` is JSON of one shape (`ErrorOut`), with the CORS headers: a parameter that does not
+read (400, naming it), an address or id no route takes and an unknown section, site, item or page (404), a method
+other than GET (405), the rate limit (429), a suspended site (503), a failure (500). The app's error handlers ask
+this module first (`core.web.errors`), since most of these come before any view of it runs. The language of the
+messages is the `lang` cookie's (`core.i18n`): an error says `Vary: Cookie`; a list or an item, the same in
+every language, varies with nothing.
 """
 from __future__ import annotations
 
@@ -16,7 +25,7 @@ import hashlib
 from urllib.parse import urlencode
 from datetime import datetime, timezone
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
@@ -30,9 +39,11 @@ from core.api.schemas import (ArticleArgs, ArticleDetail, ArticlePage, Disclosur
 from core.extensions import db, limiter
 from core.services.guide import published
 from core.services.queries_guide import public_item
-from core.timeutil import CITY_TZ
+from core.timeutil import CITY_TZ, now
 from core.web import route
-from core.web.limits import address_key
+from core.web.errors import answer_errors_under
+from core.web.limits import city_address_key
+from core.web.routes import UnreadableAddress
 from tenants.hosts import public_origin, registry
 from themes import render_page, site_url
 
@@ -45,8 +56,9 @@ EXPOSED_HEADERS = "ETag, Last-Modified, Link"
 
 
 class _Api(Api):
-    """flask-smorest without its app-wide error handler (every HTTP error of the whole app as JSON): the API's
-    blueprint answers its own errors in JSON (`_error`), the rest of the app keeps its pages (core.errors)."""
+    """flask-smorest without its app-wide error handler (every HTTP error of the whole app as JSON): errors under
+    /api/ are answered in JSON by `_error` (through core.web.errors), the rest of the app keeps its pages
+    (core.errors)."""
 
     def _register_error_handlers(self):
         return None
@@ -56,13 +68,16 @@ def _limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
-limiter.shared_limit(_limit, scope="api", key_func=address_key("api"))(bp)
+# One bucket per address for the whole city: the portal lists every site's items, so a bucket per host would let
+# one address read as much again from each site (core.web.limits.city_address_key).
+limiter.shared_limit(_limit, scope="api", key_func=city_address_key("api"))(bp)
 
 
-def _not_found(message: str) -> NotFound:
-    """A 404 whose message the client reads (an unknown section, site, item or page)."""
+def _not_found(message: str, parameter: str | None = None) -> NotFound:
+    """A 404 whose message the client reads (an unknown section, site, item or page), under the query
+    parameter that named it, if one did."""
     error = NotFound()
-    error.data = {"message": message}
+    error.data = {"message": message, **({"parameter": parameter} if parameter else {})}
     return error
 
 
@@ -77,14 +92,31 @@ def _http_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=CITY_TZ).astimezone(timezone.utc) if moment is not None else None
 
 
+def _last_modified(rows_changed: datetime | None) -> datetime | None:
+    """The Last-Modified to send for an answer whose rows last changed at `rows_changed` (None: they keep no
+    time, and the ETag alone revalidates the answer), or None to send none.
+
+    Every answer names sites (their names, their addresses), and the portal's lists are made of the active sites:
+    the registry's last change counts too. And a date is sent only once its second has passed: HTTP dates are
+    whole seconds, so a change later in the same second would carry the same date, and a client that asks again
+    with If-Modified-Since would be told its copy is current when it is not. Until then the ETag alone serves.
+    """
+    if rows_changed is None:
+        return None
+    moment = max(m for m in (rows_changed, registry().changed_at()) if m is not None)
+    return moment if moment < now() else None
+
+
 def _conditional(response, last_modified: datetime | None):
-    """ETag from the body and Last-Modified, then 304 when the client's copy is current (werkzeug reads
-    If-None-Match first and If-Modified-Since only without it, as RFC 9110 says)."""
+    """ETag from the body and Last-Modified (`_last_modified`), then 304 when the client's copy is current
+    (werkzeug reads If-None-Match first and If-Modified-Since only without it, as RFC 9110 says).
+
+    No Vary: the body is the same whatever the request's cookies or headers (names come in both languages)."""
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    if last_modified is not None:
-        response.last_modified = _http_time(last_modified)
+    moment = _last_modified(last_modified)
+    if moment is not None:
+        response.last_modified = _http_time(moment)
     response.cache_control.no_cache = True  # keep a copy, ask again each time (a 304 costs nothing)
-    response.vary.add("Accept-Language")
     return response.make_conditional(request)
 
 
@@ -107,7 +139,8 @@ def _links(page: queries.Page) -> str:
 
 def _listed(page: queries.Page, items: list[dict]):
     if page.page > 1 and page.page > page.pages:
-        raise _not_found(_("There is no page %(page)d: the list has %(pages)d.", page=page.page, pages=page.pages))
+        raise _not_found(_("There is no page %(page)d: the list has %(pages)d.", page=page.page, pages=page.pages),
+                         "page")
     response = jsonify({"items": items, "page": page.page, "per_page": page.per_page, "total": page.total,
                         "pages": page.pages})
     response.headers["Link"] = _links(page)
@@ -130,17 +163,17 @@ def _scope(args: dict) -> Scope:
     wanted = args.get("site")
     if g.get("host_kind") == "site":
         if wanted and wanted != g.site.slug:
-            raise _not_found(_("There is no site %(site)s here.", site=wanted))
+            raise _not_found(_("There is no site %(site)s here.", site=wanted), "site")
         return Scope()
     sites = [s.id for s in _active_sites() if not wanted or s.slug == wanted]
     if not sites:
-        raise _not_found(_("There is no site %(site)s here.", site=wanted))
+        raise _not_found(_("There is no site %(site)s here.", site=wanted), "site")
     return Scope(tuple(sites))
 
 
 def _check_section(args: dict, scope: Scope) -> None:
     if args.get("section") and not queries.section_exists(args["section"], scope):
-        raise _not_found(_("There is no section %(section)s here.", section=args["section"]))
+        raise _not_found(_("There is no section %(section)s here.", section=args["section"]), "section")
 
 
 def _site_ref(site_id: int) -> dict:
@@ -197,7 +230,9 @@ def _service(item, guide: dict) -> dict:
 # --- the lists ------------------------------------------------------------------------------------------------
 
 _ERRORS = {400: _l("The request's parameters cannot be read."), 404: _l("Not found."),
-           429: _l("Too many requests from your address: wait a little and ask again.")}
+           405: _l("This address is read with GET (or HEAD) only."),
+           429: _l("Too many requests from your address: wait a little and ask again."),
+           500: _l("Something went wrong"), 503: _l("This site is temporarily closed for maintenance")}
 
 
 def _article_list(kind: str, args: dict):
@@ -369,24 +404,40 @@ def openapi():
                            "content": {"text/html": {"schema": {"type": "string"}}}}})
 def guide():
     """The API described for people: what it serves, the parameters, examples against this host."""
-    return render_page("api/index.html", origin=_origin(), prefix=PREFIX,
-                       portal=g.get("host_kind") == "portal", limit=_limit())
+    response = make_response(render_page("api/index.html", origin=_origin(), prefix=PREFIX,
+                                         portal=g.get("host_kind") == "portal", limit=_limit()))
+    response.vary.add("Cookie")  # the language and the elder-friendly mode are the cookies' (core.i18n, core.web.elder)
+    return response
 
 
 # --- every answer of the API ----------------------------------------------------------------------------
 
+def _problems(error: HTTPException) -> dict[str, list[str]]:
+    """The refused parameters by name, each with its messages: webargs' ({location: {name: [messages]}}), a
+    control character in a value (core.web.routes), or the parameter a 404 came from (`_not_found`)."""
+    data = getattr(error, "data", None) or {}
+    found: dict[str, list[str]] = {}
+    for location in (data.get("messages") or {}).values():
+        for name, messages in (location or {}).items():
+            found[name] = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+    if isinstance(error, UnreadableAddress):
+        for name in error.names:
+            found[name] = [_("Give a value without control characters (such as the NUL byte).")]
+    if data.get("parameter") and data.get("message"):
+        found[data["parameter"]] = [str(data["message"])]
+    return found
+
+
 def _error(error: HTTPException):
-    """Errors of the API in JSON, the message in the request's language; a 405 or 503 keeps its headers."""
+    """An error under /api/ in JSON, the message in the request's language, naming every parameter refused;
+    a 405, 429 or 503 keeps its headers (Allow, Retry-After); CORS as on a GET's answer."""
     if (error.code or 500) >= 500 and error.code != 503:
         db.session.rollback()
     data = getattr(error, "data", None) or {}
-    errors = {}
-    for location in (data.get("messages") or {}).values():  # webargs: {location: {field: [messages]}}
-        for name, messages in (location or {}).items():
-            errors[name] = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+    errors = _problems(error)
     message = data.get("message") or (" ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()) if errors
                                       else str(_ERRORS.get(error.code, error.name)))
-    body = {"code": error.code, "status": error.name, "message": message}
+    body = {"code": error.code or 500, "status": error.name, "message": str(message)}
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -396,13 +447,8 @@ def _error(error: HTTPException):
             response.headers[name] = value
     if error.code == 429:
         response.headers.setdefault("Retry-After", "60")
-    return response
-
-
-# By status, not only by class: the app's handlers by status (core.errors) would be found before a class's.
-for _status in (400, 403, 404, 405, 413, 429, 500, 503):
-    bp.register_error_handler(_status, _error)
-bp.register_error_handler(HTTPException, _error)
+    response.vary.add("Cookie")  # the language of the message is the `lang` cookie's
+    return _cors(response)
 
 
 @bp.after_request
@@ -412,7 +458,7 @@ def _cors(response):
     response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET"
-        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since, Accept-Language"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
         response.headers["Access-Control-Max-Age"] = "86400"
         response.headers["Allow"] = "GET, HEAD, OPTIONS"
     return response
@@ -425,3 +471,4 @@ def init_app(app) -> None:
                                                          "city portal: every active site."}})
     app.extensions["govsites.api"] = api
     api.register_blueprint(bp)
+    answer_errors_under("/api/", _error)  # every error under /api/, whether a view of this module ran or not

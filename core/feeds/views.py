@@ -5,8 +5,9 @@
 - `/sitemap.xml`: on a site, every public page its modules name (core.web.sitemaps), or an index of numbered
   parts `/sitemap-<n>.xml` when there are more than SITEMAP_MAX_URLS; on the city portal, an index of its own
   pages (`/sitemap-1.xml`) and of every active site's sitemap (a suspended site is left out).
-- `/robots.txt`: a site's and the portal's name their sitemap and keep crawlers out of the admin, the search
-  and the language switch; the console's keeps them out of everything.
+- `/robots.txt`: a site's and the portal's name their sitemap and keep crawlers out of the admin, the search,
+  the language and elder-mode switches and the API's JSON (`DISALLOWED`); the console's keeps them out of
+  everything.
 
 Feeds and sitemaps are public pages like the others: kept by the page cache (with their XML media type) only
 while nothing they show changed, so a publish or a withdrawal shows at once; each carries an ETag, and a
@@ -170,9 +171,14 @@ def sitemap_part(part: int):
 
 # --- robots.txt ----------------------------------------------------------------------------------------------
 
-#: What no crawler needs, on a site and on the portal: the staff's pages, the search (endless result pages,
-#: and each search is counted), the language switch (a redirect for every page).
-DISALLOWED = ("/admin/", "/search", "/lang/")
+#: What no crawler needs, on a site and on the portal (every page a sitemap lists stays open):
+#: - the staff's pages (`/admin/`): a sign-in and what is behind it;
+#: - the search (`/search`): result pages without end, and each search is counted in the site's statistics;
+#: - the switches of language (`/lang/`) and of the elder-friendly version (`/elder-mode/`): no pages, a cookie
+#:   and a redirect back to the page they were asked from, one for every page;
+#: - the open-data API's JSON (`/api/v1/`): the pages' own content again, for programs, under the API's rate
+#:   limit; the page that describes it (`/api/`) stays open.
+DISALLOWED = ("/admin/", "/search", "/lang/", "/elder-mode/", "/api/v1/")
 
 
 @route(bp, "/robots.txt", permission=None, host="all")

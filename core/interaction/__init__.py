@@ -31,10 +31,11 @@ def init_app(app) -> None:
     from core.workdays.deadlines import add_deadline_source
 
     add_deadline_source(open_deadlines)  # due dates follow the calendar when a year is entered or changed
-    from core.interaction.queries_letters import sitemap_pages
+    from core.interaction import queries_consultations, queries_letters
     from core.web.sitemaps import add_public_pages
 
-    add_public_pages("site", sitemap_pages)  # the published letters, in the site's sitemap
+    add_public_pages("site", queries_letters.sitemap_pages)  # the published letters, in the site's sitemap
+    add_public_pages("site", queries_consultations.sitemap_pages)  # and the consultations put to the public
     audit_labels_consultations.register()  # and for consultations
     views_letters.init_app(app)
     views_stats.init_app(app)

@@ -39,6 +39,7 @@ from core.extensions import db
 from core.interaction.lines import letter_lines
 from core.interaction.models import (
     MAILBOX_KINDS,
+    NEVER_PUBLISHED_KINDS,
     NOT_ACCEPTED_REASONS,
     RATINGS,
     Letter,
@@ -222,7 +223,7 @@ def submit_letter(kind: str, *, subject: str, body: str, writer_name: str, phone
             continue
         letter = Letter(kind=kind, query_code=code, subject=subject, body=body, writer_name=name,
                         phone=normalise_mobile(phone), phone_hash=phone_hash, email=email or None,
-                        text_hash=text_hash, may_publish=bool(may_publish) and kind != "report",
+                        text_hash=text_hash, may_publish=bool(may_publish) and kind not in NEVER_PUBLISHED_KINDS,
                         status="held" if hold else "new", hold_reason=hold, received_at=moment,
                         first_received_at=moment, reply_days=box.reply_days,
                         due_on=add_working_days(moment.date(), box.reply_days), submission_key=submission_key)
@@ -554,7 +555,7 @@ def forward_letter(letter: Letter, *, actor, to_site_id: int, note: str = "") ->
 @read_only
 def publication_problem(letter: Letter) -> str | None:
     """Why this letter cannot be published now (None: it can)."""
-    if letter.kind == "report":
+    if letter.kind in NEVER_PUBLISHED_KINDS:
         return str(_l("Reports are never published."))
     if not letter.may_publish:
         return str(_l("The writer did not agree to publication."))

@@ -38,6 +38,9 @@ from tenants.scoping import TenantScoped
 
 #: 咨询 / 监督投诉 / 举报 / 建议 / 局长信箱, in the order the public sees them.
 MAILBOX_KINDS = ("consultation", "supervision", "report", "suggestion", "director")
+#: Kinds of letter the public never reads, whatever a row says: a report (举报) names people and is handled in
+#: confidence; the guideline never publishes one (core.interaction.letters refuses to; public reads leave it out).
+NEVER_PUBLISHED_KINDS = ("report",)
 #: A letter's life (core.interaction.letters draws the transitions).
 LETTER_STATES = ("held", "new", "assigned", "reviewing", "info_requested", "replied", "not_accepted", "forwarded")
 #: Why a letter is not accepted (不予受理).

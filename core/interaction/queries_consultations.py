@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+from flask import url_for
 from sqlalchemy import case, func, or_, select
 
 from core import timeutil
 from core.auth.permissions import site_roles
 from core.extensions import db
 from core.interaction.models_consultations import COUNTED_DECISIONS, DECISIONS, Consultation, Opinion
+from core.web.sitemaps import PublicPage
 from tenants.scoping import active_tenant_id
 
 #: The phases, in the order the officers' list offers them.
@@ -136,6 +138,26 @@ def consultation_lists(limit: int | None = None) -> dict[str, list[PublicConsult
     if limit is not None:
         lists = {key: rows[:limit] for key, rows in lists.items()}
     return lists
+
+
+def sitemap_pages() -> list[PublicPage]:
+    """The consultations page and each published consultation (意见征集), for the sitemaps (core.web.sitemaps):
+    [PublicPage], the latest window first (one query). Each page last changed at the latest of its publication,
+    an edit, its window opening or closing (the form comes and goes) and its feedback summary; the list page when
+    any of them did."""
+    moment = timeutil.now()
+    rows = db.session.execute(select(Consultation.id, Consultation.published_at, Consultation.updated_at,
+                                     Consultation.summary_published_at, Consultation.open_on, Consultation.close_on)
+                              .where(Consultation.status == "published")
+                              .order_by(Consultation.open_on.desc(), Consultation.id.desc())).all()
+    pages = []
+    for consultation_id, published_at, updated_at, summary_at, open_on, close_on in rows:
+        window = (datetime.combine(open_on, time.min), datetime.combine(close_on + timedelta(days=1), time.min))
+        changed = [published_at, updated_at, summary_at, *(m for m in window if m <= moment)]
+        pages.append(PublicPage(url_for("interaction_consultations.public_detail", consultation_id=consultation_id),
+                                max((m for m in changed if m is not None), default=None)))
+    newest = max((page.lastmod for page in pages if page.lastmod is not None), default=None)
+    return [PublicPage(url_for("interaction_consultations.public_list"), newest), *pages]
 
 
 def next_window_change() -> datetime | None:

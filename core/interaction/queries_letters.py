@@ -27,6 +27,7 @@ from core.interaction.lines import letter_lines
 from core.interaction.models import (
     LETTER_STATES,
     MAILBOX_KINDS,
+    NEVER_PUBLISHED_KINDS,
     Letter,
     LetterEvent,
     LetterOptions,
@@ -442,9 +443,15 @@ def published_of(letter: Letter) -> PublishedLetter | None:
                               ).scalar_one_or_none()
 
 
+def _public():
+    """The published letters the public may read: never a report, even one a row holds (an imported archive or
+    data from before the rule): every public read of published letters goes through this."""
+    return PublishedLetter.kind.not_in(NEVER_PUBLISHED_KINDS)
+
+
 def published_query(search: str = "", kind: str = ""):
     """The site's published letters, newest reply first; `search` finds words in the subject, letter or reply."""
-    query = select(PublishedLetter)
+    query = select(PublishedLetter).where(_public())
     if kind in MAILBOX_KINDS:
         query = query.where(PublishedLetter.kind == kind)
     search = search.strip()
@@ -456,7 +463,8 @@ def published_query(search: str = "", kind: str = ""):
 
 
 def published_letter(published_id: int) -> PublishedLetter | None:
-    return db.session.execute(select(PublishedLetter).where(PublishedLetter.id == published_id)).scalar_one_or_none()
+    return db.session.execute(select(PublishedLetter).where(PublishedLetter.id == published_id, _public())
+                              ).scalar_one_or_none()
 
 
 class PublishedText(NamedTuple):
@@ -474,7 +482,7 @@ def published_texts() -> list[PublishedText]:
     public reads (the security checks read these)."""
     rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.letter_id, PublishedLetter.subject,
                                      PublishedLetter.body, PublishedLetter.reply, PublishedLetter.reply_office)
-                              .order_by(PublishedLetter.id)).all()
+                              .where(_public()).order_by(PublishedLetter.id)).all()
     return [PublishedText(pid, letter_id, subject, "\n".join(t for t in (body, reply, office) if t))
             for pid, letter_id, subject, body, reply, office in rows]
 
@@ -482,7 +490,7 @@ def published_texts() -> list[PublishedText]:
 def sitemap_pages() -> list[PublicPage]:
     """The published letters page and each published letter (来信选登), for the sitemaps (core.web.sitemaps):
     [PublicPage], newest reply first (one query). Only the masked text a letter's public page shows is public."""
-    rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.published_at)
+    rows = db.session.execute(select(PublishedLetter.id, PublishedLetter.published_at).where(_public())
                               .order_by(PublishedLetter.replied_on.desc(), PublishedLetter.id.desc())).all()
     newest = max((published_at for _id, published_at in rows), default=None)
     return [PublicPage(url_for("interaction_letters.published"), newest)] + [
@@ -495,7 +503,7 @@ def published_by_section() -> dict[int, int]:
     (虚设栏目), whatever articles it holds (core.sections.queries.add_item_counter)."""
     from core.sections.models import Section
 
-    total = db.session.execute(select(func.count()).select_from(PublishedLetter)).scalar_one()
+    total = db.session.execute(select(func.count()).select_from(PublishedLetter).where(_public())).scalar_one()
     if not total:
         return {}
     return {section_id: total for section_id in db.session.execute(
@@ -503,7 +511,8 @@ def published_by_section() -> dict[int, int]:
 
 
 def published_counts() -> dict[str, int]:
-    return dict(db.session.execute(select(PublishedLetter.kind, func.count()).group_by(PublishedLetter.kind)).all())
+    return dict(db.session.execute(select(PublishedLetter.kind, func.count()).where(_public())
+                                   .group_by(PublishedLetter.kind)).all())
 
 
 @crosses_tenants("the calendar is the city's: a change to it moves every site's open letters' due dates")

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from core.content.models import Article
 from core.content.sanitize import plain_text
-from core.interaction.models import PublishedLetter
+from core.interaction.models import NEVER_PUBLISHED_KINDS, PublishedLetter
 from core.services.guide import TEXT_FIELDS, is_public, published
 from core.services.models import ServiceItem
 
@@ -70,7 +70,7 @@ def service_entry(item: ServiceItem) -> dict | None:
 
 def letter_entry(letter: PublishedLetter) -> dict | None:
     """A published letter's entry (来信选登): its masked subject, question and reply. A report is never one."""
-    if letter.kind == "report":
+    if letter.kind in NEVER_PUBLISHED_KINDS:
         return None
     return {
         "kind": "letter",

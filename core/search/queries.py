@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
@@ -21,7 +21,7 @@ from core.search.backend import dialect, matching
 from core.search.cache import frozen_entry, results_cache
 from core.search.models import KINDS, SearchEntry, SynonymGroup
 from core.search.terms import Query
-from core.timeutil import now
+from core.timeutil import day_bounds, now
 from tenants.scoping import active_tenant_id, crosses_tenants
 
 PER_PAGE = 10
@@ -109,11 +109,11 @@ def _filtered(statement, filters: Filters, *, with_kind: bool):
         statement = statement.where(SearchEntry.section_id.in_(filters.section_ids))
     if filters.site_ids is not None:
         statement = statement.where(SearchEntry.tenant_id.in_(filters.site_ids))
-    if filters.since is not None:
-        statement = statement.where(SearchEntry.public_from >= datetime.combine(filters.since, time()))
-    if filters.until is not None:
-        statement = statement.where(SearchEntry.public_from < datetime.combine(filters.until + timedelta(days=1),
-                                                                               time()))
+    start, end = day_bounds(filters.since, filters.until)
+    if start is not None:
+        statement = statement.where(SearchEntry.public_from >= start)
+    if end is not None:
+        statement = statement.where(SearchEntry.public_from < end)
     if filters.policy:
         statement = statement.where(SearchEntry.kind == "policy")
     if filters.policy_level:

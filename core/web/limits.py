@@ -1,11 +1,12 @@
 """Rate-limit buckets of the public's forms (Flask-Limiter key functions), shared by every feature.
 
-A form that files something counts per address and per site; a query by a
-code (a tracking code, a letter's query code) that finds nothing counts twice:
-strictly per code and address, so a stranger's wrong tries on someone's code
-use up the stranger's bucket and never lock the owner out, and loosely per code
-from all addresses together, so guessing one code's mobile number from many
-addresses stays slow.
+A form that files something counts per address and per site; the open-data API
+counts per address over every host of the city together (`city_address_key`);
+a query by a code (a tracking code, a letter's query code) that finds nothing
+counts twice: strictly per code and address, so a stranger's wrong tries on
+someone's code use up the stranger's bucket and never lock the owner out, and
+loosely per code from all addresses together, so guessing one code's mobile
+number from many addresses stays slow.
 """
 from __future__ import annotations
 
@@ -25,6 +26,19 @@ def address_key(prefix: str) -> Callable[[], str]:
 
     def key() -> str:
         return f"{prefix}|{request.remote_addr}|{_site()}"
+
+    return key
+
+
+def city_address_key(prefix: str) -> Callable[[], str]:
+    """A key function: one bucket per address for every host of the city together, under `prefix`.
+
+    For what a program reads in bulk from any host (the open-data API): the portal lists every site's items, and a
+    bucket per host would let one address read as much again from each of the city's dozens of sites.
+    """
+
+    def key() -> str:
+        return f"{prefix}|{request.remote_addr}"
 
     return key
 

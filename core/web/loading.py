@@ -1,6 +1,6 @@
 """Load, then check: one way to read an id or a page number and to load an object or answer 404.
 
-Integers from URLs are ASCII digits within the database's 32-bit range:
+Integers from URLs are ASCII digits within the database's 32-bit range, with no leading zero:
 `<int:...>` in every rule is the bounded converter below, and `int_arg` reads
 query arguments the same way. Anything else is a 404, never a 500 from the
 database; `int_choice` reads one of a few numbers offered (a wrong one gives
@@ -26,9 +26,11 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 class BoundedInt(IntegerConverter):
-    """`<int:name>`: ASCII digits only, from 0 to MAX_ID (a larger number is a 404, not an overflow)."""
+    """`<int:name>`: ASCII digits only, from 0 to MAX_ID (a larger number is a 404, not an overflow), written as
+    `url_for` writes it: no leading zero, so "/articles/007" is no second address of "/articles/7" (nor
+    "/sitemap-01.xml" of "/sitemap-1.xml") for a crawler to count twice."""
 
-    regex = r"[0-9]{1,10}"
+    regex = r"(?:0|[1-9][0-9]{0,9})"
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
                  signed: bool = False):

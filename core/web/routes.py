@@ -75,7 +75,14 @@ def current_rule() -> Rule | None:
 
 
 class UnreadableAddress(BadRequest):
-    """A URL with a control character in it: its own page (errors/400.html), not a generic bad request."""
+    """A URL with a control character in it: its own page (errors/400.html), not a generic bad request.
+
+    `names` are the query parameters (and URL parts) that hold one, so an answer can say which.
+    """
+
+    def __init__(self, names: list[str] | None = None):
+        super().__init__()
+        self.names = names or []
 
 
 def _unreadable(value: str) -> bool:
@@ -91,10 +98,11 @@ def check_host():
     PostgreSQL refuses it): every filter and search is safe without checking.
     """
     # `next` is a redirect target: `core.i18n.safe_next` sends an unusable one home instead.
-    values = [v for k, v in request.args.items(multi=True) if k != "next"]
-    values += [v for v in (request.view_args or {}).values() if isinstance(v, str)]
-    if any(_unreadable(v) for v in values):
-        raise UnreadableAddress()
+    values = [(k, v) for k, v in request.args.items(multi=True) if k != "next"]
+    values += [(k, v) for k, v in (request.view_args or {}).items() if isinstance(v, str)]
+    names = [k for k, v in values if _unreadable(v)]
+    if names:
+        raise UnreadableAddress(list(dict.fromkeys(names)))
     rule = current_rule()
     if rule is None:
         if request.path.startswith(("/admin", "/platform")) or request.endpoint is not None:

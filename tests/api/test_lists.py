@@ -166,3 +166,19 @@ def test_the_portal_lists_every_active_site_and_filters_by_site(app, city, clien
         assert {i["site"]["slug"] for i in portal.get(path + "?per_page=100").json["items"]} == {"rsj"}, path
     assert portal.get("/api/v1/articles?site=czj").status_code == 404
     assert client_for(city.czj.host).get("/api/v1/articles").status_code == 503
+
+
+def test_dates_at_the_edges_of_the_calendar_are_read_as_any_other(city, client_for):
+    """The first and the last day the calendar has are days like the others: through 9999-12-31 is everything
+    from then on, not an overflow; on every dated list, on a site's host and on the portal."""
+    for host, sites in ((city.rsj.host, 1), ("localhost", 2)):
+        client = client_for(host)
+        for path in ("/api/v1/articles", "/api/v1/policies", "/api/v1/disclosure", "/api/v1/services"):
+            every = client.get(f"{path}?per_page=100").json["total"]
+            assert every >= sites, path
+            for query, expected in (("until=9999-12-31", every), ("since=0001-01-01", every),
+                                    ("since=0001-01-01&until=9999-12-31", every), ("since=9999-12-31", 0),
+                                    ("until=0001-01-01", 0), ("since=9999-12-31&until=9999-12-31", 0)):
+                response = client.get(f"{path}?{query}")
+                assert response.status_code == 200, (host, path, query, response.get_data(as_text=True)[:200])
+                assert response.json["total"] == expected, (host, path, query)

@@ -212,3 +212,36 @@ def test_the_elder_mode_works_without_javascript(browser, live_city):
         page.locator("header .elder-switch").click()
     assert _elder_cookie(context) is None and _font_size(page) < 18
     context.close()
+
+
+#: The elder-friendly version's grey for secondary text (themes/default/static/elder.css: --muted #262626).
+ELDER_GREY = 0x26
+#: Every element of the main content with text of its own: its text's colour, when it is a grey (r = g = b).
+_GREY_TEXTS = """() => [...document.querySelectorAll('main *')]
+    .filter(e => e.offsetParent !== null
+                 && [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+    .map(e => [e, getComputedStyle(e).color.match(/[0-9.]+/g).map(Number)])
+    .filter(([e, c]) => c[0] === c[1] && c[1] === c[2])
+    .map(([e, c]) => [`${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`, c[0]])"""
+
+
+def test_the_elder_mode_darkens_the_grey_text_of_every_page(browser, live_city, public_pages):
+    """Higher contrast in the elder-friendly version: every grey text of the main content, page-specific styles
+    included (search, letters), is at least as dark as the version's own grey; light text (on a coloured
+    button or tab) is no grey text."""
+    port = live_city[0]
+    site = f"http://rsj.localhost:{port}"
+    letter = re.search(r'href="(/interaction/letters/\d+)"', _get(port, "rsj.localhost", "/interaction/letters"))
+    pages = {**public_pages, "published letters": f"{site}/interaction/letters", "a published letter":
+             f"{site}{letter.group(1)}", "the letters' figures": f"{site}/interaction/figures"}
+    light = {}
+    for language in LANGUAGES:
+        context = _context(browser, port, language, elder=True, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for name, url in pages.items():
+            assert page.goto(url).status == 200, url
+            found = {where for where, grey in page.evaluate(_GREY_TEXTS) if ELDER_GREY < grey < 0xF0}
+            if found:
+                light[f"{name} ({language})"] = sorted(found)[:5]
+        context.close()
+    assert light == {}, f"grey text lighter than the elder version's: {light}"

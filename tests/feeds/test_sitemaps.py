@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from lxml import etree
@@ -96,10 +97,12 @@ def test_a_site_sitemap_lists_its_public_pages_and_nothing_else(city, client_for
     # Not another site's (its article ids are its own), nor the staff's pages, nor the search.
     assert not {f"/articles/{i}" for i in articles["czj"]} & found
     assert not any(p.startswith(("/admin", "/search")) for p in found)
-    # Every page listed is there for the public.
+    # Every page listed is there for the public, and open to crawlers.
     client = client_for(rsj.host)
+    rules = robots(client)
     for path in sorted(found):
         assert client.get(path).status_code == 200, path
+        assert rules.can_fetch("*", f"http://{rsj.host}{path}"), path
     # Dated pages carry their last change.
     assert entries[f"http://{rsj.host}/articles/{articles['rsj'][0]}"] is not None
     assert entries[f"http://{rsj.host}/services/items/{ids['listed']}"] is not None
@@ -140,6 +143,9 @@ def test_a_large_sitemap_becomes_an_index_of_numbered_parts(city, app, client_fo
         assert together == whole
         for beyond in (0, count + 1):
             assert client.get(f"/sitemap-{beyond}.xml").status_code == 404
+        # A part has one address: its number as the index writes it, nothing else that reads as the same number.
+        for other in ("01", "001", "+1", "1.0", "%EF%BC%91", "%D9%A1", "1%20", "%201", "0x1"):
+            assert client.get(f"/sitemap-{other}.xml").status_code == 404, other
     finally:
         app.config["SITEMAP_MAX_URLS"] = saved
 
@@ -153,6 +159,8 @@ def test_the_portal_indexes_every_active_site_and_its_own_pages(city, app, clien
     own = document(portal, "/sitemap-1.xml", SITEMAP)
     assert {"/", "/disclosure-reports"} <= paths(own, "localhost")
     assert portal.get("/sitemap-2.xml").status_code == 404
+    for other in ("01", "001", "0", "%EF%BC%91"):  # its own pages have one address, /sitemap-1.xml
+        assert portal.get(f"/sitemap-{other}.xml").status_code == 404, other
     from core.sites.operations import suspend_site
     from tenants.models import Tenant
 
@@ -173,6 +181,13 @@ def test_a_sitemap_is_revalidated_with_its_etag(city, client_for, create_article
     assert client.get("/sitemap.xml", headers={"If-None-Match": etag}).status_code == 200
 
 
+def robots(client) -> RobotFileParser:
+    """The host's robots.txt as a crawler reads it."""
+    parser = RobotFileParser()
+    parser.parse(client.get("/robots.txt").get_data(as_text=True).splitlines())
+    return parser
+
+
 def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin_and_the_search(two_sites, client_for,
                                                                                          public_address):
     rsj, _czj, _ = two_sites
@@ -185,6 +200,16 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin_and_th
         assert {"Disallow: /admin/", "Disallow: /search"} <= set(lines)
         assert f"Sitemap: {sitemap}" in lines
         assert "Disallow: /" not in lines
+        # What a crawler may not fetch: the staff's pages, searches, the two switches (no pages: a cookie and a
+        # redirect back), the API's JSON; what it may: the pages, and the page that describes the API.
+        rules = robots(client_for(host))
+        for path in ("/admin/login", "/admin/", "/search?q=%E7%A4%BE%E4%BF%9D", "/search", "/elder-mode/on?next=/",
+                     "/elder-mode/off", "/lang/en?next=/sections/news/", "/api/v1/articles?page=2",
+                     "/api/v1/openapi.json"):
+            assert not rules.can_fetch("Baiduspider", f"https://{host}{path}"), (host, path)
+        for path in ("/", "/sections/news/", "/articles/1", "/sitemap", "/api/", "/interaction/letters",
+                     "/consultations/"):
+            assert rules.can_fetch("Baiduspider", f"https://{host}{path}"), (host, path)
     # The bureau's console: nothing for a crawler.
     console = client_for("admin.localhost").get("/robots.txt").get_data(as_text=True).splitlines()
     assert console == ["User-agent: *", "Disallow: /"]

@@ -1,7 +1,7 @@
 """What each kind contributes, the filters, the page's handling of bad input, the counts and the synonyms."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -53,6 +53,10 @@ def test_policy_filters_by_level_issuer_number_and_status(app, two_sites, create
     today = now().date()
     assert len(titles(app, rsj, "社保", since=today, until=today)) == 3
     assert titles(app, rsj, "社保", until=today - timedelta(days=1)) == []
+    # The calendar's first and last days are days like any other (the page's form keeps to 1900-2100; the query
+    # itself reads any day: through 9999-12-31 is everything from then on, not an overflow).
+    assert len(titles(app, rsj, "社保", since=date.min, until=date.max)) == 3
+    assert titles(app, rsj, "社保", since=date.max) == [] and titles(app, rsj, "社保", until=date.min) == []
 
 
 def test_the_page_keeps_what_was_typed_and_names_each_problem(app, two_sites, client_for):
