@@ -312,13 +312,17 @@ def preflight(port: int, mix: list[tuple[str, str]]) -> None:
 # --------------------------------------------------------------------------- load
 
 
-def run_wrk(port: int, mix_file: Path, settings: Settings, duration: int, agent: str | None = None) -> WrkResult:
+def run_wrk(port: int, mix_file: Path, settings: Settings, duration: int, agent: str | None = None,
+            timeout: int | None = None) -> WrkResult:
     """Load the server with wrk and the mix script; refuse any non-200 or socket error.
 
-    `agent`: the User-Agent every request carries (none by default, as wrk sends).
+    `agent`: the User-Agent every request carries (none by default, as wrk sends). `timeout`: seconds wrk waits
+    for an answer before counting a timeout (wrk's default, 2, when None).
     """
     command = [WRK, "-t", str(settings.threads), "-c", str(settings.connections), "-d", f"{duration}s",
                "--latency", "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}", "--", str(mix_file)]
+    if timeout:
+        command[1:1] = ["--timeout", f"{timeout}s"]
     if agent:
         command.append(agent)
     done = subprocess.run(command, capture_output=True, text=True)

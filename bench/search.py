@@ -59,6 +59,8 @@ WORDS = ["社保", "医保", "公积金", "通知", "招聘", "考核", "养老�
          "补贴", "办理", "公示", "征求意见", "社会保险 缴费", "城市 规划", "2026年", "工作 动态", "policy",
          "notice", "人才 引进", "住房", "申请 材料", "安全生产"]
 KIND_FILTERS = ["", "", "", "article", "policy", "service"]
+#: Seconds wrk waits for an answer: a slow search is timed, not dropped as a timeout.
+WRK_TIMEOUT = 10
 #: Sites the site search asks, drawn at random (each request is fetched once before timing: all 994 would take long).
 SITE_HOSTS = 200
 
@@ -152,6 +154,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--build-only", action="store_true", help="build the city (for a later --reuse), time nothing")
+    parser.add_argument("--city-only", dest="searches", action="store_const", const=["city"],
+                        default=["site", "city"], help="time the city search only")
     parser.add_argument("--result-cache", choices=("on", "off", "both"), default="both",
                         help="time with each worker's kept results (core.search.cache) on, off, or both")
     settings = parser.parse_args()
@@ -173,6 +177,8 @@ def main() -> int:
             _flask(env, "db", "upgrade")
             _flask(env, "demo", "load", "--scale", str(settings.scale), "--news-per-site",
                    str(settings.news_per_site))
+        else:
+            _flask(env, "db", "upgrade")  # a city built by older code: its schema brought up to this code's
         hosts, findable, articles = _city(url)
         print(f"city: {len(hosts)} active sites, {findable:,} items the public can find "
               f"({articles:,} published articles)")
@@ -202,13 +208,14 @@ def main() -> int:
                                           start_new_session=True)
             try:
                 wait_until_answering(server, port, log, timeout=60)
-                for label, city in (("site search", False), ("city search", True)):
+                for label, city in [("site search", False), ("city search", True)][2 - len(settings.searches):]:
                     mix, with_hits = _check(port, _mix(hosts, "localhost", city, seed=14))
                     mix_file = scratch / f"{label.replace(' ', '-')}.txt"
                     mix_file.write_text("".join(f"{host}:{port} {path}\n" for host, path in mix))
                     if wrk.warmup:
-                        run_wrk(port, mix_file, wrk, wrk.warmup)
-                    results[(label, cache)] = (run_wrk(port, mix_file, wrk, wrk.duration), len(mix), with_hits)
+                        run_wrk(port, mix_file, wrk, wrk.warmup, timeout=WRK_TIMEOUT)
+                    results[(label, cache)] = (run_wrk(port, mix_file, wrk, wrk.duration, timeout=WRK_TIMEOUT),
+                                               len(mix), with_hits)
             finally:
                 stop(server)
             if "Traceback" in log.read_text():
@@ -218,7 +225,7 @@ def main() -> int:
         for (label, cache), (result, distinct, with_hits) in results.items():
             print(f"{label:<12} {cache:>12} {distinct:>9} {with_hits:>9} {result.rps:>8.1f} {result.p50_ms:>8.1f} "
                   f"{result.p90_ms:>8.1f} {result.p99_ms:>8.1f} {result.max_ms:>8.1f}")
-        for cache in caches:
+        for cache in caches if "city" in settings.searches else []:
             city_p99 = results[("city search", cache)][0].p99_ms
             print(f"city-search p99 with results kept {cache}: {city_p99:.1f} ms at {wrk.connections} connections: "
                   f"{'meets' if city_p99 < P99_TARGET_MS else 'MISSES'} the target of {P99_TARGET_MS:.0f} ms")
