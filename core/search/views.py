@@ -7,10 +7,13 @@ moment (an item due now is found now).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.content.labels import POLICY_LEVEL_LABELS, POLICY_STATUS_LABELS
@@ -42,20 +45,51 @@ KIND_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class _SiteChoices:
+    """The portal's site filter, worked out once per host map and language: the active sites' choices, their
+    `<option>`s as HTML (a thousand options cost more to draw than the search they filter), and their ids."""
+
+    sites: tuple
+    choices: list
+    options: Markup
+    ids: tuple[int, ...]
+    by_slug: dict
+
+
+_SITE_CHOICES: dict[str, _SiteChoices] = {}
+
+
+def _site_choices() -> _SiteChoices:
+    sites, language = registry().sites(), str(get_locale())
+    kept = _SITE_CHOICES.get(language)
+    if kept is None or kept.sites is not sites:
+        active = [s for s in sites if not s.is_suspended]
+        choices = [("", _("Every site"))] + [(s.slug, localized(s)) for s in active]
+        options = Markup("").join(Markup('<option value="{}">{}</option>').format(value, label)
+                                  for value, label in choices)
+        kept = _SiteChoices(sites, choices, options, tuple(s.id for s in active), {s.slug: s.id for s in active})
+        _SITE_CHOICES[language] = kept
+    return kept
+
+
+def site_options(selected: str | None) -> Markup:
+    """The site filter's `<option>`s with `selected` (a slug, or "" for every site) marked."""
+    options = str(_site_choices().options)
+    chosen = str(Markup('<option value="{}">').format(selected or ""))
+    return Markup(options.replace(chosen, "<option selected " + chosen[len("<option "):], 1))
+
+
 def _choices(form: SearchForm, portal: bool) -> None:
     form.kind.choices = [("", _l("Everything"))] + [(k, v) for k, v in KIND_LABELS.items()]
     form.level.choices = [("", _l("Any level"))] + list(POLICY_LEVEL_LABELS.items())
     form.status.choices = [("", _l("In force or repealed"))] + list(POLICY_STATUS_LABELS.items())
     if portal:
-        form.site.choices = [("", _l("Every site"))] + [(s.slug, localized(s)) for s in _active_sites()]
+        form.site.choices = _site_choices().choices
         form.section.choices = [("", "")]
     else:
         form.section.choices = [("", _l("Every section"))] + [(s.slug, localized(s)) for s in nav_sections()]
         form.site.choices = [("", "")]
-
-
-def _active_sites():
-    return [s for s in registry().sites() if not s.is_suspended]
 
 
 def _filters(form: SearchForm, portal: bool) -> Filters:
@@ -65,7 +99,7 @@ def _filters(form: SearchForm, portal: bool) -> Filters:
         chosen = next(s for s in sections if s.slug == form.section.data)
         section_ids = tuple(sorted({chosen.id} | descendants(chosen.id, sections)))
     if portal and form.site.data:
-        site_ids = tuple(s.id for s in _active_sites() if s.slug == form.site.data)
+        site_ids = tuple(i for i in [_site_choices().by_slug.get(form.site.data)] if i is not None)
     return Filters(kind=form.kind.data or None, section_ids=section_ids, site_ids=site_ids,
                    since=form.since.data, until=form.until.data, policy_level=form.level.data or None,
                    policy_status=form.status.data or None, issuing_body=form.issuer.data or "",
@@ -113,7 +147,7 @@ def results():
     if valid and form.q.data:
         filters = _filters(form, portal)
         if portal:
-            found = city_search(query, [s.id for s in _active_sites()], filters, page)
+            found = city_search(query, list(_site_choices().ids), filters, page)
         else:
             found = site_search(query, filters, page)
         if page > 1 and page > found.pages:
@@ -126,7 +160,7 @@ def results():
     return render_page("search/results.html", form=form, found=found, query=query, portal=portal, sites=sites,
                        kind_labels=KIND_LABELS, level_labels=POLICY_LEVEL_LABELS,
                        status_labels=POLICY_STATUS_LABELS, highlight=highlight, snippet=snippet, hit_url=hit_url,
-                       args=args, advanced=advanced or not valid)
+                       args=args, advanced=advanced or not valid, site_options=site_options)
 
 
 # --- the department: what people look for ----------------------------------------------------------------
