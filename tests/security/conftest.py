@@ -104,3 +104,14 @@ def set_user(app):
 def of(rows: list[Row], rule: str, state: str | None = None) -> list[Row]:
     """The findings of one rule (in one state)."""
     return [r for r in rows if r.rule == rule and (state is None or r.state == state)]
+
+
+def lifecycle(run, fix, count=1):
+    """A planted problem's life: found `count` times as new, found again as the same findings (open), fixed
+    (resolved). Returns the first findings."""
+    first = run()
+    assert [r.state for r in first] == ["new"] * count, first
+    assert [(r.id, r.state) for r in run()] == [(r.id, "open") for r in first]
+    fix()
+    assert [(r.id, r.state) for r in run()] == [(r.id, "resolved") for r in first]
+    return first

@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.conftest import of
+from tests.security.conftest import lifecycle, of
 
-
-def lifecycle(run, fix, count=1):
-    first = run()
-    assert [r.state for r in first] == ["new"] * count, first
-    assert [(r.id, r.state) for r in run()] == [(r.id, "open") for r in first]
-    fix()
-    assert [(r.id, r.state) for r in run()] == [(r.id, "resolved") for r in first]
-    return first
 
 
 @contextmanager

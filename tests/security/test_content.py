@@ -12,7 +12,7 @@ from core.content.models import Article, Attachment
 from core.extensions import db
 from core.security.operations import save_allowed_hosts, save_word_lists
 from tenants.scoping import activate_tenant
-from tests.security.conftest import of
+from tests.security.conftest import lifecycle, of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -29,14 +29,6 @@ def set_body(app):
 
     return change
 
-
-def lifecycle(run, fix, count=1):
-    first = run()
-    assert [r.state for r in first] == ["new"] * count, first
-    assert [(r.id, r.state) for r in run()] == [(r.id, "open") for r in first]
-    fix()
-    assert [(r.id, r.state) for r in run()] == [(r.id, "resolved") for r in first]
-    return first
 
 
 def test_broken_internal_links_on_the_site_another_site_and_the_portal(two_sites, create_article_in, set_body,

@@ -16,7 +16,7 @@ from core.interaction.models_consultations import Consultation
 from core.privacy.crypto import lookup_hash
 from core.services.models import ServiceItem
 from tenants.scoping import activate_tenant
-from tests.security.conftest import of
+from tests.security.conftest import lifecycle, of
 from tests.services import guide_fixtures
 
 create_item = guide_fixtures.create_item  # the services tests' fixture: an item of the catalogue, its guide published
@@ -25,14 +25,6 @@ DRAFT = "<p>第一条 为规范就业补贴资金管理，制定本办法。</p>
 CONTENT_RULES = ("content.broken_links", "content.external_links", "content.hidden_links", "content.forbidden_words",
                  "content.wrong_expressions", "content.unsanitised_html")
 
-
-def lifecycle(run, fix, count=1):
-    first = run()
-    assert [r.state for r in first] == ["new"] * count, first
-    assert [(r.id, r.state) for r in run()] == [(r.id, "open") for r in first]
-    fix()
-    assert [(r.id, r.state) for r in run()] == [(r.id, "resolved") for r in first]
-    return first
 
 
 @pytest.fixture

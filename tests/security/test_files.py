@@ -13,19 +13,11 @@ from core.content.models import Attachment
 from core.extensions import db
 from core.security.operations import take_baseline
 from tenants.scoping import activate_tenant
-from tests.security.conftest import of
+from tests.security.conftest import lifecycle, of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
-
-def lifecycle(run, fix, count=1):
-    first = run()
-    assert [r.state for r in first] == ["new"] * count, first
-    assert [(r.id, r.state) for r in run()] == [(r.id, "open") for r in first]
-    fix()
-    assert [(r.id, r.state) for r in run()] == [(r.id, "resolved") for r in first]
-    return first
 
 
 def _folder(app, site) -> Path:
