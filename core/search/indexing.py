@@ -21,6 +21,7 @@ from core.search.documents import SOURCES
 from core.search.models import SearchEntry
 from core.sections.models import Section
 from core.timeutil import now
+from core.web.cache import content_changed
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant, crosses_tenants
 
@@ -88,6 +89,7 @@ def reindex_site(tenant_id: int) -> int:
     connection = db.session.connection()
     with activate_tenant(tenant_id):
         db.session.flush()
+        content_changed(db.session)  # what the site's search finds changes: results kept anywhere are dropped
         connection.execute(delete(_entries).where(_entries.c.tenant_id == tenant_id))
         rows = _site_values(tenant_id)
     written = 0

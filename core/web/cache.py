@@ -64,6 +64,14 @@ def _bump_content_version(session, _ctx, _instances) -> None:
         session.info[_BUMPED] = session.info[CONTENT_CHANGED] = True
 
 
+def content_changed(session: Session) -> None:
+    """Say that public content changed in `session`'s transaction through statements the ORM does not see
+    (a bulk INSERT on the connection): the content version is bumped with it, as a flush would."""
+    if not session.info.get(_BUMPED):
+        session.connection().execute(_BUMP)
+    session.info[_BUMPED] = session.info[CONTENT_CHANGED] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_bump(session, transaction) -> None:
     # Any end, a savepoint's included: a bump rolled back with a savepoint must be made again, and one more
