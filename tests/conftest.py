@@ -17,7 +17,7 @@ from core.evaluation import triggers as snapshot_triggers
 from core.extensions import db
 
 pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail",
-                  "tests.fixtures.archive"]
+                  "tests.fixtures.archive", "tests.fixtures.clock"]
 
 
 def _worker_database(url: str, worker: str, *, create: bool) -> str:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
-from core import timeutil
 from core.disclosure.models import DisclosureCategory, DisclosureSubject
 from core.disclosure.operations import ensure_default_categories, ensure_default_subjects
 from core.extensions import db
@@ -70,23 +68,3 @@ def city(app, two_sites, create_article_in) -> City:
     return City(rsj, czj, ids)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The city's clock, stopped at a whole second and moved by hand (`clock.move(seconds=30)`): HTTP dates are
-    whole seconds, and an answer gives Last-Modified only once that second has passed (core.api.views)."""
-
-    class Clock:
-        def __init__(self):
-            self.at = timeutil.now()
-
-        def __call__(self) -> datetime:
-            return self.at
-
-        def move(self, **delta) -> None:
-            self.at += timedelta(**delta)
-
-    stopped, real = Clock(), timeutil.now
-    for module in [m for name, m in sys.modules.items() if name.split(".")[0] in ("core", "tenants", "jobs")]:
-        if getattr(module, "now", None) is real:
-            monkeypatch.setattr(module, "now", stopped)
-    return stopped

@@ -1,37 +1,15 @@
 """No cached page outlives the moment one of its site's items is due to appear or to go."""
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from core import timeutil
 from core.content.models import Article
 from core.extensions import db
 from tenants.scoping import activate_tenant
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The city's clock, stopped at a whole second and moved by hand: `clock.move(seconds=5)`."""
-
-    class Clock:
-        def __init__(self):
-            self.at = timeutil.now().replace(microsecond=0)
-
-        def __call__(self) -> datetime:
-            return self.at
-
-        def move(self, **delta) -> None:
-            self.at += timedelta(**delta)
-
-    stopped, real = Clock(), timeutil.now
-    for module in [m for name, m in sys.modules.items() if name.split(".")[0] in ("core", "tenants", "jobs")]:
-        if getattr(module, "now", None) is real:
-            monkeypatch.setattr(module, "now", stopped)
-    return stopped
 
 
 def _set(app, site, article_id, **values) -> None:
