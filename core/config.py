@@ -37,11 +37,16 @@ SETTINGS: dict[str, tuple[object, str]] = {
         "Attachment types a site may publish.",
     ),
     "PAGE_CACHE_ENTRIES": (1000, "Rendered public pages each worker keeps (0 turns the page cache off)."),
+    "CONTENT_VERSION_SECONDS": (0.2, "Longest a worker trusts the content version it last read (cached pages and "
+                                     "search results): another worker's or host's publish shows within this; the "
+                                     "worker's own at once. 0: read it for every page."),
     "PAGE_CACHE_SECONDS": (60.0, "Longest a cached page is served; it is dropped sooner when an item on it is due "
                                  "to go up or come down."),
     "SEARCH_CACHE_ENTRIES": (500, "Search results each worker keeps while nothing they show changed (0: none)."),
     "SEARCH_CACHE_SECONDS": (300.0, "Longest a worker serves kept search results; a change to what they show "
                                     "drops them at once."),
+    "SEARCH_COUNT_SECONDS": (10.0, "How often each worker writes the searches it counted (what people look for, per "
+                                   "site and day), also at its exit; 0: each search in its own request."),
     "SESSION_IDLE_MINUTES": (30, "A login ends after this many idle minutes."),
     "SESSION_COOKIE_SECURE": (False, "Send the session cookie over HTTPS only: turn on behind HTTPS."),
     "ARGON2_TIME_COST": (3, "Argon2id passes per password hash (argon2-cffi's default)."),

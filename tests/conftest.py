@@ -90,6 +90,9 @@ def app(tmp_path_factory):
         "BACKUP_FOLDER": str(tmp_path_factory.mktemp("backups")),
         "DEMO_ACCOUNTS_FILE": str(tmp_path_factory.mktemp("demo") / "demo-accounts.csv"),
         "TENANT_CACHE_TTL": 3600.0,
+        # Every page reads the content version, so a change on a connection of a test's own is seen at once;
+        # tests/web/test_page_cache.py tries the interval production uses.
+        "CONTENT_VERSION_SECONDS": 0.0,
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
         # Cheap hashes: the suite hashes hundreds of passwords; production keeps the defaults.
@@ -113,6 +116,9 @@ def app(tmp_path_factory):
 def _empty_database(app):
     """Every test starts from an empty, migrated database and a cold host map."""
     yield
+    counter = app.extensions.get("govsites.search_counts")
+    if counter is not None and counter.pending():
+        counter.drain()  # the searches the test made, written before everything is emptied
     with app.app_context():
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "registry_versions"]

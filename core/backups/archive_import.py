@@ -79,8 +79,8 @@ from core.content.labels import human_size
 from core.text import text_problem
 from core.extensions import db
 from core.operations import OperationError, audited, read_only
-from core.web.cache import CONTENT_KEY
-from tenants.models import RegistryVersion, SiteGroup, Tenant, TenantDomain
+from core.web.cache import content_changed
+from tenants.models import SiteGroup, Tenant, TenantDomain
 from tenants.provisioning import RESERVED_LABELS, SLUG, check_hostname, normalise_hostname, upload_folder
 from tenants.scoping import crosses_tenants
 
@@ -689,8 +689,7 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     relinked = _relink(maps)
     for rebuild in SITE_IMPORTED:  # derived data an archive leaves out (archive.not_moved): the search entries
         rebuild(tenant.id)
-    db.session.execute(update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY)
-                       .values(version=RegistryVersion.version + 1))  # pages cached anywhere are stale
+    content_changed(db.session)  # pages and search results kept anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
     result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked,
                           "protected" if reader.protected else "clear")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     from core.backups.archive_import import SITE_IMPORTED
-    from core.search import audit_labels, cli, indexing, views
+    from core.search import audit_labels, cli, indexing, statistics, views
 
     audit_labels.register()
+    statistics.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     if indexing.reindex_site not in SITE_IMPORTED:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import Column, Integer, MetaData, Table, TypeDecorator, cast, event, func, insert, literal_column
+from sqlalchemy import (Column, Integer, MetaData, Table, TypeDecorator, cast, event, func, insert, literal_column,
+                        select)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Engine
 
@@ -121,6 +122,30 @@ def expression(query: Query, name: str) -> str:
     groups = ["(" + either.join("(" + both.join(part(p) for p in alternative) + ")" for alternative in group) + ")"
               for group in query.groups]
     return both.join(groups)
+
+
+def newest_matches(statement, entry_id_column, query: Query, name: str, limit: int):
+    """`statement` (a select over search entries, with its filters) narrowed to the entries matching `query`,
+    the newest `limit` of them (by entry id: entries are written when their source is published), each row with
+    its score (higher is better) as its last column, in no particular order.
+
+    Work in proportion to `limit`, not to how many match: on SQLite, FTS5 hands the matches over newest first and
+    stops at the limit, and BM25 is computed for the rows handed over only; on PostgreSQL the matches' ids are
+    found with the GIN index and only the newest `limit` are ranked (ts_rank_cd reads each one's whole vector).
+    """
+    expr = expression(query, name)
+    if name == "postgresql":
+        tsquery = cast(expr, TSQUERY)
+        newest = (statement.join(vectors, vectors.c.entry_id == entry_id_column)
+                  .where(vectors.c.vector.op("@@")(tsquery)).order_by(vectors.c.entry_id.desc()).limit(limit)
+                  .subquery())
+        ranked = vectors.alias("ranked_vectors")
+        return (select(newest, func.ts_rank_cd(ranked.c.vector, tsquery))
+                .join(ranked, ranked.c.entry_id == newest.c[entry_id_column.key]))
+    statement = statement.join(fts, fts.c.rowid == entry_id_column).where(
+        literal_column("search_index").op("MATCH")(expr))
+    return (statement.add_columns(-func.bm25(literal_column("search_index"), TITLE_WEIGHT, 1.0))
+            .order_by(fts.c.rowid.desc()).limit(limit))
 
 
 def matching(statement, entry_id_column, query: Query, name: str):

@@ -24,8 +24,8 @@ from core.search.forms import SearchForm, SynonymForm
 from core.search.models import SynonymGroup
 from core.search.operations import add_synonyms, delete_synonyms, update_synonyms
 from core.search.queries import MAX_PAGE, Filters, city_search, site_search, synonyms
-from core.search.statistics import count_search, term_figures, totals
-from core.search.terms import highlight, parse, snippet
+from core.search.statistics import count_search, search_counter, term_figures, totals
+from core.search.terms import parse
 from core.sections.queries import descendants, nav_sections, request_sections
 from core.web import add_menu_item, get_or_404, page_number, route
 from core.web.actions import attempt
@@ -118,7 +118,12 @@ def hit_url(entry, site=None) -> str:
 
 
 def _count(words: str, found: bool) -> None:
-    """Count the search; a count that cannot be written (the database busy) is dropped, never the visitor's page."""
+    """Count the search: in the worker's buffer, or (SEARCH_COUNT_SECONDS 0) written at once, when a count that
+    cannot be written (the database busy) is dropped, never the visitor's page. No commit otherwise: a commit
+    would expire what the page is about to draw (the site's sections, read again one by one)."""
+    if search_counter() is not None:
+        count_search(words, found)
+        return
     try:
         count_search(words, found)
         db.session.commit()
@@ -159,7 +164,7 @@ def results():
     advanced = any(request.args.get(k) for k in ("since", "until", "level", "status", "issuer", "number"))
     return render_page("search/results.html", form=form, found=found, query=query, portal=portal, sites=sites,
                        kind_labels=KIND_LABELS, level_labels=POLICY_LEVEL_LABELS,
-                       status_labels=POLICY_STATUS_LABELS, highlight=highlight, snippet=snippet, hit_url=hit_url,
+                       status_labels=POLICY_STATUS_LABELS, hit_url=hit_url,
                        args=args, advanced=advanced or not valid, site_options=site_options)
 
 

@@ -2,10 +2,14 @@
 
 A public page is the same for every visitor of a site in one language, so a
 worker keeps the HTML it rendered and serves it again while nothing changed.
-"Nothing changed" is one cheap read per request: the content version, a
-counter bumped in the same transaction as any change to sections, articles or
-attachments (and the host map's version for site, footer and theme changes).
-A publish is therefore visible on the very next request, in every worker.
+"Nothing changed" is the content version, a counter bumped in the same
+transaction as any change to sections, articles or attachments (and the host
+map's version for site, footer and theme changes). A worker reads it at most
+every `CONTENT_VERSION_SECONDS` (0.2 s by default: a cached page then costs no
+database round trip, which over TCP to PostgreSQL was most of its time), and at
+once after a commit of its own that changed public content: a publish is
+visible on the next request in the worker that made it, and within that
+interval in every other worker and host.
 
 Some changes need no write: a scheduled item's time comes, a published one's
 take-down time passes. A page is therefore never kept past the next such
@@ -90,12 +94,41 @@ def _bump_on_bulk_change(state) -> None:
 
 
 _CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)
+#: This process's last read of the content version: (version, time.monotonic() of the read), or None.
+_known_version: tuple[int, float] | None = None
 
 
 def content_version() -> int:
-    # On the session's connection, not through the ORM: this runs on every
-    # cached page, and the ORM's per-statement machinery is most of its cost.
-    return db.session.connection().execute(_CONTENT_VERSION).scalar_one_or_none() or 0
+    """The content version, as read at most CONTENT_VERSION_SECONDS ago by this process (0: read every time).
+
+    Read afresh inside a transaction that changed public content (it sees its own bump) and after this process
+    committed one (`_forget_known_version`)."""
+    global _known_version
+    seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
+    known = _known_version
+    if seconds > 0 and known is not None and time.monotonic() - known[1] < seconds \
+            and not db.session.info.get(CONTENT_CHANGED):
+        return known[0]
+    # On the session's connection, not through the ORM: the ORM's per-statement machinery is most of its cost.
+    version = db.session.connection().execute(_CONTENT_VERSION).scalar_one_or_none() or 0
+    if not db.session.info.get(CONTENT_CHANGED):
+        _known_version = (version, time.monotonic())
+    return version
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_known_version(session) -> None:
+    """A commit that changed public content: this process reads the new version at its next page."""
+    global _known_version
+    if session.info.get(CONTENT_CHANGED):
+        _known_version = None
+
+
+def forget_content_version() -> None:
+    """Read the content version afresh at the next page: for a change made on a connection of its own (not through
+    a session), which `_forget_known_version` does not see."""
+    global _known_version
+    _known_version = None
 
 
 #: Functions naming the next moment the active site's public pages change by the clock alone (an item

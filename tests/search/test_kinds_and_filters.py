@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
-from core.search.models import SearchTermDay
+from core.search.models import PortalSearchTermDay, SearchTermDay
+from core.search.statistics import search_counter
 from core.services.models import ServiceItem
 from core.timeutil import now
 from tenants.scoping import activate_tenant
@@ -86,6 +89,10 @@ def test_searches_are_counted_per_site_with_personal_numbers_masked(app, two_sit
     for q in ("大会", "大会", "不存在的事项", "13912345678"):
         assert client.get(f"/search?q={q}").status_code == 200
     client.get("/search?q=大会&page=1")
+    # Counted in the worker's memory, not written by the searches themselves: the worker writes them in one go.
+    with app.app_context(), activate_tenant(rsj.id):
+        assert db.session.execute(select(SearchTermDay)).first() is None
+        assert search_counter().drain() == 3
     with app.app_context(), activate_tenant(rsj.id):
         rows = {r.term: (r.searches, r.empty_searches) for r in db.session.execute(select(SearchTermDay)).scalars()}
     assert rows == {"大会": (3, 0), "不存在的事项": (1, 1), "139****5678": (1, 1)}
@@ -98,6 +105,39 @@ def test_searches_are_counted_per_site_with_personal_numbers_masked(app, two_sit
     other, _ = signed_in(czj.host, "czj.editor", site=czj, roles=["editor"])
     page = other.get("/admin/search/").get_data(as_text=True)
     assert "不存在的事项" not in page and "大会" not in page
+
+
+def test_counts_written_by_several_workers_add_up_and_a_failed_write_loses_none(app, two_sites, monkeypatch):
+    """Two workers' buffers (two counters) writing the same day's rows add to them; a write that fails (the
+    database away) keeps the counts for the next one."""
+    from core.search import statistics
+    from core.search.statistics import SearchCounter
+
+    rsj, _, _ = two_sites
+    day = now().date()
+    first, second = SearchCounter(app), SearchCounter(app)
+    for _ in range(3):
+        first.add((rsj.id, day, "公积金"), True)
+    second.add((rsj.id, day, "公积金"), False)
+    second.add((None, day, "城市规划"), True)  # the city portal's search
+    assert first.drain() == 1
+    broken = SearchCounter(app)
+    broken.add((rsj.id, day, "公积金"), True)
+    with monkeypatch.context() as patched:
+        def database_away(*_args):
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+        patched.setattr(statistics, "write_counts", database_away)
+        with pytest.raises(OperationalError):
+            broken.drain()
+    assert broken.pending() == 1
+    assert second.drain() == 2 and broken.drain() == 1 and broken.pending() == 0
+    with app.app_context(), activate_tenant(rsj.id):
+        row = db.session.execute(select(SearchTermDay).where(SearchTermDay.term == "公积金")).scalar_one()
+        assert (row.searches, row.empty_searches) == (5, 1)
+    with app.app_context():
+        portal = db.session.execute(select(PortalSearchTermDay)).scalar_one()
+        assert (portal.term, portal.searches, portal.empty_searches) == ("城市规划", 1, 0)
 
 
 def test_the_bureaus_synonyms_widen_every_sites_search(app, two_sites, create_article_in, signed_in, client_for):
@@ -124,7 +164,8 @@ def test_searches_from_one_address_are_rate_limited_per_site(app, two_sites):
 
     limited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
                                                           "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
-                          "RATELIMIT_ENABLED": True, "SEARCH_RATE_LIMIT": "3 per minute"})
+                          "RATELIMIT_ENABLED": True, "SEARCH_RATE_LIMIT": "3 per minute",
+                          "SEARCH_COUNT_SECONDS": 0})
     try:
         client = limited.test_client()
         statuses = [client.get("/search?q=大会", environ_overrides={"HTTP_HOST": "rsj.localhost"}).status_code

@@ -143,3 +143,31 @@ def test_highlighting_never_injects_markup(app, two_sites, create_article_in, cl
     page = client_for(rsj.host).get("/search?q=%3Cb%3E").get_data(as_text=True)
     assert "<b>通知</b>" not in page
     assert "&lt;<mark>b</mark>&gt;" in page or "Nothing was found" in page or "没有" in page
+
+
+def test_past_the_ranked_limit_the_newest_matches_are_ranked_and_the_count_says_more_than(
+        app, two_sites, create_article_in, client_for, monkeypatch):
+    """A common word matching more items than can be paged through: the newest RANKED are ranked (the best of
+    them first), the count is "more than", and a narrower search still reaches the older ones."""
+    from core.search import queries
+
+    rsj, _, _ = two_sites
+    create_article_in(rsj, "news", "通知：年度考核结果公示", body_html="<p>考核。</p>")  # the oldest, by its title
+    for n in range(4):
+        create_article_in(rsj, "news", f"工作动态第{n}期", body_html=f"<p>关于开展第{n}项工作的通知。</p>")
+    monkeypatch.setattr(queries, "RANKED", 3)
+    with app.app_context(), activate_tenant(rsj.id):
+        found = site_search(parse("通知"), per_page=10)
+        assert found.capped and found.kinds_capped and found.total == 3
+        assert [h.entry.title for h in found.hits][0] in {"工作动态第3期", "工作动态第2期", "工作动态第1期"}
+        assert "通知：年度考核结果公示" not in [h.entry.title for h in found.hits]  # older than the newest three
+        assert [h.entry.title for h in site_search(parse("通知 公示")).hits] == ["通知：年度考核结果公示"]
+        small = site_search(parse("公示"))
+        assert not small.capped and (small.total, small.by_kind) == (1, {"article": 1, "filed": 0})
+        # The best of the newest first: a match in the title outranks one in the text.
+        create_article_in(rsj, "news", "通知", body_html="<p>放假安排。</p>")
+    with app.app_context(), activate_tenant(rsj.id):
+        assert site_search(parse("通知")).hits[0].entry.title == "通知"
+    page = shown(client_for(rsj.host).get("/search?q=通知"))
+    assert "结果超过 3 条" in page
+    assert "(3)" not in page  # no count per kind: those of the newest only would mislead

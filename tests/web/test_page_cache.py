@@ -106,3 +106,32 @@ def test_cache_can_be_turned_off(app, two_sites, client_for, count_queries):
         assert counter.count > 1
     finally:
         cache.max_entries = entries
+
+
+def test_a_worker_reads_the_content_version_at_most_once_an_interval_and_at_once_after_its_own_change(
+        app, two_sites, client_for, count_queries, create_article_in, monkeypatch):
+    """As deployed (CONTENT_VERSION_SECONDS > 0): a cached page costs no query; another process's change shows
+    once the interval has passed, never later; this process's own publish shows on its next page."""
+    import time as clock
+
+    from core.web import cache
+
+    rsj, _, articles = two_sites
+    monkeypatch.setitem(app.config, "CONTENT_VERSION_SECONDS", 0.5)
+    cache.forget_content_version()
+    client = client_for("rsj.localhost")
+    path = f"/articles/{articles['rsj'][0]}"
+    assert client.get(path).status_code == 200
+    with count_queries() as counter:
+        assert client.get(path).status_code == 200
+    assert counter.count == 0
+    with app.app_context(), db.engine.begin() as conn:  # another host withdraws it
+        conn.execute(text("UPDATE articles SET status = 'withdrawn' WHERE id = :id"), {"id": articles["rsj"][0]})
+        conn.execute(text("UPDATE registry_versions SET version = version + 1 WHERE name = 'content'"))
+    changed_at = clock.monotonic()
+    while client.get(path).status_code == 200:
+        assert clock.monotonic() - changed_at < 0.5 + 0.2  # the interval, and a page's time to draw
+        clock.sleep(0.05)
+    client.get("/")
+    create_article_in(rsj, "news", "本进程刚刚发布的通知")  # a commit in this process
+    assert "本进程刚刚发布的通知" in client.get("/").get_data(as_text=True)
