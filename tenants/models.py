@@ -120,6 +120,17 @@ class RegistryVersion(db.Model):
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class SiteContentVersion(db.Model):
+    """One site's content version: bumped in the same transaction as a change to what the site's public pages show
+    (core.web.cache), so that workers drop that site's kept pages, not every site's."""
+
+    __tablename__ = "site_content_versions"
+    __table_args__ = {"info": {"not_moved": "a cache's bookkeeping: an imported site starts from its first change"}}
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class PlatformSetting(db.Model):
     """A platform-wide switch, e.g. the portal's mourning mode. A change moves the registry version."""
 

@@ -19,7 +19,11 @@ APP_PACKAGES = ("core", "tenants", "themes", "jobs")
 PLATFORM_TABLES_WITH_TENANT_ID = {
     "tenant_domains",  # the host registry
     "user_sessions",  # the host a login belongs to (NULL: the platform host)
+    "site_content_versions",  # each site's content version, which every worker reads for its page cache
 }
+#: What public pages may read besides PublicContent: the host registry, and the content versions of the page cache.
+PAGE_REGISTRY_TABLES = {"tenants", "tenant_domains", "site_groups", "platform_settings", "registry_versions",
+                        "site_content_versions"}
 #: The only places that enter a tenant for a whole request (not a `with` block): the host resolution.
 ENTER_TENANT_ALLOWED = {"tenants/hosts.py", "tenants/scoping.py"}
 
@@ -206,7 +210,7 @@ def test_models_that_public_pages_read_are_marked(app, two_sites, create_article
     """Render the public pages and the portal; every table they read is PublicContent or the host registry."""
     rsj = two_sites[0]
     article_id = create_article_in(rsj, "news", "一条新闻")
-    registry_tables = {"tenants", "tenant_domains", "site_groups", "platform_settings", "registry_versions"}
+    registry_tables = PAGE_REGISTRY_TABLES
     marked = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, PublicContent)}
     read: set[str] = set()
     tables = {m.local_table.name for m in db.Model.registry.mappers} | registry_tables

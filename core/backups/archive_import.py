@@ -689,7 +689,7 @@ def _write(reader: ArchiveReader, new_slug: str, hostnames: list[str], written: 
     relinked = _relink(maps)
     for rebuild in SITE_IMPORTED:  # derived data an archive leaves out (archive.not_moved): the search entries
         rebuild(tenant.id)
-    content_changed(db.session)  # pages and search results kept anywhere are stale
+    content_changed(db.session, [tenant.id])  # the site's pages and search results kept anywhere are stale
     ids = {**{k: dict(v) for k, v in maps.platform.items()}, **{k: dict(v) for k, v in maps.rows.items()}}
     result = ImportResult(tenant, rows, files, created, linked, platform_added, ids, old_site, relinked,
                           "protected" if reader.protected else "clear")

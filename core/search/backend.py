@@ -146,18 +146,3 @@ def newest_matches(statement, entry_id_column, query: Query, name: str, limit: i
         literal_column("search_index").op("MATCH")(expr))
     return (statement.add_columns(-func.bm25(literal_column("search_index"), TITLE_WEIGHT, 1.0))
             .order_by(fts.c.rowid.desc()).limit(limit))
-
-
-def matching(statement, entry_id_column, query: Query, name: str):
-    """`statement` (a select over search entries) narrowed to the entries matching `query`, and the score to order
-    by (higher is better) as a column expression."""
-    expr = expression(query, name)
-    if name == "postgresql":
-        tsquery = cast(expr, TSQUERY)
-        statement = statement.join(vectors, vectors.c.entry_id == entry_id_column).where(
-            vectors.c.vector.op("@@")(tsquery))
-        return statement, func.ts_rank_cd(vectors.c.vector, tsquery)
-    statement = statement.join(fts, fts.c.rowid == entry_id_column).where(
-        literal_column("search_index").op("MATCH")(expr))
-    # bm25() is lower for better matches: negated, so both databases order by the score descending.
-    return statement, -func.bm25(literal_column("search_index"), TITLE_WEIGHT, 1.0)

@@ -89,7 +89,7 @@ def reindex_site(tenant_id: int) -> int:
     connection = db.session.connection()
     with activate_tenant(tenant_id):
         db.session.flush()
-        content_changed(db.session)  # what the site's search finds changes: results kept anywhere are dropped
+        content_changed(db.session, [tenant_id])  # what the site's search finds changes: kept results are dropped
         connection.execute(delete(_entries).where(_entries.c.tenant_id == tenant_id))
         rows = _site_values(tenant_id)
     written = 0

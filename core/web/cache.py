@@ -2,14 +2,21 @@
 
 A public page is the same for every visitor of a site in one language, so a
 worker keeps the HTML it rendered and serves it again while nothing changed.
-"Nothing changed" is the content version, a counter bumped in the same
-transaction as any change to sections, articles or attachments (and the host
-map's version for site, footer and theme changes). A worker reads it at most
-every `CONTENT_VERSION_SECONDS` (0.2 s by default: a cached page then costs no
-database round trip, which over TCP to PostgreSQL was most of its time), and at
-once after a commit of its own that changed public content: a publish is
-visible on the next request in the worker that made it, and within that
-interval in every other worker and host.
+"Nothing changed" is the site's content version, a counter bumped in the same
+transaction as any change to what its pages show (rows of a `PublicContent`
+model: sections, articles, attachments, service guides, letters…), and the
+host map's version for site, footer and theme changes. Per site: a department
+publishing all day leaves every other site's kept pages alone. A change no one
+site owns (a platform-wide row, or a bulk UPDATE whose sites are unknown) moves
+every site's pages; the city portal's few pages follow the city's version,
+moved by any change anywhere.
+
+A worker reads the versions at most every `CONTENT_VERSION_SECONDS` (0.2 s by
+default: a cached page then costs no database round trip, which over TCP to
+PostgreSQL was most of its time; the sites' versions only when the city's
+moved), and at once after a commit of its own that changed public content: a
+publish is visible on the next request in the worker that made it, and within
+that interval in every other worker and host.
 
 Some changes need no write: a scheduled item's time comes, a published one's
 take-down time passes. A page is therefore never kept past the next such
@@ -23,20 +30,24 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 
 from datetime import datetime
 
-from flask import Response, current_app, g, make_response, request
+from flask import Response, current_app, g, has_app_context, make_response, request
 from flask_babel import get_locale
 from sqlalchemy import event, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core import timeutil
 from core.extensions import db
 from core.web.elder import elder_mode
 from tenants.hosts import registry
-from tenants.models import RegistryVersion
+from tenants.models import RegistryVersion, SiteContentVersion
+from tenants.scoping import TenantScoped, active_tenant_id
 
 CONTENT_KEY = "content"
 
@@ -46,6 +57,10 @@ class PublicContent:
 
 
 _BUMP = update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY).values(version=RegistryVersion.version + 1)
+#: The registry row of changes no one site owns (a platform-wide row public pages show): every site's pages go.
+ALL_SITES_KEY = "content_all"
+_BUMP_ALL = update(RegistryVersion).where(RegistryVersion.name == ALL_SITES_KEY).values(
+    version=RegistryVersion.version + 1)
 
 
 #: Set in `Session.info` once a transaction changed public content, until the whole transaction ends (a savepoint
@@ -54,26 +69,60 @@ CONTENT_CHANGED = "public_content_changed"
 #: Set once the version was bumped, until any transaction or savepoint ends (a savepoint rolled back takes the
 #: bump with it).
 _BUMPED = "content_version_bumped"
+#: The sites (ids, or ALL) whose own versions were bumped, for as long as _BUMPED.
+_SITES_BUMPED = "content_sites_bumped"
+ALL = "all"
+
+
+def _site_of(obj) -> int | str:
+    """The site whose pages a changed row shows on: its tenant (the active one for a row not stamped yet), or ALL
+    for a platform-wide row."""
+    if not isinstance(obj, TenantScoped):
+        return ALL
+    site = obj.tenant_id if obj.tenant_id is not None else active_tenant_id()
+    return ALL if site is None else site
+
+
+def _bump(session: Session, sites: set) -> None:
+    """Bump the content version (once per transaction) and the versions of `sites` (ids, or ALL) not bumped yet
+    in it, on the session's connection, in its transaction."""
+    connection = session.connection()
+    if not session.info.get(_BUMPED):
+        connection.execute(_BUMP)
+        session.info[_BUMPED] = True
+    session.info[CONTENT_CHANGED] = True
+    done = session.info.setdefault(_SITES_BUMPED, set())
+    new = sites - done
+    if not new:
+        return
+    if ALL in new:
+        connection.execute(_BUMP_ALL)
+    ids = sorted(site for site in new if site != ALL)
+    if ids:
+        table = SiteContentVersion.__table__
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(table)
+        connection.execute(statement.on_conflict_do_update(index_elements=["tenant_id"],
+                                                           set_={"version": table.c.version + 1}),
+                           [{"tenant_id": site, "version": 1} for site in ids])
+    done |= new
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_content_version(session, _ctx, _instances) -> None:
-    """Bump the content version once per transaction that changes public content: the readers see the new
-    number only when the transaction commits, so later flushes of the same transaction need no second bump."""
-    if session.info.get(_BUMPED):
-        return
-    if any(isinstance(obj, PublicContent) for obj in (*session.new, *session.dirty, *session.deleted)):
-        # On the session's connection (its transaction), not through the ORM's per-statement listeners.
-        session.connection().execute(_BUMP)
-        session.info[_BUMPED] = session.info[CONTENT_CHANGED] = True
+    """Bump the content version once per transaction that changes public content, and the version of each site
+    whose rows it changes: the readers see the new numbers only when the transaction commits."""
+    sites = {_site_of(obj) for obj in (*session.new, *session.dirty, *session.deleted)
+             if isinstance(obj, PublicContent)}
+    if sites:
+        _bump(session, sites)
 
 
-def content_changed(session: Session) -> None:
+def content_changed(session: Session, site_ids=None) -> None:
     """Say that public content changed in `session`'s transaction through statements the ORM does not see
-    (a bulk INSERT on the connection): the content version is bumped with it, as a flush would."""
-    if not session.info.get(_BUMPED):
-        session.connection().execute(_BUMP)
-    session.info[_BUMPED] = session.info[CONTENT_CHANGED] = True
+    (a bulk INSERT on the connection): of the sites `site_ids` (ids), or of every site (None). The versions are
+    bumped with it, as a flush would."""
+    _bump(session, {ALL} if site_ids is None else set(site_ids))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -81,54 +130,94 @@ def _forget_bump(session, transaction) -> None:
     # Any end, a savepoint's included: a bump rolled back with a savepoint must be made again, and one more
     # bump after a savepoint that was kept costs only a number.
     session.info.pop(_BUMPED, None)
+    session.info.pop(_SITES_BUMPED, None)
     if transaction.parent is None:
         session.info.pop(CONTENT_CHANGED, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_change(state) -> None:
-    """A bulk UPDATE or DELETE of public content (no objects to flush) makes cached pages stale too."""
+    """A bulk UPDATE or DELETE of public content (no objects to flush; which sites, unknown) makes every site's
+    cached pages stale."""
     if (state.is_update or state.is_delete) and any(issubclass(m.class_, PublicContent) for m in state.all_mappers):
-        state.session.execute(_BUMP)
-        state.session.info[CONTENT_CHANGED] = True
+        _bump(state.session, {ALL})
 
 
 _CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)
-#: This process's last read of the content version: (version, time.monotonic() of the read), or None.
-_known_version: tuple[int, float] | None = None
+_ALL_AND_SITES = select(RegistryVersion.version).where(RegistryVersion.name == ALL_SITES_KEY)
+_SITE_VERSIONS = select(SiteContentVersion.tenant_id, SiteContentVersion.version)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The content versions as one read saw them: the city's (any change anywhere), the one of changes every site
+    shows, and each site's own ({site id: version}; a site never changed is at 0)."""
+
+    city: int
+    everywhere: int
+    sites: dict
+
+    def of_site(self, site_id: int) -> tuple[int, int]:
+        """What a site's kept pages depend on: the changes every site shows, and the site's own."""
+        return self.everywhere, self.sites.get(site_id, 0)
+
+
+class _KnownVersions:
+    """A process's last read of the versions and when (time.monotonic())."""
+
+    def __init__(self):
+        self.versions: Versions | None = None
+        self.read_at = 0.0
+
+
+def _known() -> _KnownVersions:
+    known = current_app.extensions.get("govsites.content_versions")
+    if known is None:
+        known = current_app.extensions["govsites.content_versions"] = _KnownVersions()
+    return known
+
+
+def content_versions() -> Versions:
+    """The content versions, as read at most CONTENT_VERSION_SECONDS ago by this process (0: the city's read every
+    time; the sites' only when it moved).
+
+    Read afresh inside a transaction that changed public content (it sees its own bumps) and after this process
+    committed one (`_forget_known_version`)."""
+    seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
+    known = _known()
+    own_change = bool(db.session.info.get(CONTENT_CHANGED))
+    last = known.versions
+    if seconds > 0 and last is not None and time.monotonic() - known.read_at < seconds and not own_change:
+        return last
+    # On the session's connection, not through the ORM: the ORM's per-statement machinery is most of its cost.
+    connection = db.session.connection()
+    city = connection.execute(_CONTENT_VERSION).scalar_one_or_none() or 0
+    if last is not None and last.city == city and not own_change:
+        versions = last  # nothing changed anywhere: the sites' versions need no read
+    else:
+        versions = Versions(city, connection.execute(_ALL_AND_SITES).scalar_one_or_none() or 0,
+                            dict(connection.execute(_SITE_VERSIONS).all()))
+    if not own_change:
+        known.versions, known.read_at = versions, time.monotonic()
+    return versions
 
 
 def content_version() -> int:
-    """The content version, as read at most CONTENT_VERSION_SECONDS ago by this process (0: read every time).
-
-    Read afresh inside a transaction that changed public content (it sees its own bump) and after this process
-    committed one (`_forget_known_version`)."""
-    global _known_version
-    seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
-    known = _known_version
-    if seconds > 0 and known is not None and time.monotonic() - known[1] < seconds \
-            and not db.session.info.get(CONTENT_CHANGED):
-        return known[0]
-    # On the session's connection, not through the ORM: the ORM's per-statement machinery is most of its cost.
-    version = db.session.connection().execute(_CONTENT_VERSION).scalar_one_or_none() or 0
-    if not db.session.info.get(CONTENT_CHANGED):
-        _known_version = (version, time.monotonic())
-    return version
+    """The city's content version (any change to any site's public content moves it): `content_versions`."""
+    return content_versions().city
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_known_version(session) -> None:
-    """A commit that changed public content: this process reads the new version at its next page."""
-    global _known_version
-    if session.info.get(CONTENT_CHANGED):
-        _known_version = None
+    """A commit that changed public content: this process reads the new versions at its next page."""
+    if session.info.get(CONTENT_CHANGED) and has_app_context():
+        _known().read_at = 0.0
 
 
 def forget_content_version() -> None:
-    """Read the content version afresh at the next page: for a change made on a connection of its own (not through
-    a session), which `_forget_known_version` does not see."""
-    global _known_version
-    _known_version = None
+    """Read the content versions afresh at the next page: for a change made on a connection of its own (not
+    through a session), which `_forget_known_version` does not see."""
+    _known().read_at = 0.0
 
 
 #: Functions naming the next moment the active site's public pages change by the clock alone (an item
@@ -233,7 +322,10 @@ def cached_page(view):
         if cache.max_entries <= 0 or request.method != "GET":
             return view(*args, **kwargs)
         key = page_key()
-        version = (registry().snapshot().version, content_version())
+        site = g.get("site")
+        versions = content_versions()
+        version = (registry().snapshot().version, *(versions.of_site(site.id) if site is not None
+                                                     else (versions.city,)))
         kept = cache.get(key, version)
         if kept is not None:
             response = Response(kept[0], mimetype=kept[1])

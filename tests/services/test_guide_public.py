@@ -16,6 +16,7 @@ from core.web.cache import PublicContent
 from tenants.scoping import activate_tenant
 from tests.fixtures.accounts import post_form
 from tests.services.guide_fixtures import GUIDE, create_item, read_item  # noqa: F401
+from tests.test_structure import PAGE_REGISTRY_TABLES
 
 
 @pytest.fixture
@@ -208,7 +209,7 @@ def test_the_online_section_groups_items_by_how_far_they_go_online(app, rsj, pub
 def test_public_pages_read_only_what_public_pages_may(app, rsj, public, create_item, count_queries):
     item_id = create_item(rsj, published=True)
     marked = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, PublicContent)}
-    allowed = marked | {"tenants", "tenant_domains", "site_groups", "platform_settings", "registry_versions"}
+    allowed = marked | PAGE_REGISTRY_TABLES
     tables = {m.local_table.name for m in db.Model.registry.mappers} | allowed
     for path in ("/sections/services/", "/sections/forms/", "/sections/online/", f"/services/items/{item_id}"):
         with count_queries() as counter:

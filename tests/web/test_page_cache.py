@@ -28,15 +28,22 @@ def test_new_article_shows_on_the_next_request(app, two_sites, client_for, creat
     assert "刚刚发布的通知" not in client_for("czj.localhost").get("/").get_data(as_text=True)
 
 
+def withdraw_elsewhere(conn, site_id: int, article_id: int) -> None:
+    conn.execute(text("UPDATE articles SET status = 'withdrawn' WHERE id = :id"), {"id": article_id})
+    conn.execute(text("UPDATE registry_versions SET version = version + 1 WHERE name = 'content'"))
+    conn.execute(text("INSERT INTO site_content_versions (tenant_id, version) VALUES (:site, 1) "
+                      "ON CONFLICT (tenant_id) DO UPDATE SET version = site_content_versions.version + 1"),
+                 {"site": site_id})
+
+
 def test_change_by_another_worker_is_seen_at_once(app, two_sites, client_for):
     rsj, _, articles = two_sites
     client = client_for("rsj.localhost")
     path = f"/articles/{articles['rsj'][0]}"
     assert client.get(path).status_code == 200
     with app.app_context(), db.engine.begin() as conn:
-        # What another process's flush does: change the row, bump the version.
-        conn.execute(text("UPDATE articles SET status = 'withdrawn' WHERE id = :id"), {"id": articles["rsj"][0]})
-        conn.execute(text("UPDATE registry_versions SET version = version + 1 WHERE name = 'content'"))
+        # What another process's flush does: change the row, bump the city's version and the site's.
+        withdraw_elsewhere(conn, rsj.id, articles["rsj"][0])
     assert client.get(path).status_code == 404
 
 
@@ -118,7 +125,8 @@ def test_a_worker_reads_the_content_version_at_most_once_an_interval_and_at_once
 
     rsj, _, articles = two_sites
     monkeypatch.setitem(app.config, "CONTENT_VERSION_SECONDS", 0.5)
-    cache.forget_content_version()
+    with app.app_context():
+        cache.forget_content_version()
     client = client_for("rsj.localhost")
     path = f"/articles/{articles['rsj'][0]}"
     assert client.get(path).status_code == 200
@@ -126,8 +134,7 @@ def test_a_worker_reads_the_content_version_at_most_once_an_interval_and_at_once
         assert client.get(path).status_code == 200
     assert counter.count == 0
     with app.app_context(), db.engine.begin() as conn:  # another host withdraws it
-        conn.execute(text("UPDATE articles SET status = 'withdrawn' WHERE id = :id"), {"id": articles["rsj"][0]})
-        conn.execute(text("UPDATE registry_versions SET version = version + 1 WHERE name = 'content'"))
+        withdraw_elsewhere(conn, rsj.id, articles["rsj"][0])
     changed_at = clock.monotonic()
     while client.get(path).status_code == 200:
         assert clock.monotonic() - changed_at < 0.5 + 0.2  # the interval, and a page's time to draw
