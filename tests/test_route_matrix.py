@@ -231,6 +231,41 @@ def test_the_json_api_is_read_only():
     assert api and all(methods == ["GET"] for methods in api.values()), api
 
 
+#: Every route that serves a file someone uploaded (the public, a department, the bureau): each answers as a download
+#: (`Content-Disposition: attachment`), in a type no browser runs (`core.content.files.DOWNLOAD_TYPES`), unsniffed.
+UPLOAD_ROUTES = {"content.attachment", "services_guide.form_file", "interaction_consultations.public_document",
+                 "interaction_consultations.admin_document", "interaction_letters.attachment",
+                 "services_applications.download", "disclosure_applications.download", "training.download",
+                 "training.platform_file",
+                 # met here as a 404 only (the applicant's tracking session is tests/disclosure's): it answers
+                 # through the same function as disclosure_applications.download
+                 "disclosure_applications.reply_file"}
+#: Files of the platform's own making (exports, reports, feeds) or look (the theme's, a site's logo: its pixels
+#: written again, `tenants.provisioning.set_logo`): a route that answers with a file must be in one of the two.
+OWN_FILES = {"themes.theme_file", "themes.vendor_file", "sites.logo", "evaluation.export_csv", "evaluation.export_pdf",
+             "evaluation.export_xlsx", "interaction_consultations.admin_export_csv",
+             "interaction_consultations.admin_export_xlsx", "interaction_stats.platform_stats_csv",
+             "interaction_stats.platform_stats_xlsx", "interaction_stats.site_stats_csv",
+             "interaction_stats.site_stats_xlsx", "services_guide.platform_template_csv",
+             "services_guide.platform_template_xlsx", "services_stats.platform_coverage_csv",
+             "services_stats.platform_coverage_xlsx", "services_stats.platform_stats_csv",
+             "services_stats.platform_stats_xlsx", "services_stats.site_stats_csv", "services_stats.site_stats_xlsx"}
+#: What a page or a feed is served as; any other answer is a file.
+PAGE_TYPES = {"text/html", "application/json", "application/atom+xml", "application/xml", "text/plain"}
+
+
+def check_file_answer(endpoint: str, response) -> None:
+    """A file's answer: a download in a safe type when someone uploaded it; else a file the platform made."""
+    from core.content.files import DOWNLOAD_TYPES
+
+    if endpoint in UPLOAD_ROUTES:
+        assert response.headers.get("Content-Disposition", "").startswith("attachment"), endpoint
+        assert response.mimetype in DOWNLOAD_TYPES | {"application/octet-stream"}, response.mimetype
+        assert response.headers.get("X-Content-Type-Options") == "nosniff"
+    elif "Content-Disposition" in response.headers or response.mimetype not in PAGE_TYPES:
+        assert endpoint in OWN_FILES, f"{endpoint} answers with a file: name it in UPLOAD_ROUTES or OWN_FILES"
+
+
 def role_with(permission: str) -> str:
     return next(role for role, granted in SITE_PERMISSIONS.items() if permission in granted)
 
@@ -637,6 +672,8 @@ def test_wrong_role_gets_403_and_right_role_gets_the_page(world, people, unchang
         response = people["rsj", role_with(rule.permission)].get(path)
         assert response.status_code == 200
         assert_security_headers(response)
+        check_file_answer(endpoint, response)
+        response.close()
 
 
 @pytest.mark.parametrize("endpoint, rule", SITE_ROUTES, ids=[e for e, _ in SITE_ROUTES])
@@ -715,6 +752,8 @@ def test_console_evaluator_reads_and_cannot_change(world, people, unchanged, end
         response = client.get(path)
         assert response.status_code == 200
         assert_security_headers(response)
+        check_file_answer(endpoint, response)
+        response.close()
     if "POST" in _methods(endpoint):
         token = token_of(client)
         with unchanged():
@@ -773,6 +812,8 @@ def test_an_open_route_answers_on_its_own_hosts(world, client_for, endpoint, rul
         expected = OPEN_NOT_200.get(endpoint, 200)
         assert response.status_code == (expected.get(kind, 200) if isinstance(expected, dict) else expected), kind
         assert_security_headers(response)
+        if response.status_code == 200:
+            check_file_answer(endpoint, response)
 
 
 @pytest.mark.parametrize("endpoint, rule", OPEN_SITE_IDS, ids=[e for e, _ in OPEN_SITE_IDS])
