@@ -12,9 +12,8 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from core import create_app
-from core.audit.triggers import APPEND_ONLY, create_sql, drop_sql
-from core.evaluation import triggers as snapshot_triggers
 from core.extensions import db
+from tests.fixtures.database import empty_database
 
 pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail",
                   "tests.fixtures.archive", "tests.fixtures.clock"]
@@ -119,29 +118,7 @@ def _empty_database(app):
     counter = app.extensions.get("govsites.search_counts")
     if counter is not None and counter.pending():
         counter.drain()  # the searches the test made, written before everything is emptied
-    with app.app_context():
-        db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "registry_versions"]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # TRUNCATE does not fire the audit log's row triggers.
-                conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                for statement in (s for t in APPEND_ONLY for s in drop_sql(t, "sqlite")):
-                    conn.execute(text(statement))
-                for statement in (s for t in snapshot_triggers.IMMUTABLE
-                                  for s in snapshot_triggers.drop_sql(t, "sqlite")):
-                    conn.execute(text(statement))
-                for table in tables:
-                    conn.execute(table.delete())
-                for statement in (s for t in APPEND_ONLY for s in create_sql(t, "sqlite")):
-                    conn.execute(text(statement))
-                for statement in (s for t in snapshot_triggers.IMMUTABLE
-                                  for s in snapshot_triggers.create_sql(t, "sqlite")):
-                    conn.execute(text(statement))
-            # Every counter moves; nothing has changed since the database was emptied.
-            conn.execute(text("UPDATE registry_versions SET version = version + 1, changed_at = NULL"))
-    app.extensions["govsites.hosts"].invalidate()
+    empty_database(app)
 
 
 @pytest.fixture

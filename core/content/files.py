@@ -62,6 +62,25 @@ PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": 
 #: A WPS or ET file saved as a package is an Office Open XML one.
 PACKAGE_PARTS_ANY = {"wps": ("[Content_Types].xml",), "et": ("[Content_Types].xml",)}
 
+#: The types a file people uploaded is served with as it is: documents, pictures, plain text, archives. Any other
+#: type (a page, markup, a vector image, a script or style sheet: what a browser runs or renders) is served as
+#: bytes, whatever the file's name says: the allowed extensions are configuration, and a bureau may widen them.
+DOWNLOAD_TYPES = frozenset({
+    "application/pdf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/zip", "application/x-rar-compressed", "application/vnd.rar", "application/ofd",
+    "image/png", "image/jpeg", "image/gif", "text/plain", "text/csv",
+})
+
+
+def download_type(stored_name: str) -> str:
+    """The Content-Type an uploaded file is served with: the type its stored name says when that is one of
+    DOWNLOAD_TYPES, else application/octet-stream (never text/html, image/svg+xml, a script: see DOWNLOAD_TYPES)."""
+    guessed = mimetypes.guess_type(stored_name)[0]
+    return guessed if guessed in DOWNLOAD_TYPES else "application/octet-stream"
+
 
 def package_matches(extension: str, data: bytes) -> bool:
     """Whether a file whose content is a ZIP package holds the part its type must have (PACKAGE_PARTS:

@@ -1,7 +1,6 @@
 """Content's pages: an article and its files, the lists of article sections, the console's city-wide notice."""
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_from_directory, url_for
@@ -9,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.audit.queries import platform_log
-from core.content.files import ContentError, upload_dir
+from core.content.files import ContentError, download_type, upload_dir
 from core.content.forms import NoticeForm
 from core.content.models import Attachment
 from core.content.operations import push_city_notice
@@ -59,7 +58,7 @@ def attachment(attachment_id: int, filename: str):
     # The type follows the stored file's extension (the allow-list's), never what an uploader claimed.
     response = send_from_directory(upload_dir(found.tenant_id), found.stored_name, as_attachment=True,
                                    download_name=found.filename,
-                                   mimetype=mimetypes.guess_type(found.stored_name)[0] or "application/octet-stream")
+                                   mimetype=download_type(found.stored_name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     if not found.filename.isascii():
         # Old clients read only filename=: give them a name that says what it is, not a bare ".pdf".

@@ -16,7 +16,6 @@ as attachments, and the steps: register, ask for clarification, extend, answer.
 """
 from __future__ import annotations
 
-import mimetypes
 import time
 from urllib.parse import quote
 
@@ -26,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core.content.files import STORED_NAME, Upload, upload_dir
+from core.content.files import STORED_NAME, Upload, download_type, upload_dir
 from core.disclosure.applications import (DELIVERY_LABELS, FILES_SUBFOLDER, FORM_LABELS, GROUND_LABELS, KIND_LABELS,
                                           ORGANISATION_LABELS, REPLY_EXPLAINED, REPLY_LABELS, STATE_LABELS,
                                           STEP_LABELS, STEP_OPERATIONS, answer, ask_clarification, clarify, extend,
@@ -146,7 +145,7 @@ def _send(found: DisclosureApplication, file) -> Response:
     if not STORED_NAME.match(file.stored_name) or not path.is_file():
         abort(404)
     response = Response(path.read_bytes(),
-                        mimetype=mimetypes.guess_type(file.stored_name)[0] or "application/octet-stream")
+                        mimetype=download_type(file.stored_name))
     if file.filename.isascii():
         response.headers.set("Content-Disposition", "attachment", filename=file.filename)
     else:

@@ -15,7 +15,6 @@ site's interaction officers only, masked to anyone else.
 """
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import quote
 
 from flask import (Blueprint, Response, abort, current_app, flash, get_flashed_messages, redirect, request,
@@ -25,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import current_user
 
-from core.content.files import STORED_NAME, Upload, add_file_referrer, upload_dir
+from core.content.files import STORED_NAME, Upload, add_file_referrer, download_type, upload_dir
 from core.extensions import db, limiter
 from core.forms import ActionForm, submitted
 from core.interaction.consultations import (DECISION_LABELS, DOCUMENT_EXTENSIONS, PHASE_LABELS, create_consultation,
@@ -126,7 +125,7 @@ def _send(consultation: Consultation) -> Response:
     path = upload_dir(consultation.tenant_id) / stored
     if not STORED_NAME.match(stored) or not path.is_file():
         abort(404)
-    response = Response(path.read_bytes(), mimetype=mimetypes.guess_type(stored)[0] or "application/octet-stream")
+    response = Response(path.read_bytes(), mimetype=download_type(stored))
     response.headers["X-Content-Type-Options"] = "nosniff"
     if filename.isascii():
         response.headers.set("Content-Disposition", "attachment", filename=filename)

@@ -19,7 +19,6 @@ administrator). The console sets the platform's reply limit.
 """
 from __future__ import annotations
 
-import mimetypes
 import time
 from urllib.parse import quote
 
@@ -41,7 +40,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.content.files import STORED_NAME, Upload, upload_dir
+from core.content.files import STORED_NAME, Upload, download_type, upload_dir
 from core.content.queries import section_page as article_page
 from core.extensions import db, limiter
 from core.forms import ActionForm
@@ -577,7 +576,7 @@ def attachment(letter_id: int):
         abort(403)
     db.session.commit()
     response = Response(path.read_bytes(),
-                        mimetype=mimetypes.guess_type(letter.attachment_stored)[0] or "application/octet-stream")
+                        mimetype=download_type(letter.attachment_stored))
     name = letter.attachment_name or letter.attachment_stored
     if name.isascii():
         response.headers.set("Content-Disposition", "attachment", filename=name)

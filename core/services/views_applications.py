@@ -16,7 +16,6 @@ materials as attachments, the steps and the follow-ups of poor ratings.
 """
 from __future__ import annotations
 
-import mimetypes
 import time
 from urllib.parse import quote
 
@@ -29,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from core.content.files import STORED_NAME, upload_dir
+from core.content.files import STORED_NAME, download_type, upload_dir
 from core.extensions import db, limiter
 from core.privacy.masking import mask_personal_text
 from core.sections.queries import request_sections
@@ -391,7 +390,7 @@ def download(application_id: int, file_id: int):
         abort(404)
     # The type follows the stored name's extension (one of the types applicants may send), never the upload's claim.
     response = Response(path.read_bytes(),
-                        mimetype=mimetypes.guess_type(found.stored_name)[0] or "application/octet-stream")
+                        mimetype=download_type(found.stored_name))
     if found.filename.isascii():
         response.headers.set("Content-Disposition", "attachment", filename=found.filename)
     else:

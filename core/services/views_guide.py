@@ -1,7 +1,6 @@
 """The service guides: the public's item pages and form downloads, the department's guide editing, the bureau's catalogue."""
 from __future__ import annotations
 
-import mimetypes
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -11,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.audit.queries import entries_about
-from core.content.files import STORED_NAME, Upload, add_file_referrer, upload_dir
+from core.content.files import STORED_NAME, Upload, add_file_referrer, download_type, upload_dir
 from core.content.queries import section_page as article_page
 from core.extensions import db
 from core.forms import ActionForm, MoveForm, choices, submitted
@@ -151,7 +150,7 @@ def form_file(item_id: int, form_id: int, filename: str):
 
 def _send(tenant_id: int, stored_name: str, filename: str, fallback_stem: str) -> Response:
     response = send_from_directory(upload_dir(tenant_id), stored_name, as_attachment=True, download_name=filename,
-                                   mimetype=mimetypes.guess_type(stored_name)[0] or "application/octet-stream")
+                                   mimetype=download_type(stored_name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     if not filename.isascii():
         # Old clients read only filename=: give them a name that says what it is, not a bare ".pdf".

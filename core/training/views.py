@@ -14,7 +14,6 @@ sent, without acknowledging it.
 """
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
@@ -25,7 +24,7 @@ from flask_login import current_user
 
 from core.auth.forms import ROLE_LABELS
 from core.auth.permissions import site_roles
-from core.content.files import Upload
+from core.content.files import Upload, download_type
 from core.extensions import db
 from core.forms import ActionForm, choices, submitted
 from core.i18n import localized
@@ -65,7 +64,7 @@ def _send(path, filename: str, fallback_stem: str) -> Response:
 
     Read whole (a training file is at most MAX_ATTACHMENT_BYTES), so no file handle outlives the request.
     """
-    response = Response(path.read_bytes(), mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    response = Response(path.read_bytes(), mimetype=download_type(path.name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     if filename.isascii():

@@ -154,7 +154,7 @@ def upgrade():
 
     dialect = op.get_bind().dialect.name
     for table in APPEND_ONLY:
-        for statement in create_sql(table, dialect):
+        for statement in create_sql(table, dialect, truncate=False):  # TRUNCATE: 0033
             op.execute(statement)
 
 
