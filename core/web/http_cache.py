@@ -1,11 +1,11 @@
 """HTTP caching headers: what a browser, nginx in front, or a CDN may keep of an answer, and for how long.
 
 A public page (one the page cache serves, `core.web.cache.cached_page`: feeds and sitemaps among them) is the
-same for every visitor of a host in one language and one display mode, so a shared cache may keep it for
-PUBLIC_CACHE_SECONDS: `Cache-Control: public, max-age=0, s-maxage=N`, an ETag (a hash of the body) and a 304 to
-a revalidation that names it. `max-age=0` makes a browser ask again on every visit (answered by the proxy, a 304
-while unchanged), so a publish or a withdrawal reaches every reader within N seconds end to end, never N in the
-proxy and N more in the browser.
+same for every visitor of a host in one language and one display mode, so a shared cache may keep it for up to
+PUBLIC_CACHE_SECONDS (N): `Cache-Control: public, max-age=0, s-maxage=N-1` (`public_cache_control` says why one
+less), an ETag (a hash of the body) and a 304 to a revalidation that names it. `max-age=0` makes a browser ask
+again on every visit (answered by the proxy, a 304 while unchanged), so a publish or a withdrawal reaches every
+reader within N seconds end to end, never N in the proxy and N more in the browser.
 
 Every other answer — admin, forms, a search, anything with a session — is `private, no-store`, unless an open
 route chose its own (theme files, downloads, the open-data API). A response that sets a cookie is never shareable,
@@ -45,10 +45,15 @@ def variant() -> str:
 
 
 def public_cache_control(seconds: int) -> str:
-    """The Cache-Control of a public page kept `seconds` by shared caches (0: kept, but asked again each time)."""
-    if seconds <= 0:
+    """The Cache-Control of a public page whose changes must be seen through a shared cache within `seconds`.
+
+    Caches count whole seconds and keep a copy through the last second of its lifetime (nginx serves an
+    `s-maxage=10` copy until its 11th second), so the header says one second less: a change is seen within
+    `seconds`, never later. 1 or less: kept, but asked again (with its ETag) on every request.
+    """
+    if seconds <= 1:
         return "public, no-cache"
-    return f"public, max-age=0, s-maxage={seconds}"
+    return f"public, max-age=0, s-maxage={seconds - 1}"
 
 
 def _shareable(response) -> bool:
