@@ -8,7 +8,8 @@ again on every visit (answered by the proxy, a 304 while unchanged), so a publis
 reader within N seconds end to end, never N in the proxy and N more in the browser.
 
 Every other answer — admin, forms, a search, anything with a session — is `private, no-store`, unless an open
-route chose its own (theme files, downloads, the open-data API). A response that sets a cookie is never shareable,
+route chose its own (theme files, downloads, the open-data API); a view that said `no-store` outright is left as
+it said (no cache keeps it at all). A response that sets a cookie is never shareable,
 whatever it said before (`_NoSharedCookies`, the last word on every answer), and a public page does not refresh a
 signed-in visitor's session cookie (`SessionInterface`), so such a visitor is served the same shared copy.
 
@@ -78,8 +79,9 @@ def set_cache_headers(response):
                 response.add_etag()
             return response.make_conditional(request)
         return response
-    if "Set-Cookie" in response.headers or _guarded() or "Cache-Control" not in response.headers \
-            or response.cache_control.no_store:
+    if response.cache_control.no_store:
+        return response  # kept by no cache at all, as the view said: nothing to add
+    if "Set-Cookie" in response.headers or _guarded() or "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = PRIVATE
     return response
 
@@ -101,15 +103,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 class _NoSharedCookies:
-    """WSGI middleware: an answer that sets a cookie is `private, no-store`, whoever set the cookie or the
-    caching headers before (a view, a hook, the session): a cache must never hand one visitor's cookie to another."""
+    """WSGI middleware: an answer that sets a cookie is `private, no-store` (unless it says `no-store` already),
+    whoever set the cookie or the caching headers before (a view, a hook, the session): a cache must never hand
+    one visitor's cookie to another."""
 
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
         def start(status, headers, exc_info=None):
-            if any(name.lower() == "set-cookie" for name, _value in headers):
+            if any(name.lower() == "set-cookie" for name, _value in headers) and not any(
+                    name.lower() == "cache-control" and "no-store" in value.lower() for name, value in headers):
                 headers = [(name, value) for name, value in headers
                            if name.lower() not in ("cache-control", "expires", VARIANT_HEADER.lower())]
                 headers.append(("Cache-Control", PRIVATE))
