@@ -36,6 +36,11 @@ SETTINGS: dict[str, tuple[object, str]] = {
         ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar", "jpg", "jpeg", "png", "gif", "ofd"),
         "Attachment types a site may publish.",
     ),
+    "PUBLIC_CACHE_SECONDS": (10, "Seconds a shared cache in front (nginx, a CDN) may serve a public page without "
+                                 "asking again (Cache-Control s-maxage): the longest a publish or a withdrawal takes "
+                                 "to be seen through it; 0: kept, but revalidated (ETag) on every request."),
+    "PROXY_FIX_HOPS": (0, "Reverse proxies in front whose X-Forwarded-For and X-Forwarded-Proto are believed "
+                          "(werkzeug's ProxyFix): 1 behind one nginx; 0 believes none (the app is reached directly)."),
     "PAGE_CACHE_ENTRIES": (1000, "Rendered public pages each worker keeps (0 turns the page cache off)."),
     "CONTENT_VERSION_SECONDS": (0.2, "Longest a worker trusts the content version it last read (cached pages and "
                                      "search results): another worker's or host's publish shows within this; the "

@@ -61,6 +61,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") or "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    # The cluster tests start nginx and two app hosts (minutes): only when `-m` names them (`-m cluster`).
+    if "cluster" not in (config.option.markexpr or ""):
+        left_out = [item for item in items if item.get_closest_marker("cluster")]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker("cluster")]
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -10,14 +10,12 @@
   everything.
 
 Feeds and sitemaps are public pages like the others: kept by the page cache (with their XML media type) only
-while nothing they show changed, so a publish or a withdrawal shows at once; each carries an ETag, and a
-revalidation that finds it unchanged gets a 304.
+while nothing they show changed, so a publish or a withdrawal shows at once; like every public page they carry an
+ETag and the shared-cache lifetime, and a revalidation that finds them unchanged gets a 304 (`core.web.http_cache`).
 """
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, Response, abort, current_app, g, make_response, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, url_for
 from flask_babel import gettext as _
 
 from core.feeds.atom import MEDIA_TYPE as ATOM, FeedInfo, atom_feed
@@ -27,30 +25,12 @@ from core.i18n import is_english, localized
 from core.timeutil import now
 from core.web import cached_page, route
 from core.web.alternates import Alternate, add_alternates
+from core.web.http_cache import mark_public
 from core.web.sitemaps import public_pages
 from tenants.hosts import registry
 from themes import portal_url, site_url
 
 bp = Blueprint("feeds", __name__)
-
-
-def revalidated(view):
-    """An ETag on a 200 answer, and a 304 to a request whose If-None-Match already names it.
-
-    `no-cache`: a reader or proxy may keep the document but asks again each time (a cheap 304 while it is
-    unchanged), so a withdrawn item never lingers in a copy kept by someone else.
-    """
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        if response.status_code == 200:
-            response.cache_control.no_cache = True
-            response.add_etag()
-            response = response.make_conditional(request)
-        return response
-
-    return wrapper
 
 
 # --- feeds ---------------------------------------------------------------------------------------------------
@@ -77,7 +57,6 @@ def _section_title(section) -> str:
 
 
 @route(bp, "/feeds/news.atom", permission=None)
-@revalidated
 @cached_page
 def news():
     """The site's news: the newest items of all its news sections together, newest first."""
@@ -85,7 +64,6 @@ def news():
 
 
 @route(bp, "/sections/<slug>/feed.atom", permission=None)
-@revalidated
 @cached_page
 def section(slug: str):
     """One section's newest items; a section that does not list articles (or no such section) is a 404."""
@@ -132,7 +110,6 @@ def _portal() -> bool:
 
 
 @route(bp, "/sitemap.xml", permission=None, host="public")
-@revalidated
 @cached_page
 def sitemap():
     """A site's sitemap (or the index of its parts); on the portal, the index of its own and every active site's."""
@@ -151,7 +128,6 @@ def sitemap():
 
 
 @route(bp, "/sitemap-<int:part>.xml", permission=None, host="public")
-@revalidated
 @cached_page
 def sitemap_part(part: int):
     """Part `part` (from 1) of a large site's sitemap; the portal's own pages are its part 1. Any other: 404."""
@@ -184,6 +160,7 @@ DISALLOWED = ("/admin/", "/search", "/lang/", "/elder-mode/", "/api/v1/")
 @route(bp, "/robots.txt", permission=None, host="all")
 def robots():
     """The crawlers' rules of this host, naming its sitemap (an absolute address)."""
+    mark_public()  # the same for every visitor of the host: a cache in front may keep it
     kind = g.get("host_kind")
     if kind == "platform":
         lines = ["User-agent: *", "Disallow: /"]  # the bureau's console: nothing to index

@@ -8,7 +8,8 @@ marks the models its public pages read with `PublicContent`
 (`core.web.cache`); say which public pages they have, for the sitemaps
 (`core.web.sitemaps`), and which other forms a page has, for the layout's
 `<link rel="alternate">` (`core.web.alternates`). Every response carries the
-security headers (`core.web.headers`). Nothing here knows any module.
+security headers (`core.web.headers`) and its caching headers (`core.web.http_cache`); the proxy in front is
+believed as far as PROXY_FIX_HOPS says (`core.web.proxy`). Nothing here knows any module.
 """
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ __all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or
 
 def init_app(app: Flask) -> None:
     """Before any module registers a route: the id converter, the host check, menus and the page cache."""
-    from core.web import alternates, cache, headers, loading, menus, routes
+    from core.web import alternates, cache, headers, http_cache, loading, menus, proxy, routes
 
     headers.init_app(app)
+    http_cache.init_app(app)
+    proxy.init_app(app)  # after http_cache: the proxy's headers are read before anything else sees the request
     loading.init_app(app)
     routes.init_app(app)
     menus.init_app(app)

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from core import timeutil
 from core.extensions import db
 from core.web.elder import elder_mode
+from core.web.http_cache import mark_public
 from tenants.hosts import registry
 from tenants.models import RegistryVersion, SiteContentVersion
 from tenants.scoping import TenantScoped, active_tenant_id
@@ -318,6 +319,7 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        mark_public()  # the same for every visitor: shareable by a cache in front (core.web.http_cache)
         cache: PageCache = current_app.extensions["govsites.page_cache"]
         if cache.max_entries <= 0 or request.method != "GET":
             return view(*args, **kwargs)
