@@ -34,6 +34,7 @@ from core.privacy.masking import mask_personal_text
 from core.search.backend import dialect
 from core.search.models import PortalSearchTermDay, SearchTermDay
 from core.timeutil import now
+from tenants.models import Tenant
 from tenants.scoping import active_tenant_id, crosses_tenants
 
 log = logging.getLogger("govsites.search")
@@ -73,6 +74,10 @@ def write_counts(searches: Counter, empty: Counter) -> int:
     workers and hosts writing the same row at once lose nothing. Returns the rows written."""
     if not searches:
         return 0
+    sites = {site for site, _day, _term in searches if site is not None}
+    if sites:  # a site deleted since its searches were counted takes them with it
+        existing = set(db.session.execute(select(Tenant.id).where(Tenant.id.in_(sorted(sites)))).scalars())
+        searches = Counter({key: n for key, n in searches.items() if key[0] is None or key[0] in existing})
     insert = pg_insert if dialect(db.session) == "postgresql" else sqlite_insert
     connection = db.session.connection()
     for portal in (False, True):

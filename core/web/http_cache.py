@@ -21,6 +21,8 @@ way the proxy reads differently from the app). deploy/README.md explains the des
 """
 from __future__ import annotations
 
+import math
+
 from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
@@ -45,16 +47,19 @@ def variant() -> str:
     return f"{get_locale()};elder={int(elder_mode())}"
 
 
-def public_cache_control(seconds: int) -> str:
-    """The Cache-Control of a public page whose changes must be seen through a shared cache within `seconds`.
+def public_cache_control(seconds: int, stale: float = 0.0) -> str:
+    """The Cache-Control of a public page whose changes must be seen through a shared cache within `seconds`,
+    drawn by a worker that may be `stale` seconds behind a change made elsewhere (CONTENT_VERSION_SECONDS).
 
     Caches count whole seconds and keep a copy through the last second of its lifetime (nginx serves an
-    `s-maxage=10` copy until its 11th second), so the header says one second less: a change is seen within
-    `seconds`, never later. 1 or less: kept, but asked again (with its ETag) on every request.
+    `s-maxage=10` copy until its 11th second), so the header says one second less, and less again by the
+    worker's own lag rounded up: a change is seen within `seconds`, never later. When nothing is left: kept,
+    but asked again (with its ETag) on every request.
     """
-    if seconds <= 1:
+    shared = seconds - 1 - math.ceil(max(0.0, stale))
+    if shared <= 0:
         return "public, no-cache"
-    return f"public, max-age=0, s-maxage={seconds - 1}"
+    return f"public, max-age=0, s-maxage={shared}"
 
 
 def _shareable(response) -> bool:
@@ -71,7 +76,8 @@ def set_cache_headers(response):
     """After every request: public pages shareable for PUBLIC_CACHE_SECONDS with an ETag (and a 304 when the
     client's copy is current); the rest `private, no-store` unless an open route chose its own."""
     if _shareable(response):
-        response.headers["Cache-Control"] = public_cache_control(int(current_app.config["PUBLIC_CACHE_SECONDS"]))
+        response.headers["Cache-Control"] = public_cache_control(int(current_app.config["PUBLIC_CACHE_SECONDS"]),
+                                                                 float(current_app.config["CONTENT_VERSION_SECONDS"]))
         response.vary.add("Cookie")
         response.headers[VARIANT_HEADER] = variant()
         if response.status_code == 200 and not response.direct_passthrough:

@@ -120,6 +120,7 @@ def test_counts_written_by_several_workers_add_up_and_a_failed_write_loses_none(
         first.add((rsj.id, day, "公积金"), True)
     second.add((rsj.id, day, "公积金"), False)
     second.add((None, day, "城市规划"), True)  # the city portal's search
+    second.add((rsj.id + 1000, day, "已删除的网站"), True)  # a site deleted since: its count goes with it
     assert first.drain() == 1
     broken = SearchCounter(app)
     broken.add((rsj.id, day, "公积金"), True)

@@ -29,6 +29,15 @@ def test_the_lifetime_follows_the_setting(app, two_sites, client_for, monkeypatc
     assert client_for("rsj.localhost").get("/").headers["Cache-Control"] == "public, no-cache"
 
 
+def test_the_lifetime_leaves_room_for_a_worker_behind_another_hosts_change(app, two_sites, client_for, monkeypatch):
+    """A worker may draw a page up to CONTENT_VERSION_SECONDS after another host's publish: the shared copy lives
+    that much (rounded up to whole seconds, as caches count) less, so the publish still shows within 10 s."""
+    monkeypatch.setitem(app.config, "CONTENT_VERSION_SECONDS", 0.2)
+    assert client_for("rsj.localhost").get("/").headers["Cache-Control"] == "public, max-age=0, s-maxage=8"
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE_SECONDS", 2)
+    assert client_for("rsj.localhost").get("/").headers["Cache-Control"] == "public, no-cache"
+
+
 def test_a_current_copy_is_answered_304_and_a_stale_one_200(two_sites, client_for, create_article_in):
     rsj = two_sites[0]
     client = client_for("rsj.localhost")
