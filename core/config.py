@@ -41,7 +41,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                  "to be seen through it; 0: kept, but revalidated (ETag) on every request."),
     "PROXY_FIX_HOPS": (0, "Reverse proxies in front whose X-Forwarded-For and X-Forwarded-Proto are believed "
                           "(werkzeug's ProxyFix): 1 behind one nginx; 0 believes none (the app is reached directly)."),
-    "PAGE_CACHE_ENTRIES": (1000, "Rendered public pages each worker keeps (0 turns the page cache off)."),
+    "PAGE_CACHE_ENTRIES": (50000, "Rendered public pages each worker keeps at most (0 turns the page cache off): "
+                                  "enough for every site of a city of a thousand; PAGE_CACHE_MB bounds their size."),
+    "PAGE_CACHE_MB": (256, "Most memory, in MiB, each worker's kept pages take (the least recently read go first); "
+                           "0: bounded by PAGE_CACHE_ENTRIES alone."),
     "CONTENT_VERSION_SECONDS": (0.2, "Longest a worker trusts the content version it last read (cached pages and "
                                      "search results): another worker's or host's publish shows within this; the "
                                      "worker's own at once. 0: read it for every page."),

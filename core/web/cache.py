@@ -239,14 +239,18 @@ def next_change() -> datetime | None:
 
 
 class PageCache:
-    """A bounded LRU of rendered pages for one worker.
+    """A bounded LRU of rendered pages for one worker: at most `max_entries` pages and `max_bytes` of them.
 
-    Each page is kept until the content version changes, `max_age` passes, or
+    Each page is kept until its site's content version changes, `max_age` passes, or
     its site's next timed change comes (`until`, on the city's clock), whichever is first.
+    Bounded by bytes as well as pages, so that it can be sized for a city of a thousand sites (tens of
+    thousands of pages, most of 20–60 KB) by the memory a worker may give it.
     """
 
-    def __init__(self, max_entries: int, max_age: float):
+    def __init__(self, max_entries: int, max_age: float, max_bytes: int = 0):
         self.max_entries, self.max_age = max_entries, max_age
+        self.max_bytes = max_bytes if max_bytes > 0 else None
+        self.size = 0  # bytes of the pages kept
         self._entries: OrderedDict[tuple, tuple[tuple, float, datetime | None, tuple[bytes, str]]] = OrderedDict()
         #: Per site (the page key's host and site): (versions, its next timed change), as last asked.
         self._next_changes: dict[tuple, tuple[tuple, datetime | None]] = {}
@@ -262,6 +266,7 @@ class PageCache:
             if stored_version != version or time.monotonic() - stored_at > self.max_age or \
                     (until is not None and timeutil.now() >= until):
                 del self._entries[key]
+                self.size -= len(body[0])
                 return None
             self._entries.move_to_end(key)
             return body
@@ -270,10 +275,14 @@ class PageCache:
             mimetype: str = "text/html") -> None:
         """Keep a page; `mimetype` is served with it again (a feed or a sitemap is XML, not HTML)."""
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[3][0])
             self._entries[key] = (version, time.monotonic(), until, (body, mimetype))
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self.size += len(body)
+            while self._entries and (len(self._entries) > self.max_entries or
+                                     (self.max_bytes is not None and self.size > self.max_bytes)):
+                self.size -= len(self._entries.popitem(last=False)[1][3][0])
 
     def next_change(self, scope: tuple, version: tuple) -> datetime | None:
         """The next timed change of the site `scope`, asked of the database once per content version.
@@ -296,6 +305,7 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self._next_changes.clear()
+            self.size = 0
 
 
 def page_key() -> tuple:
@@ -344,4 +354,5 @@ def cached_page(view):
 
 def init_app(app) -> None:
     app.extensions["govsites.page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]),
-                                                      float(app.config["PAGE_CACHE_SECONDS"]))
+                                                      float(app.config["PAGE_CACHE_SECONDS"]),
+                                                      int(float(app.config["PAGE_CACHE_MB"]) * 1024 * 1024))

@@ -142,3 +142,20 @@ def test_a_worker_reads_the_content_version_at_most_once_an_interval_and_at_once
     client.get("/")
     create_article_in(rsj, "news", "本进程刚刚发布的通知")  # a commit in this process
     assert "本进程刚刚发布的通知" in client.get("/").get_data(as_text=True)
+
+
+def test_the_page_cache_is_bounded_by_bytes_the_least_recently_read_going_first():
+    from core.web.cache import PageCache
+
+    cache = PageCache(max_entries=100, max_age=60, max_bytes=1000)
+    for name in ("a", "b"):
+        cache.put((name,), (1,), b"x" * 400)
+    assert cache.get(("a",), (1,)) is not None  # read: "b" is now the least recently read
+    cache.put(("c",), (1,), b"x" * 400)
+    assert cache.get(("b",), (1,)) is None and cache.get(("a",), (1,)) and cache.get(("c",), (1,))
+    assert cache.size == 800
+    cache.put(("a",), (1,), b"y" * 100)  # replaced, not counted twice
+    assert cache.size == 500
+    assert cache.get(("a",), (2,)) is None and cache.size == 400  # a stale page leaves, its bytes with it
+    cache.put(("big",), (1,), b"z" * 1200)  # larger than the whole budget: kept by nothing
+    assert cache.get(("big",), (1,)) is None and cache.size <= 1000
