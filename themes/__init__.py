@@ -67,13 +67,30 @@ def format_date(value) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+def resolved(name: str) -> str:
+    """The name of the template `chain(name)` finds first for the current theme.
+
+    Found once per theme and name, then remembered (in the app; not when templates reload, as in debug): each
+    miss along the chain asks every blueprint's template folder (a file system look each), about two hundred
+    of them for a page's layout, parts and macros — more than half a cold page's time before this."""
+    environment = current_app.jinja_env
+    key = (current_theme(), name)
+    known = current_app.extensions.setdefault("govsites.themed_names", {})
+    found = known.get(key)
+    if found is None:
+        found = environment.select_template(chain(name)).name
+        if not environment.auto_reload:
+            known[key] = found
+    return found
+
+
 def themed_template(name: str):
     """The current theme's template object for `name`, for `extends` and `include`."""
-    return current_app.jinja_env.select_template(chain(name))
+    return current_app.jinja_env.get_template(resolved(name))
 
 
 def render_page(name: str, **context) -> str:
-    return render_template(chain(name), **context)
+    return render_template(resolved(name), **context)
 
 
 @route(bp, "/_themes/<theme>/<path:filename>", permission=None, host="all")
