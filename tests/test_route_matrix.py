@@ -590,10 +590,12 @@ def test_the_fingerprint_sees_a_change_and_its_undoing(app, world):
         section = db.session.get(Section, ids["rsj"]["section_id"])
         section.name_zh, kept = "改", section.name_zh
         db.session.commit()
-        assert changed(before, fingerprint(app)) == ["registry_versions", "sections"]  # the content version too
+        # The content versions too: the city's and the site's.
+        assert changed(before, fingerprint(app)) == ["registry_versions", "sections", "site_content_versions"]
         section.name_zh = kept
         db.session.commit()
-    assert changed(before, fingerprint(app)) == ["registry_versions"]  # the row is back; the version moved on
+    # The row is back; the versions moved on.
+    assert changed(before, fingerprint(app)) == ["registry_versions", "site_content_versions"]
 
 
 # --- a site's admin routes ---------------------------------------------------------------------

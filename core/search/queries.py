@@ -24,6 +24,7 @@ from core.search.cache import frozen_entry, results_cache
 from core.search.models import KINDS, SearchEntry, SynonymGroup
 from core.search.terms import Query, highlight, snippet
 from core.timeutil import day_bounds, now
+from tenants.hosts import registry
 from tenants.scoping import active_tenant_id, crosses_tenants
 
 PER_PAGE = 10
@@ -45,6 +46,9 @@ class Filters:
     kind: str | None = None
     section_ids: tuple[int, ...] | None = None
     site_ids: tuple[int, ...] | None = None
+    #: Instead of `site_ids` when they are most of the city: every site's entries but these (a list of the few
+    #: suspended ones, or none, rather than a thousand ids the database planner would drive the search from).
+    excluded_site_ids: tuple[int, ...] | None = None
     since: date | None = None
     until: date | None = None
     policy_level: str | None = None
@@ -134,6 +138,8 @@ def _filtered(statement, filters: Filters, *, with_kind: bool):
         statement = statement.where(SearchEntry.section_id.in_(filters.section_ids))
     if filters.site_ids is not None:
         statement = statement.where(SearchEntry.tenant_id.in_(filters.site_ids))
+    if filters.excluded_site_ids:
+        statement = statement.where(SearchEntry.tenant_id.not_in(filters.excluded_site_ids))
     start, end = day_bounds(filters.since, filters.until)
     if start is not None:
         statement = statement.where(SearchEntry.public_from >= start)
@@ -222,5 +228,10 @@ def city_search(query: Query, site_ids: list[int], filters: Filters = Filters(),
         allowed &= set(filters.site_ids)
     if not allowed:
         return Results([], 0, page, per_page)
-    narrowed = Filters(**{**filters.__dict__, "site_ids": tuple(sorted(allowed))})
+    # The registry knows every site (suspended ones too); one created since its last read is active anyway.
+    others = {site.id for site in registry().sites()} - allowed
+    if len(others) < len(allowed):
+        narrowed = Filters(**{**filters.__dict__, "site_ids": None, "excluded_site_ids": tuple(sorted(others))})
+    else:
+        narrowed = Filters(**{**filters.__dict__, "site_ids": tuple(sorted(allowed))})
     return _search(query, narrowed, page, per_page, {"all_tenants": True}, ("city",))
