@@ -23,7 +23,8 @@ What it does:
      phrases, two words, English), some with a kind filter or on page 2;
    - **city search**: the same words on the city portal, searching every active site at once.
    Every request is first fetched once and must be a 200 with results counted; wrk must see only 200s.
-   Each search also counts itself (core.search.statistics), as it does in production.
+   Each search also counts itself (core.search.statistics: in the worker, written every SEARCH_COUNT_SECONDS), as
+   it does in production.
 3. Does both with each worker's kept results (core.search.cache) off — every search asks the index — and on, as
    deployed (`--result-cache`); the words are few, as citizens' are, so with it on most searches after the first
    are answered from memory.

@@ -190,9 +190,10 @@ def test_a_worker_writes_its_counts_every_interval_and_at_its_exit(app, two_site
 
 def test_a_worker_killed_hard_loses_only_what_came_after_its_last_flush(app, two_sites):
     rsj, _czj, _ = two_sites
-    # The views after the wait come just after a flush (the wait is twice the interval), so the next flush is
-    # almost an interval away: on a busy machine the two views and the kill still come before it.
-    _worker(app, rsj.host, 3, 4.0, 2, "killed", VISITS_FLUSH_SECONDS=2.0)
+    # The worker's thread flushes 2, 4, 6 … s after its first view; the views after the wait come at about 5 s,
+    # a second from the flush before them and from the one after: on a busy machine the two views and the kill
+    # still fall between the two (with a wait of exactly two intervals they raced the flush at 4 s).
+    _worker(app, rsj.host, 3, 5.0, 2, "killed", VISITS_FLUSH_SECONDS=2.0)
     assert totals(site_days(app, rsj)) == (3, 1)  # the 3 flushed by its thread; the 2 after, no exit to write them
 
 
