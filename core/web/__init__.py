@@ -8,7 +8,9 @@ marks the models its public pages read with `PublicContent`
 (`core.web.cache`); say which public pages they have, for the sitemaps
 (`core.web.sitemaps`), and which other forms a page has, for the layout's
 `<link rel="alternate">` (`core.web.alternates`). Every response carries the
-security headers (`core.web.headers`). Nothing here knows any module.
+security headers (`core.web.headers`); every request closes the temporary files
+its body was read into, even when werkzeug could not read the form
+(`core.web.requests`). Nothing here knows any module.
 """
 from __future__ import annotations
 
@@ -25,8 +27,9 @@ __all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or
 
 def init_app(app: Flask) -> None:
     """Before any module registers a route: the id converter, the host check, menus and the page cache."""
-    from core.web import alternates, cache, headers, loading, menus, routes
+    from core.web import alternates, cache, headers, loading, menus, requests, routes
 
+    requests.init_app(app)
     headers.init_app(app)
     loading.init_app(app)
     routes.init_app(app)
