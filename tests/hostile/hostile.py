@@ -176,9 +176,16 @@ def multipart(pairs: list[tuple[str, bytes]], files: list[File] = ()) -> tuple[b
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
-def query_string(pairs: list[tuple[str, bytes]]) -> bytes:
+def query_string(pairs: list[tuple[str, bytes]]) -> str:
     """A query string of raw byte values, percent-encoded as a client sends them."""
-    return urlencoded(pairs)
+    return urlencoded(pairs).decode("ascii")
+
+
+def raw_query(pairs: list[tuple[str, bytes]]) -> dict:
+    """The environ of a query string sent as raw bytes, not percent-encoded (as a careless or hostile client
+    does): pass as ``environ_overrides``. WSGI carries it as latin-1."""
+    raw = b"&".join(k.encode() + b"=" + v.replace(b"&", b"%26").replace(b"#", b"%23") for k, v in pairs)
+    return {"QUERY_STRING": raw.decode("latin-1")}
 
 
 # --- what a request changed ------------------------------------------------------------------------------------------
