@@ -167,7 +167,8 @@ def multipart(pairs: list[tuple[str, bytes]], files: list[File] = ()) -> tuple[b
     boundary = "hostile" + secrets.token_hex(12)
     chunks = []
     for name, value in pairs:
-        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n")
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        chunks.append(head.encode() + value + b"\r\n")
     for part in files:
         chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{part.field}"; filename="'.encode()
                       + part.name.replace(b'"', b"%22") + f'"\r\nContent-Type: {part.content_type}\r\n\r\n'.encode()
