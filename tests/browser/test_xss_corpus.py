@@ -305,8 +305,11 @@ def test_no_payload_runs_in_a_consultation_a_guide_or_training(app, two_sites, c
     from core.services.guide import TEXT_FIELDS
     from core.services.models import ServiceItem
 
-    guide_texts = {name: blocks[(i + 1) % len(blocks)][:1000] for i, name in enumerate(TEXT_FIELDS)}
-    guide_texts["phone"] = plain(50)[0]
+    guide_texts = {}
+    for i, name in enumerate(TEXT_FIELDS):  # as many payloads as the column holds (PostgreSQL counts them)
+        length = getattr(ServiceItem.__table__.c[name].type, "length", None) or 1000
+        values = plain(length, line=False)
+        guide_texts[name] = values[(i + 1) % len(values)]
     item = make_item(app, rsj, name=long_lines[4][:200])
     with app.app_context(), activate_tenant(rsj.id):
         found = db.session.get(ServiceItem, item.id)

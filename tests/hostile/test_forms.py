@@ -447,13 +447,13 @@ def _values(pairs):
 
 
 def _stored_files(files: list[File], fields: dict[str, dict]) -> int:
-    """How many files an accepted submission stores: each named part of a field that takes many; the first part of
-    a field that takes one (as WTForms reads it: a second part is not looked at). A part without a name is "no file
-    chosen", as a browser sends it."""
+    """How many files an accepted submission stores: each named part of a field that takes many; the first named
+    part of a field that takes one (as Flask-WTF's FileField reads it: the parts after it are not looked at). A
+    part without a name is "no file chosen", as a browser sends it."""
     count = 0
     for name, options in fields.items():
-        parts = [f for f in files if f.field == name]
-        count += sum(1 for f in parts if f.name) if options.get("many") else int(bool(parts and parts[0].name))
+        named = [f for f in files if f.field == name and f.name]
+        count += len(named) if options.get("many") else int(bool(named))
     return count
 
 
