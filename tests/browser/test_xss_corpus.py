@@ -32,7 +32,7 @@ from core.extensions import db
 from core.text import text_problem
 from tenants.models import Tenant
 from tenants.scoping import activate_tenant
-from tests.fixtures.accounts import csrf_token
+from tests.fixtures.accounts import CONSOLE, csrf_token
 
 pytestmark = pytest.mark.browser
 
@@ -213,6 +213,10 @@ def test_no_payload_runs_in_an_article_a_site_or_a_search(app, two_sites, signed
     chromium.visit(admin, "/admin/")
     chromium.visit(admin, "/admin/settings")
     chromium.visit(admin, "/admin/search/")
+    # The console lists and shows the site under the names its administrators gave it.
+    console, _ = signed_in(CONSOLE, "chen.bureau", platform_role="platform_admin", totp=True)
+    chromium.visit(console, "/platform/")
+    chromium.visit(console, f"/platform/sites/{rsj.id}")
 
 
 def test_no_payload_runs_in_a_letter_or_its_published_reply(app, two_sites, client_for, signed_in, chromium):
@@ -276,8 +280,9 @@ def test_no_payload_runs_in_a_letter_or_its_published_reply(app, two_sites, clie
 
 def test_no_payload_runs_in_a_consultation_a_guide_or_training(app, two_sites, client_for, signed_in, chromium,
                                                                clock):
-    """A consultation's draft (sanitised), title, office and ways to take part, and the opinions on it; a service
-    guide's texts; the bureau's training material: on the public pages and the admin pages that show them."""
+    """A consultation's draft (sanitised), title, office and ways to take part, and the opinions on it; a
+    single-page section's text (sanitised); a service guide's texts; the bureau's training material: on the public
+    pages and the admin pages that show them."""
     from core.content.sanitize import clean_body
     from core.training.models import TrainingMaterial
     from tests.interaction.consultation_helpers import make_consultation
@@ -298,6 +303,16 @@ def test_no_payload_runs_in_a_consultation_a_guide_or_training(app, two_sites, c
         assert sent.status_code == 302, problems(sent)
     chromium.visit(citizen, f"/consultations/{made.id}")
     chromium.visit(citizen, "/consultations/")
+    # A single-page section's text (the disclosure guide, "about us"): rich text through the same sanitiser.
+    from core.sections.models import Section
+    from core.sections.queries import site_sections
+
+    with app.app_context(), activate_tenant(rsj.id):
+        page = next(s for s in site_sections() if s.kind == "single_page")
+        db.session.execute(update(Section).where(Section.id == page.id).values(page_html=draft))
+        db.session.commit()
+        slug = page.slug
+    chromium.visit(citizen, f"/sections/{slug}/")
     officer, _ = signed_in(rsj.host, "rsj.handler", site=rsj, roles=["interaction_officer", "editor"])
     chromium.visit(officer, f"/admin/consultations/{made.id}")
     chromium.visit(officer, f"/admin/consultations/{made.id}/opinions")
