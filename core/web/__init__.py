@@ -9,7 +9,8 @@ marks the models its public pages read with `PublicContent`
 (`core.web.sitemaps`), and which other forms a page has, for the layout's
 `<link rel="alternate">` (`core.web.alternates`). Every response carries the
 security headers (`core.web.headers`) and its caching headers (`core.web.http_cache`); the proxy in front is
-believed as far as PROXY_FIX_HOPS says (`core.web.proxy`). Nothing here knows any module.
+believed as far as PROXY_FIX_HOPS says (`core.web.proxy`); every request closes the temporary files its body was
+read into, even when werkzeug could not read the form (`core.web.requests`). Nothing here knows any module.
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ __all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or
 
 def init_app(app: Flask) -> None:
     """Before any module registers a route: the id converter, the host check, menus and the page cache."""
-    from core.web import alternates, cache, headers, http_cache, loading, menus, proxy, routes
+    from core.web import alternates, cache, headers, http_cache, loading, menus, proxy, requests, routes
 
+    requests.init_app(app)
     headers.init_app(app)
     http_cache.init_app(app)
     proxy.init_app(app)  # after http_cache: the proxy's headers are read before anything else sees the request
