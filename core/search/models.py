@@ -86,8 +86,11 @@ class PortalSearchTermDay(db.Model):
     empty_searches: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SynonymGroup(db.Model):
-    """Words the bureau says mean the same in a search (社保 社会保险 社会保障): a query for one finds the others."""
+class SynonymGroup(PublicContent, db.Model):
+    """Words the bureau says mean the same in a search (社保 社会保险 社会保障): a query for one finds the others.
+
+    PublicContent: a change moves the content versions, so the synonyms each worker keeps (`queries.synonyms`)
+    and the searches it kept are read again."""
 
     __tablename__ = "search_synonyms"
     __table_args__ = {"info": {"platform_data": "the bureau's synonyms, for every site"}}

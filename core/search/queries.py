@@ -15,12 +15,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 
 from core.extensions import db
 from core.search.backend import dialect, newest_matches
 from core.search.cache import frozen_entry, results_cache
+from core.web.cache import CONTENT_CHANGED, content_version
 from core.search.models import KINDS, SearchEntry, SynonymGroup
 from core.search.terms import Query, highlight, snippet
 from core.timeutil import day_bounds, now
@@ -119,7 +121,18 @@ class Results:
 
 
 def synonyms() -> dict[str, list[str]]:
-    """The bureau's synonyms as {word: [the other words of its group]} (normalised words)."""
+    """The bureau's synonyms as {word: [the other words of its group]} (normalised words); read once per content
+    version by each worker (core.web.cache.content_version: no database round trip on most searches)."""
+    version = content_version()
+    kept = current_app.extensions.get("govsites.synonyms")
+    if kept is not None and kept[0] == version and not db.session.info.get(CONTENT_CHANGED):
+        return kept[1]
+    found = _read_synonyms()
+    current_app.extensions["govsites.synonyms"] = (version, found)
+    return found
+
+
+def _read_synonyms() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for (words,) in db.session.execute(select(SynonymGroup.words)).all():
         group = [w for w in words.split() if w]

@@ -24,11 +24,14 @@ from core.search.forms import SearchForm, SynonymForm
 from core.search.models import SynonymGroup
 from core.search.operations import add_synonyms, delete_synonyms, update_synonyms
 from core.search.queries import MAX_PAGE, Filters, city_search, site_search, synonyms
+from core.search.cache import results_cache
 from core.search.statistics import count_search, search_counter, term_figures, totals
 from core.search.terms import parse
 from core.sections.queries import descendants, nav_sections, request_sections
 from core.web import add_menu_item, get_or_404, page_number, route
+from core.timeutil import now
 from core.web.actions import attempt
+from core.web.cache import page_key
 from core.web.limits import address_key
 from tenants.hosts import registry
 from themes import render_page, site_url
@@ -148,24 +151,40 @@ def results():
         abort(404)
     valid = form.validate()
     query = parse(form.q.data or "", synonyms()) if valid else parse("")
-    found = None
-    if valid and form.q.data:
-        filters = _filters(form, portal)
-        if portal:
-            found = city_search(query, list(_site_choices().ids), filters, page)
-        else:
-            found = site_search(query, filters, page)
-        if page > 1 and page > found.pages:
-            abort(404)
-        if page == 1:
-            _count(form.q.data, found.total > 0)
+    if not (valid and form.q.data):
+        return _draw(form, None, query, portal)
+    # The page as drawn is kept with the results (core.search.cache), under everything it shows: the visitor's
+    # language and display mode and the address (page_key), the host map (the sites named), the query's words
+    # with their synonyms. A repeated search costs its count and this lookup.
+    key = ("page", page_key(), registry().snapshot().version, query.groups)
+    drawn, total = results_cache.fetch(key, now(), lambda: _search_page(form, query, portal, page))
+    if drawn is None:
+        abort(404)  # past the last page
+    if page == 1:
+        _count(form.q.data, total > 0)
+    return drawn
+
+
+def _search_page(form: SearchForm, query, portal: bool, page: int) -> tuple[str | None, int]:
+    """(the page drawn, or None past the last page; how many were found)."""
+    filters = _filters(form, portal)
+    if portal:
+        found = city_search(query, list(_site_choices().ids), filters, page)
+    else:
+        found = site_search(query, filters, page)
+    if page > 1 and page > found.pages:
+        return None, found.total
+    return _draw(form, found, query, portal), found.total
+
+
+def _draw(form: SearchForm, found, query, portal: bool) -> str:
     sites = {s.id: s for s in registry().sites()}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     advanced = any(request.args.get(k) for k in ("since", "until", "level", "status", "issuer", "number"))
     return render_page("search/results.html", form=form, found=found, query=query, portal=portal, sites=sites,
                        kind_labels=KIND_LABELS, level_labels=POLICY_LEVEL_LABELS,
                        status_labels=POLICY_STATUS_LABELS, hit_url=hit_url,
-                       args=args, advanced=advanced or not valid, site_options=site_options)
+                       args=args, advanced=advanced or form.errors, site_options=site_options)
 
 
 # --- the department: what people look for ----------------------------------------------------------------

@@ -50,6 +50,30 @@ def test_the_same_search_again_is_not_asked_of_the_index(app, city, count_querie
     assert _site_titles(app, city[1]) == ["财政局社保资金监督检查"]
 
 
+def test_a_repeated_search_page_is_served_as_drawn_and_counted_each_time(app, city, client_for, count_queries):
+    """The page itself is kept with its results: a repeat draws nothing and asks the database no search; each
+    search is still counted."""
+    from core.search.models import SearchTermDay
+    from core.search.statistics import search_counter
+
+    rsj, _ = city
+    client = client_for(rsj.host)
+    first = client.get("/search?q=社保")
+    with count_queries() as again:
+        repeat = client.get("/search?q=社保")
+    assert repeat.get_data() == first.get_data() and "城乡居民社保卡申领指南" in shown(repeat)
+    # Nothing but the content version (read on every page here) and the site's sections (the section filter's
+    # choices, which the words are checked against): no index, no entry, no write.
+    assert {s.split("FROM ")[1].split()[0] for s in again.statements} == {"registry_versions", "sections"}
+    english = client_for(rsj.host)
+    english.set_language("en")
+    assert "Search this site" in english.get("/search?q=社保").get_data(as_text=True)  # its own page, not the kept one
+    with app.app_context(), activate_tenant(rsj.id):
+        search_counter().drain()
+        row = db.session.execute(db.select(SearchTermDay).where(SearchTermDay.term == "社保")).scalar_one()
+        assert row.searches == 3
+
+
 def test_a_search_is_asked_again_with_the_cache_off(app, city, count_queries, monkeypatch):
     rsj, _ = city
     monkeypatch.setitem(app.config, "SEARCH_CACHE_ENTRIES", 0)
