@@ -189,8 +189,14 @@ def _candidates(query: Query, filters: Filters, options: dict, moment: datetime,
     """The newest RANKED + 1 visible matches passing the filters: [(id, kind, filed, public_from, score)]."""
     statement = select(SearchEntry.id, SearchEntry.kind, SearchEntry.filed, SearchEntry.public_from)
     statement = _filtered(_visible(statement, moment), filters, with_kind=with_kind)
-    statement = newest_matches(statement, SearchEntry.id, query, dialect(db.session), RANKED + 1)
+    statement = newest_matches(statement, SearchEntry.id, SearchEntry.public_from, query, dialect(db.session),
+                               RANKED + 1)
     return db.session.execute(statement.execution_options(**options)).all()
+
+
+def _newest(rows) -> list:
+    """The RANKED most recently published of the candidates (which come in no particular order)."""
+    return sorted(rows, key=lambda row: (row[3], row[0]), reverse=True)[:RANKED]
 
 
 def _kinds(rows) -> dict[str, int]:
@@ -207,11 +213,11 @@ def _ask_index(query: Query, filters: Filters, page: int, per_page: int, options
     With a kind filter the tabs' counts come from a second pass without it (each kind's count, capped alike)."""
     rows = _candidates(query, filters, options, moment, with_kind=True)
     capped = len(rows) > RANKED
-    rows = rows[:RANKED]
+    rows = _newest(rows)
     if filters.kind:
         every_kind = _candidates(query, filters, options, moment, with_kind=False)
         capped_kinds = len(every_kind) > RANKED
-        by_kind = _kinds(every_kind[:RANKED])
+        by_kind = _kinds(_newest(every_kind))
     else:
         capped_kinds, by_kind = capped, _kinds(rows)
     total = len(rows)
@@ -247,4 +253,6 @@ def city_search(query: Query, site_ids: list[int], filters: Filters = Filters(),
         narrowed = Filters(**{**filters.__dict__, "site_ids": None, "excluded_site_ids": tuple(sorted(others))})
     else:
         narrowed = Filters(**{**filters.__dict__, "site_ids": tuple(sorted(allowed))})
-    return _search(query, narrowed, page, per_page, {"all_tenants": True}, ("city",))
+    # The host map's version in the key: a site deleted (its rows gone by statements no flush sees) or suspended
+    # leaves the kept results, whichever way the sites searched are written.
+    return _search(query, narrowed, page, per_page, {"all_tenants": True}, ("city", registry().snapshot().version))

@@ -169,6 +169,12 @@ class _KnownVersions:
     def __init__(self):
         self.versions: Versions | None = None
         self.read_at = 0.0
+        #: Moved by every forget: a read that began before one is not kept (it may predate this process's commit).
+        self.generation = 0
+
+    def forget(self) -> None:
+        self.generation += 1
+        self.read_at = 0.0
 
 
 def _known() -> _KnownVersions:
@@ -187,7 +193,7 @@ def content_versions() -> Versions:
     seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
     known = _known()
     own_change = bool(db.session.info.get(CONTENT_CHANGED))
-    last = known.versions
+    last, generation = known.versions, known.generation
     if seconds > 0 and last is not None and time.monotonic() - known.read_at < seconds and not own_change:
         return last
     # On the session's connection, not through the ORM: the ORM's per-statement machinery is most of its cost.
@@ -198,7 +204,7 @@ def content_versions() -> Versions:
     else:
         versions = Versions(city, connection.execute(_ALL_AND_SITES).scalar_one_or_none() or 0,
                             dict(connection.execute(_SITE_VERSIONS).all()))
-    if not own_change:
+    if not own_change and known.generation == generation:
         known.versions, known.read_at = versions, time.monotonic()
     return versions
 
@@ -212,13 +218,13 @@ def content_version() -> int:
 def _forget_known_version(session) -> None:
     """A commit that changed public content: this process reads the new versions at its next page."""
     if session.info.get(CONTENT_CHANGED) and has_app_context():
-        _known().read_at = 0.0
+        _known().forget()
 
 
 def forget_content_version() -> None:
     """Read the content versions afresh at the next page: for a change made on a connection of its own (not
     through a session), which `_forget_known_version` does not see."""
-    _known().read_at = 0.0
+    _known().forget()
 
 
 #: Functions naming the next moment the active site's public pages change by the clock alone (an item

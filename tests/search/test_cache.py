@@ -158,3 +158,17 @@ def test_an_item_comes_and_goes_by_the_clock_alone(app, city, create_article_in,
     # And back (a clock set back): what was kept at the later moment is not served.
     monkeypatch.setattr(queries, "now", real_now)
     assert _site_titles(app, rsj) == ["即将下线的社保公告", "城乡居民社保卡申领指南"]
+
+
+def test_a_deleted_site_leaves_the_city_search_at_once(app, city):
+    """Deleting a site takes its rows out by statements no flush sees: the kept city results go with the host map."""
+    from core.backups.archive_sites import delete_site
+    from tenants.provisioning import get_tenant
+
+    rsj, czj = city
+    assert _city_titles(app, [rsj.id, czj.id]) == ["城乡居民社保卡申领指南", "财政局社保资金监督检查"]
+    with app.app_context():
+        delete_site(get_tenant("rsj"), confirm_slug="rsj")
+        db.session.commit()
+    app.extensions["govsites.hosts"].invalidate()  # what the host map's version does within TENANT_CACHE_TTL
+    assert _city_titles(app, [czj.id]) == ["财政局社保资金监督检查"]

@@ -167,7 +167,25 @@ def test_past_the_ranked_limit_the_newest_matches_are_ranked_and_the_count_says_
         # The best of the newest first: a match in the title outranks one in the text.
         create_article_in(rsj, "news", "通知", body_html="<p>放假安排。</p>")
     with app.app_context(), activate_tenant(rsj.id):
-        assert site_search(parse("通知")).hits[0].entry.title == "通知"
+        hits = site_search(parse("通知")).hits
+        assert hits[0].entry.title == "通知"
     page = shown(client_for(rsj.host).get("/search?q=通知"))
     assert "结果超过 3 条" in page
     assert "(3)" not in page  # no count per kind: those of the newest only would mislead
+
+
+def test_past_the_ranked_limit_newest_means_published_last_not_written_last(
+        app, two_sites, create_article_in, monkeypatch):
+    """An old item written after newer ones (back-dated, an imported site's history, a reindex site by site) is
+    not among "the newest" in the city's search: it is as old as its publication."""
+    from core.search import queries
+
+    rsj, czj, _ = two_sites
+    for n in range(3):
+        create_article_in(rsj, "news", f"近期社保通知{n}")
+    for n in range(3):
+        create_article_in(czj, "news", f"旧社保通知{n}", published_at=now() - timedelta(days=400))
+    monkeypatch.setattr(queries, "RANKED", 3)
+    with app.app_context():
+        found = city_search(parse("社保通知"), [rsj.id, czj.id])
+    assert found.capped and sorted(h.entry.title for h in found.hits) == [f"近期社保通知{n}" for n in range(3)]
