@@ -11,12 +11,38 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
+import core
 from core import create_app
 from core.extensions import db
 from tests.fixtures.database import empty_database
 
 pytest_plugins = ["tests.fixtures.sites", "tests.fixtures.accounts", "tests.fixtures.console", "tests.fixtures.mail",
                   "tests.fixtures.archive", "tests.fixtures.clock"]
+
+
+#: The apps a test made besides the session's (`create_app` below): their background writers are closed after it.
+_second_apps: list = []
+
+
+def _create_second_app(config: dict | None = None):
+    """`core.create_app` as test modules see it (they import it after this file): the app is remembered so that
+    its page-view and search-count threads, which an app not under TESTING starts at its first request, stop
+    after the test instead of writing into a later test's database."""
+    second = create_app(config)
+    _second_apps.append(second)
+    return second
+
+
+core.create_app = _create_second_app
+
+
+def _close_second_apps() -> None:
+    while _second_apps:
+        second = _second_apps.pop()
+        for name in ("govsites.visits", "govsites.search_counts"):
+            writer = second.extensions.get(name)
+            if writer is not None:
+                writer.close()
 
 
 def _worker_database(url: str, worker: str, *, create: bool) -> str:
@@ -121,6 +147,7 @@ def app(tmp_path_factory):
 def _empty_database(app):
     """Every test starts from an empty, migrated database and a cold host map."""
     yield
+    _close_second_apps()
     counter = app.extensions.get("govsites.search_counts")
     if counter is not None and counter.pending():
         counter.drain()  # the searches the test made, written before everything is emptied

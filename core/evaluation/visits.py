@@ -304,6 +304,14 @@ class Visits:
                 else:
                     time.sleep(1)
 
+    def close(self) -> None:
+        """Stop the background writes and write what is counted, now rather than at the process's exit: for an
+        app the process is done with while it goes on (a test's second app). Logs, never raises."""
+        if not self._started_here or self.app.testing:
+            return  # nothing counted, or nothing started: a test writes by itself
+        atexit.unregister(self._at_exit)
+        self._at_exit()
+
     def drain(self) -> Written:
         """Empty this process's buffer into its store (memory: the database; redis: Redis). Commits."""
         with self.app.app_context():

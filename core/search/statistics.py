@@ -185,6 +185,14 @@ class SearchCounter:
         except Exception:
             log.exception("search counts: the worker's last searches could not be written at exit")
 
+    def close(self) -> None:
+        """Stop the background writes and write what is counted, now rather than at the process's exit: for an
+        app the process is done with while it goes on (a test's second app). Logs, never raises."""
+        if not self._started_here or self.app.testing:
+            return  # nothing counted, or nothing started: a test writes by itself
+        atexit.unregister(self._at_exit)
+        self._at_exit()
+
     def _forked(self) -> None:
         self._lock = threading.Lock()
         self._searches, self._empty = Counter(), Counter()

@@ -197,6 +197,25 @@ def test_a_worker_killed_hard_loses_only_what_came_after_its_last_flush(app, two
     assert totals(site_days(app, rsj)) == (3, 1)  # the 3 flushed by its thread; the 2 after, no exit to write them
 
 
+def test_an_app_closed_before_its_process_exits_stops_its_thread_and_writes_its_counts(app, two_sites):
+    """A second app in a process that goes on (a test's own, not under TESTING) leaves no thread writing later."""
+    from core import create_app
+
+    rsj, _czj, _ = two_sites
+    second = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER",
+                                                       "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEY")},
+                         "VISITS_STORE": "memory", "VISITS_FLUSH_SECONDS": 3600.0, "TENANT_CACHE_TTL": 0.0})
+    assert view(second.test_client(), "/", base_url="http://" + rsj.host).status_code == 200
+    writer = second.extensions["govsites.visits"]
+    thread = writer._thread
+    assert thread is not None and thread.is_alive()
+    writer.close()
+    assert not thread.is_alive()
+    assert totals(site_days(app, rsj)) == (1, 1)
+    with second.app_context():
+        db.engine.dispose()
+
+
 def test_counting_can_be_turned_off(app, two_sites, client_for):
     from core import create_app
 
