@@ -22,6 +22,7 @@ CHANGE_STATUSES = ("editing", "reviewing", "approved")
 
 class Article(TenantScoped, PublicContent, db.Model):
     __tablename__ = "articles"
+    shown_on_portal = True  # the portal's city news, and its yearly reports' articles
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         # The section must be one of the same site's: enforced by the database.

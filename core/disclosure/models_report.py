@@ -22,6 +22,7 @@ class DisclosureReport(TenantScoped, PublicContent, db.Model):
     """One site's report for one year: its article and the figures and text it is generated from."""
 
     __tablename__ = "disclosure_reports"
+    shown_on_portal = True  # the portal's list of the sites' yearly disclosure reports
     __table_args__ = (
         UniqueConstraint("tenant_id", "year"),
         ForeignKeyConstraint(["tenant_id", "article_id"], ["articles.tenant_id", "articles.id"], ondelete="CASCADE"),

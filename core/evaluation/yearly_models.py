@@ -25,6 +25,7 @@ class WebsiteReport(TenantScoped, PublicContent, db.Model):
     """One site's yearly website report for one year."""
 
     __tablename__ = "website_reports"
+    shown_on_portal = True  # the portal's list of the sites' yearly website reports
     __table_args__ = (UniqueConstraint("tenant_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -52,6 +52,7 @@ class Section(TenantScoped, PublicContent, db.Model):
     """A section of one site: a copy of a mandatory one, or the site's own (专业栏目)."""
 
     __tablename__ = "sections"
+    shown_on_portal = True  # the portal's city news is a site's news section's
     __table_args__ = (
         UniqueConstraint("tenant_id", "slug"),
         UniqueConstraint("tenant_id", "id"),

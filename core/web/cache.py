@@ -8,8 +8,10 @@ model: sections, articles, attachments, service guides, letters…), and the
 host map's version for site, footer and theme changes. Per site: a department
 publishing all day leaves every other site's kept pages alone. A change no one
 site owns (a platform-wide row, or a bulk UPDATE whose sites are unknown) moves
-every site's pages; the city portal's few pages follow the city's version,
-moved by any change anywhere.
+every site's pages. The city portal's pages follow a version of their own,
+moved only by changes to the kinds of rows the portal shows (`PublicContent.
+shown_on_portal`: news, sections, the yearly reports) and by changes every
+site shows: a letter answered or a guide edited leaves them alone.
 
 A worker reads the versions at most every `CONTENT_VERSION_SECONDS` (0.2 s by
 default: a cached page then costs no database round trip, which over TCP to
@@ -56,11 +58,19 @@ CONTENT_KEY = "content"
 class PublicContent:
     """Mixin for a model that public pages show: any change to one makes cached pages stale."""
 
+    #: True on a model whose rows the city portal's pages show (its home's city news and report counts): a change
+    #: to one also moves the portal's version. Every other change leaves the portal's kept pages alone.
+    shown_on_portal = False
+
 
 _BUMP = update(RegistryVersion).where(RegistryVersion.name == CONTENT_KEY).values(version=RegistryVersion.version + 1)
 #: The registry row of changes no one site owns (a platform-wide row public pages show): every site's pages go.
 ALL_SITES_KEY = "content_all"
 _BUMP_ALL = update(RegistryVersion).where(RegistryVersion.name == ALL_SITES_KEY).values(
+    version=RegistryVersion.version + 1)
+#: The registry row of the city portal's pages: changes to rows it shows, and changes every site shows.
+PORTAL_KEY = "content_portal"
+_BUMP_PORTAL = update(RegistryVersion).where(RegistryVersion.name == PORTAL_KEY).values(
     version=RegistryVersion.version + 1)
 
 
@@ -73,6 +83,8 @@ _BUMPED = "content_version_bumped"
 #: The sites (ids, or ALL) whose own versions were bumped, for as long as _BUMPED.
 _SITES_BUMPED = "content_sites_bumped"
 ALL = "all"
+#: Stands in `_SITES_BUMPED` for the portal's version, once bumped.
+_PORTAL = "portal"
 
 
 def _site_of(obj) -> int | str:
@@ -84,15 +96,19 @@ def _site_of(obj) -> int | str:
     return ALL if site is None else site
 
 
-def _bump(session: Session, sites: set) -> None:
+def _bump(session: Session, sites: set, *, portal: bool = True) -> None:
     """Bump the content version (once per transaction) and the versions of `sites` (ids, or ALL) not bumped yet
-    in it, on the session's connection, in its transaction."""
+    in it, on the session's connection, in its transaction; the portal's too when `portal` or ALL is among them
+    (once)."""
     connection = session.connection()
     if not session.info.get(_BUMPED):
         connection.execute(_BUMP)
         session.info[_BUMPED] = True
     session.info[CONTENT_CHANGED] = True
     done = session.info.setdefault(_SITES_BUMPED, set())
+    if (portal or ALL in sites) and _PORTAL not in done:
+        connection.execute(_BUMP_PORTAL)
+        done.add(_PORTAL)
     new = sites - done
     if not new:
         return
@@ -113,16 +129,15 @@ def _bump(session: Session, sites: set) -> None:
 def _bump_content_version(session, _ctx, _instances) -> None:
     """Bump the content version once per transaction that changes public content, and the version of each site
     whose rows it changes: the readers see the new numbers only when the transaction commits."""
-    sites = {_site_of(obj) for obj in (*session.new, *session.dirty, *session.deleted)
-             if isinstance(obj, PublicContent)}
-    if sites:
-        _bump(session, sites)
+    changed = [obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, PublicContent)]
+    if changed:
+        _bump(session, {_site_of(obj) for obj in changed}, portal=any(obj.shown_on_portal for obj in changed))
 
 
 def content_changed(session: Session, site_ids=None) -> None:
     """Say that public content changed in `session`'s transaction through statements the ORM does not see
     (a bulk INSERT on the connection): of the sites `site_ids` (ids), or of every site (None). The versions are
-    bumped with it, as a flush would."""
+    bumped with it, as a flush would; the portal's too, since what changed is not known."""
     _bump(session, {ALL} if site_ids is None else set(site_ids))
 
 
@@ -145,18 +160,20 @@ def _bump_on_bulk_change(state) -> None:
 
 
 _CONTENT_VERSION = select(RegistryVersion.version).where(RegistryVersion.name == CONTENT_KEY)
-_ALL_AND_SITES = select(RegistryVersion.version).where(RegistryVersion.name == ALL_SITES_KEY)
+_ALL_AND_PORTAL = select(RegistryVersion.name, RegistryVersion.version).where(
+    RegistryVersion.name.in_((ALL_SITES_KEY, PORTAL_KEY)))
 _SITE_VERSIONS = select(SiteContentVersion.tenant_id, SiteContentVersion.version)
 
 
 @dataclass(frozen=True)
 class Versions:
     """The content versions as one read saw them: the city's (any change anywhere), the one of changes every site
-    shows, and each site's own ({site id: version}; a site never changed is at 0)."""
+    shows, each site's own ({site id: version}; a site never changed is at 0), and the city portal's."""
 
     city: int
     everywhere: int
     sites: dict
+    portal: int = 0
 
     def of_site(self, site_id: int) -> tuple[int, int]:
         """What a site's kept pages depend on: the changes every site shows, and the site's own."""
@@ -202,8 +219,9 @@ def content_versions() -> Versions:
     if last is not None and last.city == city and not own_change:
         versions = last  # nothing changed anywhere: the sites' versions need no read
     else:
-        versions = Versions(city, connection.execute(_ALL_AND_SITES).scalar_one_or_none() or 0,
-                            dict(connection.execute(_SITE_VERSIONS).all()))
+        shared = dict(connection.execute(_ALL_AND_PORTAL).all())
+        versions = Versions(city, shared.get(ALL_SITES_KEY, 0), dict(connection.execute(_SITE_VERSIONS).all()),
+                            shared.get(PORTAL_KEY, 0))
     if not own_change and known.generation == generation:
         known.versions, known.read_at = versions, time.monotonic()
     return versions
@@ -343,7 +361,7 @@ def cached_page(view):
         site = g.get("site")
         versions = content_versions()
         version = (registry().snapshot().version, *(versions.of_site(site.id) if site is not None
-                                                     else (versions.city,)))
+                                                     else (versions.portal,)))
         kept = cache.get(key, version)
         if kept is not None:
             response = Response(kept[0], mimetype=kept[1])

@@ -159,3 +159,52 @@ def test_the_page_cache_is_bounded_by_bytes_the_least_recently_read_going_first(
     assert cache.get(("a",), (2,)) is None and cache.size == 400  # a stale page leaves, its bytes with it
     cache.put(("big",), (1,), b"z" * 1200)  # larger than the whole budget: kept by nothing
     assert cache.get(("big",), (1,)) is None and cache.size <= 1000
+
+
+def _retitle_unseen(app, article_id: int, title: str) -> None:
+    """Change an article's title behind the cache's back (no version moved): a page still showing the old title
+    afterwards was kept, one showing the new was drawn again."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET title = :title WHERE id = :id"), {"title": title, "id": article_id})
+
+
+def _change_mailbox(app, site_id: int) -> None:
+    """A change one site's pages show and the portal's do not: its mailbox's rules."""
+    from core.interaction.models import Mailbox
+    from tenants.scoping import activate_tenant
+
+    with app.app_context(), activate_tenant(site_id):
+        db.session.add(Mailbox(kind="mayor", rules="写信前请先阅读本须知。"))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_change_on_one_site_leaves_the_other_sites_and_the_portals_kept_pages(app, two_sites, client_for,
+                                                                                 create_article_in):
+    rsj, czj, articles = two_sites
+    pages = {"rsj": client_for("rsj.localhost"), "czj": client_for("czj.localhost"), "portal": client_for("localhost")}
+    for client in pages.values():
+        assert "召开全体干部大会" in client.get("/").get_data(as_text=True)
+    _retitle_unseen(app, articles["rsj"][0], "人事局的新标题")
+    _retitle_unseen(app, articles["czj"][0], "财政局的新标题")
+    _change_mailbox(app, rsj.id)
+    assert "人事局的新标题" in pages["rsj"].get("/").get_data(as_text=True)  # its own change: drawn again
+    assert "财政局的新标题" not in pages["czj"].get("/").get_data(as_text=True)  # kept
+    assert "新标题" not in pages["portal"].get("/").get_data(as_text=True)  # kept: the portal shows no mailbox
+    create_article_in(czj, "notices", "财政局的又一份通知")  # news of a kind the portal shows
+    portal = pages["portal"].get("/").get_data(as_text=True)
+    assert "人事局的新标题" in portal and "财政局的新标题" in portal
+    assert "财政局的新标题" in pages["czj"].get("/").get_data(as_text=True)
+
+
+def test_a_change_every_site_shows_moves_the_portals_pages_too(app, two_sites, client_for):
+    _rsj, _czj, articles = two_sites
+    portal = client_for("localhost")
+    assert "召开全体干部大会" in portal.get("/").get_data(as_text=True)
+    _retitle_unseen(app, articles["rsj"][0], "人事局的新标题")
+    with app.app_context():
+        from core.web.cache import content_changed
+
+        content_changed(db.session)  # a bulk change of unknown sites and kinds
+        db.session.commit()
+    assert "人事局的新标题" in portal.get("/").get_data(as_text=True)
