@@ -105,6 +105,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "VISITS_REDIS_PREFIX": ("govsites:visits:", "Prefix of the visit counts' Redis keys (one per deployment)."),
     "VISITS_FLUSH_SECONDS": (60.0, "Memory store: how often each worker writes its visit counts to the database "
                                    "(also at the worker's exit); 0: only at exit and when the job runs in it."),
+    "VISITS_COUNTED_BY": ("page", "How page views are counted: page (each public page's own answer) or beacon (a 1×1 "
+                                  "image every public page carries, never cached: behind nginx or a CDN, whose "
+                                  "copies the app never sees)."),
     "VISITS_PUSH_SECONDS": (2.0, "Redis store: how often each worker sends its visit counts to Redis in one round "
                                  "trip; 0: one round trip per page view."),
     "DEMO_ACCOUNTS_FILE": ("demo-accounts.csv", "The demo accounts `flask demo load` writes (relative to instance/, or absolute)."),

@@ -92,6 +92,7 @@ def app_environment() -> dict[str, str]:
         "GOVSITES_SECURITY_INTEGRITY_MANIFEST": str(STATE / "integrity-manifest.json"),
         "GOVSITES_RATELIMIT_STORAGE_URI": REDIS_URL,
         "GOVSITES_VISITS_REDIS_PREFIX": "govsites-cluster:visits:",
+        "GOVSITES_VISITS_COUNTED_BY": "beacon",  # nginx answers most readers: each page's image counts them
         "GOVSITES_PROXY_FIX_HOPS": "1",
         "GOVSITES_PUBLIC_PORT": str(PORT),
         "GOVSITES_PUBLIC_CACHE_SECONDS": str(PUBLIC_CACHE_SECONDS),

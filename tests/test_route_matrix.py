@@ -145,6 +145,8 @@ OPEN_ROUTES = {
     "sign-in": {"auth.login", "auth.verify", "auth.from_console"},
     # A visitor's preferences: a cookie and a redirect back (`core.i18n.safe_next`).
     "preference": {"i18n.switch_language", "themes.switch_elder_mode"},
+    # The page-view image a public page carries behind a shared cache (core.evaluation.visits): counts, sets nothing.
+    "statistics": {"visits.beacon"},
 }
 
 #: What fills each URL parameter of an open route, per endpoint (a `world` key of the site's ids).

@@ -58,12 +58,29 @@ page; a round trip to Redis per view costs about 190 µs of CPU and the wait
 for Redis besides, 16 % of the server's CPU per request against the 5 % the
 public pages may lose (bench/visits.py and its figures in bench/README.md).
 
+Behind a shared cache: the beacon
+---------------------------------
+nginx (or a CDN) in front answers most readers from its copy of a public
+page, and the app never sees them: counted by the page, a busy page is
+counted about once per cache lifetime per variant. With VISITS_COUNTED_BY =
+"beacon" (the scaled-out deployment sets it) the pages count nothing
+themselves; every public page the rule above would count carries instead a
+1×1 image, `/_visit` (`beacon_url`), which is never cached (`no-store`), so
+each reader's browser asks the app for it. The beacon counts the page view
+of its host's site or the portal, by the same visitor rule and robot test; an
+article's page names its item in the image's address with a keyed signature,
+so nobody can add views to an item id of their choosing. Like a page, the
+beacon sets no cookie. What it misses: readers whose browser loads no images
+(and most robots, which is no loss).
+
 The database keeps counts only (visits_models); reads are in visits_queries.
 """
 from __future__ import annotations
 
 import atexit
+import base64
 import hashlib
+import hmac
 import logging
 import os
 import re
@@ -73,7 +90,7 @@ import time
 import weakref
 from datetime import date
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request, url_for
 
 from core.evaluation.visits_store import PORTAL, Counts, MemoryStore, RedisStore, Written, forget_old_flushes
 from core.extensions import db
@@ -87,6 +104,8 @@ ROBOT_WORDS = ("bot", "spider", "crawl", "slurp", "curl", "wget", "python-", "go
                "libwww", "headless", "scrapy", "httpclient", "phantomjs")
 #: Public pages that are an item's, by endpoint: the URL argument naming the article.
 ITEM_PAGES = {"content.article": "article_id"}
+#: The beacon's route (visits_views).
+BEACON_ENDPOINT = "visits.beacon"
 STORES = ("memory", "redis", "off")
 #: Seconds between two log lines about a failing store (a down Redis must not flood the log).
 COMPLAINT_SECONDS = 60.0
@@ -107,19 +126,84 @@ def counted(response) -> bool:
 
     Runs after every request: the request's environ is read directly, the cheapest tests first.
     """
-    if response.status_code != 200:
+    if response.status_code != 200 or response.mimetype != "text/html" or not _countable_request():
         return False
-    environ = request._get_current_object().environ
-    if environ["REQUEST_METHOD"] != "GET" or g.get("host_kind") not in ("site", "portal"):
-        return False
-    if response.mimetype != "text/html" or environ.get("PATH_INFO", "").startswith(("/admin", "/platform")):
-        return False
-    rule = current_rule()
-    if rule is None or rule.permission is not None:
-        return False
+    environ = request.environ
     if "prefetch" in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or "").lower():
         return False
     return not is_robot(environ.get("HTTP_USER_AGENT", ""))
+
+
+#: How page views are counted: "page" (the page's own answer) or "beacon" (an image the page carries).
+COUNTED_BY = ("page", "beacon")
+#: The beacon: a transparent 1×1 GIF.
+BEACON_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+def counted_by(config) -> str:
+    """"page" or "beacon", from VISITS_COUNTED_BY; raises ValueError for anything else."""
+    kind = str(config.get("VISITS_COUNTED_BY") or "page").strip().lower()
+    if kind not in COUNTED_BY:
+        raise ValueError(f"VISITS_COUNTED_BY must be one of {', '.join(COUNTED_BY)}, not {kind!r}")
+    return kind
+
+
+def _item_signature(site: int | str, item: int) -> str:
+    """12 hex digits binding an item id to its site, keyed with the app's secret: a beacon's item is one a page
+    of that site named."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"visit-item\x00{site}\x00{item}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def _site_key() -> int | str:
+    return g.site.id if g.get("host_kind") == "site" else PORTAL
+
+
+def _countable_request() -> bool:
+    """The request side of `counted`: a GET of an open public page of a site or the portal."""
+    environ = request.environ
+    if environ["REQUEST_METHOD"] != "GET" or g.get("host_kind") not in ("site", "portal"):
+        return False
+    if environ.get("PATH_INFO", "").startswith(("/admin", "/platform")):
+        return False
+    rule = current_rule()
+    return rule is not None and rule.permission is None and request.endpoint != BEACON_ENDPOINT
+
+
+def beacon_url() -> str | None:
+    """For the page being drawn (a template global): the beacon's address when page views are counted by beacon
+    and this page is one the rule counts (an open public GET page; error and notice pages leave the beacon out
+    themselves), else None. An article's page names its item, signed."""
+    if visits() is None or counted_by(current_app.config) != "beacon" or not _countable_request():
+        return None
+    argument = ITEM_PAGES.get(request.endpoint or "")
+    item = (request.view_args or {}).get(argument) if argument else None
+    if isinstance(item, int):
+        return url_for(BEACON_ENDPOINT, i=item, s=_item_signature(_site_key(), item))
+    return url_for(BEACON_ENDPOINT)
+
+
+def count_beacon() -> Response:
+    """`GET /_visit` on a site or the portal: one page view of it, by the visitor rule (robots and prefetches
+    left out); with `i` (an item id) and `s` (its signature for this site), one view of that item too. Always
+    the image, never kept by any cache, never an error: a beacon that cannot be counted is simply not counted."""
+    counter = visits()
+    environ = request.environ
+    agent = environ.get("HTTP_USER_AGENT", "")
+    if (counter is not None and g.get("host_kind") in ("site", "portal") and not is_robot(agent)
+            and "prefetch" not in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or "").lower()):
+        try:
+            site, item = _site_key(), None
+            raw, signature = request.args.get("i", ""), request.args.get("s", "")
+            if raw.isascii() and raw.isdigit() and len(raw) <= 9 and hmac.compare_digest(
+                    signature.encode("ascii", "replace"), _item_signature(site, int(raw)).encode()):
+                item = int(raw)
+            counter.count(site, request.remote_addr or "", agent, item)
+        except Exception:
+            log.exception("visits: a beacon could not be counted")
+    response = Response(BEACON_GIF, mimetype="image/gif")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def visitor_hash(salt: bytes, site: int, address: str, agent: str) -> bytes:
@@ -339,7 +423,7 @@ class Visits:
 def count_visit(response):
     """After every request: count it when it is a page view. Never lets counting break the page."""
     try:
-        if counted(response):
+        if current_app.config["VISITS_COUNTED_BY"] != "beacon" and counted(response):
             req = request._get_current_object()
             item = None
             argument = ITEM_PAGES.get(req.endpoint or "")
@@ -363,9 +447,10 @@ def init_app(app: Flask) -> None:
     if store_kind(app.config) == "off":
         app.extensions.pop("govsites.visits", None)
         return
+    counted_by(app.config)  # a wrong value stops the app at its start, not at its first page
     app.extensions["govsites.visits"] = Visits(app)
     app.after_request(count_visit)
 
 
-__all__ = ["PORTAL", "Visits", "count_visit", "counted", "init_app", "is_robot", "store_kind",
-           "visitor_hash", "visits"]
+__all__ = ["PORTAL", "Visits", "beacon_url", "count_beacon", "count_visit", "counted", "counted_by", "init_app",
+           "is_robot", "store_kind", "visitor_hash", "visits"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
+from core.evaluation.visits import beacon_url, count_beacon
 from core.evaluation.visits_charts import daily_chart
 from core.evaluation.visits_queries import PERIODS, SITE_SORTS, city_report, site_panel, site_report
 from core.timeutil import now
@@ -24,6 +25,12 @@ VIEW = "visits.view"
 def _days() -> int:
     """`?days=`: one of the periods offered; anything else is the default."""
     return int_choice("days", PERIODS)
+
+
+@route(bp, "/_visit", permission=None, host="public")
+def beacon():
+    """The image a public page carries when page views are counted by beacon (core.evaluation.visits)."""
+    return count_beacon()
 
 
 @route(bp, "/admin/visits", permission=VIEW)
@@ -46,6 +53,7 @@ def platform_visits():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["visit_beacon"] = beacon_url
     add_menu_item(app, "site", "visits.site_visits", _l("Visits"), VIEW, order=49)
     add_menu_item(app, "platform", "visits.platform_visits", _l("Visits"), "platform.view", order=57)
     add_panel(app, "site", "evaluation/visits_panel.html", site_panel, VIEW, order=19)
