@@ -36,6 +36,7 @@ class Stats:
     def __init__(self):
         self.kinds: dict[str, KindStats] = {}
         self.timeline: list[tuple[float, str, str]] = []
+        self.cache: Counter = Counter()  # the readers' answers by nginx's X-Cache-Status
         self.lock = threading.Lock()
 
     def record(self, kind: str, ms: float, status: int, error: str | None) -> None:

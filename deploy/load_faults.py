@@ -19,7 +19,7 @@ import time
 
 import check_cluster
 import cluster
-from load_client import Browser, Stats
+from load_client import Browser, PageForms, Stats
 from submissions import next_address
 
 PROBE_KIND = "probe"
@@ -86,14 +86,20 @@ def kill_scheduler() -> dict:
 
 
 def limit_probe(port: int, host: str, attempts: int = 30) -> dict:
-    """Empty POSTs to the letter form from one new address (each counted by the limiter, then refused by the CSRF
-    check: no letter is made): the position of the first 429, and any 5xx. LETTERS_WRITE_RATE_LIMIT is 5 a minute:
-    a shared count answers 429 at the 6th; counted in each worker's memory, by the 6th on each worker."""
+    """The letter form posted with its CSRF token and nothing else, from one new address: the limiter counts each
+    post, the form refuses it (no letter is made). The position of the first 429, and any 5xx.
+    LETTERS_WRITE_RATE_LIMIT is 5 a minute: a shared count answers 429 at the 6th; counted in each worker's own
+    memory, at the 6th on each worker at the latest."""
     browser = Browser(Stats(), port, host, next_address())
+    page = browser.get(PROBE_KIND, "/interaction/write/consultation")
+    token = next((c.get("value") for f in PageForms(page.text).forms for c in f.controls
+                  if c.get("name") == "csrf_token"), None)
+    if token is None:
+        return {"first_429_at": None, "server_errors": None, "statuses": [page.status], "error": "no form"}
     statuses = []
     for _ in range(attempts):
-        answer = browser.request(PROBE_KIND, "POST", "/interaction/write/consultation", body=b"",
-                                 content_type="application/x-www-form-urlencoded", expect=(400, 429))
+        answer = browser.post(PROBE_KIND, "/interaction/write/consultation", [("csrf_token", token)],
+                              expect=(200, 429))
         statuses.append(answer.status)
         if answer.status == 429:
             break

@@ -98,11 +98,14 @@ def reader(world: World, n: int) -> None:
     """Home pages and articles across every site, in either language: mostly nginx's copies."""
     rng = random.Random(n)
     browsers: dict[str, Browser] = {}
+    homes = [pair for pair in world.reading if pair[1] == "/"]
     while world.running():
-        host, path = rng.choice(world.reading)
+        host, path = rng.choice(homes if rng.random() < 0.5 else world.reading)  # home pages are read most
         browser = browsers.setdefault(host, Browser(world.stats, world.port, host, next_address()))
-        browser.cookies["lang"] = rng.choice(("zh_CN", "zh_CN", "en"))
-        browser.get("read", path)
+        browser.cookies["lang"] = "en" if rng.random() < 0.2 else "zh_CN"
+        answer = browser.get("read", path)
+        with world.stats.lock:
+            world.stats.cache[answer.headers.get("x-cache-status", "-")] += 1
 
 
 # --- citizens -------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ as gunicorn's are, so nothing is shared but what the storage shares.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import uuid
@@ -127,4 +128,7 @@ def test_a_redis_that_does_not_answer_keeps_the_limit_in_memory_and_says_so(app,
         _put_back(app, limited)
     assert answers == [200] * 5 + [429]
     assert any("falling back to in-memory storage" in record.getMessage() for record in caplog.records)
+    # ... and the warning is written out (stderr: gunicorn's error log), not swallowed by the library's NullHandler
+    assert any(isinstance(h, logging.StreamHandler) and h.level <= logging.WARNING
+               for h in logging.getLogger("flask-limiter").handlers)
 
