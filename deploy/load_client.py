@@ -4,7 +4,8 @@ A `Browser` is one person on one site: it keeps the cookies the site set (the se
 every request from its own loopback address (127.x.y.z: the app sees it through nginx's X-Forwarded-For, so the
 per-address rate limits meet one person each, as in life), never follows a redirect by itself (the sites'
 absolute links name *.localhost, which this machine need not resolve) and records each request's time and
-outcome under its kind in a `Stats`.
+outcome under its kind in a `Stats`. It waits 65 s for an answer, past nginx's own 60 s (`proxy_read_timeout`):
+a slow answer is nginx's 504, as a browser would see it, not this script giving up first.
 
 Plain http.client rather than requests or locust: one connection per request, no pool to go stale when a host is
 killed, and no gevent (locust's workers are greenlets; the faults, the psycopg checks and the threads here would
@@ -69,7 +70,7 @@ class Answer:
 class Browser:
     """One person on one site (`host`, e.g. rsj.localhost) through nginx on `port`, from loopback `source`."""
 
-    def __init__(self, stats: Stats, port: int, host: str, source: str, timeout: float = 30.0):
+    def __init__(self, stats: Stats, port: int, host: str, source: str, timeout: float = 65.0):
         self.stats, self.port, self.host, self.source, self.timeout = stats, port, host, source, timeout
         self.cookies: dict[str, str] = {}
 
