@@ -105,11 +105,13 @@ def city_now() -> datetime:
 
 
 def run_faults(args, port: int, started: float, probe: tuple[str, str], results: list[dict]) -> None:
-    """The faults at their moments, one after the other; each with its window and the time to recover."""
+    """The faults at their moments, one after the other; each with its window and the time to recover. A fault
+    waits for the previous one's window to close, so that every error is put down to one fault only."""
+    free_from = started
     for share, name in FAULTS:
         if name in args.skip_fault:
             continue
-        time.sleep(max(0.0, started + share * args.duration - time.monotonic()))
+        time.sleep(max(0.0, started + share * args.duration - time.monotonic(), free_from - time.monotonic()))
         began = time.monotonic()
         print(f"  fault at {began - started:5.0f} s: {name}", flush=True)
         sizes = load_faults.log_sizes()
@@ -129,8 +131,9 @@ def run_faults(args, port: int, started: float, probe: tuple[str, str], results:
             figures = {"error": f"{type(error).__name__}: {error}"}
         figures["recovered_s"] = load_faults.recovery(*probe)
         ended = time.monotonic()
+        free_from = ended + FAULT_TAIL_SECONDS
         results.append({"fault": name, "at_s": round(began - started, 1), "took_s": round(ended - began, 1),
-                        "window": (began, ended + FAULT_TAIL_SECONDS), **figures})
+                        "window": (began, free_from), **figures})
         print(f"    {json.dumps({k: v for k, v in figures.items() if k != 'window'}, default=str)}", flush=True)
 
 

@@ -4,9 +4,9 @@ Each kind is a loop a thread runs until the deadline; every request goes through
 What a writer was told is kept in a `Ledger`, which the checks afterwards compare with the database:
 
 - a citizen's submission is *accepted* when the form answered with the redirect to its receipt; it is
-  *refused* when it answered anything else (an error, a timeout, a 429). A refused one is sent again once with
-  the same form (same submission key, as a person pressing the button again), like a browser's retry; both
-  outcomes are recorded under the one key;
+  *refused* when it answered anything else (an error, a timeout, a 429). One refused with an error (5xx, no
+  answer) is sent again once, 2 s later, with the same form (same submission key: a person pressing the button
+  again); both outcomes are recorded under the one key;
 - an editor's item is *published* when the publisher's step answered with the redirect and the page then says
   it is done; the item's id and title are kept;
 - an officer's step is *done* when the page it redirects to shows the success message.
@@ -126,7 +126,9 @@ def _file(world: World, browser: Browser, kind: str, path: str, overrides: dict,
     key = dict(fields).get("submission", "")
     entry = Submission("application" if kind == "apply" else kind, browser.host, key)
     world.ledger.add("submissions", entry)
-    for _attempt in range(2):
+    for attempt in range(2):
+        if attempt:
+            time.sleep(2.0)  # a person looks at the error page, then presses the button again
         answer = browser.post(kind, form.action or path, fields, [(*f, "application/pdf") for f in files])
         entry.outcomes.append(answer.error or str(answer.status))
         if answer.status in (302, 303) and answer.location.startswith(receipt):
