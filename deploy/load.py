@@ -38,7 +38,7 @@ import load_checks  # noqa: E402
 import load_faults  # noqa: E402
 import load_users  # noqa: E402
 from load_client import Browser, PageForms, Stats  # noqa: E402
-from submissions import next_address, pct, targets, reading_mix  # noqa: E402
+from submissions import pct, reading_mix, targets  # noqa: E402
 
 #: When each fault happens, as a share of the run.
 FAULTS = (0.12, "worker"), (0.27, "host"), (0.45, "postgresql"), (0.60, "scheduler"), (0.80, "redis")

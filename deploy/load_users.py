@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import itertools
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -194,8 +195,7 @@ def take_step(browser: Browser, kind: str, page_path: str, step: str, overrides:
 
 
 def _ids(page: str, prefix: str) -> list[int]:
-    import re
-
+    """The record ids a list page links to under `prefix`, ascending."""
     return sorted({int(i) for i in re.findall(rf'href="[^"]*{prefix}(\d+)"', page)})
 
 
