@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from core.config import load_config
-from core.extensions import csrf, db, limiter, migrate
+from core.extensions import csrf, db, limiter, migrate, show_limiter_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
+    show_limiter_warnings()
     for name in MODULES:
         import_models(name)
     for name in MODULES:

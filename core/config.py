@@ -98,6 +98,12 @@ SETTINGS: dict[str, tuple[object, str]] = {
                                       "so a stranger cannot easily lock the writer out)."),
     "RATELIMIT_STORAGE_URI": ("memory://", "Where rate-limit counters live. memory:// counts in each worker alone; "
                                            "redis://… shares the count between workers and hosts."),
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": (True, "While the rate-limit storage (Redis) does not answer, each worker "
+                                                   "counts in its own memory (the limits hold, per worker) and logs "
+                                                   "a warning; the storage is tried again after a while "
+                                                   "(Flask-Limiter)."),
+    "RATELIMIT_SWALLOW_ERRORS": (True, "A rate-limit storage error the in-memory fallback does not cover lets the "
+                                       "request through with the error in the log (fail open), not a 500."),
     "VISITS_STORE": ("", "Where page views are counted before the `visits.flush` job writes them: memory (each "
                          "worker, written by the worker), redis (shared), off; empty: redis when VISITS_REDIS_URL "
                          "or RATELIMIT_STORAGE_URI is a redis:// URL, else memory."),
@@ -206,6 +212,10 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'govsites.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A pooled connection is tested before use: after the database server restarted (or dropped an idle
+        # connection), the pool replaces it instead of handing the request a dead one. SQLite has no server.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
     if not app.config["BACKUP_FOLDER"]:

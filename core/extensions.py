@@ -1,6 +1,8 @@
 """Unbound extensions; `create_app` binds them. Nothing here imports the app."""
 from __future__ import annotations
 
+import logging
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,3 +33,15 @@ babel = Babel()
 csrf = CSRFProtect()
 #: Limits are declared per route (login, public forms); none applies by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def show_limiter_warnings() -> None:
+    """Let Flask-Limiter's warnings reach stderr (gunicorn's error log): "Rate limit storage unreachable - falling
+    back to in-memory storage" when Redis goes away. The library gives its logger a NullHandler, which keeps
+    Python's last-resort handler from printing them, so without this they went nowhere."""
+    logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(asctime)s [flask-limiter] %(levelname)s %(message)s"))
+        logger.addHandler(handler)

@@ -8,6 +8,7 @@ as gunicorn's are, so nothing is shared but what the storage shares.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import uuid
@@ -110,3 +111,24 @@ def test_two_workers_counting_in_one_redis_share_the_login_limit(app):
     finally:
         _put_back(app, limited)
     assert answers == [200, 429, 429, 429]  # the fifth of the minute was the last, whichever worker counted it
+
+
+def test_a_redis_that_does_not_answer_keeps_the_limit_in_memory_and_says_so(app, caplog):
+    """Redis down (nothing listens on port 1): the sign-in page still answers, the limit still holds — counted in
+    the worker's memory meanwhile (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) — and the log says so."""
+    limited = _limited_app(app, **WORKER_CONFIG, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", VISITS_STORE="off")
+    try:
+        client = limited.test_client()
+        with caplog.at_level("WARNING"):
+            answers = [client.post("/admin/login", base_url="http://admin.localhost",
+                                   environ_base={"REMOTE_ADDR": "192.0.2.77"},
+                                   data={"username": "nobody.here", "password": "Not-The-One-1"}).status_code
+                       for _ in range(6)]
+    finally:
+        _put_back(app, limited)
+    assert answers == [200] * 5 + [429]
+    assert any("falling back to in-memory storage" in record.getMessage() for record in caplog.records)
+    # ... and the warning is written out (stderr: gunicorn's error log), not swallowed by the library's NullHandler
+    assert any(isinstance(h, logging.StreamHandler) and h.level <= logging.WARNING
+               for h in logging.getLogger("flask-limiter").handlers)
+
