@@ -19,13 +19,18 @@ from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, ServiceUnavailable
 
 from core.extensions import db
 from core.operations import OperationForbidden
 from core.web.errors import module_answer
 from core.web.routes import UnreadableAddress, current_rule
 from tenants.hosts import SiteSuspended
+
+
+#: Retry-After of the page shown while the database cannot be reached, in seconds.
+UNAVAILABLE_RETRY_SECONDS = 30
 
 
 def _page(status: int, template: str, headers: dict | None = None, **context):
@@ -156,10 +161,26 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return _themed(500)
 
+    def database_unavailable(error: OperationalError):
+        """The database cannot be reached or gave up on the statement (a restart, a failover, a lock waited out):
+        503 with Retry-After, so a client or a proxy knows to come back; what the request was doing rolled back.
+        The pool checks each connection before use (pool_pre_ping), so the next request after the database is
+        back succeeds without a restart."""
+        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        try:
+            db.session.rollback()
+        except Exception:
+            db.session.remove()
+        answer = module_answer(ServiceUnavailable(retry_after=UNAVAILABLE_RETRY_SECONDS))  # the API: in JSON
+        if answer is not None:
+            return answer
+        return _themed(503, "unavailable", {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)})
+
     for error, handler in ((Forbidden, forbidden), (BadRequest, bad_request), (UnreadableAddress, unreadable),
                            (CSRFError, form_expired), (SiteSuspended, suspended), (500, server_error),
                            (HTTPException, _as_it_is)):
         app.register_error_handler(error, _owned(handler))
+    app.register_error_handler(OperationalError, database_unavailable)  # answers the API's form itself
 
     @app.errorhandler(OperationForbidden)
     def forbidden_operation(error: OperationForbidden):

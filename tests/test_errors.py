@@ -142,3 +142,36 @@ def test_every_admin_error_page_is_in_english_too(clients):
     html = client.post("/admin/settings", data={"csrf_token": "expired"}).get_data(as_text=True)
     assert "This form has expired" in html and "Back to the administration home" in html
     assert "Page not found" in client.get("/admin/nosuch").get_data(as_text=True)
+
+
+# --- 503: the database cannot be reached ---------------------------------------------------------------------------
+
+def _database_gone(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection unexpectedly"))
+
+
+@pytest.mark.parametrize("host, endpoint, path", [("rsj.localhost", "admin.home", "/admin/"),
+                                                  (CONSOLE, "sites.platform_index", "/platform/")])
+def test_a_database_outage_is_told_in_the_admin_as_unsaved_and_worth_trying_again(app, clients, monkeypatch, host,
+                                                                                 endpoint, path):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, endpoint, _database_gone)
+    response = clients[host].get(path)
+    _in_the_admin(response, 503, host, "上一步没有保存")
+    assert response.headers["Retry-After"] == "30"
+
+
+def test_a_database_outage_on_a_public_page_or_the_api_is_a_503_to_come_back_to(app, city, client_for, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "public.home", _database_gone)
+    monkeypatch.setitem(app.view_functions, "api.articles_list", _database_gone)
+    client = client_for("rsj.localhost")
+    page = client.get("/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "网站暂时无法访问" in page.get_data(as_text=True) and "不会重复受理" in page.get_data(as_text=True)
+    assert "private" in page.headers["Cache-Control"]  # no shared cache keeps the outage
+    answer = client.get("/api/v1/articles")
+    assert answer.status_code == 503 and answer.is_json and answer.get_json()["code"] == 503
+    assert answer.headers["Retry-After"] == "30"
