@@ -407,21 +407,18 @@ def run(args) -> int:
             print("the backup exported no snapshot to the drill (not a PostgreSQL backup?)", file=sys.stderr)
             return 1
         print("checksumming every site: the source in the backup's snapshot, the source now", flush=True)
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+        in_manifest = fold_sites(manifest, manifest["files"])
         with app.app_context():
             connection = held.pop("connection")
             try:
-                at_backup = site_checksums(connection)
+                # the snapshot's rows with the backup's files: uploads are copied after the snapshot, not in it
+                at_backup = site_checksums(connection, files=manifest["files"])
             finally:
                 connection.rollback()
                 connection.close()
             with source.connect() as connection:
                 now = site_checksums(connection, upload_folder=Path(env["GOVSITES_UPLOAD_FOLDER"]))
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-        in_manifest = fold_sites(manifest, manifest["files"])
-        # the snapshot's rows with the backup's files: uploads are copied after the snapshot, not inside it
-        for site, entry in in_manifest.items():
-            if site in at_backup:
-                at_backup[site] = {**at_backup[site], "files": entry["files"], "files_sha256": entry["files_sha256"]}
         # -- 3. the restore into a new database, by the platform's restore
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{restored_name}" TEMPLATE template0')
@@ -447,7 +444,8 @@ def run(args) -> int:
             restored_engine.dispose()
         # -- 4b. compare
         equal, differ = compare(restored, at_backup, in_manifest)
-        moved = [s for s in now if s not in at_backup or now[s]["sha256"] != at_backup[s]["sha256"]]
+        moved = [s for s in set(now) | set(at_backup) if (now.get(s) or {}).get("sha256") !=
+                 (at_backup.get(s) or {}).get("sha256")]
         figures.update({
             "backup": name, "sites_compared": len(equal) + len(differ), "sites_equal": len(equal),
             "differences": differ, "rows_in_backup": sum(t["rows"] for t in manifest["tables"].values()),

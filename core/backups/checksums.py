@@ -193,19 +193,21 @@ def fold_sites(checksums: dict, files: dict[str, dict] | None = None) -> dict[st
     return folded
 
 
-def site_checksums(connection: Connection, snapshot: str | None = None, *,
-                   upload_folder: Path | None = None) -> dict[str, dict]:
+def site_checksums(connection: Connection, snapshot: str | None = None, *, upload_folder: Path | None = None,
+                   files: dict[str, dict] | None = None) -> dict[str, dict]:
     """Count and checksum every site's rows (and uploaded files) into one digest per site (`fold_sites`).
 
     :param snapshot: a PostgreSQL snapshot id to read in (`import_snapshot`: `connection` must not be in a
         transaction yet); None reads through the connection's own transaction.
     :param upload_folder: an UPLOAD_FOLDER whose ``site-<id>/`` files are hashed into each site's digest
-        (read now: files are not in any database snapshot); None leaves files out.
+        (read now: files are not in any database snapshot); None leaves files out, unless `files` is given.
+    :param files: a backup's list of files (its manifest's "files") to fold in instead of a folder's.
     :returns: ``{tenant_id: {"slug", "rows", "tables", "files", "rows_sha256", "files_sha256", "sha256"}}``.
     """
     if snapshot is not None:
         import_snapshot(connection, snapshot)
-    files = file_entries(upload_folder) if upload_folder is not None else None
+    if upload_folder is not None:
+        files = file_entries(upload_folder)
     return fold_sites(table_checksums(connection), files)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from core.backups import engines, runner
 from core.backups.checksums import fold_sites, import_snapshot, site_checksums
 from core.backups.layout import MANIFEST
+from core.backups.uploads import file_entries
 from core.extensions import db
 from tests.backups.conftest import NOW, is_postgres, put_upload
 
@@ -68,10 +69,15 @@ def test_equal_on_a_restored_copy_and_changed_for_the_changed_site_only(app, two
     assert later[czj_id]["rows_sha256"] == after[czj_id]["rows_sha256"] and later[rsj_id] == after[rsj_id]
 
 
-def test_files_left_out_when_no_folder_is_given(app, two_sites, folders):
+def test_files_from_a_folder_or_a_list_and_left_out_when_neither_is_given(app, two_sites, folders):
     rsj, _czj, _articles = two_sites
     put_upload(folders, f"site-{rsj.id}/{'a' * 32}.pdf", b"%PDF-1.4 rsj")
-    assert _sites(app)[str(rsj.id)]["files"] == 0
+    site = str(rsj.id)
+    without = _sites(app)
+    assert without[site]["files"] == 0
+    read = _sites(app, upload_folder=folders.uploads)
+    assert _sites(app, files=file_entries(folders.uploads)) == read  # the digest over both, not only the part
+    assert read[site]["sha256"] != without[site]["sha256"] and read[site]["rows_sha256"] == without[site]["rows_sha256"]
 
 
 @pytest.mark.postgres
