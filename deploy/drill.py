@@ -531,7 +531,14 @@ def main() -> int:
     parser.add_argument("--load-command", help="run this as the write load instead (stopped with SIGINT)")
     parser.add_argument("--keep-restored", action="store_true", help="keep the restored database (to look at)")
     args = parser.parse_args()
-    return run(args)
+    try:
+        return run(args)
+    except Exception as error:  # noqa: BLE001 (the database restarted under the drill, a host gone: FAIL, why)
+        import traceback
+
+        traceback.print_exc()
+        print(f"\nFAIL: the drill stopped: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        return 1
 
 
 if __name__ == "__main__":
