@@ -15,13 +15,20 @@ A site's checksum of a table is the same over the rows with its tenant_id.
 The backup computes these on its own snapshot (the SQLite copy, or the
 PostgreSQL snapshot pg_dump reads), verify on the database restored from the
 backup; equal figures mean every row came back as it was.
+
+`site_checksums` folds a site's figures into one digest per site (its rows in
+every table with a tenant_id, and its uploaded files under ``site-<id>/``), for
+a backup drill (deploy/drill.py) to say "every site came back as it was at the
+backup's moment" site by site; `fold_sites` does the same from a manifest.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +36,8 @@ from sqlalchemy import MetaData, String, Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InvalidRequestError
 
+from core.backups.layout import UPLOADS
+from core.backups.uploads import file_entries
 from jobs import progress
 from tenants.scoping import crosses_tenants
 
@@ -118,6 +127,88 @@ def table_checksums(connection: Connection) -> dict:
         if "slug" in tenants.columns:
             slugs = {str(i): s for i, s in connection.execute(select(tenants.c.id, tenants.c.slug))}
     return {"tables": tables_out, "sites": sites_out, "site_slugs": slugs}
+
+
+#: What pg_export_snapshot() returns ("00000003-0000001B-1"): checked before it is written into the statement.
+SNAPSHOT_ID = re.compile(r"^[0-9A-Fa-f]+-[0-9A-Fa-f]+(-[0-9]+)?$")
+#: An upload's key in a manifest's files: ``uploads/site-<tenant id>/<path>``.
+SITE_FILE = re.compile(rf"^{UPLOADS}/site-(\d+)/")
+
+
+def import_snapshot(connection: Connection, snapshot: str) -> None:
+    """Make `connection`'s next transaction read the PostgreSQL snapshot another transaction exported.
+
+    The snapshot is importable only while the transaction that exported it (``pg_export_snapshot()``) is open;
+    once imported, it lasts as long as this transaction, so the reading may take its time.
+
+    :param snapshot: the id pg_export_snapshot() returned.
+    :raises ValueError: when `connection` is not PostgreSQL, already in a transaction, or the id is malformed.
+    :raises sqlalchemy.exc.DBAPIError: when the server refuses the snapshot (its exporter has ended).
+    """
+    if connection.dialect.name != "postgresql":
+        raise ValueError("only PostgreSQL exports snapshots")
+    if connection.in_transaction():
+        raise ValueError("the snapshot must be the first thing a transaction does")
+    if not SNAPSHOT_ID.match(snapshot):
+        raise ValueError(f"not a snapshot id: {snapshot!r}")
+    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+
+
+def fold_sites(checksums: dict, files: dict[str, dict] | None = None) -> dict[str, dict]:
+    """One digest per site from per-site table figures (`table_checksums`' answer, or a backup's manifest).
+
+    A site's row digest is the SHA-256 of one line per table it has rows in, by table name:
+    ``<table> <rows> <sha256>``; its file digest the same over its uploads (`files` entries whose key is
+    ``uploads/site-<id>/…``, by key): ``<key> <size> <sha256>``; its digest the SHA-256 of the two. Two
+    databases (and upload folders) give a site the same digest exactly when every one of its rows (and
+    files) is the same.
+
+    :param checksums: ``{"sites": {tenant_id: {table: {"rows", "sha256"}}}, "site_slugs": {…}}``.
+    :param files: ``{key: {"size", "sha256"}}`` (a manifest's "files", or `uploads.file_entries`), or None
+        to leave files out (then every site's file digest is that of no files).
+    :returns: ``{tenant_id: {"slug", "rows", "tables", "files", "rows_sha256", "files_sha256", "sha256"}}``,
+        tenant ids as strings.
+    """
+    by_site: dict[str, dict[str, dict]] = {}
+    for key, entry in (files or {}).items():
+        found = SITE_FILE.match(key)
+        if found:
+            by_site.setdefault(found.group(1), {})[key] = entry
+    slugs = checksums.get("site_slugs", {})
+    sites = checksums.get("sites", {})
+    folded = {}
+    for site in sorted(set(sites) | set(by_site), key=lambda s: (len(s), s)):
+        tables, uploads = sites.get(site, {}), by_site.get(site, {})
+        rows = hashlib.sha256()
+        for name in sorted(tables):
+            rows.update(f"{name} {tables[name]['rows']} {tables[name]['sha256']}\n".encode())
+        kept = hashlib.sha256()
+        for key in sorted(uploads):
+            kept.update(f"{key} {uploads[key]['size']} {uploads[key]['sha256']}\n".encode())
+        folded[site] = {"slug": slugs.get(site, site), "rows": sum(t["rows"] for t in tables.values()),
+                        "tables": len(tables), "files": len(uploads), "rows_sha256": rows.hexdigest(),
+                        "files_sha256": kept.hexdigest(),
+                        "sha256": hashlib.sha256(f"{rows.hexdigest()} {kept.hexdigest()}".encode()).hexdigest()}
+    return folded
+
+
+def site_checksums(connection: Connection, snapshot: str | None = None, *, upload_folder: Path | None = None,
+                   files: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Count and checksum every site's rows (and uploaded files) into one digest per site (`fold_sites`).
+
+    :param snapshot: a PostgreSQL snapshot id to read in (`import_snapshot`: `connection` must not be in a
+        transaction yet); None reads through the connection's own transaction.
+    :param upload_folder: an UPLOAD_FOLDER whose ``site-<id>/`` files are hashed into each site's digest
+        (read now: files are not in any database snapshot); None leaves files out, unless `files` is given.
+    :param files: a backup's list of files (its manifest's "files") to fold in instead of a folder's.
+    :returns: ``{tenant_id: {"slug", "rows", "tables", "files", "rows_sha256", "files_sha256", "sha256"}}``.
+    """
+    if snapshot is not None:
+        import_snapshot(connection, snapshot)
+    if upload_folder is not None:
+        files = file_entries(upload_folder)
+    return fold_sites(table_checksums(connection), files)
 
 
 def total_rows(checksums: dict) -> int:

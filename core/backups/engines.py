@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,6 +49,11 @@ INSUFFICIENT_PRIVILEGE = "42501"
 OBJECT_IN_USE = "55006"
 #: How many times the scratch database's DROP is tried while its ended connections go away.
 DROP_ATTEMPTS = 5
+#: Called with the id of the snapshot a PostgreSQL backup reads, while the backup's transaction still holds it:
+#: a backup drill (deploy/drill.py) imports it (core.backups.checksums.import_snapshot) to read the source as
+#: of the backup's moment on a connection of its own. Empty unless a drill runs; an observer that raises fails
+#: the backup.
+SNAPSHOT_OBSERVERS: list[Callable[[str], None]] = []
 
 
 def for_current_app() -> SqliteDatabase | PostgresDatabase:
@@ -302,6 +307,8 @@ class PostgresDatabase:
             on_disk = connection.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
             pg_dump = self.program("pg_dump", version)
             snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            for observer in SNAPSHOT_OBSERVERS:
+                observer(snapshot)
             target = folder / self.dump_name
             with _error_log() as err:
                 process = subprocess.Popen([pg_dump, "-Fc", f"--snapshot={snapshot}", "--no-sync", "-f", str(target)],

@@ -434,7 +434,7 @@ def restore(name: str, *, now: datetime) -> dict:
         revision = manifest.get("schema_revision") or ""
         if revision not in known:
             raise BackupError("newer_schema", revision=revision or "?", head=head)
-        lease = current_lease()
+        lease = _lease_or_none()
         if lease is not None and lease.expires_at > now:
             raise BackupError("scheduler_running", holder=lease.holder, until=f"{lease.expires_at:%Y-%m-%d %H:%M:%S}")
         db.session.rollback()
@@ -458,6 +458,18 @@ def restore(name: str, *, now: datetime) -> dict:
             db.session.commit()
     return {"name": name, "revision": revision, "head": head,
             "kept_database": str(kept_database or ""), "kept_uploads": str(kept_uploads or "")}
+
+
+def _lease_or_none():
+    """The scheduler's lease, or None when the database has no lease table: a new, empty database (a restore
+    onto a new server, or a drill's) has no scheduler running on it."""
+    from sqlalchemy import inspect
+
+    from jobs.models import SchedulerLease
+
+    if not inspect(db.session.connection()).has_table(SchedulerLease.__tablename__):
+        return None
+    return current_lease()
 
 
 def _where(differences: list[dict]) -> tuple[list[str], list[str]]:

@@ -54,6 +54,15 @@ def sha256_of(path: Path, bar=None) -> str:
     return digest.hexdigest()
 
 
+def file_entries(root: Path) -> dict[str, dict]:
+    """Every upload under `root` as a manifest lists it: ``{"uploads/<path>": {"size", "sha256"}}`` (read now).
+
+    The same keys as a backup's manifest, so the uploads a restore put back compare with the backup's list
+    (`core.backups.checksums.fold_sites`).
+    """
+    return {f"{UPLOADS}/{rel}": {"size": stat.st_size, "sha256": sha256_of(root / rel)} for rel, stat in _walk(root)}
+
+
 def _copy_hashing(source: Path, target: Path, bar) -> str:
     digest = hashlib.sha256()
     with source.open("rb") as reader, target.open("wb") as writer:

@@ -96,6 +96,44 @@ def test_restore_brings_back_the_database_and_the_uploads(city):
         db.session.remove()
 
 
+def test_restore_into_a_new_empty_database(city):
+    """A new server's database, not even migrated (no lease table: no scheduler can run there): restored."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from core import create_app
+
+    app, tenant_id, name, tmp_path = city
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    admin = None
+    if url.get_backend_name() == "sqlite":
+        new = url.set(database=str(tmp_path / "new-server.sqlite3"))
+    else:
+        new = url.set(database=f"{url.database}_new_{secrets.token_hex(3)}")
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{new.database}"'))
+    try:
+        fresh = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "BACKUP_FOLDER", "PERSONAL_DATA_KEYS",
+                                                           "PERSONAL_DATA_INDEX_KEY")},
+                            "DATABASE_URL": new.render_as_string(hide_password=False), "BACKUP_COPY_FOLDER": "",
+                            "UPLOAD_FOLDER": str(tmp_path / "new-uploads")})
+        with fresh.app_context():
+            result = runner.restore(name, now=NOW + timedelta(days=1))
+            assert result["revision"] == result["head"] and not result["kept_uploads"]
+            assert _articles(tenant_id) == ["备份之前的新闻"]
+            assert _files(tmp_path / "new-uploads") == {f"site-{tenant_id}/{'a' * 32}.pdf": b"%PDF-1.4 before"}
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{new.database}" WITH (FORCE)'))
+            admin.dispose()
+
+
 def _edit_manifest(tmp_path: Path, name: str, change) -> None:
     path = tmp_path / "backups" / name / MANIFEST
     manifest = json.loads(path.read_text())
