@@ -5,7 +5,7 @@
 1. a write load starts: citizens send letters to the sites' mailboxes over HTTP through the cluster's nginx
    (form, CSRF token, POST, as a browser does; one in three with a PDF attached), and editors publish news
    items through the app's own operations (as deploy/check_cluster.py does). `--load-command` runs another
-   load instead (deploy/load.py, once it exists): any command that writes until it is sent SIGINT.
+   load instead (e.g. `deploy/load --duration 900`): any command that writes until it is sent SIGINT.
 2. the platform's backup job (`backups.nightly`, what `flask backup create` runs) makes a backup while the
    writes go on. Its PostgreSQL backup reads one exported snapshot (core.backups.engines); the drill imports
    that same snapshot on a connection of its own (engines.SNAPSHOT_OBSERVERS) while the backup holds it, and
@@ -241,7 +241,7 @@ class ExternalLoad:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=60)
+                self.process.wait(timeout=180)  # deploy/load runs its checks before it exits
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -215,6 +216,14 @@ def main(argv=None) -> int:
     world = load_users.World(port, stats, ledger, run_id, reading, apply_targets, letters, accounts,
                              time.monotonic() + args.duration, args.think)
     since, load_avg = city_now(), os.getloadavg()
+
+    def stop_early(_signum, _frame) -> None:
+        """SIGINT (Ctrl-C, or deploy/drill's `--load-command` stopping its load): every person finishes what they
+        are doing and stops; the figures and the checks follow as after the whole duration."""
+        world.deadline = time.monotonic()
+        print("\nstopping: the load ends now, the checks follow", flush=True)
+
+    signal.signal(signal.SIGINT, stop_early)
     threads = [threading.Thread(target=load_users.reader, args=(world, n)) for n in range(args.readers)]
     threads += [threading.Thread(target=load_users.applicant, args=(world, n)) for n in range(args.applicants)]
     threads += [threading.Thread(target=load_users.letter_writer, args=(world, n))
