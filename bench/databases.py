@@ -37,6 +37,14 @@ class ScratchDatabase:
         else:
             self.url = f"sqlite:///{directory / 'govsites.sqlite3'}"
 
+    @classmethod
+    def existing(cls, url: str) -> "ScratchDatabase":
+        """A database built earlier (by a run with --keep): used as it is, never dropped."""
+        database = cls.__new__(cls)
+        database.kind = "postgresql" if url.startswith(("postgres://", "postgresql")) else "sqlite"
+        database.pg_admin, database.name, database.url = None, "", url
+        return database
+
     def _admin(self, statement: str) -> None:
         import psycopg
 

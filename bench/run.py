@@ -109,6 +109,7 @@ class Settings:
     database: str = "sqlite"
     pg_url: str = DEFAULT_PG
     scenarios: tuple[str, ...] = tuple(SCENARIOS)
+    reuse: str = ""
 
 
 @dataclass
@@ -175,6 +176,9 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="a PostgreSQL server's maintenance database "
                         f"(the city's database, {PG_PREFIX}<random>, is created next to it and dropped)")
+    parser.add_argument("--reuse", default="", metavar="DATABASE_URL",
+                        help="measure the city already in this database (e.g. one kept by --keep) instead of "
+                             "building one; it is migrated, never dropped, and the writer adds its items to it")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help=f"which runs, comma-separated, of: {', '.join(SCENARIOS)}")
     args = parser.parse_args(argv)
@@ -184,7 +188,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         parser.error(f"unknown scenario(s) {unknown}: choose among {', '.join(SCENARIOS)}")
     threads = args.threads or max(1, min(os.cpu_count() or 1, args.connections))
     return Settings(args.duration, args.connections, threads, args.workers, args.warmup, args.scale_check,
-                    args.show_sql, args.keep, args.database, args.pg_url, scenarios)
+                    args.show_sql, args.keep, args.database, args.pg_url, scenarios, args.reuse)
 
 
 def app_env(city: City) -> dict[str, str]:
@@ -226,12 +230,15 @@ def build_city(workdir: Path, label: str, load_args: list[str], settings: Settin
     load the demo city into it, timing the load."""
     directory = workdir / label
     directory.mkdir(parents=True)
-    database = ScratchDatabase(settings.database, directory, pg_url=settings.pg_url, prefix=PG_PREFIX)
-    made.append(database)
+    if settings.reuse and label == "normal":
+        database = ScratchDatabase.existing(settings.reuse)
+    else:
+        database = ScratchDatabase(settings.database, directory, pg_url=settings.pg_url, prefix=PG_PREFIX)
+        made.append(database)
     city = City(label, directory, load_args, database)
     run_flask(["db", "upgrade"], city)
     started = time.perf_counter()
-    summary = run_flask(["demo", "load", *load_args], city)
+    summary = "reused" if settings.reuse and label == "normal" else run_flask(["demo", "load", *load_args], city)
     city.load_seconds = time.perf_counter() - started
     city.sites = database.scalar("select count(*) from tenants")
     city.articles = database.scalar("select count(*) from articles")
@@ -311,12 +318,13 @@ def gunicorn(app_spec: str, env: dict[str, str], settings: Settings, log: Path) 
     """Serve `app_spec` on a free loopback port; always stop it, gracefully first."""
     port = free_port()
     command = [GUNICORN, app_spec, "-w", str(settings.workers), "-b", f"127.0.0.1:{port}",
-               "--worker-class", "sync"]
+               "--worker-class", "sync", "--no-control-socket"]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
-        wait_until_answering(process, port, log)
+        # A loaded machine (or the writer starting its own app beside it) can take long to boot two workers.
+        wait_until_answering(process, port, log, timeout=120.0)
         yield port
     finally:
         stop(process)
