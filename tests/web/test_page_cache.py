@@ -159,3 +159,22 @@ def test_the_page_cache_is_bounded_by_bytes_the_least_recently_read_going_first(
     assert cache.get(("a",), (2,)) is None and cache.size == 400  # a stale page leaves, its bytes with it
     cache.put(("big",), (1,), b"z" * 1200)  # larger than the whole budget: kept by nothing
     assert cache.get(("big",), (1,)) is None and cache.size <= 1000
+
+
+def test_a_site_memo_is_kept_until_its_sites_content_changes(app, two_sites, create_article_in):
+    from core.web.cache import site_memo
+    from tenants.scoping import activate_tenant
+
+    rsj, czj, _ = two_sites
+    computed = []
+
+    def memo(site):
+        with app.test_request_context("/"), activate_tenant(site.id):
+            return site_memo("test", lambda: computed.append(site.slug) or len(computed))
+
+    assert memo(rsj) == memo(rsj) == 1
+    assert memo(czj) == 2  # kept per site
+    create_article_in(czj, "notices", "只改财政局")
+    assert memo(rsj) == 1  # another site's change leaves it
+    create_article_in(rsj, "notices", "人事局的新通知")
+    assert memo(rsj) == 3 and memo(czj) == 4
