@@ -634,7 +634,8 @@ def print_settings(settings: Settings, city: City, mix: list[tuple[str, str]]) -
     print(f"server:  gunicorn -w {settings.workers} --worker-class sync, on 127.0.0.1 (same machine as wrk)")
     print(f"load:    wrk -t {settings.threads} -c {settings.connections} -d {settings.duration}s --latency "
           f"(after {settings.warmup}s warm-up), GOVSITES_TENANT_CACHE_TTL={TENANT_CACHE_TTL}")
-    print(f"data:    {settings.database}" + (f" (database {city.database.name})" if city.database.name else ""))
+    print(f"data:    {city.database.kind}" + (f" (database {city.database.name})" if city.database.name else "")
+          + (f" (reused: {settings.reuse.split('@')[-1]})" if settings.reuse else ""))
     homepages = sum(1 for _, p in mix if p == "/")
     print(f"mix:     {len(mix)} URLs = {homepages} homepages + {len(mix) - homepages} articles, "
           f"Host rotated over {homepages} sites ({city.sites} sites, {city.articles} articles in the city)")
@@ -679,7 +680,9 @@ def print_queries(results: dict[str, dict[str, PageCost]], cities: dict[str, Cit
     verdict = "met" if worst <= QUERY_TARGET else "NOT met"
     print(f"target <= {QUERY_TARGET} statements per page: {verdict} (worst warm page: {worst})")
     print(f"'{HOST_MAP}': once per worker at start and after any site change (ms: median of a reload). "
-          f"Besides, each worker re-reads the registry version once every {TENANT_CACHE_TTL} s (+1 statement).")
+          f"Besides, each worker re-reads the registry version once every {TENANT_CACHE_TTL} s (+1 statement),")
+    print("and the content version (registry_versions 'content') at most every CONTENT_VERSION_SECONDS (0.2 s): "
+          "on a slow machine that read can fall in a counted page (+1), cached or not.")
     base = results[labels[0]]
     for page, cost in base.items():
         if show_sql or page in (HOST_MAP, "homepage", "article", "section list"):
@@ -707,7 +710,8 @@ def main(argv: list[str] | None = None) -> int:
     databases: list[ScratchDatabase] = []
     writer = None
     try:
-        print(f"building demo cities ({settings.database}) in {workdir}", flush=True)
+        print(f"building demo cities ({'reusing one' if settings.reuse else settings.database}) in {workdir}",
+              flush=True)
         city = build_city(workdir, "normal", [], settings, databases)
         cities = {"normal": city}
         if settings.scale_check:
