@@ -42,7 +42,6 @@ import html.parser
 import itertools
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -58,9 +57,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import run  # noqa: E402  (bench/run.py: gunicorn, wrk and the reading mix)
+from databases import DEFAULT_PG, ScratchDatabase  # noqa: E402
 
 ROOT = run.ROOT
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 #: A one-page PDF: what a scanned material is, as far as the type check goes.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -124,37 +123,23 @@ def parse_args(argv: list[str] | None = None) -> Settings:
 
 
 class City:
-    """A demo city in SQLite or in a fresh PostgreSQL database, reached through SQLAlchemy."""
+    """A demo city in SQLite or in a fresh PostgreSQL database (bench/databases.py), reached through SQLAlchemy."""
 
     def __init__(self, workdir: Path, settings: Settings):
         self.directory = workdir / "city"
         self.directory.mkdir(parents=True)
-        self.pg_admin = None
-        if settings.database == "postgresql":
-            self.pg_admin = settings.pg_url
-            self.db_name = f"bench_submissions_{secrets.token_hex(4)}"
-            self._admin(f'CREATE DATABASE "{self.db_name}"')
-            self.url = re.sub(r"/[^/]*$", f"/{self.db_name}", settings.pg_url)
-        else:
-            self.url = f"sqlite:///{self.directory / 'govsites.sqlite3'}"
+        self.database = ScratchDatabase(settings.database, self.directory, pg_url=settings.pg_url,
+                                        prefix="bench_submissions_")
+        self.pg_admin = self.database.pg_admin
+        self.db_name = self.database.name
+        self.url = self.database.url
         self.uploads = self.directory / "uploads"
 
-    def _admin(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.pg_admin, autocommit=True) as con:
-            con.execute(statement)
-
     def drop(self) -> None:
-        if self.pg_admin:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        self.database.drop()
 
     def engine(self):
-        from sqlalchemy import create_engine
-
-        from core.config import normalise_database_url
-
-        return create_engine(normalise_database_url(self.url))
+        return self.database.engine()
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSITES_")}
@@ -180,24 +165,10 @@ class City:
         return done.stdout.strip()
 
     def scalar(self, sql: str, **params):
-        from sqlalchemy import text
-
-        engine = self.engine()
-        try:
-            with engine.connect() as con:
-                return con.execute(text(sql), params).scalar()
-        finally:
-            engine.dispose()
+        return self.database.scalar(sql, **params)
 
     def rows(self, sql: str, **params) -> list:
-        from sqlalchemy import text
-
-        engine = self.engine()
-        try:
-            with engine.connect() as con:
-                return list(con.execute(text(sql), params))
-        finally:
-            engine.dispose()
+        return self.database.rows(sql, **params)
 
 
 def build(city: City, settings: Settings) -> str:

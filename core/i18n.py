@@ -23,7 +23,14 @@ def select_locale() -> str:
 
 
 def is_english() -> bool:
-    return str(get_locale()) == "en"
+    """Whether this request is in English (the locale "en", nothing more: what `str(get_locale()) == "en"` says).
+
+    Asked dozens of times a page (every localized name, every `content_lang`): the locale's parts are compared
+    rather than its identifier built each time.
+    """
+    locale = get_locale()
+    return (locale is not None and locale.language == "en" and locale.territory is None and locale.script is None
+            and locale.variant is None and getattr(locale, "modifier", None) is None)
 
 
 #: Han characters, CJK punctuation (、。〔〕《》) and fullwidth forms (（），：): text that is Chinese.

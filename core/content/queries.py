@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import DateTime, bindparam, case, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from core.content.models import Article
@@ -15,18 +15,27 @@ from core.web.sitemaps import PublicPage
 from tenants.scoping import active_tenant_id, crosses_tenants
 
 
+def _published_condition():
+    # The moment is a parameter whose value is asked when the statement runs (`now` looked up then, so a test
+    # that sets the clock sets it here too): the condition is built once, not on every query of every page.
+    moment = bindparam("public_moment", callable_=lambda: now(), type_=DateTime())
+    live = (Article.status == "published") & (Article.published_at <= moment)
+    due = (Article.status == "scheduled") & (Article.publish_at <= moment)
+    return (live | due) & (Article.expires_at.is_(None) | (Article.expires_at > moment))
+
+
+_PUBLISHED = _published_condition()
+
+
 def published():
-    """The condition for what the public may see, read at this moment.
+    """The condition for what the public may see, read at this moment (when the statement runs).
 
     Published and not yet expired; or scheduled and due. The public pages do
     not wait for the scheduled job (`publishing.publish_due`): it only brings
     the items' states in step, so an expired item is gone and a due one is
     up at once, with or without a scheduler running.
     """
-    moment = now()
-    live = (Article.status == "published") & (Article.published_at <= moment)
-    due = (Article.status == "scheduled") & (Article.publish_at <= moment)
-    return (live | due) & (Article.expires_at.is_(None) | (Article.expires_at > moment))
+    return _PUBLISHED
 
 
 def _next_change_statement(moment: datetime):

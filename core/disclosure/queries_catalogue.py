@@ -24,6 +24,7 @@ from core.disclosure.models import DisclosureCategory, PolicyInterpretation
 from core.extensions import db
 from core.sections.models import Section
 from core.timeutil import now
+from core.web.cache import site_memo
 from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
 from tenants.scoping import crosses_tenants
@@ -186,9 +187,22 @@ def city_unfiled_counts() -> dict[int, int]:
 
 # --- policy interpretation (政策解读) ----------------------------------------------------------------
 
+def linked_article_ids() -> frozenset[int]:
+    """Every item of the active site that a link names, policy or interpretation, whatever its state: read once
+    per content version of the site (`core.web.cache.site_memo`), so that an item in no link (most of them)
+    costs its page no query."""
+    def read() -> frozenset[int]:
+        rows = db.session.execute(select(PolicyInterpretation.policy_id, PolicyInterpretation.interpretation_id))
+        return frozenset(article_id for row in rows for article_id in row)
+
+    return site_memo("disclosure.linked_article_ids", read)
+
+
 def interpretation_links(article_id: int) -> tuple[list, list]:
-    """An item's links both ways, published items only, newest first (one query):
+    """An item's links both ways, published items only, newest first (one query; none for an item in no link):
     ([(link, interpretation)] when it is a policy, [(link, policy)] when it interprets one)."""
+    if article_id not in linked_article_ids():
+        return [], []
     other = case((PolicyInterpretation.policy_id == article_id, PolicyInterpretation.interpretation_id),
                  else_=PolicyInterpretation.policy_id)
     rows = db.session.execute(

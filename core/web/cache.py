@@ -376,7 +376,35 @@ def cached_page(view):
     return wrapper
 
 
+def site_memo(name: str, compute):
+    """`compute()` for the active site (or the city, with none active), kept by this worker while the content
+    it reads is unchanged: returns the kept value, or computes and keeps it.
+
+    For what a public page reads that depends on a site's content alone, not on the clock (a value that
+    changes when an item's time comes cannot be kept here) and is the same for every visitor: it is kept
+    under the same versions as the site's cached pages (the host map's and the site's content versions), so
+    it is fresh exactly when a kept page would be, and is asked again after any change to the site's
+    `PublicContent`. Even with the page cache off, a rendered page then pays for it once per content version.
+    A transaction that changed public content itself computes afresh and keeps nothing: what it reads may
+    still be rolled back.
+    """
+    site = active_tenant_id()
+    versions = content_versions()
+    version = (registry().snapshot().version, *(versions.of_site(site) if site is not None else (versions.city,)))
+    memo: dict = current_app.extensions["govsites.site_memo"]
+    key = (name, site)
+    kept = memo.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    if not db.session.info.get(CONTENT_CHANGED):
+        memo[key] = (version, value)
+    return value
+
+
 def init_app(app) -> None:
+    # One entry per name and site: bounded by the number of sites.
+    app.extensions["govsites.site_memo"] = {}
     app.extensions["govsites.page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]),
                                                       float(app.config["PAGE_CACHE_SECONDS"]),
                                                       int(float(app.config["PAGE_CACHE_MB"]) * 1024 * 1024))

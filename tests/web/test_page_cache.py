@@ -208,3 +208,22 @@ def test_a_change_every_site_shows_moves_the_portals_pages_too(app, two_sites, c
         content_changed(db.session)  # a bulk change of unknown sites and kinds
         db.session.commit()
     assert "人事局的新标题" in portal.get("/").get_data(as_text=True)
+
+
+def test_a_site_memo_is_kept_until_its_sites_content_changes(app, two_sites, create_article_in):
+    from core.web.cache import site_memo
+    from tenants.scoping import activate_tenant
+
+    rsj, czj, _ = two_sites
+    computed = []
+
+    def memo(site):
+        with app.test_request_context("/"), activate_tenant(site.id):
+            return site_memo("test", lambda: computed.append(site.slug) or len(computed))
+
+    assert memo(rsj) == memo(rsj) == 1
+    assert memo(czj) == 2  # kept per site
+    create_article_in(czj, "notices", "只改财政局")
+    assert memo(rsj) == 1  # another site's change leaves it
+    create_article_in(rsj, "notices", "人事局的新通知")
+    assert memo(rsj) == 3 and memo(czj) == 4
