@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -70,15 +71,16 @@ def request_mix() -> list[tuple[str, str]]:
     bench/run.py: each request is for another site."""
     import psycopg
 
+    moment = datetime.fromisoformat(bench.city_now())  # the city's clock, as the app compares publication times
     with psycopg.connect(cluster.DATABASE_URL) as conn:
         sites = conn.execute("SELECT t.id, d.hostname FROM tenants t JOIN tenant_domains d ON d.tenant_id = t.id "
                              "AND d.is_primary WHERE t.status = 'active' ORDER BY t.id").fetchall()
         rounds = [[(hostname, "/")] for _id, hostname in sites]
         for (tenant_id, hostname), one in zip(sites, rounds):
             rows = conn.execute("SELECT id FROM articles WHERE tenant_id = %s AND status = 'published' "
-                                "AND (public_from IS NULL OR public_from <= now()) "
-                                "AND (public_until IS NULL OR public_until > now()) "
-                                "ORDER BY published_at DESC, id DESC LIMIT %s", (tenant_id, ARTICLES)).fetchall()
+                                "AND published_at <= %s AND (expires_at IS NULL OR expires_at > %s) "
+                                "ORDER BY published_at DESC, id DESC LIMIT %s",
+                                (tenant_id, moment, moment, ARTICLES)).fetchall()
             one.extend((hostname, f"/articles/{row[0]}") for row in rows)
     width = max(len(one) for one in rounds)
     return [one[i] for i in range(width) for one in rounds if i < len(one)]
