@@ -171,10 +171,14 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except Exception:
             db.session.remove()
-        answer = module_answer(ServiceUnavailable(retry_after=UNAVAILABLE_RETRY_SECONDS))  # the API: in JSON
-        if answer is not None:
-            return answer
-        return _themed(503, "unavailable", {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)})
+        headers = {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}
+        try:
+            answer = module_answer(ServiceUnavailable(retry_after=UNAVAILABLE_RETRY_SECONDS))  # the API: in JSON
+            return answer if answer is not None else _themed(503, "unavailable", headers)
+        except Exception:  # the host map, the theme or the account may need the database too: say it plainly
+            db.session.remove()
+            return Response(_("The site is briefly unavailable") + "\n", status=503, headers=headers,
+                            mimetype="text/plain")
 
     for error, handler in ((Forbidden, forbidden), (BadRequest, bad_request), (UnreadableAddress, unreadable),
                            (CSRFError, form_expired), (SiteSuspended, suspended), (500, server_error),

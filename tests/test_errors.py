@@ -175,3 +175,17 @@ def test_a_database_outage_on_a_public_page_or_the_api_is_a_503_to_come_back_to(
     answer = client.get("/api/v1/articles")
     assert answer.status_code == 503 and answer.is_json and answer.get_json()["code"] == 503
     assert answer.headers["Retry-After"] == "30"
+
+
+def test_a_database_outage_before_the_host_is_known_is_still_a_503(app, city, client_for, monkeypatch):
+    """The outage met while the host map itself is read (a worker's first request after a restart): the page
+    cannot be themed, and says so plainly, still a 503 to come back to."""
+    from tenants import registry as registry_module
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(registry_module, "read_version", _database_gone)
+    app.extensions["govsites.hosts"].invalidate()
+    for path in ("/", "/api/v1/articles"):
+        answer = client_for("rsj.localhost").get(path)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
+        assert "网站暂时无法访问" in answer.get_data(as_text=True)
