@@ -561,7 +561,10 @@ def count_queries(city: City, cached: bool, repeats: int = 30) -> dict[str, Page
 
     app = create_app({"DATABASE_URL": city.url, "TENANT_CACHE_TTL": float(TENANT_CACHE_TTL),
                       "UPLOAD_FOLDER": str(city.uploads), "SECRET_KEY": "bench-only-secret",
-                      "PAGE_CACHE_ENTRIES": 1000 if cached else 0})
+                      "PAGE_CACHE_ENTRIES": 1000 if cached else 0,
+                      # No page views counted here: they would be written at this process's exit, after the
+                      # scratch database is gone (a page view costs no statement anyway: bench/visits.py).
+                      "VISITS_STORE": "off"})
     hostname, pages = sample_pages(city)
     client = app.test_client()
     statements: list[str] = []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.evaluation.visits_helpers import BROWSER, flush, item_views, portal_days, site_days, totals, view
+from tests.evaluation.visits_helpers import flush, item_views, portal_days, site_days, totals, view
 from tests.evaluation.visits_helpers import counter_fixture  # noqa: F401  (the `counter` fixture)
 
 BEACON = re.compile(r'<img class="visit-beacon" src="([^"]+)" alt="" width="1" height="1">')
