@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, InternalServerError, ServiceUnavailable
 
 from core.extensions import db
 from core.operations import OperationForbidden
@@ -31,21 +31,42 @@ from tenants.hosts import SiteSuspended
 
 #: Retry-After of the page shown while the database cannot be reached, in seconds.
 UNAVAILABLE_RETRY_SECONDS = 30
+#: PostgreSQL's SQLSTATEs of a server out of reach: connection exceptions (class 08), the server shutting down or
+#: restarting (57P01–57P03), too many connections (53300).
+_UNREACHABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+#: SQLite's words for a database file out of reach for now.
+_UNREACHABLE_SQLITE = ("database is locked", "unable to open database")
 
 
-def _page(status: int, template: str, headers: dict | None = None, **context):
-    """`template`, answered with `status`; plain text on a host that is no site, or when the theme fails."""
+def unreachable(error: OperationalError) -> bool:
+    """Whether `error` says the database is out of reach for now (worth a 503 and trying again), not that a
+    statement of ours is wrong: a connection lost or refused (no SQLSTATE: the server never answered), a SQLSTATE
+    of `_UNREACHABLE_STATES`, SQLite's locked or unopenable file."""
+    if getattr(error, "connection_invalidated", False):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(words in str(orig).lower() for words in _UNREACHABLE_SQLITE)
+    state = getattr(orig, "sqlstate", None)
+    return state is None or state.startswith(_UNREACHABLE_STATES)
+
+
+def _page(status: int, template: str, headers: dict | None = None, plain: str | None = None, **context):
+    """`template`, answered with `status` and `headers`; plain text (`plain`, or a word) on a host that is no site,
+    or when the theme fails."""
+    text = plain or ("Not Found" if status == 404 else "Error")
     if g.get("host_kind") not in ("site", "portal", "platform"):
-        return Response("Not Found" if status == 404 else "Error", status=status, mimetype="text/plain")
+        return Response(text, status=status, headers=headers, mimetype="text/plain")
     from themes import render_page
 
     try:
         return render_page(template, **context), status, headers or {}
-    except Exception:  # the theme itself failed: still answer, plainly
-        return Response("Error", status=status, mimetype="text/plain")
+    except Exception:  # the theme itself failed (or what it reads): still answer, plainly
+        db.session.rollback()
+        return Response(text, status=status, headers=headers, mimetype="text/plain")
 
 
-def _themed(status: int, name: str | None = None, headers: dict | None = None, **context):
+def _themed(status: int, name: str | None = None, headers: dict | None = None, plain: str | None = None, **context):
     """The error page `errors/<name>.html` (`name` defaults to the status); on a staff page, `errors/admin_<name>.html`."""
     name = name or str(status)
     if _in_admin():
@@ -56,7 +77,7 @@ def _themed(status: int, name: str | None = None, headers: dict | None = None, *
                 headers or {}
         except Exception:  # the admin layout itself failed: still answer, in the site's own pages
             db.session.rollback()
-    return _page(status, f"errors/{name}.html", headers, **context)
+    return _page(status, f"errors/{name}.html", headers, plain, **context)
 
 
 def _too_many(error: HTTPException):
@@ -162,23 +183,27 @@ def init_app(app: Flask) -> None:
         return _themed(500)
 
     def database_unavailable(error: OperationalError):
-        """The database cannot be reached or gave up on the statement (a restart, a failover, a lock waited out):
-        503 with Retry-After, so a client or a proxy knows to come back; what the request was doing rolled back.
-        The pool checks each connection before use (pool_pre_ping), so the next request after the database is
-        back succeeds without a restart."""
-        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        """The database out of reach (`unreachable`: a restart, a failover, too many connections, a lock waited
+        out): 503 with Retry-After, so a client or a proxy knows to come back; what the request was doing rolled
+        back. The pool checks each connection before use (pool_pre_ping), so the next request after the database
+        is back succeeds without a restart. Any other OperationalError (a missing table, a deadlock, a cancelled
+        statement) is a fault of ours: logged with its traceback, the 500 page."""
         try:
             db.session.rollback()
         except Exception:
             db.session.remove()
+        if not unreachable(error):
+            app.logger.error("Exception on %s [%s]", request.path, request.method, exc_info=error)
+            return _owned(server_error)(InternalServerError(original_exception=error))
+        app.logger.warning("database unavailable: %s", str(getattr(error, "orig", error)).strip()[:300])
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}
+        plain = _("The site is briefly unavailable") + "\n"
         try:
             answer = module_answer(ServiceUnavailable(retry_after=UNAVAILABLE_RETRY_SECONDS))  # the API: in JSON
-            return answer if answer is not None else _themed(503, "unavailable", headers)
-        except Exception:  # the host map, the theme or the account may need the database too: say it plainly
+            return answer if answer is not None else _themed(503, "unavailable", headers, plain)
+        except Exception:  # the host map itself needs the database: say it plainly
             db.session.remove()
-            return Response(_("The site is briefly unavailable") + "\n", status=503, headers=headers,
-                            mimetype="text/plain")
+            return Response(plain, status=503, headers=headers, mimetype="text/plain")
 
     for error, handler in ((Forbidden, forbidden), (BadRequest, bad_request), (UnreadableAddress, unreadable),
                            (CSRFError, form_expired), (SiteSuspended, suspended), (500, server_error),

@@ -159,7 +159,7 @@ def test_a_database_outage_is_told_in_the_admin_as_unsaved_and_worth_trying_agai
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     monkeypatch.setitem(app.view_functions, endpoint, _database_gone)
     response = clients[host].get(path)
-    _in_the_admin(response, 503, host, "上一步没有保存")
+    _in_the_admin(response, 503, host, "上一步可能没有保存")
     assert response.headers["Retry-After"] == "30"
 
 
@@ -170,7 +170,7 @@ def test_a_database_outage_on_a_public_page_or_the_api_is_a_503_to_come_back_to(
     client = client_for("rsj.localhost")
     page = client.get("/")
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
-    assert "网站暂时无法访问" in page.get_data(as_text=True) and "不会重复受理" in page.get_data(as_text=True)
+    assert "网站暂时无法访问" in page.get_data(as_text=True) and "没有收到回执" in page.get_data(as_text=True)
     assert "private" in page.headers["Cache-Control"]  # no shared cache keeps the outage
     answer = client.get("/api/v1/articles")
     assert answer.status_code == 503 and answer.is_json and answer.get_json()["code"] == 503
@@ -189,3 +189,41 @@ def test_a_database_outage_before_the_host_is_known_is_still_a_503(app, city, cl
         answer = client_for("rsj.localhost").get(path)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         assert "网站暂时无法访问" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("cause", ["no such column: articles.nope", "deadlock"])
+def test_a_statement_of_ours_that_fails_is_a_500_not_an_outage(app, city, client_for, monkeypatch, cause):
+    """A missing column (SQLite) or a deadlock (PostgreSQL) is no outage to wait out: the 500 page, logged."""
+    import sqlite3
+
+    import psycopg.errors
+    from sqlalchemy.exc import OperationalError
+
+    from core.errors import unreachable
+
+    orig = sqlite3.OperationalError(cause) if cause.startswith("no such") else psycopg.errors.DeadlockDetected(cause)
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, orig)
+
+    assert not unreachable(OperationalError("SELECT 1", {}, orig))
+    assert unreachable(OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")))
+    assert unreachable(OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating connection")))
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "public.home", broken)
+    page = client_for("rsj.localhost").get("/")
+    assert page.status_code == 500 and "Retry-After" not in page.headers
+
+
+def test_an_outage_page_that_cannot_be_drawn_still_says_when_to_come_back(app, city, client_for, monkeypatch):
+    import themes
+
+    def no_theme(*_args, **_kwargs):
+        raise RuntimeError("the layout reads the database too")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "public.home", _database_gone)
+    monkeypatch.setattr(themes, "render_page", no_theme)
+    page = client_for("rsj.localhost").get("/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "网站暂时无法访问" in page.get_data(as_text=True)

@@ -69,8 +69,9 @@ themselves; every public page the rule above would count carries instead a
 each reader's browser asks the app for it. The beacon counts the page view
 of its host's site or the portal, by the same visitor rule and robot test; an
 article's page names its item in the image's address with a keyed signature,
-so nobody can add views to an item id of their choosing. Like a page, the
-beacon sets no cookie. What it misses: readers whose browser loads no images
+so nobody can add views to an item id of their choosing, and only a page of
+the same origin counts (`Sec-Fetch-Site`, else the Referer): another website
+embedding the image adds nothing. Like a page, the beacon sets no cookie. What it misses: readers whose browser loads no images
 (and most robots, which is no loss).
 
 The database keeps counts only (visits_models); reads are in visits_queries.
@@ -88,6 +89,7 @@ import secrets
 import threading
 import time
 import weakref
+from urllib.parse import urlsplit
 from datetime import date
 
 from flask import Flask, Response, current_app, g, request, url_for
@@ -190,7 +192,7 @@ def count_beacon() -> Response:
     counter = visits()
     environ = request.environ
     agent = environ.get("HTTP_USER_AGENT", "")
-    if (counter is not None and g.get("host_kind") in ("site", "portal") and not is_robot(agent)
+    if (counter is not None and g.get("host_kind") in ("site", "portal") and not is_robot(agent) and _own_page()
             and "prefetch" not in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or "").lower()):
         try:
             site, item = _site_key(), None
@@ -203,7 +205,19 @@ def count_beacon() -> Response:
             log.exception("visits: a beacon could not be counted")
     response = Response(BEACON_GIF, mimetype="image/gif")
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"  # no other site's page may show it
     return response
+
+
+def _own_page() -> bool:
+    """Whether the beacon was asked for by a page of its own host, not embedded by another website to add its
+    visitors to ours: the browser's `Sec-Fetch-Site` must say same-origin; a browser too old to send it is
+    judged by its Referer's host (none sent: counted, nothing to judge by)."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from == "same-origin"
+    referrer = request.referrer
+    return not referrer or urlsplit(referrer).netloc.lower() == request.host.lower()
 
 
 def visitor_hash(salt: bytes, site: int, address: str, agent: str) -> bytes:
@@ -444,10 +458,10 @@ def visits() -> Visits | None:
 
 def init_app(app: Flask) -> None:
     """Count page views after every request, unless VISITS_STORE is off."""
+    app.config["VISITS_COUNTED_BY"] = counted_by(app.config)  # as written ("Beacon "); a wrong value stops the app
     if store_kind(app.config) == "off":
         app.extensions.pop("govsites.visits", None)
         return
-    counted_by(app.config)  # a wrong value stops the app at its start, not at its first page
     app.extensions["govsites.visits"] = Visits(app)
     app.after_request(count_visit)
 

@@ -90,3 +90,23 @@ def test_a_wrong_setting_stops_the_app_at_its_start(app):
     with pytest.raises(ValueError, match="VISITS_COUNTED_BY"):
         create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER")},
                     "TESTING": True, "VISITS_COUNTED_BY": "nginx"})
+
+
+def test_another_website_embedding_the_beacon_adds_nothing(app, two_sites, client_for, counter, beacon_mode):
+    client = client_for("rsj.localhost")
+    view(client, "/_visit", headers={"Sec-Fetch-Site": "cross-site"})
+    view(client, "/_visit", headers={"Sec-Fetch-Site": "same-site"})  # a sister site's page: not this one's view
+    view(client, "/_visit", headers={"Referer": "http://example.com/page"})  # an old browser, another site
+    assert counter.buffer.pending() == 0
+    image = view(client, "/_visit", headers={"Sec-Fetch-Site": "same-origin"})
+    view(client, "/_visit", headers={"Referer": "http://rsj.localhost/articles/1"})
+    assert counter.buffer.pending() == 2
+    assert image.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_the_setting_is_read_as_written(app):
+    from core import create_app
+
+    other = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER")},
+                        "TESTING": True, "VISITS_COUNTED_BY": " Beacon"})
+    assert other.config["VISITS_COUNTED_BY"] == "beacon"  # so the pages do not count themselves as well
