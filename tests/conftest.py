@@ -43,6 +43,8 @@ def _close_second_apps() -> None:
             writer = second.extensions.get(name)
             if writer is not None:
                 writer.close()
+        with second.app_context():
+            db.engine.dispose()  # its pooled connections closed now, not by the garbage collector in a later test
 
 
 def _worker_database(url: str, worker: str, *, create: bool) -> str:

@@ -244,7 +244,8 @@ UPLOAD_ROUTES = {"content.attachment", "services_guide.form_file", "interaction_
                  "disclosure_applications.reply_file"}
 #: Files of the platform's own making (exports, reports, feeds) or look (the theme's, a site's logo: its pixels
 #: written again, `tenants.provisioning.set_logo`): a route that answers with a file must be in one of the two.
-OWN_FILES = {"themes.theme_file", "themes.vendor_file", "sites.logo", "evaluation.export_csv", "evaluation.export_pdf",
+OWN_FILES = {"themes.theme_file", "themes.vendor_file", "sites.logo", "visits.beacon", "evaluation.export_csv",
+             "evaluation.export_pdf",
              "evaluation.export_xlsx", "interaction_consultations.admin_export_csv",
              "interaction_consultations.admin_export_xlsx", "interaction_stats.platform_stats_csv",
              "interaction_stats.platform_stats_xlsx", "interaction_stats.site_stats_csv",
