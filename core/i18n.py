@@ -9,9 +9,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from core.extensions import babel
+from core.web.replay import LANG_COOKIE  # the kept pages' replay keys on it, below this layer
 from core.web.routes import route
-
-LANG_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
 
 

@@ -97,7 +97,8 @@ from flask import Flask, Response, current_app, g, request, url_for
 from core.evaluation.visits_store import PORTAL, Counts, MemoryStore, RedisStore, Written, forget_old_flushes
 from core.extensions import db
 from core.timeutil import now
-from core.web.routes import current_rule
+from core.web.replay import ReplayedPage, add_replay_listener
+from core.web.routes import RULES
 
 log = logging.getLogger("govsites.visits")
 
@@ -130,7 +131,11 @@ def counted(response) -> bool:
     """
     if response.status_code != 200 or response.mimetype != "text/html" or not _countable_request():
         return False
-    environ = request.environ
+    return _countable_visitor(request.environ)
+
+
+def _countable_visitor(environ) -> bool:
+    """The visitor's side of `counted`: not a prefetch, not a robot."""
     if "prefetch" in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or "").lower():
         return False
     return not is_robot(environ.get("HTTP_USER_AGENT", ""))
@@ -163,13 +168,16 @@ def _site_key() -> int | str:
 
 def _countable_request() -> bool:
     """The request side of `counted`: a GET of an open public page of a site or the portal."""
-    environ = request.environ
-    if environ["REQUEST_METHOD"] != "GET" or g.get("host_kind") not in ("site", "portal"):
+    return _countable_page(request.environ, g.get("host_kind"), request.endpoint)
+
+
+def _countable_page(environ, host_kind: str | None, endpoint: str | None) -> bool:
+    if environ["REQUEST_METHOD"] != "GET" or host_kind not in ("site", "portal"):
         return False
     if environ.get("PATH_INFO", "").startswith(("/admin", "/platform")):
         return False
-    rule = current_rule()
-    return rule is not None and rule.permission is None and request.endpoint != BEACON_ENDPOINT
+    rule = RULES.get(endpoint or "")
+    return rule is not None and rule.permission is None and endpoint != BEACON_ENDPOINT
 
 
 def beacon_url() -> str | None:
@@ -451,6 +459,19 @@ def count_visit(response):
     return response
 
 
+def count_replayed(environ, page: ReplayedPage) -> None:
+    """For a kept page answered by `core.web.replay`, what `count_visit` does for one the app answered."""
+    counter = current_app.extensions.get("govsites.visits")  # None: VISITS_STORE off in this app
+    if counter is None or current_app.config["VISITS_COUNTED_BY"] == "beacon" or page.mimetype != "text/html":
+        return
+    if not _countable_page(environ, page.host_kind, page.endpoint) or not _countable_visitor(environ):
+        return
+    argument = ITEM_PAGES.get(page.endpoint)
+    item = page.view_args.get(argument) if argument is not None else None
+    site = page.site_id if page.host_kind == "site" else PORTAL
+    counter.count(site, environ.get("REMOTE_ADDR") or "", environ.get("HTTP_USER_AGENT", ""), item)
+
+
 def visits() -> Visits | None:
     """The app's counter (None when VISITS_STORE is off)."""
     return current_app.extensions.get("govsites.visits")
@@ -464,7 +485,8 @@ def init_app(app: Flask) -> None:
         return
     app.extensions["govsites.visits"] = Visits(app)
     app.after_request(count_visit)
+    add_replay_listener(count_replayed)
 
 
-__all__ = ["PORTAL", "Visits", "beacon_url", "count_beacon", "count_visit", "counted", "counted_by", "init_app",
+__all__ = ["PORTAL", "Visits", "beacon_url", "count_beacon", "count_replayed", "count_visit", "counted", "counted_by", "init_app",
            "is_robot", "store_kind", "visitor_hash", "visits"]

@@ -8,7 +8,8 @@ marks the models its public pages read with `PublicContent`
 (`core.web.cache`); say which public pages they have, for the sitemaps
 (`core.web.sitemaps`), and which other forms a page has, for the layout's
 `<link rel="alternate">` (`core.web.alternates`). Every response carries the
-security headers (`core.web.headers`) and its caching headers (`core.web.http_cache`); the proxy in front is
+security headers (`core.web.headers`) and its caching headers (`core.web.http_cache`); a kept page is answered
+again before the app dispatches the request (`core.web.replay`); the proxy in front is
 believed as far as PROXY_FIX_HOPS says (`core.web.proxy`); every request closes the temporary files its body was
 read into, even when werkzeug could not read the form (`core.web.requests`). Nothing here knows any module.
 """
@@ -27,8 +28,9 @@ __all__ = ["PublicContent", "add_menu_item", "add_panel", "cached_page", "get_or
 
 def init_app(app: Flask) -> None:
     """Before any module registers a route: the id converter, the host check, menus and the page cache."""
-    from core.web import alternates, cache, headers, http_cache, loading, menus, proxy, requests, routes
+    from core.web import alternates, cache, headers, http_cache, loading, menus, proxy, replay, requests, routes
 
+    replay.init_app(app)  # first: under every other middleware, where the request is as the proxy's told it
     requests.init_app(app)
     headers.init_app(app)
     http_cache.init_app(app)

@@ -37,7 +37,7 @@ from functools import wraps
 
 from datetime import datetime
 
-from flask import Response, current_app, g, has_app_context, make_response, request
+from flask import Response, current_app, g, has_app_context, has_request_context, make_response, request
 from flask_babel import get_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -194,11 +194,21 @@ class _KnownVersions:
         self.read_at = 0.0
 
 
+#: The request environ's key under which `core.web.replay` leaves the versions it read, with the generation they
+#: were read in: the same request's full path reads them once, not twice (when nothing forgot them since).
+READ_VERSIONS = "govsites.content_versions"
+
+
 def _known() -> _KnownVersions:
     known = current_app.extensions.get("govsites.content_versions")
     if known is None:
         known = current_app.extensions["govsites.content_versions"] = _KnownVersions()
     return known
+
+
+def known_generation() -> int:
+    """How many times this process forgot the versions it read (`_KnownVersions.generation`)."""
+    return _known().generation
 
 
 def content_versions() -> Versions:
@@ -209,8 +219,13 @@ def content_versions() -> Versions:
     committed one (`_forget_known_version`)."""
     seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
     known = _known()
-    own_change = bool(db.session.info.get(CONTENT_CHANGED))
+    # Only a session this request already has can hold a change of its own: none is made just to ask.
+    own_change = db.session.registry.has() and bool(db.session.info.get(CONTENT_CHANGED))
     last, generation = known.versions, known.generation
+    if not own_change and has_request_context():
+        early = request.environ.get(READ_VERSIONS)  # read by the replay, which found the page stale
+        if early is not None and early[1] == generation:
+            return early[0]
     if seconds > 0 and last is not None and time.monotonic() - known.read_at < seconds and not own_change:
         return last
     # On the session's connection, not through the ORM: the ORM's per-statement machinery is most of its cost.
@@ -275,25 +290,53 @@ class PageCache:
         self.max_entries, self.max_age = max_entries, max_age
         self.max_bytes = max_bytes if max_bytes > 0 else None
         self.size = 0  # bytes of the pages kept
-        self._entries: OrderedDict[tuple, tuple[tuple, float, datetime | None, tuple[bytes, str]]] = OrderedDict()
+        #: key -> [version, stored_at, until, (body, mimetype), answer]: `answer` is the whole answer's status and
+        #: headers once a worker served the page (`keep_answer`), for `core.web.replay`; None until then.
+        self._entries: OrderedDict[tuple, list] = OrderedDict()
         #: Per site (the page key's host and site): (versions, its next timed change), as last asked.
         self._next_changes: dict[tuple, tuple[tuple, datetime | None]] = {}
         self._lock = threading.Lock()
 
+    def _fresh(self, key: tuple, version: tuple) -> list | None:
+        """The entry of `key` while it is fresh (moved to the end: most recently read), else None (and dropped).
+        Holds the lock."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stored_version, stored_at, until, body, _answer = entry
+        if stored_version != version or time.monotonic() - stored_at > self.max_age or \
+                (until is not None and timeutil.now() >= until):
+            del self._entries[key]
+            self.size -= len(body[0])
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
     def get(self, key: tuple, version: tuple) -> tuple[bytes, str] | None:
         """The kept page's (body, mimetype) while it is fresh, else None."""
         with self._lock:
+            entry = self._fresh(key, version)
+            return None if entry is None else entry[3]
+
+    def answer(self, key: tuple, version: tuple) -> tuple[bytes, tuple] | None:
+        """The kept page's body and its whole answer (as `keep_answer` kept it) while the page
+        is fresh and its answer known, else None."""
+        with self._lock:
+            entry = self._fresh(key, version)
+            if entry is None or entry[4] is None:
+                return None
+            return entry[3][0], entry[4]
+
+    def keep_answer(self, key: tuple, version: tuple, body: bytes, answer: tuple) -> bool:
+        """Keep the status and headers (`answer`: (status, [(name, value), …], …)) a worker sent with the kept page
+        `key`, when `body` is the very body kept at `version` (not one rendered again since). Returns whether it
+        was kept."""
+        with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            stored_version, stored_at, until, body = entry
-            if stored_version != version or time.monotonic() - stored_at > self.max_age or \
-                    (until is not None and timeutil.now() >= until):
-                del self._entries[key]
-                self.size -= len(body[0])
-                return None
-            self._entries.move_to_end(key)
-            return body
+            if entry is None or entry[0] != version or entry[3][0] is not body:
+                return False
+            entry[4] = answer
+            return True
 
     def put(self, key: tuple, version: tuple, body: bytes, until: datetime | None = None,
             mimetype: str = "text/html") -> None:
@@ -302,7 +345,7 @@ class PageCache:
             old = self._entries.pop(key, None)
             if old is not None:
                 self.size -= len(old[3][0])
-            self._entries[key] = (version, time.monotonic(), until, (body, mimetype))
+            self._entries[key] = [version, time.monotonic(), until, (body, mimetype), None]
             self.size += len(body)
             while self._entries and (len(self._entries) > self.max_entries or
                                      (self.max_bytes is not None and self.size > self.max_bytes)):
@@ -348,6 +391,26 @@ def page_key() -> tuple:
             request.full_path)
 
 
+#: The request environ's key under which `cached_page` says which kept page it answered with
+#: (`core.web.replay.page_marker`), read by the replay to keep the whole answer with it.
+KEPT_PAGE = "govsites.kept_page"
+
+
+def _marker(key: tuple, version: tuple, body: bytes, mimetype: str) -> tuple:
+    from core.web.replay import page_marker  # the replay stands on this module
+
+    return page_marker(key, version, body, request.endpoint or "", request.view_args or {}, mimetype)
+
+
+def page_version(site_id: int | None, versions: Versions | None = None) -> tuple:
+    """What the kept pages of a site (`site_id`; None: the city portal) depend on: the host map's version, then
+    the site's content versions (the changes every site shows, its own) or the portal's (`versions`: as just read
+    by `content_versions`)."""
+    versions = versions or content_versions()
+    return (registry().snapshot().version, *(versions.of_site(site_id) if site_id is not None
+                                             else (versions.portal,)))
+
+
 def cached_page(view):
     """Serve a public GET page from the worker's cache while its content is unchanged."""
 
@@ -359,17 +422,18 @@ def cached_page(view):
             return view(*args, **kwargs)
         key = page_key()
         site = g.get("site")
-        versions = content_versions()
-        version = (registry().snapshot().version, *(versions.of_site(site.id) if site is not None
-                                                     else (versions.portal,)))
+        version = page_version(site.id if site is not None else None)
         kept = cache.get(key, version)
         if kept is not None:
             response = Response(kept[0], mimetype=kept[1])
+            request.environ[KEPT_PAGE] = _marker(key, version, kept[0], kept[1])
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
-                cache.put(key, version, response.get_data(), until=cache.next_change(key[:2], version),
+                body = response.get_data()
+                cache.put(key, version, body, until=cache.next_change(key[:2], version),
                           mimetype=response.mimetype)
+                request.environ[KEPT_PAGE] = _marker(key, version, body, response.mimetype)
         response.vary.add("Cookie")  # the language and elder-mode cookies pick the version
         return response
 
