@@ -396,10 +396,24 @@ def page_key() -> tuple:
 KEPT_PAGE = "govsites.kept_page"
 
 
-def _marker(key: tuple, version: tuple, body: bytes, mimetype: str) -> tuple:
-    from core.web.replay import page_marker  # the replay stands on this module
+@dataclass(frozen=True)
+class ReplayedPage:
+    """A kept page as the replay (`core.web.replay`) and its listeners know it, as the full path routed the request
+    that first asked for it: the kind of host ("site" or "portal"), the site's id (None on the portal), the endpoint
+    and its URL arguments, and the answer's mimetype."""
 
-    return page_marker(key, version, body, request.endpoint or "", request.view_args or {}, mimetype)
+    host_kind: str
+    site_id: int | None
+    endpoint: str
+    view_args: dict
+    mimetype: str
+
+
+def _marker(key: tuple, version: tuple, body: bytes, mimetype: str) -> tuple:
+    """What `cached_page` leaves in the request's environ (under KEPT_PAGE) for the replay: the page's key, its
+    versions and body, and the page as a listener sees it."""
+    page = ReplayedPage(key[0], key[1], request.endpoint or "", dict(request.view_args or {}), mimetype)
+    return key, version, body, page
 
 
 def page_version(site_id: int | None, versions: Versions | None = None) -> tuple:

@@ -30,31 +30,18 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import http_date, parse_cookie
 
-from core.web.cache import KEPT_PAGE, READ_VERSIONS, PageCache, content_versions, known_generation, page_version
+from core.web.cache import (KEPT_PAGE, READ_VERSIONS, PageCache, ReplayedPage, content_versions, known_generation,
+                            page_version)
 from core.web.elder import ELDER_COOKIE, ELDER_ON
 
 log = logging.getLogger("govsites.replay")
 
 #: The language cookie (core.i18n names it; this layer is below it).
 LANG_COOKIE = "lang"
-
-
-@dataclass(frozen=True)
-class ReplayedPage:
-    """What a listener learns of a replayed page, as the full path routed the request that first asked for it: the
-    kind of host ("site" or "portal"), the site's id (None on the portal), the endpoint and its URL arguments, and
-    the answer's mimetype."""
-
-    host_kind: str
-    site_id: int | None
-    endpoint: str
-    view_args: dict
-    mimetype: str
 
 
 #: Functions called for each replayed answer, in the app's context: (environ, ReplayedPage) -> None.
@@ -67,12 +54,6 @@ def add_replay_listener(listener) -> None:
     view. A listener's exception is logged and the page still served."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
-
-
-def page_marker(key: tuple, version: tuple, body: bytes, endpoint: str, view_args: dict, mimetype: str) -> tuple:
-    """What `cached_page` leaves in the request's environ (under KEPT_PAGE) for the replay: the page's key, its
-    versions and body, and the page as a listener sees it."""
-    return key, version, body, ReplayedPage(key[0], key[1], endpoint, dict(view_args), mimetype)
 
 
 class _Dates:
