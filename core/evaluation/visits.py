@@ -488,5 +488,5 @@ def init_app(app: Flask) -> None:
     add_replay_listener(count_replayed)
 
 
-__all__ = ["PORTAL", "Visits", "beacon_url", "count_beacon", "count_replayed", "count_visit", "counted", "counted_by", "init_app",
-           "is_robot", "store_kind", "visitor_hash", "visits"]
+__all__ = ["PORTAL", "Visits", "beacon_url", "count_beacon", "count_replayed", "count_visit", "counted", "counted_by",
+           "init_app", "is_robot", "store_kind", "visitor_hash", "visits"]

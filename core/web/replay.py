@@ -10,14 +10,19 @@ very test the full path applies (`PageCache.answer`: the host map's version and 
 page's age, its site's next timed change): a publish is seen exactly when the full path would see it.
 
 "The same request" holds everything a public page depends on (`core.web.cache.page_key`), read as it came: the Host
-header as sent, the scheme, the path and the query, the language cookie, the elder-mode cookie. Each hook the replay
-leaves out answers that request the same way: the host map resolves the same host to the same site (its version is
-in the page's), an open route needs no login, a GET carries no CSRF token, no rate limit applies to a public page's
-GET, and the headers are the ones sent with this very body (only `Date` is written afresh).
+header as sent, the scheme, the path and the query, the language cookie (as `core.i18n.select_locale` reads it: a
+value it does not know is the default language), the elder-mode cookie. The request is answered again only under the
+host map it was routed with (a host moved to another site, made an alias or removed goes the full path again) and
+the settings its answer was written under. Each hook the replay leaves out answers that request the same way: the
+host map resolves the same host to the same site, an open route needs no login, a GET carries no CSRF token, no rate
+limit applies to a public page's GET, and the headers are the ones sent with this very body (only `Date` is written
+afresh).
 
 Left to the full path, where it may answer otherwise:
 - a request with a session or remember-me cookie (a signed-in visitor: the full path may refresh their login);
 - a conditional request (`If-None-Match`, `If-Modified-Since`, any `If-*`): the full path answers 304 or 412;
+- an `X-Forwarded-Proto` other than the scheme the request is taken for (Talisman reads the header itself for HSTS);
+- every request while RATELIMIT_DEFAULT or RATELIMIT_APPLICATION sets a limit on every route;
 - anything but GET, and any answer that sets a cookie or is not shareable.
 
 Whatever else a page view does is done by a listener (`add_replay_listener`) for each replayed answer: the page-view
@@ -74,16 +79,17 @@ class PageReplay:
 
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
-        #: The request as it came -> (the kept page's key, the page): bounded like the page cache.
-        self._index: OrderedDict[tuple, tuple[tuple, ReplayedPage]] = OrderedDict()
+        #: The request as it came -> (the kept page's key, the page, the host map's version it was routed under, the
+        #: settings): bounded like the page cache.
+        self._index: OrderedDict[tuple, tuple[tuple, ReplayedPage, int, tuple]] = OrderedDict()
         self._lock = threading.Lock()
         self._dates = _Dates()
 
     def _settings(self) -> tuple:
-        """The settings the kept headers were written from (`core.web.http_cache`): an answer kept under others is
-        not replayed."""
+        """The settings the kept headers (`core.web.http_cache`) and the routing (`tenants.hosts`) were written
+        under: an answer kept under others is not replayed."""
         config = self.app.config
-        return config["PUBLIC_CACHE_SECONDS"], config["CONTENT_VERSION_SECONDS"]
+        return config["PUBLIC_CACHE_SECONDS"], config["CONTENT_VERSION_SECONDS"], config["ALIAS_REDIRECT"]
 
     def _cache(self) -> PageCache:
         return self.app.extensions["govsites.page_cache"]
@@ -92,16 +98,23 @@ class PageReplay:
         """The request as a public page depends on it, or None when only the full path may answer it."""
         if environ.get("REQUEST_METHOD") != "GET" or any(name.startswith("HTTP_IF_") for name in environ):
             return None
+        config = self.app.config
+        if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+            return None  # a limit on every route would apply to public pages too: only the full path counts it
+        forwarded = environ.get("HTTP_X_FORWARDED_PROTO")
+        if forwarded is not None and forwarded != environ.get("wsgi.url_scheme"):
+            return None  # Talisman's HSTS reads the header itself: the kept headers may not be this request's
         lang = None
         elder = False
         header = environ.get("HTTP_COOKIE")
         if header:
             cookies = parse_cookie(header)
-            config = self.app.config
             if config["SESSION_COOKIE_NAME"] in cookies or config.get("REMEMBER_COOKIE_NAME",
                                                                        "remember_token") in cookies:
                 return None
             lang = cookies.get(LANG_COOKIE)
+            if lang not in config["LANGUAGES"]:
+                lang = None  # as core.i18n.select_locale reads it: the default language, one key
             elder = cookies.get(ELDER_COOKIE) == ELDER_ON
         host = environ.get("HTTP_HOST")
         return (host, None if host else environ.get("SERVER_NAME"), environ.get("wsgi.url_scheme"),
@@ -122,15 +135,20 @@ class PageReplay:
                 return [body]
         return self._full_path(key, environ, start_response)
 
-    def _replay(self, environ, page_key: tuple, page: ReplayedPage) -> tuple | None:
+    def _replay(self, environ, page_key: tuple, page: ReplayedPage, host_map: int, settings: tuple) -> tuple | None:
         """The kept answer as (status, headers, body) while its page is fresh, else None."""
+        if settings != self._settings():
+            return None
         try:
             with self.app.app_context():
                 versions = content_versions()
                 environ[READ_VERSIONS] = (versions, known_generation())
-                found = self._cache().answer(page_key, page_version(page.site_id, versions))
-                if found is None:
-                    return None
+                version = page_version(page.site_id, versions)
+                if version[0] != host_map:
+                    return None  # the host may name another site now, or none, or redirect
+                found = self._cache().answer(page_key, version)
+                if found is None or found[1][2] != settings:
+                    return None  # a caching header would be written otherwise now
                 for listener in _LISTENERS:
                     try:
                         listener(environ, page)
@@ -138,9 +156,7 @@ class PageReplay:
                         log.exception("replay: a listener failed on a kept page")
         except SQLAlchemyError:
             return None  # the database is out of reach: the full path answers, as it answers any request then
-        body, (status, headers, settings) = found
-        if settings != self._settings():
-            return None  # a caching header would be written otherwise now
+        body, (status, headers, _settings) = found
         return status, [*headers, ("Date", self._dates.now())], body
 
     def _full_path(self, key: tuple, environ, start_response):
@@ -166,7 +182,7 @@ class PageReplay:
         answer = (sent[0], headers, self._settings())
         if body is kept_body and self._cache().keep_answer(page_key, version, body, answer):
             with self._lock:
-                self._index[key] = (page_key, page)
+                self._index[key] = (page_key, page, version[0], answer[2])
                 self._index.move_to_end(key)
                 while len(self._index) > max(self._cache().max_entries, 1):
                     self._index.popitem(last=False)

@@ -163,3 +163,11 @@ def test_a_failing_listener_is_logged_and_the_page_still_served(two_sites, clien
     assert view(client, "/").status_code == 200
     assert "a listener failed" in caplog.text
     assert counter.buffer.pending() == 2
+
+
+def test_a_limit_on_every_route_leaves_every_request_to_the_app(app, two_sites, client_for, dispatched, monkeypatch):
+    client = client_for("rsj.localhost")
+    monkeypatch.setitem(app.config, "RATELIMIT_DEFAULT", "100 per minute")
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert dispatched == ["/", "/", "/"]
