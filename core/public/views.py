@@ -8,9 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, url_for
 
 from core.content.queries import latest_by_section
+from core.extensions import db
 from core.sections.queries import request_sections
 from core.services.queries_guide import public_items
 from core.web import cached_page, route
+from core.web.cache import site_memo
 from core.web.menus import front_page, set_front_page
 from core.web.sitemaps import PublicPage, add_public_pages
 from themes import render_page
@@ -32,10 +34,22 @@ def site_home():
     blocks = sorted((s for s in request_sections() if s.homepage_priority is not None and s.kind not in
                      ("single_page", "external_link")), key=lambda s: (s.homepage_priority, s.position))
     size = current_app.config["HOMEPAGE_BLOCK_SIZE"]
-    items = latest_by_section([s.id for s in blocks], size)
+    ids = [s.id for s in blocks]
+    # The newest items change with the site's content and when an item's time comes: kept until either.
+    items = site_memo(("public.latest_by_section", tuple(ids), size), lambda: _detached(latest_by_section(ids, size)),
+                      timed=True)
     about = next((s for s in request_sections() if s.mandatory_key == "about"), None)
     return render_page("public/home.html", blocks=[(s, items[s.id]) for s in blocks], about=about,
                        catalogue=_catalogue_blocks(blocks, size))
+
+
+def _detached(blocks: dict[int, list]) -> dict[int, list]:
+    """The items of `blocks`, out of the request's session: kept across requests, no commit may expire them. Only
+    the columns a list shows are read of them (their bodies are not loaded)."""
+    for items in blocks.values():
+        for item in items:
+            db.session.expunge(item)
+    return blocks
 
 
 def _catalogue_blocks(blocks, size: int) -> dict[int, list[tuple[str, str]]]:
@@ -47,6 +61,11 @@ def _catalogue_blocks(blocks, size: int) -> dict[int, list[tuple[str, str]]]:
     kinds = {s.kind for s in blocks} & {"service_items", "forms"}
     if not kinds:
         return {}
+    # Kept while the site's content is unchanged (items and sections are its PublicContent; no clock is read).
+    return site_memo(f"public.catalogue_blocks.{size}", lambda: _read_catalogue_blocks(blocks, kinds, size))
+
+
+def _read_catalogue_blocks(blocks, kinds: set[str], size: int) -> dict[int, list[tuple[str, str]]]:
     listed = public_items()
     entries = {
         "service_items": [(i.name, url_for("services_guide.item", item_id=i.id)) for i in listed[:size]],

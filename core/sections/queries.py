@@ -7,6 +7,7 @@ from flask import url_for
 from sqlalchemy import case, select
 
 from core.extensions import db
+from core.web.cache import site_memo
 from core.sections.models import MandatorySection, Section
 from core.web.sitemaps import PublicPage
 from tenants.models import Tenant
@@ -30,12 +31,24 @@ def mandatory_sections() -> list[MandatorySection]:
 
 
 def request_sections() -> list[Section]:
-    """This request's site sections, loaded once per request (public pages read them several times)."""
+    """This request's site sections, in navigation order (public pages read them several times).
+
+    Kept by the worker while the site's public content is unchanged (`site_memo`: every page of a site shows them,
+    in its navigation, and a section is `PublicContent`), so a page asks no query for them. The kept sections belong
+    to no session: read their columns, never change them (a change goes through `site_sections`' own).
+    """
     from flask import g
 
     if "sections" not in g:
-        g.sections = site_sections()
+        g.sections = list(site_memo("sections.request_sections", _sections_to_keep))
     return g.sections
+
+
+def _sections_to_keep() -> tuple[Section, ...]:
+    sections = site_sections()
+    for section in sections:
+        db.session.expunge(section)  # kept across requests: no session's commit may expire their columns
+    return tuple(sections)
 
 
 def nav_sections() -> list[Section]:

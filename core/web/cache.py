@@ -194,8 +194,9 @@ class _KnownVersions:
         self.read_at = 0.0
 
 
-#: The request environ's key under which `core.web.replay` leaves the versions it read, with the generation they
-#: were read in: the same request's full path reads them once, not twice (when nothing forgot them since).
+#: The request environ's key under which the versions read for a request are left, with the generation they were
+#: read in (by `core.web.replay` too, before the app): the rest of the request reads them once, not again (while
+#: nothing forgot them since).
 READ_VERSIONS = "govsites.content_versions"
 
 
@@ -215,15 +216,16 @@ def content_versions() -> Versions:
     """The content versions, as read at most CONTENT_VERSION_SECONDS ago by this process (0: the city's read every
     time; the sites' only when it moved).
 
-    Read afresh inside a transaction that changed public content (it sees its own bumps) and after this process
-    committed one (`_forget_known_version`)."""
+    Read at most once a request (a page asks several times: its page, its site's memos); afresh inside a
+    transaction that changed public content (it sees its own bumps) and after this process committed one
+    (`_forget_known_version`)."""
     seconds = float(current_app.config["CONTENT_VERSION_SECONDS"])
     known = _known()
     # Only a session this request already has can hold a change of its own: none is made just to ask.
     own_change = db.session.registry.has() and bool(db.session.info.get(CONTENT_CHANGED))
     last, generation = known.versions, known.generation
     if not own_change and has_request_context():
-        early = request.environ.get(READ_VERSIONS)  # read by the replay, which found the page stale
+        early = request.environ.get(READ_VERSIONS)  # read earlier in this request (or by the replay before it)
         if early is not None and early[1] == generation:
             return early[0]
     if seconds > 0 and last is not None and time.monotonic() - known.read_at < seconds and not own_change:
@@ -239,6 +241,8 @@ def content_versions() -> Versions:
                             shared.get(PORTAL_KEY, 0))
     if not own_change and known.generation == generation:
         known.versions, known.read_at = versions, time.monotonic()
+        if has_request_context():
+            request.environ[READ_VERSIONS] = (versions, generation)  # the rest of the request reads these
     return versions
 
 
@@ -275,6 +279,11 @@ def next_change() -> datetime | None:
     """The next moment the active site's pages change with no write (None: no such moment is set)."""
     moments = [moment for moment in (finder() for finder in _NEXT_CHANGE_FINDERS) if moment is not None]
     return min(moments, default=None)
+
+
+#: The sites whose next timed change a worker remembers at least, whatever the page cache's size (`site_memo` asks
+#: too, with the page cache off): one small entry per site and kind of host.
+NEXT_CHANGE_SCOPES = 10_000
 
 
 class PageCache:
@@ -364,7 +373,7 @@ class PageCache:
         moment = next_change()
         with self._lock:
             self._next_changes[scope] = (version, moment)
-            while len(self._next_changes) > max(self.max_entries, 1):
+            while len(self._next_changes) > max(self.max_entries, NEXT_CHANGE_SCOPES):
                 self._next_changes.pop(next(iter(self._next_changes)))
         return moment
 
@@ -454,17 +463,18 @@ def cached_page(view):
     return wrapper
 
 
-def site_memo(name: str, compute):
+def site_memo(name, compute, *, timed: bool = False):
     """`compute()` for the active site (or the city, with none active), kept by this worker while the content
     it reads is unchanged: returns the kept value, or computes and keeps it.
 
-    For what a public page reads that depends on a site's content alone, not on the clock (a value that
-    changes when an item's time comes cannot be kept here) and is the same for every visitor: it is kept
+    For what a public page reads that depends on a site's content and is the same for every visitor: it is kept
     under the same versions as the site's cached pages (the host map's and the site's content versions), so
     it is fresh exactly when a kept page would be, and is asked again after any change to the site's
     `PublicContent`. Even with the page cache off, a rendered page then pays for it once per content version.
+    `timed`: the value also changes when an item's time comes (a scheduled item goes up, an expiring one comes
+    down): it is kept only until the site's next such moment (`next_change`, as the page cache keeps a page).
     A transaction that changed public content itself computes afresh and keeps nothing: what it reads may
-    still be rolled back.
+    still be rolled back. `name` is any hashable naming the value (a tuple may carry its arguments).
     """
     site = active_tenant_id()
     versions = content_versions()
@@ -472,11 +482,15 @@ def site_memo(name: str, compute):
     memo: dict = current_app.extensions["govsites.site_memo"]
     key = (name, site)
     kept = memo.get(key)
-    if kept is not None and kept[0] == version:
+    if kept is not None and kept[0] == version and (kept[2] is None or timeutil.now() < kept[2]):
         return kept[1]
     value = compute()
     if not db.session.info.get(CONTENT_CHANGED):
-        memo[key] = (version, value)
+        until = None
+        if timed:
+            cache: PageCache = current_app.extensions["govsites.page_cache"]
+            until = cache.next_change((g.get("host_kind"), site), version)
+        memo[key] = (version, value, until)
     return value
 
 

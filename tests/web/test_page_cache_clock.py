@@ -97,3 +97,27 @@ def test_the_moment_is_asked_once_per_content_version_and_a_warm_hit_costs_no_mo
     with count_queries() as warm:
         client.get("/")
     assert warm.count == 1  # a warm hit: the content version, nothing more
+
+
+def test_with_the_page_cache_off_the_homepage_follows_the_clock_too(app, two_sites, create_article_in, client_for,
+                                                                    clock):
+    """The homepage's newest items are kept per site between renders (`site_memo(timed=True)`): only until the
+    site's next timed change, like a kept page."""
+    rsj = two_sites[0]
+    cache = app.extensions["govsites.page_cache"]
+    cache.max_entries, entries = 0, cache.max_entries
+    try:
+        coming = create_article_in(rsj, "notices", "十秒后发布的通知", status="scheduled", published_at=None)
+        _set(app, rsj, coming, publish_at=clock() + timedelta(seconds=10))
+        going = create_article_in(rsj, "notices", "二十秒后撤下的通知", published_at=clock() - timedelta(hours=1))
+        _set(app, rsj, going, expires_at=clock() + timedelta(seconds=20))
+        client = client_for("rsj.localhost")
+        assert not _sees(client, "/", "十秒后发布的通知") and _sees(client, "/", "二十秒后撤下的通知")
+        clock.move(seconds=9)
+        assert not _sees(client, "/", "十秒后发布的通知")
+        clock.move(seconds=1)
+        assert _sees(client, "/", "十秒后发布的通知") and _sees(client, "/", "二十秒后撤下的通知")
+        clock.move(seconds=10)
+        assert _sees(client, "/", "十秒后发布的通知") and not _sees(client, "/", "二十秒后撤下的通知")
+    finally:
+        cache.max_entries = entries
