@@ -45,6 +45,11 @@ from core.web.elder import ELDER_COOKIE, ELDER_ON
 
 log = logging.getLogger("govsites.replay")
 
+#: The longest path and query (characters together) a request may have for the replay to know it: its index holds
+#: one key per request (at most PAGE_CACHE_ENTRIES), so a key's size bounds the index's memory (~0.5 KB a key, not
+#: the 8 KB of a request line padded with a junk query). A longer address still gets its kept page, the full way.
+LONGEST_KEPT_ADDRESS = 400
+
 #: The language cookie (core.i18n names it; this layer is below it).
 LANG_COOKIE = "lang"
 
@@ -116,10 +121,12 @@ class PageReplay:
             if lang not in config["LANGUAGES"]:
                 lang = None  # as core.i18n.select_locale reads it: the default language, one key
             elder = cookies.get(ELDER_COOKIE) == ELDER_ON
+        path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        if len(path) + len(query) > LONGEST_KEPT_ADDRESS:
+            return None  # no public page's address is this long: its kept page is found the full path's way
         host = environ.get("HTTP_HOST")
         return (host, None if host else environ.get("SERVER_NAME"), environ.get("wsgi.url_scheme"),
-                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-                lang, elder)
+                environ.get("SCRIPT_NAME", ""), path, query, lang, elder)
 
     def __call__(self, environ, start_response):
         key = self.request_key(environ)

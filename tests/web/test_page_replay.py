@@ -171,3 +171,15 @@ def test_a_limit_on_every_route_leaves_every_request_to_the_app(app, two_sites, 
     for _ in range(3):
         assert client.get("/").status_code == 200
     assert dispatched == ["/", "/", "/"]
+
+
+def test_a_padded_address_is_not_remembered_but_still_gets_its_page(two_sites, client_for, dispatched):
+    client = client_for("rsj.localhost")
+    padded = "/?" + "x" * 1000
+    first = client.get(padded)
+    assert client.get(padded).get_data() == first.get_data() and first.status_code == 200
+    assert dispatched == [padded.split("?")[0]] * 2  # each went the full path: no index entry for it
+    short = "/?page=2"
+    client.get(short)
+    client.get(short)
+    assert len(dispatched) == 3
