@@ -478,6 +478,7 @@ def _applications(item: ServiceItem, spec: dict, *, calendar: WorkingCalendar, t
             submitted_at=submitted, accepted_at=stamps.get("accepted"), decided_at=stamps.get("decided"),
             completed_at=stamps.get("completed"), due_on=due, updated_at=life.at)
         made.append((application, life, due))
+    _keep_a_refusal_open(made, cutoff)
     db.session.add_all(application for application, _life, _due in made)
     db.session.flush()  # one batch of inserts gives them all their ids
     for application, life, due in made:
@@ -490,6 +491,24 @@ def _applications(item: ServiceItem, spec: dict, *, calendar: WorkingCalendar, t
             _rate(application, late=due is not None and life.at.date() > due, cutoff=cutoff, calendar=calendar,
                   rng=rng, officer_id=officer_id)
     return count
+
+
+def _keep_a_refusal_open(made: list, cutoff: datetime) -> None:
+    """When none of an item's refusals is open today, the newest closed in the last month is shown still being
+    served (its last step, the closing, not taken yet): so a demo licensing department has a refusal to look at
+    whatever the day it is loaded on, as a real one usually has."""
+    if any(application.status == "refused" for application, _life, _due in made):
+        return
+    closed = [(application, life) for application, life, _due in made
+              if application.status == "completed" and len(life.events) >= 2 and life.events[-2][2] == "refused"
+              and cutoff - life.at < timedelta(days=30)]
+    if not closed:
+        return
+    application, life = max(closed, key=lambda pair: pair[1].at)
+    life.events.pop()
+    life.status = application.status = "refused"
+    life.at = application.updated_at = life.events[-1][0]
+    application.completed_at = None
 
 
 def _live(life: _Life, item: ServiceItem, spec: dict, submitted: datetime, stamps: dict, calendar: WorkingCalendar,
@@ -539,7 +558,13 @@ def _live(life: _Life, item: ServiceItem, spec: dict, submitted: datetime, stamp
         decided = life.step(_office_time(decided_on, rng), "approved", rng.choice(_APPROVED_NOTES))
     stamps["decided"] = decided
     room = due is None or calendar.between(decided.date(), due) > 0
-    completed_on = calendar.add(decided.date(), rng.choice((0, 1)) if room or late else 0)
+    if refused:
+        # The written decision not to license (with the applicant's rights of appeal) is served before the case
+        # is closed, within ten days of the decision (行政许可法 第四十四条 sets that delay for a licence): the
+        # last fortnight's refusals are still open as refused.
+        completed_on = calendar.add(decided.date(), rng.randint(4, 10))
+    else:
+        completed_on = calendar.add(decided.date(), rng.choice((0, 1)) if room or late else 0)
     stamps["completed"] = life.step(_office_time(completed_on, rng), "completed", rng.choice(_COMPLETED_NOTES))
 
 

@@ -53,7 +53,7 @@ def test_policy_filters_by_level_issuer_number_and_status(app, two_sites, create
     assert titles(app, rsj, "社保", issuing_body="河北省") == ["社保缴费基数暂行办法"]
     assert titles(app, rsj, "社保", document_number="〔2026〕8") == ["关于进一步做好社保参保工作的通知"]
     # The date filter takes days of publication, both ends included.
-    today = now().date()
+    today = (now() - timedelta(hours=1)).date()  # the day they were published (an hour ago: yesterday, before 1 am)
     assert len(titles(app, rsj, "社保", since=today, until=today)) == 3
     assert titles(app, rsj, "社保", until=today - timedelta(days=1)) == []
     # The calendar's first and last days are days like any other (the page's form keeps to 1900-2100; the query
