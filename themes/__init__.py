@@ -20,6 +20,7 @@ from core.i18n import safe_next
 from core.web.elder import ELDER_COOKIE, ELDER_ON, elder_mode
 from core.web.routes import route
 from tenants.hosts import public_origin
+from themes.kept import KeptPart
 from tenants.models import BANNERS, PALETTE
 
 THEMES_DIR = Path(__file__).resolve().parent
@@ -171,6 +172,7 @@ def init_app(app: Flask) -> None:
         return f"/_themes/{theme}/{filename}?v={versions.get(f'{theme}/{filename}', '0')}"
 
     app.register_blueprint(bp)
+    app.jinja_env.add_extension(KeptPart)
     from core.i18n import localized
     from tenants.catalog import city
 

@@ -15,15 +15,16 @@ ETag and the shared-cache lifetime, and a revalidation that finds them unchanged
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, url_for
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 
 from core.feeds.atom import MEDIA_TYPE as ATOM, FeedInfo, atom_feed
 from core.feeds.queries import feed_section, has_feed, news_sections, newest_articles
 from core.feeds.sitemap_xml import MEDIA_TYPE as XML, newest, parts, sitemap_index, urlset
-from core.i18n import is_english, localized
+from core.i18n import is_english, locale_key, localized
 from core.timeutil import now
 from core.web import cached_page, route
+from core.web.cache import site_memo
 from core.web.alternates import Alternate, add_alternates
 from core.web.http_cache import mark_public
 from core.web.sitemaps import public_pages
@@ -76,13 +77,22 @@ def section(slug: str):
 
 def _alternates(context) -> list[Alternate]:
     """The head's feed links: the site's news feed on every page of a site that has news, and the section's own
-    feed on its pages (with a visible link's words for the section's list)."""
+    feed on its pages (with a visible link's words for the section's list).
+
+    The same for every page of a section, in a language: kept with the site's other memos (`site_memo`, fresh
+    while its sections are unchanged) rather than worked out on each page."""
     site = g.get("site")
     if g.get("host_kind") != "site" or site is None or site.is_suspended:
         return []
-    found = []
     section = context.get("section")
-    if has_feed(section):
+    feed = section if has_feed(section) else None
+    return site_memo(("feeds.alternates", feed.id if feed is not None else None, locale_key(), request.script_root),
+                     lambda: _feed_links(feed))
+
+
+def _feed_links(section) -> list[Alternate]:
+    found = []
+    if section is not None:
         found.append(Alternate(url_for("feeds.section", slug=section.slug), ATOM, _section_title(section),
                                label=_("Subscribe to this section (Atom feed)")))
     if news_sections():

@@ -2,6 +2,8 @@
 same answer the app would give, never a stale one, and the page view still counted."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -152,15 +154,19 @@ def test_a_database_out_of_reach_during_the_replay_leaves_the_request_to_the_app
 
 
 def test_a_failing_listener_is_logged_and_the_page_still_served(two_sites, client_for, counter, monkeypatch,
-                                                                caplog):
+                                                                dispatched, caplog):
     client = client_for("rsj.localhost")
     view(client, "/")
+    calls = []
 
     def broken(environ, page):
+        calls.append(environ["PATH_INFO"])
         raise RuntimeError("broken listener")
 
     monkeypatch.setattr(replay_module, "_LISTENERS", [broken, visits_module.count_replayed])
-    assert view(client, "/").status_code == 200
+    with caplog.at_level(logging.ERROR, logger=replay_module.log.name):
+        assert view(client, "/").status_code == 200
+    assert dispatched == ["/"] and calls == ["/"]  # the second view was the replay's, and the listener ran
     assert "a listener failed" in caplog.text
     assert counter.buffer.pending() == 2
 
