@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup
@@ -14,11 +16,20 @@ from core.web.routes import route
 bp = Blueprint("i18n", __name__)
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    """flask-babel's locale selector: the language cookie's, if it names one of LANGUAGES, else the default.
+
+    Returns a babel `Locale`, one object per identifier (flask-babel takes it as it is; given the identifier,
+    it would parse it again on every request)."""
     wanted = request.cookies.get(LANG_COOKIE) if request else None
-    if wanted in current_app.config["LANGUAGES"]:
-        return wanted
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if wanted not in current_app.config["LANGUAGES"]:
+        wanted = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _parsed_locale(wanted)
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
 
 
 def _in_force():

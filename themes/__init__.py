@@ -11,6 +11,7 @@ asked for last: a theme may override any of them by the same name.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from types import SimpleNamespace
 from pathlib import Path
 
@@ -64,8 +65,12 @@ def console_url(path: str = "/") -> str:
 
 
 def format_date(value) -> str:
-    """Dates as Chinese government sites print them: 2026-11-27."""
-    return value.strftime("%Y-%m-%d") if value else ""
+    """Dates as Chinese government sites print them: 2026-11-27 (a `date` or a `datetime`; "" for None).
+
+    `isoformat` of the day rather than `strftime`: the same text, at a fifth of the cost, on lists of fifty."""
+    if not value:
+        return ""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def resolved(name: str) -> str:
@@ -188,5 +193,8 @@ def init_app(app: Flask) -> None:
                                  portal_mourning=lambda: current_app.extensions["govsites.hosts"].portal_mourning())
     app.context_processor(lambda: {"site": g.get("site")})
     app.jinja_env.filters["date"] = format_date
+    # A method call in a template goes through Jinja's checks for each call; a filter is called directly: the
+    # lists of items (fifty on a homepage) use these.
+    app.jinja_env.filters["isoformat"] = lambda value: value.isoformat() if value else ""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

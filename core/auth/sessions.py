@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g, request, session
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from core.auth.models import User, UserSession
@@ -73,7 +73,11 @@ def end_other_sessions(user: User) -> None:
 
 
 def init_app(app) -> None:
-    login_manager.init_app(app)
+    # Templates get `current_user` as flask-login's proxy, found when a template uses it (the console's), not as
+    # flask-login's context processor gives it: that one looked the user up for every template drawn, a public
+    # page's included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.session_protection = None  # the server-side session is the protection
     # Flask's defaults exist (HttpOnly on, SameSite unset): state ours outright.
     app.config["SESSION_COOKIE_HTTPONLY"] = True

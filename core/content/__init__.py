@@ -15,10 +15,12 @@ def init_app(app: Flask) -> None:
     from core.sections.queries import add_item_counter
     from core.web.cache import add_next_change
 
+    from core.content.links import article_url
     from core.content.parts import article_parts
 
     app.jinja_env.globals.update(policy_level_label=policy_level_label, policy_status_label=policy_status_label,
                                  article_parts=article_parts)
+    app.jinja_env.filters["article_url"] = article_url  # `{{ a.id|article_url }}`: a list's links, see links.py
     app.jinja_env.filters["filesize"] = human_size  # a file's size in words: "12 bytes", "1.5 KB", "3.2 MB"
     add_item_counter(articles_by_section, published=public_articles_by_section)
     add_next_change(next_public_change)  # no cached page outlives an item's time to come or go

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.sections.queries import request_sections
 from core.services.queries_guide import public_items
 from core.web import cached_page, route
-from core.web.cache import site_memo
+from core.web.cache import site_memo, unlimited_reads
 from core.web.menus import front_page, set_front_page
 from core.web.sitemaps import PublicPage, add_public_pages
 from themes import render_page
@@ -21,6 +21,7 @@ bp = Blueprint("public", __name__)
 
 
 @route(bp, "/", permission=None, host="all")
+@unlimited_reads  # a front page: the site's and the portal's are public pages, the console's a sign-in link
 def home():
     """`/` on any host: the front page its shell set (a site's homepage, the portal's, the console's)."""
     view = front_page(g.get("host_kind"))

@@ -45,7 +45,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core import timeutil
-from core.extensions import db
+from core.extensions import db, limiter
 from core.web.elder import elder_mode
 from core.web.http_cache import mark_public
 from tenants.hosts import registry
@@ -460,7 +460,34 @@ def cached_page(view):
         response.vary.add("Cookie")  # the language and elder-mode cookies pick the version
         return response
 
-    return wrapper
+    return unlimited_reads(wrapper)
+
+
+def unlimited_reads(view):
+    """Mark a view whose GETs no rate limit applies to (a public page; `_unlimited_read`): returns the view.
+
+    Such a view declares no limit of its own (tests/web/test_public_limits.py checks every marked view)."""
+    view.govsites_unlimited_reads = True
+    return view
+
+
+@limiter.request_filter
+def _unlimited_read() -> bool:
+    """Flask-Limiter's request filter: True (not rate-limited) for a GET or HEAD of a view marked
+    `unlimited_reads` (every public page, `cached_page`), unless RATELIMIT_DEFAULT or RATELIMIT_APPLICATION puts
+    a limit on every route. The replay (core.web.replay) answers such a request without the limiter already.
+
+    Why: with no limit to apply, the limiter still looked through its limits for the route on every request, the
+    most expensive request hook of a page drawn afresh (profile of 2026-12-03, bench/README.md). The limits are
+    on the forms' POSTs and on the search.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return False
+    config = current_app.config
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "govsites_unlimited_reads", False)
 
 
 def site_memo(name, compute, *, timed: bool = False):

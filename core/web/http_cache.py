@@ -101,6 +101,13 @@ class SessionInterface(SecureCookieSessionInterface):
     changed is still written, and that answer becomes private (`_NoSharedCookies`).
     """
 
+    def open_session(self, app, request):
+        """No session cookie, no session to read: an empty one, without Flask's building a cookie signer for each
+        request (most of a public page's session cost; a citizen's visit carries no session)."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response) -> None:
         shared = response.cache_control.public or response.cache_control.s_maxage is not None
         if shared and not session.modified:

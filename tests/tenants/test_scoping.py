@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select, update
 from core.content.models import Article
 from core.extensions import db
 from core.sections.models import Section
-from tenants.scoping import TenantScopeError, activate_tenant
+from tenants.scoping import TenantScopeError, activate_tenant, prebuilt
 
 
 def test_query_in_one_tenant_never_returns_anothers_rows(app, two_sites):
@@ -20,6 +20,24 @@ def test_query_in_one_tenant_never_returns_anothers_rows(app, two_sites):
         assert "廊坊市人事局召开全体干部大会" in titles and "廊坊市财政局召开全体干部大会" not in titles
         assert {s.tenant_id for s in sections} == {rsj.id}
         assert {a.tenant_id for a in joined} == {rsj.id}
+
+
+#: Built once, as a module's statement is: its scoped form is kept per tenant (tenants.scoping.prebuilt).
+_TITLES = prebuilt(select(Article.title).order_by(Article.id))
+
+
+def test_a_prebuilt_statement_is_scoped_for_each_tenant_it_runs_for(app, two_sites):
+    rsj, czj, _ = two_sites
+    with app.app_context():
+        for _ in range(2):  # the second time, from the kept scoped statements
+            with activate_tenant(rsj.id):
+                mine = db.session.execute(_TITLES).scalars().all()
+            with activate_tenant(czj.id):
+                theirs = db.session.execute(_TITLES).scalars().all()
+            assert "廊坊市人事局召开全体干部大会" in mine and "廊坊市财政局召开全体干部大会" not in mine
+            assert "廊坊市财政局召开全体干部大会" in theirs and "廊坊市人事局召开全体干部大会" not in theirs
+        with pytest.raises(TenantScopeError):  # with no tenant active, refused as any statement is
+            db.session.execute(_TITLES)
 
 
 def test_another_tenants_id_is_not_found(app, two_sites):
