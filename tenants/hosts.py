@@ -108,6 +108,8 @@ def resolve_request():
     hostname, _port = parts  # the port names nothing: links use the configured one (public_origin)
     base = current_app.config["BASE_DOMAIN"]
     g.site = None
+    snapshot = registry().snapshot()
+    g.host_map_version = snapshot.version  # what the request's site is kept under (core.web.cache)
     if hostname == base:
         g.host_kind = "portal"
         return None
@@ -116,7 +118,7 @@ def resolve_request():
     if hostname == f"{current_app.config['PLATFORM_HOST_LABEL']}.{base}":
         g.host_kind = "platform"
         return None
-    found = registry().resolve(hostname)
+    found = snapshot.by_host.get(hostname)
     if found is None:
         return _plain(404, "Not Found")
     site, is_primary = found

@@ -112,15 +112,13 @@ def _scope_statement(state) -> None:
             )
         return
     statement = state.statement
-    if not state.execution_options.get(PREBUILT):
+    if _PREBUILT.get(id(statement)) is not statement:
         state.statement = _scoped(statement, tenant_id)
         return
-    key = (statement, tenant_id)
+    key = (id(statement), tenant_id)
     scoped = _prebuilt_scoped.get(key)
     if scoped is None:
-        scoped = _scoped(statement, tenant_id)
-        if len(_prebuilt_scoped) < PREBUILT_SCOPED_MAX:
-            _prebuilt_scoped[key] = scoped
+        scoped = _prebuilt_scoped[key] = _scoped(statement, tenant_id)
     state.statement = scoped
 
 
@@ -134,24 +132,25 @@ def _scoped(statement, tenant_id: int):
     )
 
 
-#: The execution option that marks a statement built once (at import) and run on many pages: `prebuilt`.
-PREBUILT = "govsites_prebuilt"
-#: (prebuilt statement, tenant id) -> the statement with its tenant's criteria, made once. Bounded: a city of a
-#: thousand sites and a handful of prebuilt statements stays far below it.
-_prebuilt_scoped: dict[tuple, object] = {}
-PREBUILT_SCOPED_MAX = 100_000
+#: The statements marked `prebuilt`, by identity (kept alive here: an id is never reused while listed).
+_PREBUILT: dict[int, object] = {}
+#: (a prebuilt statement's id, tenant id) -> that statement with the tenant's criteria, made once: as many as
+#: prebuilt statements times sites.
+_prebuilt_scoped: dict[tuple[int, int], object] = {}
 
 
 def prebuilt(statement):
-    """`statement` marked as built once and run on many pages (a module-level constant, never one built per call):
-    the tenant's criteria are added to it once per tenant, not on every execution. Returns the marked statement.
+    """Mark `statement`, built once at import and run on many pages, so that the tenant's criteria are added to
+    it once per tenant, not on every execution. Returns the statement itself. Only the very object marked is
+    treated so: a statement built from it (`.where(...)`) is scoped as any other.
 
     Why: adding the criteria makes a new statement, whose cache key SQLAlchemy then computes by walking the whole
     statement, on every execution: a third of an article page's one query (profile of 2026-12-03). The statement
     with its criteria is the same each time for one tenant (the tenant's id is a bound value in it), so it is kept.
-    Only for statements that live as long as the process: each one marked is kept once per tenant.
+    For module-level constants only: each one marked is kept for the process's life, once per tenant.
     """
-    return statement.execution_options(**{PREBUILT: True})
+    _PREBUILT[id(statement)] = statement
+    return statement
 
 
 @event.listens_for(Session, "before_flush")

@@ -62,7 +62,9 @@ def _store(context) -> dict | bool:
         return False
     # Imported here: themes is imported by the modules these import.
     from core.i18n import locale_key
-    from core.web.cache import site_memo
+    from core.web.cache import site_memo, site_memo_keeps
     from themes import current_theme
 
-    return site_memo(("layout parts", current_theme(), locale_key(), g.get("host_kind"), request.script_root), dict)
+    store = site_memo(("layout parts", current_theme(), locale_key(), g.get("host_kind"), request.script_root), dict)
+    # A request whose site's versions moved since it read its site and sections draws its parts and keeps none.
+    return store if site_memo_keeps() else False

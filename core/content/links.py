@@ -7,22 +7,26 @@ per request, and the others from it.
 """
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import has_request_context, request, url_for
 
 _PROBE = 1
-_KEY = "govsites_article_url_prefix"
+_KEY = "govsites.article_url_prefix"  # in the request's environ: one request's links
 
 
 def article_url(article_id: int) -> str:
     """The path of the article `article_id` on this host: what `url_for('content.article', article_id=…)` gives
-    ("/articles/42", after the app's path prefix), for an int id. Raises TypeError for anything but an int."""
+    ("/articles/42", after the app's path prefix), for an int id. Raises TypeError for anything but an int.
+    Outside a request, `url_for`'s own answer (an absolute address on SERVER_NAME), asked each time."""
     if type(article_id) is not int:
         raise TypeError(f"an article id is an int, not {type(article_id).__name__}")
-    prefix = g.get(_KEY)
+    if not has_request_context():
+        return url_for("content.article", article_id=article_id)
+    environ = request.environ
+    prefix = environ.get(_KEY)
     if prefix is None:
         probe = url_for("content.article", article_id=_PROBE)
         if not probe.endswith(f"/{_PROBE}"):  # a rule that puts the id elsewhere: ask url_for every time
             return url_for("content.article", article_id=article_id)
         prefix = probe[: -len(str(_PROBE))]
-        setattr(g, _KEY, prefix)
+        environ[_KEY] = prefix
     return f"{prefix}{article_id}"

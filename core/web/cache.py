@@ -425,13 +425,25 @@ def _marker(key: tuple, version: tuple, body: bytes, mimetype: str) -> tuple:
     return key, version, body, page
 
 
+def _host_map_version() -> int:
+    """The host map's version this request was routed under (`tenants.hosts.resolve_request` pins it: the site it
+    found, `g.site`, is that map's), or the worker's map's now (outside a routed request: the replay, a job).
+
+    What a page or a memo draws from `g.site` is kept under the map it came from: the map may be read again in
+    the middle of a request, and the old site's settings must not be kept under the new map's version."""
+    if has_app_context():
+        pinned = g.get("host_map_version")
+        if pinned is not None:
+            return pinned
+    return registry().snapshot().version
+
+
 def page_version(site_id: int | None, versions: Versions | None = None) -> tuple:
-    """What the kept pages of a site (`site_id`; None: the city portal) depend on: the host map's version, then
-    the site's content versions (the changes every site shows, its own) or the portal's (`versions`: as just read
-    by `content_versions`)."""
+    """What the kept pages of a site (`site_id`; None: the city portal) depend on: the host map's version (the one
+    the request was routed under, `_host_map_version`), then the site's content versions (the changes every site
+    shows, its own) or the portal's (`versions`: as just read by `content_versions`)."""
     versions = versions or content_versions()
-    return (registry().snapshot().version, *(versions.of_site(site_id) if site_id is not None
-                                             else (versions.portal,)))
+    return (_host_map_version(), *(versions.of_site(site_id) if site_id is not None else (versions.portal,)))
 
 
 def cached_page(view):
@@ -474,20 +486,31 @@ def unlimited_reads(view):
 @limiter.request_filter
 def _unlimited_read() -> bool:
     """Flask-Limiter's request filter: True (not rate-limited) for a GET or HEAD of a view marked
-    `unlimited_reads` (every public page, `cached_page`), unless RATELIMIT_DEFAULT or RATELIMIT_APPLICATION puts
-    a limit on every route. The replay (core.web.replay) answers such a request without the limiter already.
+    `unlimited_reads` (every public page, `cached_page`), unless a setting puts
+    a limit on every route (`limits_every_route`). The replay (core.web.replay) answers such a request without the
+    limiter already, under the same condition.
 
     Why: with no limit to apply, the limiter still looked through its limits for the route on every request, the
     most expensive request hook of a page drawn afresh (profile of 2026-12-03, bench/README.md). The limits are
     on the forms' POSTs and on the search.
     """
-    if request.method not in ("GET", "HEAD"):
-        return False
-    config = current_app.config
-    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+    if request.method not in ("GET", "HEAD") or limits_every_route(current_app.config):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "govsites_unlimited_reads", False)
+
+
+#: Flask-Limiter's settings that put a limit on every route, a public page's included: the default and the
+#: application-wide limits, the meta limits (a client that broke limits too often is refused everything), and
+#: the limits used in every worker's memory while the storage (Redis) is out of reach.
+LIMITS_ON_EVERY_ROUTE = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META",
+                         "RATELIMIT_IN_MEMORY_FALLBACK")
+
+
+def limits_every_route(config) -> bool:
+    """Whether the app's config (a mapping) sets a rate limit on every route (`LIMITS_ON_EVERY_ROUTE`): then a
+    public page is limited too, and the limiter must see each of its requests."""
+    return any(config.get(name) for name in LIMITS_ON_EVERY_ROUTE)
 
 
 def site_memo(name, compute, *, timed: bool = False):
@@ -504,21 +527,48 @@ def site_memo(name, compute, *, timed: bool = False):
     still be rolled back. `name` is any hashable naming the value (a tuple may carry its arguments).
     """
     site = active_tenant_id()
-    versions = content_versions()
-    version = (registry().snapshot().version, *(versions.of_site(site) if site is not None else (versions.city,)))
+    version = _memo_version(site)
+    steady = _steady(site, version)
     memo: dict = current_app.extensions["govsites.site_memo"]
     key = (name, site)
     kept = memo.get(key)
     if kept is not None and kept[0] == version and (kept[2] is None or timeutil.now() < kept[2]):
         return kept[1]
     value = compute()
-    if not db.session.info.get(CONTENT_CHANGED):
+    if steady and not db.session.info.get(CONTENT_CHANGED):
         until = None
         if timed:
             cache: PageCache = current_app.extensions["govsites.page_cache"]
             until = cache.next_change((g.get("host_kind"), site), version)
         memo[key] = (version, value, until)
     return value
+
+
+def _memo_version(site: int | None) -> tuple:
+    versions = content_versions()
+    return (_host_map_version(), *(versions.of_site(site) if site is not None else (versions.city,)))
+
+
+#: The request environ's key for the versions each site's memos were first asked under ({site id: versions}).
+_FIRST_MEMO_VERSIONS = "govsites.first_memo_versions"
+
+
+def _steady(site: int | None, version: tuple) -> bool:
+    """Whether `version` is still the one the request first asked a memo of `site` under (the first ask, kept or
+    not, sets it). Once the site's versions moved in the middle of a request, nothing computed in it is kept:
+    a value drawn from what the request read earlier (its sections, a kept part of the layout) would be the old
+    versions' kept under the new ones, for as long as nothing changes. Outside a request: True."""
+    if not has_request_context():
+        return True
+    return request.environ.setdefault(_FIRST_MEMO_VERSIONS, {}).setdefault(site, version) == version
+
+
+def site_memo_keeps() -> bool:
+    """Whether `site_memo` would keep a value computed now for the active site: the site's versions have not moved
+    in this request (`_steady`) and no public content changed in its transaction. For a caller that adds to a
+    kept value itself (`themes.kept`'s parts of the layout)."""
+    site = active_tenant_id()
+    return _steady(site, _memo_version(site)) and not db.session.info.get(CONTENT_CHANGED)
 
 
 def init_app(app) -> None:

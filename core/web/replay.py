@@ -22,7 +22,8 @@ Left to the full path, where it may answer otherwise:
 - a request with a session or remember-me cookie (a signed-in visitor: the full path may refresh their login);
 - a conditional request (`If-None-Match`, `If-Modified-Since`, any `If-*`): the full path answers 304 or 412;
 - an `X-Forwarded-Proto` other than the scheme the request is taken for (Talisman reads the header itself for HSTS);
-- every request while RATELIMIT_DEFAULT or RATELIMIT_APPLICATION sets a limit on every route;
+- every request while a setting puts a rate limit on every route (`core.web.cache.limits_every_route`:
+  RATELIMIT_DEFAULT, RATELIMIT_APPLICATION, RATELIMIT_META, RATELIMIT_IN_MEMORY_FALLBACK);
 - anything but GET, and any answer that sets a cookie or is not shareable.
 
 Whatever else a page view does is done by a listener (`add_replay_listener`) for each replayed answer: the page-view
@@ -40,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import http_date, parse_cookie
 
 from core.web.cache import (KEPT_PAGE, READ_VERSIONS, PageCache, ReplayedPage, content_versions, known_generation,
-                            page_version)
+                            limits_every_route, page_version)
 from core.web.elder import ELDER_COOKIE, ELDER_ON
 
 log = logging.getLogger("govsites.replay")
@@ -104,7 +105,7 @@ class PageReplay:
         if environ.get("REQUEST_METHOD") != "GET" or any(name.startswith("HTTP_IF_") for name in environ):
             return None
         config = self.app.config
-        if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+        if limits_every_route(config):
             return None  # a limit on every route would apply to public pages too: only the full path counts it
         forwarded = environ.get("HTTP_X_FORWARDED_PROTO")
         if forwarded is not None and forwarded != environ.get("wsgi.url_scheme"):

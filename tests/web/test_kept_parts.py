@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from core.extensions import db
 from core.i18n import is_english, locale_key, request_translations
 from core.sections.operations import add_section
+from core.sections.queries import request_sections
 from tenants.scoping import activate_tenant
 
 
@@ -111,3 +112,50 @@ def test_the_language_in_force_follows_force_locale(app, two_sites):
         with force_locale("en"):
             assert is_english() and locale_key() == "en" and request_translations().ugettext("Home") == "Home"
         assert not is_english() and request_translations().ugettext("Home") == "首页" and request.path == "/"
+
+
+def _during_the_view(app, monkeypatch, endpoint: str, change) -> None:
+    """Make `change()` run while the next request of `endpoint` is under way: after its host was resolved and
+    before its page is drawn, as another worker's or thread's change can land."""
+    view = app.view_functions[endpoint]
+
+    def changed_meanwhile(*args, **kwargs):
+        monkeypatch.setitem(app.view_functions, endpoint, view)  # once
+        change()
+        return view(*args, **kwargs)
+
+    monkeypatch.setitem(app.view_functions, endpoint, changed_meanwhile)
+
+
+def test_a_site_changed_while_a_page_is_drawn_is_not_kept_as_it_was(app, two_sites, client_for, runner,
+                                                                    drawn_every_time, monkeypatch):
+    client = client_for("rsj.localhost")
+    client.get("/")
+    _during_the_view(app, monkeypatch, "sections.show",
+                     lambda: runner.invoke(args=["tenants", "set", "rsj", "--banner", "river"]))
+    during = client.get("/sections/notices/").get_data(as_text=True)
+    assert '<header class="masthead banner-skyline">' in during  # drawn from the site as its request found it
+    # The masthead drawn from the old settings is not kept under the new map: the same page again has the new one.
+    assert '<header class="masthead banner-river">' in client.get("/sections/notices/").get_data(as_text=True)
+
+
+def test_sections_changed_while_a_page_is_drawn_are_not_kept_as_they_were(app, two_sites, client_for,
+                                                                          drawn_every_time, monkeypatch):
+    rsj = two_sites[0]
+    monkeypatch.setitem(app.config, "CONTENT_VERSION_SECONDS", 0)  # each page reads the versions afresh
+    client = client_for("rsj.localhost")
+    client.get("/")
+
+    def add_talent():
+        request_sections()  # the page has read its site's sections already
+        with app.app_context(), activate_tenant(rsj.id):
+            add_section(name_zh="人才工作", name_en="Talent", slug="talent")
+            db.session.commit()
+        # The page's next read sees the change, as on PostgreSQL (read committed); SQLite would read the snapshot
+        # of the page's transaction until it ends.
+        db.session.commit()
+
+    _during_the_view(app, monkeypatch, "sections.show", add_talent)
+    client.get("/sections/notices/")
+    # The navigation that page drew from the sections it had read is not kept: the same page again has the new one.
+    assert '<a href="/sections/talent/">人才工作</a>' in client.get("/sections/notices/").get_data(as_text=True)

@@ -44,7 +44,8 @@ def test_only_a_public_pages_get_skips_the_limiter(app, two_sites, method, path,
         assert _unlimited_read() is exempt
 
 
-@pytest.mark.parametrize("setting", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"])
+@pytest.mark.parametrize("setting", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META",
+                                     "RATELIMIT_IN_MEMORY_FALLBACK"])
 def test_a_limit_on_every_route_applies_to_public_pages_too(app, two_sites, monkeypatch, setting):
     monkeypatch.setitem(app.config, setting, "100 per minute")
     with app.test_request_context("/articles/1", base_url="http://rsj.localhost/"):
