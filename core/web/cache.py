@@ -524,7 +524,9 @@ def site_memo(name, compute, *, timed: bool = False):
     `timed`: the value also changes when an item's time comes (a scheduled item goes up, an expiring one comes
     down): it is kept only until the site's next such moment (`next_change`, as the page cache keeps a page).
     A transaction that changed public content itself computes afresh and keeps nothing: what it reads may
-    still be rolled back. `name` is any hashable naming the value (a tuple may carry its arguments).
+    still be rolled back; nor does a request whose site's versions moved since its first memo (`_steady`). The
+    host map's version is the one the request was routed under (`_host_map_version`). `name` is any hashable
+    naming the value (a tuple may carry its arguments).
     """
     site = active_tenant_id()
     version = _memo_version(site)
