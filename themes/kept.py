@@ -57,7 +57,8 @@ class KeptPart(Extension):
 
 
 def _store(context) -> dict | bool:
-    """The store of kept parts for this page ({keys: HTML}), or False outside a request (drawn whole)."""
+    """The store of kept parts for this page ({keys: HTML}), or False: the parts are drawn whole and kept
+    nowhere, outside a request and in a request that may not keep them (`core.web.cache.site_memo_keeps`)."""
     if not has_request_context():
         return False
     # Imported here: themes is imported by the modules these import.
