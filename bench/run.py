@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/run.py [--database sqlite|postgresql] [--scenarios cached,writer,cold]
+    .venv/bin/python bench/run.py [--database sqlite|postgresql] [--scenarios cached,writer,cold,floor]
                                   [--duration 15] [--connections 16] [--workers 2] [--scale-check]
 
 What it does, and why each step is there:
@@ -14,7 +14,7 @@ What it does, and why each step is there:
 2. Serves it with gunicorn (sync workers, as in production) and loads it over
    loopback with wrk, rotating the Host header over *every* site: a
    multi-tenant app must stay fast when each request is for another tenant.
-   The mix is, per site, its homepage and its three newest articles. Three
+   The mix is, per site, its homepage and its three newest articles. Four
    scenarios, each on a fresh server, each against the same ceiling run:
    - cached: the page cache on, nothing written (target >= 0.5 of the ceiling);
    - writer: the same while bench/writer.py, a process of its own, publishes
@@ -24,7 +24,11 @@ What it does, and why each step is there:
      The writer's count must be about one a second, the readers must see
      only 200s, and the last item must be on its site's homepage at once;
    - cold: the page cache off (PAGE_CACHE_ENTRIES=0), nothing written: every
-     request renders its page (target >= 0.25).
+     request renders its page (target >= 0.25);
+   - floor: every site's /robots.txt, the cheapest public answer (every
+     request hook, no template, no query; no target): what any answer costs
+     before its page. With cold, it splits a cold page's time into the
+     hooks' and the page's own, in ceiling requests (`cold_budget`).
 3. Serves `bench/ceiling.py` (Flask + a small Jinja template, no database)
    under the same gunicorn and wrk settings. The ratio govsites/ceiling says
    how much of the framework's ceiling the app keeps.
@@ -77,18 +81,24 @@ WRITER_RATE = 1.0  # items the background writer publishes a second
 
 @dataclass(frozen=True)
 class Scenario:
-    """One measured run: the page cache on or off, with or without the background writer, and its target."""
+    """One measured run: the page cache on or off, with or without the background writer, and its target (None:
+    a figure to read the others by, with no target of its own). `path`: every site's one address instead of the
+    page mix (its homepage and newest articles)."""
 
     label: str
-    target: float
+    target: float | None
     page_cache: bool
     writer: bool
+    path: str | None = None
 
 
 SCENARIOS = {
     "cached": Scenario("cached pages, no writes", RATIO_TARGET, page_cache=True, writer=False),
     "writer": Scenario(f"cached pages, {WRITER_RATE:g} publish/s", 0.4, page_cache=True, writer=True),
     "cold": Scenario("page cache off (cold render)", 0.25, page_cache=False, writer=False),
+    # What every public answer costs before its page: every request hook (host, CSRF, security headers, caching
+    # headers, visits), a tiny body, no template and no query. The cold render's budget is read against it.
+    "floor": Scenario("floor: robots.txt (hooks only)", None, page_cache=False, writer=False, path="/robots.txt"),
 }
 
 
@@ -653,17 +663,38 @@ def print_throughput(results: dict[str, WrkResult], ceiling: WrkResult,
     for name, r in results.items():
         scenario = SCENARIOS[name]
         ratio = r.rps / ceiling.rps if ceiling.rps else 0.0
-        verdict = "met" if ratio >= scenario.target else "NOT met"
+        if scenario.target is None:
+            target, verdict = "-", "(no target)"
+        else:
+            target, verdict = ">= " + format(scenario.target, ".2f"), "met" if ratio >= scenario.target else "NOT met"
         print(f"{scenario.label:<34}{r.rps:>9.1f}{r.p50_ms:>9.2f}{r.p90_ms:>9.2f}{r.p99_ms:>9.2f}{r.requests:>10}"
-              f"{ratio:>7.2f}{'>= ' + format(scenario.target, '.2f'):>8}  {verdict}")
+              f"{ratio:>7.2f}{target:>8}  {verdict}")
     r = ceiling
     print(f"{'ceiling (Flask + Jinja)':<34}{r.rps:>9.1f}{r.p50_ms:>9.2f}{r.p90_ms:>9.2f}{r.p99_ms:>9.2f}"
           f"{r.requests:>10}")
     print("all responses 200: yes (wrk non-200 = 0, socket errors = 0, in every run)")
+    if "cold" in results and "floor" in results:
+        print(cold_budget(results["cold"].rps, results["floor"].rps, ceiling.rps))
     if writer is not None:
         print(f"background writer: {len(writer.items)} items published in {writer.summary.get('seconds')} s "
               f"({writer.rate:.2f}/s, asked {WRITER_RATE:g}/s) on {len({i.host for i in writer.items})} sites, "
               f"through create_article + apply_transition; the last one shown at once on its site's homepage")
+
+
+def cold_budget(cold_rps: float, floor_rps: float, ceiling_rps: float) -> str:
+    """Where a cold page's time goes, in ceiling requests (the time the ceiling takes for one answer, on the same
+    machine in the same run): the floor's share (what any public answer costs: the request hooks) and the page's
+    own (its queries and templates), and what the page's own may cost for the cold target. Returns the lines."""
+    if not (cold_rps and floor_rps and ceiling_rps):
+        return "cold render budget: not measured"
+    cold, floor = ceiling_rps / cold_rps, ceiling_rps / floor_rps
+    allowed = 1 / SCENARIOS["cold"].target - floor
+    return (f"cold render budget, in ceiling requests: a cold page costs {cold:.2f}; any public answer "
+            f"{floor:.2f} (the floor: its request hooks, {floor - 1:.2f} more than the ceiling's), the page's own "
+            f"work (queries, templates) {cold - floor:.2f}.\n"
+            f"  For >= {SCENARIOS['cold'].target:.2f} a page may cost {1 / SCENARIOS['cold'].target:.2f} in all: "
+            f"its own work {allowed:.2f} with the floor as it is ({100 * (1 - allowed / (cold - floor)):.0f} % "
+            f"less than now).")
 
 
 def print_queries(results: dict[str, dict[str, PageCost]], cities: dict[str, City], show_sql: bool) -> None:
@@ -733,7 +764,8 @@ def main(argv: list[str] | None = None) -> int:
                 env["GOVSITES_PAGE_CACHE_ENTRIES"] = "0"
             if scenario.writer:
                 writer = BackgroundWriter(city, settings.duration, workdir / "writer.log")
-            results[name] = measure("wsgi:app", env, mix, workdir / f"mix-{name}.txt", settings,
+            scenario_mix = mix if scenario.path is None else [(host, scenario.path) for host, path in mix if path == "/"]
+            results[name] = measure("wsgi:app", env, scenario_mix, workdir / f"mix-{name}.txt", settings,
                                     workdir / f"gunicorn-{name}.log", writer if scenario.writer else None)
         print("loading the ceiling …", flush=True)
         ceiling = measure("bench.ceiling:app", app_env(city), mix, workdir / "mix-ceiling.txt", settings,

@@ -24,7 +24,7 @@ from core.feeds.sitemap_xml import MEDIA_TYPE as XML, newest, parts, sitemap_ind
 from core.i18n import is_english, locale_key, localized
 from core.timeutil import now
 from core.web import cached_page, route
-from core.web.cache import site_memo
+from core.web.cache import site_memo, unlimited_reads
 from core.web.alternates import Alternate, add_alternates
 from core.web.http_cache import mark_public
 from core.web.sitemaps import public_pages
@@ -168,6 +168,7 @@ DISALLOWED = ("/admin/", "/search", "/lang/", "/elder-mode/", "/api/v1/")
 
 
 @route(bp, "/robots.txt", permission=None, host="all")
+@unlimited_reads  # the same public answer for every visitor of a host: no limit of its own (core.web.cache)
 def robots():
     """The crawlers' rules of this host, naming its sitemap (an absolute address)."""
     mark_public()  # the same for every visitor of the host: a cache in front may keep it

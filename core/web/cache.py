@@ -37,7 +37,8 @@ from functools import wraps
 
 from datetime import datetime
 
-from flask import Response, current_app, g, has_app_context, has_request_context, make_response, request
+from flask import (Response, current_app, g, has_app_context, has_request_context, make_response, request,
+                   request_started)
 from flask_babel import get_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -45,7 +46,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core import timeutil
-from core.extensions import db, limiter
+from core.extensions import READ_ONLY_REQUEST, db, limiter
 from core.web.elder import elder_mode
 from core.web.http_cache import mark_public
 from tenants.hosts import registry
@@ -496,8 +497,19 @@ def _unlimited_read() -> bool:
     """
     if request.method not in ("GET", "HEAD") or limits_every_route(current_app.config):
         return False
+    return _public_view()
+
+
+def _public_view() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "govsites_unlimited_reads", False)
+
+
+def _mark_read_only(_sender, **_extra) -> None:
+    """When a request starts (Flask's `request_started`, before its hooks): a public page's GET or HEAD (a view
+    marked `unlimited_reads`) only reads, so its statements need no transaction (`core.extensions.Session`)."""
+    if request.method in ("GET", "HEAD") and _public_view():
+        request.environ[READ_ONLY_REQUEST] = True
 
 
 #: Flask-Limiter's settings that put a limit on every route, a public page's included: the default and the
@@ -574,6 +586,7 @@ def site_memo_keeps() -> bool:
 
 
 def init_app(app) -> None:
+    request_started.connect(_mark_read_only, app)
     # One entry per name and site: bounded by the number of sites.
     app.extensions["govsites.site_memo"] = {}
     app.extensions["govsites.page_cache"] = PageCache(int(app.config["PAGE_CACHE_ENTRIES"]),

@@ -35,6 +35,7 @@ def test_no_public_page_declares_a_limit_of_its_own(app):
     ("GET", "/articles/1", True),
     ("HEAD", "/", True),
     ("GET", "/sections/news/", True),
+    ("GET", "/robots.txt", True),  # the crawlers' rules: the same for every visitor, no limit of their own
     ("GET", "/search", False),  # a GET with a limit of its own
     ("POST", "/interaction/letters/new", False),
     ("GET", "/admin/", False),

@@ -1,0 +1,117 @@
+"""A public page's GET only reads: on PostgreSQL its statements run without a transaction (no BEGIN and no
+ROLLBACK, two round trips saved: core.extensions.Session), on any database it may write nothing, and every
+other request keeps its transaction.
+
+The page cache is off here: every page is drawn, so every page asks the database.
+"""
+from __future__ import annotations
+
+import pytest
+from flask import request_finished
+from sqlalchemy import event, select, update
+
+from core.content.models import Article
+from core.extensions import READ_ONLY_REQUEST, ReadOnlyRequestError, db, read_only_request
+from tenants.scoping import activate_tenant
+
+
+@pytest.fixture
+def drawn_every_time(app):
+    cache = app.extensions["govsites.page_cache"]
+    cache.max_entries, entries = 0, cache.max_entries
+    cache.clear()
+    yield
+    cache.max_entries = entries
+
+
+@pytest.fixture
+def statements(app):
+    """Each statement the app sends while the test runs: (whether the driver's connection is in autocommit,
+    the isolation level SQLAlchemy was asked for or None, the SQL)."""
+    seen: list[tuple[bool, str | None, str]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        driver = conn.connection.dbapi_connection
+        autocommit = bool(getattr(driver, "autocommit", False)) if conn.dialect.name != "sqlite" else False
+        seen.append((autocommit, conn.get_execution_options().get("isolation_level"), statement))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.mark.parametrize("path", ["/articles/{id}", "/sections/news/", "/", "/feeds/news.atom", "/sitemap.xml"])
+def test_a_public_pages_get_reads_without_a_transaction_on_a_database_server(app, two_sites, client_for,
+                                                                            drawn_every_time, statements, path):
+    _, _, articles = two_sites
+    response = client_for("rsj.localhost").get(path.format(id=articles["rsj"][0]))
+    assert response.status_code == 200
+    assert statements, "the page asked the database nothing: this test would prove nothing"
+    if dialect(app) == "sqlite":  # no server, no round trip: transactions as before
+        assert all(level is None for _, level, _ in statements)
+    else:
+        assert all(autocommit and level == "AUTOCOMMIT" for autocommit, level, _ in statements), statements
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/search?q=会议"),  # a GET that is not a public page: it counts the search
+    ("GET", "/interaction/letters/new"),  # a form
+    ("POST", "/interaction/letters/new"),
+])
+def test_every_other_request_keeps_its_transaction(app, two_sites, client_for, drawn_every_time, statements,
+                                                    method, path):
+    client = client_for("rsj.localhost")
+    response = client.get(path) if method == "GET" else client.post(path, data={"subject": "x"})
+    assert response.status_code < 500
+    assert statements
+    assert not any(autocommit or level == "AUTOCOMMIT" for autocommit, level, _ in statements), statements
+
+
+def test_a_request_that_only_reads_refuses_to_write_and_changes_nothing(app, two_sites):
+    site, _, articles = two_sites
+    article_id, site_id = articles["rsj"][0], site.id
+    with app.test_request_context(f"/articles/{article_id}", base_url="http://rsj.localhost/") as ctx:
+        ctx.request.environ[READ_ONLY_REQUEST] = True
+        assert read_only_request()
+        with activate_tenant(site_id):
+            article = db.session.get(Article, article_id)
+            article.title = "changed by a page"
+            with pytest.raises(ReadOnlyRequestError):
+                db.session.flush()
+            db.session.rollback()
+            with pytest.raises(ReadOnlyRequestError):
+                db.session.execute(update(Article).where(Article.id == article_id).values(title="changed"))
+            db.session.rollback()
+        db.session.remove()
+    with app.app_context(), activate_tenant(site_id):
+        assert db.session.scalar(select(Article.title).where(Article.id == article_id)) != "changed by a page"
+        assert db.session.scalar(select(Article.title).where(Article.id == article_id)) != "changed"
+        db.session.remove()
+
+
+def test_only_a_request_being_answered_is_marked(app, two_sites, client_for, drawn_every_time):
+    """A request context made by code (a job, a test, the demo's loader) is not a visitor's page: it may write."""
+    _, _, articles = two_sites
+    with app.test_request_context(f"/articles/{articles['rsj'][0]}", base_url="http://rsj.localhost/"):
+        assert not read_only_request()
+    marks = []
+
+    def look(_sender, **_extra):
+        marks.append(read_only_request())
+
+    request_finished.connect(look, app)
+    try:
+        client = client_for("rsj.localhost")
+        client.get(f"/articles/{articles['rsj'][0]}")
+        client.get("/search?q=x")
+        client.post(f"/articles/{articles['rsj'][0]}")  # not a GET: never marked, whatever it answers
+    finally:
+        request_finished.disconnect(look, app)
+    assert marks == [True, False, False]
