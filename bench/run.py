@@ -764,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
                 env["GOVSITES_PAGE_CACHE_ENTRIES"] = "0"
             if scenario.writer:
                 writer = BackgroundWriter(city, settings.duration, workdir / "writer.log")
-            scenario_mix = mix if scenario.path is None else [(host, scenario.path) for host, path in mix if path == "/"]
+            scenario_mix = mix if scenario.path is None else [(host, scenario.path) for host, p in mix if p == "/"]
             results[name] = measure("wsgi:app", env, scenario_mix, workdir / f"mix-{name}.txt", settings,
                                     workdir / f"gunicorn-{name}.log", writer if scenario.writer else None)
         print("loading the ceiling …", flush=True)

@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from core.auth.models import User, UserSession
-from core.extensions import db
+from core.extensions import db, read_only_request
 from core.timeutil import now
 
 login_manager = LoginManager()
@@ -31,14 +31,18 @@ def load_user(token: str) -> User | None:
     if found is None or found.ended_at is not None or found.tenant_id != _host_tenant_id():
         return None
     moment = now()
+    # A public page only reads (core.extensions.read_only_request): it neither ends an idle login (the
+    # sessions.end_idle job does) nor counts as the staff member's activity.
+    writes = not read_only_request()
     if moment - found.last_seen_at > timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]):
-        found.ended_at = moment
-        db.session.commit()
+        if writes:
+            found.ended_at = moment
+            db.session.commit()
         return None
     user = found.user
     if user.is_locked:
         return None
-    if moment - found.last_seen_at > TOUCH_EVERY:
+    if writes and moment - found.last_seen_at > TOUCH_EVERY:
         found.last_seen_at = moment
         db.session.commit()
     user.current_session = found

@@ -6,12 +6,17 @@ The page cache is off here: every page is drawn, so every page asks the database
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import request_finished
+from flask_login import current_user
 from sqlalchemy import event, select, update
 
+from core.auth.models import UserSession
 from core.content.models import Article
 from core.extensions import READ_ONLY_REQUEST, ReadOnlyRequestError, db, read_only_request
+from core.timeutil import now
 from tenants.scoping import activate_tenant
 
 
@@ -115,3 +120,46 @@ def test_only_a_request_being_answered_is_marked(app, two_sites, client_for, dra
     finally:
         request_finished.disconnect(look, app)
     assert marks == [True, False, False]
+
+
+def _sessions_of(app, account_id):
+    with app.app_context():
+        found = db.session.execute(select(UserSession).where(UserSession.user_id == account_id)).scalars().all()
+        db.session.expunge_all()
+        return found
+
+
+def _age_sessions(app, account_id, minutes: int):
+    with app.app_context():
+        db.session.execute(update(UserSession).where(UserSession.user_id == account_id)
+                           .values(last_seen_at=now() - timedelta(minutes=minutes)))
+        db.session.commit()
+
+
+def test_a_signed_in_officer_on_a_public_page_neither_ends_nor_extends_the_login(app, two_sites, signed_in,
+                                                                                drawn_every_time):
+    """A public page that asks who is signed in (the user is looked up: core.auth.sessions.load_user) writes
+    nothing: the login's last-seen time is the admin's, and an idle login is ended by the job or the next admin
+    page, not by a page that only reads."""
+    client, account = signed_in("rsj.localhost", "wang.editor", site=two_sites[0], roles=["editor"])
+    article_id = two_sites[2]["rsj"][0]
+    seen = []
+
+    def who(_sender, **_extra):
+        seen.append(current_user.is_authenticated)
+
+    request_finished.connect(who, app)
+    try:
+        _age_sessions(app, account.id, 2)
+        before = [s.last_seen_at for s in _sessions_of(app, account.id)]
+        assert client.get(f"/articles/{article_id}").status_code == 200
+        assert [s.last_seen_at for s in _sessions_of(app, account.id)] == before
+        _age_sessions(app, account.id, 31)
+        assert client.get(f"/articles/{article_id}").status_code == 200
+        assert all(s.ended_at is None for s in _sessions_of(app, account.id))
+    finally:
+        request_finished.disconnect(who, app)
+    assert seen == [True, False]
+    response = client.get("/admin/")  # an admin page ends the idle login, as it always did
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert all(s.ended_at is not None for s in _sessions_of(app, account.id))
