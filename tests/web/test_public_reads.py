@@ -6,10 +6,11 @@ The page cache is off here: every page is drawn, so every page asks the database
 """
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
-from flask import request_finished
+from flask import has_request_context, request_finished
 from flask_login import current_user
 from sqlalchemy import event, select, update
 
@@ -31,11 +32,16 @@ def drawn_every_time(app):
 
 @pytest.fixture
 def statements(app):
-    """Each statement the app sends while the test runs: (whether the driver's connection is in autocommit,
-    the isolation level SQLAlchemy was asked for or None, the SQL)."""
+    """Each statement the app sends for a request it answers, while the test runs: (whether the driver's
+    connection is in autocommit, the isolation level SQLAlchemy was asked for or None, the SQL). Left out: a
+    counter's thread writing meanwhile, and the replay's read of the versions before the request starts (in
+    an app context of its own, core.web.replay), neither of them the page's."""
     seen: list[tuple[bool, str | None, str]] = []
+    thread = threading.get_ident()
 
     def record(conn, _cursor, statement, *_args):
+        if threading.get_ident() != thread or not has_request_context():
+            return
         driver = conn.connection.dbapi_connection
         autocommit = bool(getattr(driver, "autocommit", False)) if conn.dialect.name != "sqlite" else False
         seen.append((autocommit, conn.get_execution_options().get("isolation_level"), statement))
@@ -47,6 +53,22 @@ def statements(app):
     event.remove(engine, "before_cursor_execute", record)
 
 
+@pytest.fixture
+def checkouts(app):
+    """The connections the pool hands out for a request the app answers while the test runs."""
+    taken: list[int] = []
+
+    def record(dbapi_connection, _record, _proxy):
+        if has_request_context():
+            taken.append(id(dbapi_connection))
+
+    with app.app_context():
+        pool = db.engine.pool
+    event.listen(pool, "checkout", record)
+    yield taken
+    event.remove(pool, "checkout", record)
+
+
 def dialect(app) -> str:
     with app.app_context():
         return db.engine.dialect.name
@@ -54,11 +76,13 @@ def dialect(app) -> str:
 
 @pytest.mark.parametrize("path", ["/articles/{id}", "/sections/news/", "/", "/feeds/news.atom", "/sitemap.xml"])
 def test_a_public_pages_get_reads_without_a_transaction_on_a_database_server(app, two_sites, client_for,
-                                                                            drawn_every_time, statements, path):
+                                                                            drawn_every_time, statements,
+                                                                            checkouts, path):
     _, _, articles = two_sites
     response = client_for("rsj.localhost").get(path.format(id=articles["rsj"][0]))
     assert response.status_code == 200
     assert statements, "the page asked the database nothing: this test would prove nothing"
+    assert len(checkouts) == 1  # one connection for the whole page, not one for the hooks and one for the view
     if dialect(app) == "sqlite":  # no server, no round trip: transactions as before
         assert all(level is None for _, level, _ in statements)
     else:
