@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from weakref import WeakKeyDictionary
 
 from flask import has_request_context, request
 from flask_babel import Babel
@@ -45,8 +44,10 @@ def read_only_request() -> bool:
     return has_request_context() and request.environ.get(READ_ONLY_REQUEST) is True
 
 
-#: engine -> the same engine (its pool shared) handing out connections in autocommit.
-_AUTOCOMMIT: WeakKeyDictionary = WeakKeyDictionary()
+#: The attribute of an engine that holds its reader: the same engine (its pool shared) handing out connections in
+#: autocommit. On the engine itself, so that it goes with the engine (a mapping keyed by the engine would keep
+#: it alive: the reader refers to it).
+_READER = "_govsites_reader"
 
 
 class Session(_FlaskSession):
@@ -56,18 +57,39 @@ class Session(_FlaskSession):
     query, for a page that writes nothing; on this machine's loopback each costs 0.2-0.25 ms, more than the query
     (2026-12-03). Such a request's statements run in autocommit instead, each seeing what was committed when it
     ran, as it does in a transaction at PostgreSQL's default level (READ COMMITTED): nothing a page shows
-    changes. Nothing may be written then (`_refuse_writes`). SQLite, in the same process, has no round trip to
-    save: it keeps its transactions.
+    changes. Nothing may be written then: the session refuses a flush and an ORM change on any database
+    (`_refuse_writes`), and on the server the connection refuses any statement but a read (`_reads_only`).
+    SQLite, in the same process, has no round trip to save: it keeps its transactions (a change in text SQL is
+    rolled back with them). A session used before the request started (an app context pushed around a test's
+    client) would hold a second connection for the page: the app never does so.
     """
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if bind is None and isinstance(engine, Engine) and engine.dialect.name != "sqlite" and read_only_request():
-            reader = _AUTOCOMMIT.get(engine)
-            if reader is None:
-                reader = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-            return reader
+            return _reader(engine)
         return engine
+
+
+def _reader(engine: Engine) -> Engine:
+    """`engine` handing out connections in autocommit that run nothing but reads (`_reads_only`)."""
+    reader = getattr(engine, _READER, None)
+    if reader is None:
+        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        event.listen(reader, "before_cursor_execute", _reads_only)  # this engine's own: the parent has none
+        setattr(engine, _READER, reader)
+    return reader
+
+
+#: How a statement that only reads starts (a `WITH` is a list's ranking, never a change, in this app).
+_READS = ("SELECT", "WITH")
+
+
+def _reads_only(_conn, _cursor, statement: str, *_args) -> None:
+    """On a reader's connection, refuse any statement but a read: a change made through text SQL or on the
+    connection itself (which the session's guards do not see) would be kept at once in autocommit."""
+    if not statement.lstrip().upper().startswith(_READS):
+        raise ReadOnlyRequestError("a request that only reads (a public page) tried to change the database")
 
 
 @event.listens_for(Session, "before_flush")
