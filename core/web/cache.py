@@ -477,9 +477,11 @@ def cached_page(view):
 
 
 def unlimited_reads(view):
-    """Mark a view whose GETs no rate limit applies to (a public page; `_unlimited_read`): returns the view.
+    """Mark a view whose GETs no rate limit applies to (a public page; `_unlimited_read`) and which only reads the
+    database (`_mark_read_only`: no transaction on PostgreSQL, and a write is refused): returns the view.
 
-    Such a view declares no limit of its own (tests/web/test_public_limits.py checks every marked view)."""
+    Such a view declares no limit of its own (tests/web/test_public_limits.py checks every marked view) and
+    writes nothing, not even through what it calls (tests/web/test_public_reads.py)."""
     view.govsites_unlimited_reads = True
     return view
 
