@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import request
 from flask_babel import force_locale
 
@@ -16,16 +15,6 @@ from core.i18n import is_english, locale_key, request_translations
 from core.sections.operations import add_section
 from core.sections.queries import request_sections
 from tenants.scoping import activate_tenant
-
-
-@pytest.fixture
-def drawn_every_time(app):
-    """Every page drawn (no kept pages), as on a worker's first visit to each."""
-    cache = app.extensions["govsites.page_cache"]
-    cache.max_entries, entries = 0, cache.max_entries
-    cache.clear()
-    yield
-    cache.max_entries = entries
 
 
 def nav_current(html: str) -> list[str]:

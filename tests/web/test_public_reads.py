@@ -23,15 +23,6 @@ from tests.fixtures.accounts import post_form
 
 
 @pytest.fixture
-def drawn_every_time(app):
-    cache = app.extensions["govsites.page_cache"]
-    cache.max_entries, entries = 0, cache.max_entries
-    cache.clear()
-    yield
-    cache.max_entries = entries
-
-
-@pytest.fixture
 def statements(app):
     """Each statement the app sends for a request it answers, while the test runs: (whether the driver's
     connection is in autocommit, the isolation level SQLAlchemy was asked for or None, the SQL). Left out: a
